@@ -1,0 +1,154 @@
+package apidef
+
+// Location points at the place in a source file a definition came from.
+type Location struct {
+	// File is the path of the source file.
+	File string
+	// Line is the 1-based line, 0 when unknown.
+	Line int
+	// Pointer is a JSON Pointer into the document ("/paths/~1pets/get").
+	Pointer string
+}
+
+// RestAPI is one REST API definition.
+type RestAPI struct {
+	// Title is the API's name (info.title).
+	Title string
+	// APIKeySource is HEADER (default) or AUTHORIZER.
+	APIKeySource string
+	// BinaryMediaTypes lists x-amazon-apigateway-binary-media-types.
+	BinaryMediaTypes []string
+	// GatewayResponses are the API's customized gateway responses by type.
+	GatewayResponses map[string]GatewayResponse
+	// Methods are every method of every resource.
+	Methods []*Method
+	// Models are the API's JSON Schema draft-4 models by name, as raw JSON.
+	Models map[string][]byte
+	// RequestValidators are the named validators.
+	RequestValidators map[string]RequestValidator
+	// DefaultValidator is the API-level x-amazon-apigateway-request-validator.
+	DefaultValidator string
+	// Unsupported lists x-amazon-apigateway-* keys Portico does not implement.
+	Unsupported []Warning
+	// Source is where the definition was read from.
+	Source Location
+}
+
+// Warning is a located, non-fatal import problem.
+type Warning struct {
+	Loc     Location
+	Message string
+}
+
+// RequestValidator is a named validator.
+type RequestValidator struct {
+	ValidateRequestBody       bool
+	ValidateRequestParameters bool
+}
+
+// Method is one HTTP method on one resource.
+type Method struct {
+	// Path is the resource path template ("/pets/{id}", "/{proxy+}").
+	Path string
+	// HTTPMethod is GET, POST, ..., or ANY.
+	HTTPMethod string
+	// OperationName is the OpenAPI operationId.
+	OperationName string
+	// APIKeyRequired marks methods that need an API key.
+	APIKeyRequired bool
+	// AuthorizationType is NONE, AWS_IAM, CUSTOM or COGNITO_USER_POOLS.
+	AuthorizationType string
+	// AuthorizerName names the security scheme of a CUSTOM or Cognito authorizer.
+	AuthorizerName string
+	// RequestParameters maps method.request.{path|querystring|header}.{name} to required.
+	RequestParameters map[string]bool
+	// RequestModels maps a content type to a model name.
+	RequestModels map[string]string
+	// RequestValidator names the validator ("" → the API default).
+	RequestValidator string
+	// MethodResponses are the declared method responses by status code.
+	MethodResponses map[string]MethodResponse
+	// Integration is the method's integration; nil is a definition error.
+	Integration *Integration
+	// Loc is where the method is defined.
+	Loc Location
+}
+
+// MethodResponse is a declared method response.
+type MethodResponse struct {
+	// ResponseParameters maps method.response.header.{name} to required.
+	ResponseParameters map[string]bool
+	// ResponseModels maps a content type to a model name.
+	ResponseModels map[string]string
+}
+
+// Integration types.
+const (
+	TypeHTTP      = "HTTP"
+	TypeHTTPProxy = "HTTP_PROXY"
+	TypeMock      = "MOCK"
+	TypeAWS       = "AWS"
+	TypeAWSProxy  = "AWS_PROXY"
+)
+
+// Integration is x-amazon-apigateway-integration.
+type Integration struct {
+	// Type is HTTP, HTTP_PROXY, MOCK, AWS or AWS_PROXY (upper case).
+	Type string
+	// URI is the endpoint URL or the AWS ARN; may contain ${stageVariables.x}.
+	URI string
+	// HTTPMethod is the method used toward the back end.
+	HTTPMethod string
+	// RequestParameters maps integration.request.{header|querystring|path}.{name}
+	// to a source expression.
+	RequestParameters map[string]string
+	// RequestTemplates maps a content type to a mapping template.
+	RequestTemplates map[string]string
+	// PassthroughBehavior is WHEN_NO_MATCH, WHEN_NO_TEMPLATES or NEVER.
+	PassthroughBehavior string
+	// ContentHandling is "", CONVERT_TO_TEXT or CONVERT_TO_BINARY.
+	ContentHandling string
+	// TimeoutInMillis is the integration timeout; 0 means the default.
+	TimeoutInMillis int
+	// Credentials is the IAM role ARN (recorded, not used locally).
+	Credentials string
+	// ConnectionType is INTERNET or VPC_LINK.
+	ConnectionType string
+	// InsecureSkipVerification disables TLS verification of the back end.
+	InsecureSkipVerification bool
+	// CacheKeyParameters and CacheNamespace are recorded for the cache feature.
+	CacheKeyParameters []string
+	CacheNamespace     string
+	// Responses are the integration responses, in definition order.
+	Responses []IntegrationResponse
+	// Loc is where the integration is defined.
+	Loc Location
+}
+
+// IntegrationResponse is one entry of an integration's responses.
+type IntegrationResponse struct {
+	// SelectionPattern is the regex; "" marks the default response.
+	SelectionPattern string
+	// StatusCode is the method response status.
+	StatusCode string
+	// ResponseParameters maps method.response.header.{name} to a source.
+	ResponseParameters map[string]string
+	// ResponseTemplates maps a content type to a mapping template.
+	ResponseTemplates map[string]string
+	// ContentHandling is "", CONVERT_TO_TEXT or CONVERT_TO_BINARY.
+	ContentHandling string
+	// Loc is where the response is defined.
+	Loc Location
+}
+
+// GatewayResponse is one customized gateway response.
+type GatewayResponse struct {
+	// StatusCode overrides the type's status ("" keeps the default).
+	StatusCode string
+	// ResponseParameters maps gatewayresponse.header.{name} to a source.
+	ResponseParameters map[string]string
+	// ResponseTemplates maps a content type to a template.
+	ResponseTemplates map[string]string
+	// Loc is where the response is defined.
+	Loc Location
+}

@@ -1,0 +1,145 @@
+package pipeline
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// Call is one request as the pipeline sees it. The edge fills the request
+// fields; steps enrich the identity and authorizer fields. It is a plain
+// struct: nothing travels through context.Value.
+type Call struct {
+	// Start is when the edge received the request.
+	Start time.Time
+	// RequestID is $context.requestId (client-overridable with x-amzn-RequestId).
+	RequestID string
+	// ExtendedRequestID is $context.extendedRequestId, sent as x-amz-apigw-id.
+	ExtendedRequestID string
+
+	AccountID    string
+	Region       string
+	APIID        string
+	Stage        string
+	DeploymentID string
+	DomainName   string
+	DomainPrefix string
+	// StageVariables are the stage's variables ($stageVariables.*).
+	StageVariables map[string]string
+
+	// HTTPMethod is the request's method.
+	HTTPMethod string
+	// ResourceID and ResourcePath identify the matched resource ("/pets/{id}").
+	ResourceID   string
+	ResourcePath string
+	// Path is the request path after the stage, not decoded ("/pets/1").
+	Path string
+	// StagePath is $context.path: the path including the stage ("/prod/pets/1").
+	StagePath string
+	// PathParams are the decoded path parameters, by name without braces or "+".
+	PathParams map[string]string
+	// Query holds the decoded query string parameters.
+	Query url.Values
+	// RawQuery is the query string as sent.
+	RawQuery string
+	// Header holds the request headers.
+	Header http.Header
+	// SourceIP is the immediate TCP peer.
+	SourceIP string
+	// Protocol is the request protocol, e.g. HTTP/1.1.
+	Protocol string
+	// Host is the Host header as sent.
+	Host string
+
+	// Body is the request body; see Body for lazy buffering.
+	Body *Body
+
+	// Identity is $context.identity.*, filled by authorization and key steps.
+	Identity Identity
+	// Authorizer is $context.authorizer.*: principalId, claims and context values.
+	Authorizer map[string]any
+
+	// Vars holds extra string variables steps publish for templates and logs,
+	// keyed by their $context name without the prefix ("authorizer.principalId").
+	Vars map[string]string
+
+	// IntegrationLatency is set by the integration: the time spent upstream.
+	IntegrationLatency time.Duration
+	// IntegrationStatus is the status the integration answered with, if any.
+	IntegrationStatus int
+}
+
+// Identity is $context.identity.
+type Identity struct {
+	APIKey    string
+	APIKeyID  string
+	Caller    string
+	User      string
+	UserArn   string
+	AccountID string
+	AccessKey string
+	// UsagePlanID is the plan the API key was admitted under (not an AWS variable).
+	UsagePlanID string
+}
+
+// Body is a request body read at most once and bounded: the first reader that
+// needs it buffered calls Bytes; a proxy that streams calls Reader instead.
+type Body struct {
+	r     io.Reader
+	limit int64
+	buf   []byte
+	read  bool
+	err   error
+}
+
+// NewBody wraps r; reading more than limit bytes fails with ErrTooLarge.
+func NewBody(r io.Reader, limit int64) *Body {
+	if r == nil {
+		r = http.NoBody
+	}
+	return &Body{r: r, limit: limit}
+}
+
+// NewBodyBytes returns a body already buffered.
+func NewBodyBytes(b []byte) *Body { return &Body{buf: b, read: true} }
+
+// ErrTooLarge reports a body over the payload limit.
+type ErrTooLarge struct{ Limit int64 }
+
+func (e *ErrTooLarge) Error() string { return "request body exceeds the payload limit" }
+
+// Bytes buffers and returns the whole body.
+func (b *Body) Bytes() ([]byte, error) {
+	if b == nil {
+		return nil, nil
+	}
+	if b.read {
+		return b.buf, b.err
+	}
+	b.read = true
+	data, err := io.ReadAll(io.LimitReader(b.r, b.limit+1))
+	if err == nil && int64(len(data)) > b.limit {
+		err = &ErrTooLarge{Limit: b.limit}
+		data = nil
+	}
+	b.buf, b.err = data, err
+	return b.buf, b.err
+}
+
+// Reader returns the body as a stream: the buffer when it was already read,
+// else the underlying reader (bounded by the limit).
+func (b *Body) Reader() io.Reader {
+	if b == nil {
+		return http.NoBody
+	}
+	if b.read {
+		return newBytesReader(b.buf)
+	}
+	b.read = true
+	b.err = errStreamed
+	return &limitedReader{r: b.r, n: b.limit}
+}
+
+// Buffered reports whether the body has been read into memory.
+func (b *Body) Buffered() bool { return b != nil && b.read && b.err == nil }
