@@ -1,0 +1,63 @@
+package config
+
+// File is the whole settings file. Each feature owns one section.
+type File struct {
+	// Listen is the data-plane address. Default 127.0.0.1:8080.
+	Listen string `yaml:"listen"`
+	// Admin holds the admin listener (health, readiness, metrics).
+	Admin Admin `yaml:"admin"`
+	// Region is used in ARNs and $context. Default us-east-1.
+	Region string `yaml:"region"`
+	// AccountID is the 12-digit account used in ARNs. Default 123456789012.
+	AccountID string `yaml:"accountId"`
+	// Server holds the edge's limits and timeouts.
+	Server Server `yaml:"server"`
+	// APIs are the REST APIs to serve.
+	APIs []API `yaml:"apis"`
+
+	// path is the file the settings came from ("" in quick mode).
+	path string
+}
+
+// Admin is the admin listener's section.
+type Admin struct {
+	// Listen is the admin address; "off" disables it. Default 127.0.0.1:9090.
+	Listen string `yaml:"listen"`
+}
+
+// Server holds the data-plane edge settings. Durations are Go durations ("5s").
+type Server struct {
+	// ReadHeaderTimeout bounds reading the request line and headers. Default 10s.
+	ReadHeaderTimeout Duration `yaml:"readHeaderTimeout"`
+	// ReadTimeout bounds reading the whole request, body included. Default 60s.
+	ReadTimeout Duration `yaml:"readTimeout"`
+	// IdleTimeout closes idle keep-alive connections. Default 120s.
+	IdleTimeout Duration `yaml:"idleTimeout"`
+	// ShutdownTimeout bounds draining in-flight requests on stop. Default 30s.
+	ShutdownTimeout Duration `yaml:"shutdownTimeout"`
+	// MaxHeaderBytes is the request header block limit. Default 10240 (AWS).
+	MaxHeaderBytes int `yaml:"maxHeaderBytes"`
+	// MaxBodyBytes is the payload limit. Default 10485760 (AWS, 10 MB).
+	MaxBodyBytes int64 `yaml:"maxBodyBytes"`
+}
+
+// API is one REST API served from a definition file.
+type API struct {
+	// ID is the apiId: {id}.execute-api.* hosts, ARNs and metrics.
+	ID string `yaml:"id"`
+	// Definition is the OpenAPI 3 / Swagger 2 file, relative to the config file.
+	Definition string `yaml:"definition"`
+	// Stages are the API's stages; at least one.
+	Stages []Stage `yaml:"stages"`
+}
+
+// Stage is one deployment stage of an API.
+type Stage struct {
+	// Name is the stage name, the first path segment of requests.
+	Name string `yaml:"name"`
+	// Variables are the stage variables ($stageVariables.*).
+	Variables map[string]string `yaml:"variables"`
+}
+
+// Path returns the file the settings were loaded from ("" in quick mode).
+func (f *File) Path() string { return f.path }

@@ -1,0 +1,21 @@
+package config
+
+import "time"
+
+// Default returns settings with every default filled in and no APIs.
+func Default() File {
+	return File{
+		Listen:    "127.0.0.1:8080",
+		Admin:     Admin{Listen: "127.0.0.1:9090"},
+		Region:    "us-east-1",
+		AccountID: "123456789012",
+		Server: Server{
+			ReadHeaderTimeout: Duration(10 * time.Second),
+			ReadTimeout:       Duration(60 * time.Second),
+			IdleTimeout:       Duration(120 * time.Second),
+			ShutdownTimeout:   Duration(30 * time.Second),
+			MaxHeaderBytes:    10240,
+			MaxBodyBytes:      10 << 20,
+		},
+	}
+}

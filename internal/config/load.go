@@ -1,0 +1,103 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+
+	"github.com/portico-gw/portico/internal/source"
+)
+
+// Load reads the settings file at path, expands ${env:NAME} references with
+// getenv, decodes strictly over Default, resolves relative paths against the
+// file's directory and validates. The error joins every problem found, each
+// naming the file, line and field.
+func Load(path string, getenv func(string) string) (*File, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return Parse(path, data, getenv)
+}
+
+// Parse is Load on bytes already read; path is used in messages and to
+// resolve relative definition paths.
+func Parse(path string, data []byte, getenv func(string) string) (*File, error) {
+	ix, err := source.NewIndex(path, data)
+	if err != nil {
+		return nil, yamlError(path, err)
+	}
+	data, err = expandEnv(ix, data, getenv)
+	if err != nil {
+		return nil, err
+	}
+	f := Default()
+	if err := yaml.Load(data, &f, yaml.WithKnownFields(), yaml.WithUniqueKeys(true)); err != nil {
+		return nil, yamlError(path, err)
+	}
+	f.path = path
+	dir := filepath.Dir(path)
+	for i := range f.APIs {
+		if d := f.APIs[i].Definition; d != "" && !filepath.IsAbs(d) {
+			f.APIs[i].Definition = filepath.Join(dir, d)
+		}
+	}
+	if err := f.Validate(ix); err != nil {
+		return nil, err
+	}
+	return &f, nil
+}
+
+// envRef matches ${env:NAME}.
+var envRef = regexp.MustCompile(`\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}`)
+
+// expandEnv replaces ${env:NAME} with the variable's value; an unset variable
+// is an error located at its line. Values are never echoed in messages.
+func expandEnv(ix *source.Index, data []byte, getenv func(string) string) ([]byte, error) {
+	var errs []error
+	lines := strings.Split(string(data), "\n")
+	for i, line := range lines {
+		lines[i] = envRef.ReplaceAllStringFunc(line, func(m string) string {
+			name := envRef.FindStringSubmatch(m)[1]
+			v := getenv(name)
+			if v == "" {
+				errs = append(errs, &source.Error{File: ix.File(), Line: i + 1, Message: fmt.Sprintf("environment variable %s is not set", name)})
+			}
+			return v
+		})
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return []byte(strings.Join(lines, "\n")), nil
+}
+
+// yamlError turns yaml's messages into one "file:line: message" error per
+// problem, with setting names instead of Go type names.
+func yamlError(path string, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg = strings.TrimPrefix(msg, "construct errors:")
+	msg = regexp.MustCompile(` in type [\w.\[\]*]+`).ReplaceAllString(msg, "")
+	msg = strings.ReplaceAll(msg, "not found", "is not a known setting")
+	lineRe := regexp.MustCompile(`(?m)^\s*line (\d+): `)
+	var errs []error
+	for _, part := range strings.Split(strings.TrimSpace(msg), "\n") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if m := lineRe.FindStringSubmatch(part); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			errs = append(errs, &source.Error{File: path, Line: n, Message: lineRe.ReplaceAllString(part, "")})
+			continue
+		}
+		errs = append(errs, &source.Error{File: path, Message: part})
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,100 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"regexp"
+	"strconv"
+
+	"github.com/portico-gw/portico/internal/source"
+)
+
+// Patterns from the AWS API reference (aws-reference.md §8.3, §9.1).
+var (
+	stageNameRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
+	apiIDRe     = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+	varNameRe   = regexp.MustCompile(`^[A-Za-z0-9_]{1,64}$`)
+	varValueRe  = regexp.MustCompile(`^[A-Za-z0-9\-._~:/?#&=,]{1,512}$`)
+	regionRe    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
+	accountRe   = regexp.MustCompile(`^\d{12}$`)
+)
+
+// Validate reports every problem in f, located through ix (which may be nil
+// for settings built in code).
+func (f *File) Validate(ix *source.Index) error {
+	v := &validator{ix: ix, file: f.path}
+	v.addr("/listen", f.Listen, false)
+	v.addr("/admin/listen", f.Admin.Listen, true)
+	v.check("/region", regionRe.MatchString(f.Region), "%q is not a region name such as us-east-1", f.Region)
+	v.check("/accountId", accountRe.MatchString(f.AccountID), "%q is not a 12-digit account id", f.AccountID)
+	v.check("/server/maxHeaderBytes", f.Server.MaxHeaderBytes >= 1024, "must be at least 1024")
+	v.check("/server/maxBodyBytes", f.Server.MaxBodyBytes >= 1, "must be positive")
+	for _, d := range []struct {
+		field string
+		val   Duration
+	}{{"readHeaderTimeout", f.Server.ReadHeaderTimeout}, {"readTimeout", f.Server.ReadTimeout}, {"idleTimeout", f.Server.IdleTimeout}, {"shutdownTimeout", f.Server.ShutdownTimeout}} {
+		v.check("/server/"+d.field, d.val > 0, "must be a positive duration")
+	}
+	v.check("/apis", len(f.APIs) > 0, "at least one API is required")
+	ids := map[string]bool{}
+	for i, a := range f.APIs {
+		p := "/apis/" + strconv.Itoa(i)
+		v.check(p+"/id", apiIDRe.MatchString(a.ID), "%q is not a valid API id (letters, digits, - and _)", a.ID)
+		v.check(p+"/id", !ids[a.ID], "duplicate API id %q", a.ID)
+		ids[a.ID] = true
+		if v.check(p+"/definition", a.Definition != "", "a definition file is required") {
+			_, err := os.Stat(a.Definition)
+			v.check(p+"/definition", err == nil, "cannot read definition %s", a.Definition)
+		}
+		v.stages(p, a.Stages)
+	}
+	return errors.Join(v.errs...)
+}
+
+type validator struct {
+	ix   *source.Index
+	file string
+	errs []error
+}
+
+// check records a located error when ok is false and returns ok.
+func (v *validator) check(ptr string, ok bool, format string, args ...any) bool {
+	if !ok {
+		line := 0
+		if v.ix != nil {
+			line = v.ix.Line(ptr)
+		}
+		v.errs = append(v.errs, &source.Error{File: v.file, Line: line, Pointer: ptr, Message: fmt.Sprintf(format, args...)})
+	}
+	return ok
+}
+
+func (v *validator) addr(ptr, a string, offAllowed bool) {
+	if offAllowed && a == "off" {
+		return
+	}
+	_, port, err := net.SplitHostPort(a)
+	if err == nil {
+		_, err = strconv.ParseUint(port, 10, 16)
+	}
+	v.check(ptr, err == nil, "%q is not a host:port address", a)
+}
+
+func (v *validator) stages(p string, stages []Stage) {
+	v.check(p+"/stages", len(stages) > 0, "at least one stage is required")
+	names := map[string]bool{}
+	for j, s := range stages {
+		sp := p + "/stages/" + strconv.Itoa(j)
+		v.check(sp+"/name", stageNameRe.MatchString(s.Name), "%q is not a valid stage name (letters, digits, - and _, at most 128)", s.Name)
+		v.check(sp+"/name", !names[s.Name], "duplicate stage %q", s.Name)
+		names[s.Name] = true
+		v.check(sp+"/variables", len(s.Variables) <= 100, "at most 100 stage variables")
+		for k, val := range s.Variables {
+			vp := sp + "/variables/" + source.Escape(k)
+			v.check(vp, varNameRe.MatchString(k), "stage variable name %q must be letters, digits and _ (at most 64)", k)
+			v.check(vp, varValueRe.MatchString(val), "stage variable %s: value must match [A-Za-z0-9-._~:/?#&=,]+ (at most 512)", k)
+		}
+	}
+}

@@ -1,0 +1,120 @@
+package openapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/getkin/kin-openapi/openapi2"
+	"github.com/getkin/kin-openapi/openapi2conv"
+	"github.com/getkin/kin-openapi/openapi3"
+	"go.yaml.in/yaml/v4"
+
+	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/source"
+)
+
+// MaxDocumentBytes is AWS's limit on an imported definition (6 MB).
+const MaxDocumentBytes = 6 << 20
+
+// Load reads and imports the definition file at path.
+func Load(path string) (*apidef.RestAPI, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("read definition: %w", err)
+	}
+	if st.Size() > MaxDocumentBytes {
+		return nil, &source.Error{File: path, Message: fmt.Sprintf("definition is %d bytes; the limit is %d (6 MB)", st.Size(), MaxDocumentBytes)}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read definition: %w", err)
+	}
+	return Import(path, data)
+}
+
+// Import turns an OpenAPI 3 or Swagger 2 document into a RestAPI. The
+// returned API carries warnings in Unsupported; the error joins every
+// located problem.
+func Import(file string, data []byte) (*apidef.RestAPI, error) {
+	if len(data) > MaxDocumentBytes {
+		return nil, &source.Error{File: file, Message: "definition exceeds 6 MB"}
+	}
+	ix, err := source.NewIndex(file, data)
+	if err != nil {
+		return nil, &source.Error{File: file, Message: "not valid YAML or JSON: " + err.Error()}
+	}
+	var raw any
+	if err := yaml.Unmarshal(data, &raw); err != nil {
+		return nil, &source.Error{File: file, Message: "not valid YAML or JSON: " + err.Error()}
+	}
+	root, ok := normalize(raw).(map[string]any)
+	if !ok {
+		return nil, &source.Error{File: file, Line: 1, Message: "a definition must be a mapping with an openapi or swagger key"}
+	}
+	im := &importer{ix: ix, root: root, swagger: root["swagger"] != nil}
+	if err := im.checkStructure(); err != nil {
+		return nil, err
+	}
+	api := im.api()
+	return api, errors.Join(im.errs...)
+}
+
+// checkStructure validates the document with kin-openapi; Swagger 2.0 is
+// converted to OpenAPI 3 first, so both go through the same checks.
+func (im *importer) checkStructure() error {
+	j, err := json.Marshal(im.root)
+	if err != nil {
+		return im.ix.Errorf("", "cannot encode document: %v", err)
+	}
+	var doc *openapi3.T
+	switch {
+	case im.swagger:
+		if v, _ := im.root["swagger"].(string); v != "2.0" {
+			return im.ix.Errorf("/swagger", "unsupported swagger version %v (want \"2.0\")", im.root["swagger"])
+		}
+		var d2 openapi2.T
+		if err := json.Unmarshal(j, &d2); err != nil {
+			return im.ix.Errorf("", "not a Swagger 2.0 document: %v", err)
+		}
+		if doc, err = openapi2conv.ToV3(&d2); err != nil {
+			return im.ix.Errorf("", "cannot convert Swagger 2.0: %v", err)
+		}
+	case im.root["openapi"] != nil:
+		loader := openapi3.NewLoader()
+		if doc, err = loader.LoadFromData(j); err != nil {
+			return im.ix.Errorf("", "not an OpenAPI 3 document: %v", err)
+		}
+	default:
+		return im.ix.Errorf("", "missing the openapi (3.x) or swagger (2.0) version key")
+	}
+	if err := doc.Validate(context.Background(), openapi3.DisableExamplesValidation(), openapi3.DisableSchemaDefaultsValidation(), openapi3.DisableSchemaPatternValidation()); err != nil {
+		return im.ix.Errorf("", "invalid document: %v", err)
+	}
+	return nil
+}
+
+// normalize turns YAML-decoded values into JSON-shaped ones (string keys).
+func normalize(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			t[k] = normalize(e)
+		}
+		return t
+	case map[any]any:
+		m := make(map[string]any, len(t))
+		for k, e := range t {
+			m[fmt.Sprint(k)] = normalize(e)
+		}
+		return m
+	case []any:
+		for i, e := range t {
+			t[i] = normalize(e)
+		}
+		return t
+	}
+	return v
+}

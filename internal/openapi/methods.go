@@ -1,0 +1,178 @@
+package openapi
+
+import (
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/source"
+)
+
+// httpMethods are the OpenAPI operation keys API Gateway accepts, plus ANY.
+var httpMethods = map[string]string{
+	"get": "GET", "put": "PUT", "post": "POST", "delete": "DELETE", "patch": "PATCH",
+	"options": "OPTIONS", "head": "HEAD", "x-amazon-apigateway-any-method": "ANY",
+}
+
+// segmentRe is one resource path part: literal characters AWS allows, or a
+// whole-segment {param} / {param+}.
+var segmentRe = regexp.MustCompile(`^([A-Za-z0-9_\-.,:@]+|\{[A-Za-z0-9_.\-]+\+?\})$`)
+
+// methods reads every operation of every path, sorted by path then method.
+func (im *importer) methods(api *apidef.RestAPI) []*apidef.Method {
+	paths := im.obj(im.root, "", "paths")
+	var out []*apidef.Method
+	for _, p := range im.keysInOrder(paths, "/paths") {
+		pptr := source.Pointer("paths", p)
+		if !im.checkPath(pptr, p) {
+			continue
+		}
+		item, ok := paths[p].(map[string]any)
+		if !ok {
+			if paths[p] != nil {
+				im.errorf(pptr, "a path item must be a mapping")
+			}
+			continue
+		}
+		shared := im.params(item["parameters"], pptr+"/parameters")
+		for key, verb := range httpMethods {
+			op, ok := item[key].(map[string]any)
+			if !ok {
+				continue
+			}
+			m := im.method(api, p, verb, op, pptr+"/"+source.Escape(key), shared)
+			out = append(out, m)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Path != out[j].Path {
+			return out[i].Path < out[j].Path
+		}
+		return out[i].HTTPMethod < out[j].HTTPMethod
+	})
+	return out
+}
+
+// checkPath applies AWS's resource path rules (aws-reference.md §2.3).
+func (im *importer) checkPath(ptr, p string) bool {
+	if !strings.HasPrefix(p, "/") {
+		im.errorf(ptr, "resource path %q must start with /", p)
+		return false
+	}
+	if p == "/" {
+		return true
+	}
+	parts := strings.Split(strings.TrimSuffix(p[1:], "/"), "/")
+	for i, seg := range parts {
+		if !segmentRe.MatchString(seg) {
+			im.errorf(ptr, "resource path %q: part %q must be letters, digits, _ - . , : or a whole {param}", p, seg)
+			return false
+		}
+		if strings.HasSuffix(seg, "+}") && i != len(parts)-1 {
+			im.errorf(ptr, "resource path %q: cannot create a child of a resource with a greedy path variable: %s", p, seg)
+			return false
+		}
+	}
+	return true
+}
+
+// method reads one operation.
+func (im *importer) method(api *apidef.RestAPI, path, verb string, op map[string]any, ptr string, shared map[string]bool) *apidef.Method {
+	m := &apidef.Method{
+		Path:              path,
+		HTTPMethod:        verb,
+		OperationName:     im.str(op, ptr, "operationId"),
+		AuthorizationType: "NONE",
+		RequestParameters: map[string]bool{},
+		RequestValidator:  im.str(op, ptr, "x-amazon-apigateway-request-validator"),
+		MethodResponses:   im.methodResponses(op, ptr),
+		Loc:               im.loc(ptr),
+	}
+	for k, v := range shared {
+		m.RequestParameters[k] = v
+	}
+	for k, v := range im.params(op["parameters"], ptr+"/parameters") {
+		m.RequestParameters[k] = v
+	}
+	for _, seg := range strings.Split(path, "/") {
+		if strings.HasPrefix(seg, "{") {
+			m.RequestParameters["method.request.path."+strings.Trim(seg, "{}+")] = true
+		}
+	}
+	if m.RequestValidator != "" {
+		if _, ok := api.RequestValidators[m.RequestValidator]; !ok {
+			im.errorf(ptr+"/x-amazon-apigateway-request-validator", "request validator %q is not defined in x-amazon-apigateway-request-validators", m.RequestValidator)
+		}
+	}
+	m.RequestModels = im.requestModels(api, op, ptr)
+	im.security(m, op, ptr)
+	if integ := im.obj(op, ptr, "x-amazon-apigateway-integration"); integ != nil {
+		m.Integration = im.integration(integ, ptr+"/x-amazon-apigateway-integration", m)
+	} else {
+		im.errorf(ptr, "%s %s has no x-amazon-apigateway-integration", verb, path)
+	}
+	return m
+}
+
+// params reads OpenAPI parameters into method.request.* keys → required.
+func (im *importer) params(v any, ptr string) map[string]bool {
+	list, _ := v.([]any)
+	out := map[string]bool{}
+	for i, e := range list {
+		p, _ := e.(map[string]any)
+		pp := ptr + "/" + strconv.Itoa(i)
+		if ref, ok := p["$ref"].(string); ok {
+			p = im.resolveRef(ref, pp)
+		}
+		if p == nil {
+			continue
+		}
+		loc := map[string]string{"path": "path", "query": "querystring", "header": "header"}[im.str(p, pp, "in")]
+		if loc == "" {
+			continue // body and formData parameters are request models, cookies unsupported
+		}
+		name := im.str(p, pp, "name")
+		out["method.request."+loc+"."+name] = im.boolean(p, pp, "required") || loc == "path"
+	}
+	return out
+}
+
+// resolveRef follows a local JSON reference ("#/components/parameters/x").
+func (im *importer) resolveRef(ref, ptr string) map[string]any {
+	if !strings.HasPrefix(ref, "#/") {
+		im.errorf(ptr, "only local references are supported, not %q", ref)
+		return nil
+	}
+	var cur any = im.root
+	for _, tok := range strings.Split(ref[2:], "/") {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		m, ok := cur.(map[string]any)
+		if !ok {
+			cur = nil
+			break
+		}
+		cur = m[tok]
+	}
+	out, ok := cur.(map[string]any)
+	if !ok {
+		im.errorf(ptr, "reference %q does not resolve", ref)
+	}
+	return out
+}
+
+// methodResponses reads the operation's responses (status → header names).
+func (im *importer) methodResponses(op map[string]any, ptr string) map[string]apidef.MethodResponse {
+	resp := im.obj(op, ptr, "responses")
+	out := map[string]apidef.MethodResponse{}
+	for code, v := range resp {
+		r, _ := v.(map[string]any)
+		mr := apidef.MethodResponse{ResponseParameters: map[string]bool{}}
+		for h := range im.obj(r, ptr+"/responses/"+source.Escape(code), "headers") {
+			mr.ResponseParameters["method.response.header."+h] = false
+		}
+		out[code] = mr
+	}
+	return out
+}

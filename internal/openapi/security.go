@@ -1,0 +1,76 @@
+package openapi
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/source"
+)
+
+// security reads the operation's security requirements and
+// x-amazon-apigateway-auth: an apiKey scheme in header x-api-key marks the
+// method apiKeyRequired; an authorizer or AWS_IAM scheme sets the method's
+// authorization type (enforced by the authorization feature).
+func (im *importer) security(m *apidef.Method, op map[string]any, ptr string) {
+	if auth := im.obj(op, ptr, "x-amazon-apigateway-auth"); auth != nil {
+		if t := strings.ToUpper(im.str(auth, ptr+"/x-amazon-apigateway-auth", "type")); t == "AWS_IAM" {
+			m.AuthorizationType = "AWS_IAM"
+		}
+	}
+	reqs, _ := op["security"].([]any)
+	for i, r := range reqs {
+		req, _ := r.(map[string]any)
+		for name := range req {
+			sp := ptr + "/security/" + strconv.Itoa(i) + "/" + source.Escape(name)
+			scheme := im.scheme(name)
+			if scheme == nil {
+				im.errorf(sp, "security scheme %q is not defined", name)
+				continue
+			}
+			im.applyScheme(m, name, scheme)
+		}
+	}
+}
+
+// scheme finds a security scheme in components.securitySchemes (OpenAPI 3)
+// or securityDefinitions (Swagger 2).
+func (im *importer) scheme(name string) map[string]any {
+	if c, ok := im.root["components"].(map[string]any); ok {
+		if ss, ok := c["securitySchemes"].(map[string]any); ok {
+			if s, ok := ss[name].(map[string]any); ok {
+				return s
+			}
+		}
+	}
+	if sd, ok := im.root["securityDefinitions"].(map[string]any); ok {
+		if s, ok := sd[name].(map[string]any); ok {
+			return s
+		}
+	}
+	return nil
+}
+
+func (im *importer) applyScheme(m *apidef.Method, name string, s map[string]any) {
+	authtype, _ := s["x-amazon-apigateway-authtype"].(string)
+	authorizer, hasAuthorizer := s["x-amazon-apigateway-authorizer"].(map[string]any)
+	switch {
+	case hasAuthorizer:
+		t, _ := authorizer["type"].(string)
+		if strings.EqualFold(t, "cognito_user_pools") {
+			m.AuthorizationType = "COGNITO_USER_POOLS"
+		} else {
+			m.AuthorizationType = "CUSTOM"
+		}
+		m.AuthorizerName = name
+	case strings.HasPrefix(strings.ToLower(authtype), "aws"):
+		m.AuthorizationType = "AWS_IAM"
+	default:
+		typ, _ := s["type"].(string)
+		in, _ := s["in"].(string)
+		hdr, _ := s["name"].(string)
+		if typ == "apiKey" && in == "header" && strings.EqualFold(hdr, "x-api-key") {
+			m.APIKeyRequired = true
+		}
+	}
+}

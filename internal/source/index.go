@@ -1,0 +1,121 @@
+package source
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+)
+
+// Index maps JSON Pointers of a document to the line where each value starts.
+type Index struct {
+	file  string
+	lines map[string]int
+}
+
+// NewIndex parses data (YAML or JSON) and indexes every mapping key and
+// sequence item. A document that does not parse yields an empty index and the
+// parse error.
+func NewIndex(file string, data []byte) (*Index, error) {
+	ix := &Index{file: file, lines: map[string]int{}}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return ix, err
+	}
+	ix.walk(&root, "", 0)
+	return ix, nil
+}
+
+func (ix *Index) walk(n *yaml.Node, ptr string, depth int) {
+	if n == nil || depth > 256 {
+		return
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		ix.lines[ptr] = n.Line
+		for _, c := range n.Content {
+			ix.walk(c, ptr, depth+1)
+		}
+	case yaml.MappingNode:
+		if _, ok := ix.lines[ptr]; !ok {
+			ix.lines[ptr] = n.Line
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			p := ptr + "/" + Escape(k.Value)
+			ix.lines[p] = k.Line
+			ix.walk(v, p, depth+1)
+		}
+	case yaml.SequenceNode:
+		if _, ok := ix.lines[ptr]; !ok {
+			ix.lines[ptr] = n.Line
+		}
+		for i, c := range n.Content {
+			p := ptr + "/" + strconv.Itoa(i)
+			ix.lines[p] = c.Line
+			ix.walk(c, p, depth+1)
+		}
+	case yaml.AliasNode:
+		ix.walk(n.Alias, ptr, depth+1)
+	}
+}
+
+// File is the indexed file's path.
+func (ix *Index) File() string { return ix.file }
+
+// Line returns the line of pointer, or of its nearest indexed ancestor.
+func (ix *Index) Line(pointer string) int {
+	if ix == nil {
+		return 0
+	}
+	for p := pointer; ; {
+		if l, ok := ix.lines[p]; ok {
+			return l
+		}
+		i := strings.LastIndexByte(p, '/')
+		if i < 0 {
+			return 0
+		}
+		p = p[:i]
+	}
+}
+
+// Escape encodes one JSON Pointer reference token ("~" → "~0", "/" → "~1").
+func Escape(token string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(token, "~", "~0"), "/", "~1")
+}
+
+// Pointer joins tokens into a JSON Pointer.
+func Pointer(tokens ...string) string {
+	var b strings.Builder
+	for _, t := range tokens {
+		b.WriteByte('/')
+		b.WriteString(Escape(t))
+	}
+	return b.String()
+}
+
+// Error is a problem located in a source document.
+type Error struct {
+	File    string
+	Line    int
+	Pointer string
+	Message string
+}
+
+func (e *Error) Error() string {
+	loc := e.File
+	if e.Line > 0 {
+		loc += ":" + strconv.Itoa(e.Line)
+	}
+	if e.Pointer != "" {
+		return fmt.Sprintf("%s: %s: %s", loc, e.Pointer, e.Message)
+	}
+	return fmt.Sprintf("%s: %s", loc, e.Message)
+}
+
+// Errorf returns an Error at pointer.
+func (ix *Index) Errorf(pointer, format string, args ...any) *Error {
+	return &Error{File: ix.file, Line: ix.Line(pointer), Pointer: pointer, Message: fmt.Sprintf(format, args...)}
+}
