@@ -1,5 +1,11 @@
 package apidef
 
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
 // Location points at the place in a source file a definition came from.
 type Location struct {
 	// File is the path of the source file.
@@ -151,4 +157,14 @@ type GatewayResponse struct {
 	ResponseTemplates map[string]string
 	// Loc is where the response is defined.
 	Loc Location
+}
+
+// CompileSelectionPattern compiles an integration-response selection pattern
+// as API Gateway applies it: a Java regex matched against the whole string.
+func CompileSelectionPattern(p string) (*regexp.Regexp, error) {
+	re, err := regexp.Compile(`^(?:` + strings.ReplaceAll(p, `\Z`, `\z`) + `)$`)
+	if err != nil {
+		return nil, fmt.Errorf("selection pattern %q is not a valid regular expression: %w", p, err)
+	}
+	return re, nil
 }

@@ -129,8 +129,8 @@ func (im *importer) integrationResponses(o map[string]any, ptr string) []apidef.
 		}
 		if pattern == "default" {
 			ir.SelectionPattern = ""
-		} else if _, err := regexp.Compile(javaRegex(pattern)); err != nil {
-			im.errorf(p, "selection pattern %q is not a valid regular expression: %v", pattern, err)
+		} else if _, err := apidef.CompileSelectionPattern(pattern); err != nil {
+			im.errorf(p, "%v", err)
 		}
 		if !statusRe.MatchString(ir.StatusCode) {
 			im.errorf(p+"/statusCode", "statusCode %q must be a 3-digit status code", ir.StatusCode)
@@ -147,11 +147,6 @@ func (im *importer) integrationResponses(o map[string]any, ptr string) []apidef.
 		out = append(out, ir)
 	}
 	return out
-}
-
-// javaRegex adapts the few Java regex spellings Go's RE2 lacks.
-func javaRegex(p string) string {
-	return strings.ReplaceAll(p, `\Z`, `\z`)
 }
 
 // integrationFields rejects unknown integration fields and warns about the

@@ -35,6 +35,8 @@ type Result struct {
 	Body []byte
 	// Stream, when set, is copied to the client and then closed.
 	Stream io.ReadCloser
+	// ContentLength is the length of Stream when known, else -1.
+	ContentLength int64
 }
 
 // Pipeline is one method's compiled request path: steps in AWS order, then

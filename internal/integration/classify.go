@@ -1,0 +1,42 @@
+package integration
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+
+	"github.com/portico-gw/portico/internal/fault"
+	"github.com/portico-gw/portico/internal/pipeline"
+)
+
+// classify turns a transport error into the fault the client sees:
+// a deadline is INTEGRATION_TIMEOUT (504 "Endpoint request timed out"); an
+// oversized request body is REQUEST_TOO_LARGE; a client that went away is
+// returned as is; anything else (refused, reset, DNS, an unparsable
+// response) is INTEGRATION_FAILURE with status 502 (design.md §5).
+func classify(ctx context.Context, err error, endpoint string) error {
+	if tl, ok := errors.AsType[*pipeline.ErrTooLarge](err); ok {
+		return &fault.Error{Type: fault.RequestTooLarge, Cause: tl}
+	}
+	if ctx.Err() == context.DeadlineExceeded || errors.Is(err, context.DeadlineExceeded) {
+		return &fault.Error{Type: fault.IntegrationTimeout, Spaced: true,
+			Cause: fmt.Errorf("Execution failed due to a timeout error: %s", endpoint)}
+	}
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
+		return &fault.Error{Type: fault.IntegrationTimeout, Spaced: true,
+			Cause: fmt.Errorf("Execution failed due to a timeout error: %s: %w", endpoint, err)}
+	}
+	return &fault.Error{Type: fault.IntegrationFailure, Status: 502, Message: "Internal server error", Spaced: true,
+		Cause: fmt.Errorf("Execution failed due to a network error communicating with endpoint %s: %w", endpoint, err)}
+}
+
+// configError is API_CONFIGURATION_ERROR (500 "Internal server error") with
+// AWS's execution-log text as the cause.
+func configError(format string, args ...any) error {
+	return &fault.Error{Type: fault.APIConfigurationError, Spaced: true,
+		Cause: fmt.Errorf("Execution failed due to configuration error: "+format, args...)}
+}

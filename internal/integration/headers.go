@@ -1,0 +1,103 @@
+package integration
+
+import (
+	"net/http"
+	"strings"
+)
+
+// droppedRequestHeaders never reach any integration (aws-reference.md §2.4).
+var droppedRequestHeaders = []string{
+	"Connection", "Content-Length", "Content-MD5", "Expect", "Max-Forwards",
+	"Proxy-Authenticate", "Server", "TE", "Transfer-Encoding", "Trailer",
+	"Upgrade", "WWW-Authenticate", "Host", "Keep-Alive", "Proxy-Connection",
+}
+
+// illegalMappedHeaders are integration.request.header targets that make
+// every call fail with 500 (aws-recordings.md §5.9).
+func illegalMappedHeader(name string, lambda bool) bool {
+	switch http.CanonicalHeaderKey(name) {
+	case "Content-Length", "Transfer-Encoding":
+		return true
+	case "Authorization", "Connection", "Expect", "Proxy-Authenticate", "Te":
+		return lambda
+	}
+	return false
+}
+
+// proxyRequestHeader copies the client's headers for HTTP_PROXY, minus the
+// ones AWS never forwards, plus the forwarding headers.
+func proxyRequestHeader(in http.Header) http.Header {
+	out := in.Clone()
+	if out == nil {
+		out = http.Header{}
+	}
+	for _, c := range in.Values("Connection") {
+		for _, f := range strings.Split(c, ",") {
+			out.Del(strings.TrimSpace(f))
+		}
+	}
+	for _, h := range droppedRequestHeaders {
+		out.Del(h)
+	}
+	out.Del("Content-Encoding")
+	return out
+}
+
+// remappedAlways are back-end response headers renamed to
+// x-amzn-Remapped-<name> for every integration type.
+func remappedAlways(name string) bool {
+	switch name {
+	case "Connection", "Content-Length", "Date", "Server", "X-Amzn-Requestid":
+		return true
+	}
+	return false
+}
+
+// remappedNonProxy are the extra method-response headers renamed for
+// non-proxy (HTTP, AWS) integrations (aws-recordings.md §5.9).
+func remappedNonProxy(name string) bool {
+	switch name {
+	case "Authorization", "Content-Md5", "Expect", "Host", "Max-Forwards", "Proxy-Authenticate",
+		"Trailer", "Upgrade", "User-Agent", "Www-Authenticate":
+		return true
+	}
+	return false
+}
+
+// proxyResponseHeader applies the HTTP_PROXY response rules: remap
+// Connection, Content-Length, Date, Server and x-amzn-RequestId; drop
+// Transfer-Encoding and Via. Content-Encoding is kept so a compressed body
+// stays readable (README: differences from AWS).
+func proxyResponseHeader(in http.Header) http.Header {
+	out := make(http.Header, len(in))
+	for k, vs := range in {
+		ck := http.CanonicalHeaderKey(k)
+		switch {
+		case ck == "Transfer-Encoding" || ck == "Via" || ck == "Keep-Alive":
+		case remappedAlways(ck):
+			out["X-Amzn-Remapped-"+remapName(k)] = vs
+		default:
+			out[k] = vs
+		}
+	}
+	return out
+}
+
+// remapName keeps AWS's spelling of the remapped names.
+func remapName(k string) string {
+	if strings.EqualFold(k, "x-amzn-requestid") {
+		return "x-amzn-RequestId"
+	}
+	return http.CanonicalHeaderKey(k)
+}
+
+// setMethodResponseHeader sets a mapped method-response header, renamed per
+// the non-proxy remapping rules.
+func setMethodResponseHeader(h http.Header, name, value string) {
+	ck := http.CanonicalHeaderKey(name)
+	if remappedAlways(ck) || remappedNonProxy(ck) {
+		h.Set("X-Amzn-Remapped-"+ck, value)
+		return
+	}
+	h.Set(name, value)
+}

@@ -1,0 +1,145 @@
+package integration
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/pipeline"
+)
+
+// maxUpstreamBody bounds a buffered non-proxy back-end response (AWS's 10 MB
+// payload limit).
+const maxUpstreamBody = 10 << 20
+
+// HTTP is a non-proxy HTTP integration: only mapped parameters reach the
+// back end, and the method response comes from the integration response
+// selected by the back end's status code.
+type HTTP struct {
+	uri       string
+	method    string
+	timeout   time.Duration
+	apiID     string
+	mappings  []mapping
+	requests  requestTemplates
+	responses responses
+	transport http.RoundTripper
+}
+
+var _ pipeline.Integration = (*HTTP)(nil)
+
+// HTTPConfig configures an HTTP integration.
+type HTTPConfig struct {
+	URI        string
+	HTTPMethod string
+	Timeout    time.Duration
+	APIID      string
+	Method     *apidef.Method
+	// Integration supplies parameters, templates, passthrough and responses.
+	Integration *apidef.Integration
+	Transport   http.RoundTripper
+	Compile     Compiler
+}
+
+// NewHTTP compiles an HTTP integration.
+func NewHTTP(cfg HTTPConfig) (*HTTP, error) {
+	in := cfg.Integration
+	reqT, err := compileTemplates(in.RequestTemplates, cfg.Compile, "request template")
+	if err != nil {
+		return nil, err
+	}
+	rs, err := compileResponses(cfg.Method, in.Responses, cfg.Compile)
+	if err != nil {
+		return nil, err
+	}
+	return &HTTP{uri: cfg.URI, method: cfg.HTTPMethod, timeout: cfg.Timeout, apiID: cfg.APIID,
+		mappings: compileMappings(in.RequestParameters), requests: requestTemplates{reqT, in.PassthroughBehavior},
+		responses: rs, transport: cfg.Transport}, nil
+}
+
+// Name implements pipeline.Named.
+func (h *HTTP) Name() string { return "integration:HTTP" }
+
+// Invoke calls the back end and maps its answer.
+func (h *HTTP) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Result, error) {
+	tpl, err := h.requests.choose(c.Header.Get("Content-Type"))
+	if err != nil {
+		return nil, err
+	}
+	body, err := c.Body.Bytes()
+	if err != nil {
+		return nil, classify(ctx, err, h.uri)
+	}
+	o := &Overrides{}
+	if tpl != nil {
+		out, err := tpl.Render(ctx, c, body, o)
+		if err != nil {
+			return nil, configError("request template failed: %v", err)
+		}
+		body = []byte(out)
+	}
+	mp, err := apply(h.mappings, c)
+	if err != nil {
+		return nil, classify(ctx, err, h.uri)
+	}
+	up, status, err := h.call(ctx, c, mp, body)
+	if err != nil {
+		return nil, err
+	}
+	r, err := h.responses.sel(strconv.Itoa(status))
+	if err != nil {
+		return nil, err
+	}
+	return r.render(ctx, c, up, o)
+}
+
+// call sends the mapped request and buffers the answer.
+func (h *HTTP) call(ctx context.Context, c *pipeline.Call, mp mapped, body []byte) (upstream, int, error) {
+	target, err := url.Parse(expandURI(h.uri, mp.path, c))
+	if err != nil || target.Host == "" {
+		return upstream{}, 0, configError("Invalid endpoint address")
+	}
+	q := target.Query()
+	for k, vs := range mp.query {
+		q[k] = vs
+	}
+	target.RawQuery = q.Encode()
+	ctx, cancel := context.WithTimeout(ctx, h.timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, h.method, target.String(), bytes.NewReader(body))
+	if err != nil {
+		return upstream{}, 0, configError("Invalid endpoint address")
+	}
+	req.Header = http.Header{"Accept": {"application/json"}, "User-Agent": {"AmazonAPIGateway_" + h.apiID}}
+	if len(body) > 0 {
+		req.Header.Set("Content-Type", c.Header.Get("Content-Type"))
+	}
+	addForwarding(req.Header, c)
+	req.Header.Del("X-Forwarded-For")
+	req.Header.Del("X-Forwarded-Proto")
+	for k, vs := range mp.header {
+		req.Header[k] = vs
+	}
+	start := time.Now()
+	resp, err := h.transport.RoundTrip(req)
+	if err != nil {
+		c.IntegrationLatency = time.Since(start)
+		return upstream{}, 0, classify(ctx, err, target.Host)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxUpstreamBody+1))
+	c.IntegrationLatency = time.Since(start)
+	if err != nil {
+		return upstream{}, 0, classify(ctx, err, target.Host)
+	}
+	if len(data) > maxUpstreamBody {
+		return upstream{}, 0, configError("endpoint response body exceeds %d bytes", maxUpstreamBody)
+	}
+	c.IntegrationStatus = resp.StatusCode
+	return upstream{header: resp.Header, body: data}, resp.StatusCode, nil
+}

@@ -1,0 +1,94 @@
+package integration
+
+import (
+	"context"
+	"mime"
+	"strings"
+
+	"github.com/portico-gw/portico/internal/fault"
+	"github.com/portico-gw/portico/internal/pipeline"
+)
+
+// Template is a compiled mapping template. Overrides carries
+// $context.requestOverride / responseOverride values between the request and
+// response templates of one call.
+type Template interface {
+	Render(ctx context.Context, c *pipeline.Call, body []byte, o *Overrides) (string, error)
+}
+
+// Overrides holds $context.responseOverride.* and requestOverride.* values.
+type Overrides struct {
+	Status        int
+	Header        map[string]string
+	RequestHeader map[string]string
+	RequestQuery  map[string]string
+	RequestPath   map[string]string
+}
+
+// Static is a template with no references or directives: its text is the
+// output, exactly as Velocity would render it.
+type Static string
+
+// Render returns the text.
+func (s Static) Render(context.Context, *pipeline.Call, []byte, *Overrides) (string, error) {
+	return string(s), nil
+}
+
+// IsStatic reports whether src renders to itself in Velocity: no $ and no #.
+func IsStatic(src string) bool { return !strings.ContainsAny(src, "$#") }
+
+// Compiler compiles template source; deploy supplies it.
+type Compiler func(name, src string) (Template, error)
+
+// requestTemplates selects the request template by Content-Type and applies
+// the passthrough behaviour (aws-reference.md §7.8–7.9).
+type requestTemplates struct {
+	byType      map[string]Template
+	passthrough string
+}
+
+// media normalizes a Content-Type to its lower-case media type; an absent one
+// is application/json, as API Gateway assumes.
+func media(ct string) string {
+	if ct == "" {
+		return "application/json"
+	}
+	if mt, _, err := mime.ParseMediaType(ct); err == nil {
+		return mt
+	}
+	return strings.ToLower(strings.TrimSpace(ct))
+}
+
+// choose returns the template for contentType, or nil for passthrough, or an
+// UNSUPPORTED_MEDIA_TYPE fault.
+func (rt requestTemplates) choose(contentType string) (Template, error) {
+	if t, ok := rt.byType[media(contentType)]; ok {
+		return t, nil
+	}
+	if t, ok := rt.byType["$default"]; ok {
+		return t, nil
+	}
+	switch {
+	case rt.passthrough == "NEVER",
+		rt.passthrough == "WHEN_NO_TEMPLATES" && len(rt.byType) > 0:
+		return nil, &fault.Error{Type: fault.UnsupportedMediaType}
+	}
+	return nil, nil
+}
+
+// compileTemplates compiles a content-type → source map.
+func compileTemplates(src map[string]string, compile Compiler, what string) (map[string]Template, error) {
+	out := make(map[string]Template, len(src))
+	for ct, s := range src {
+		key := ct
+		if ct != "$default" {
+			key = media(ct)
+		}
+		t, err := compile(what+" "+ct, s)
+		if err != nil {
+			return nil, err
+		}
+		out[key] = t
+	}
+	return out, nil
+}
