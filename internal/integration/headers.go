@@ -75,7 +75,7 @@ func proxyResponseHeader(in http.Header) http.Header {
 		switch {
 		case ck == "Transfer-Encoding" || ck == "Via" || ck == "Keep-Alive":
 		case remappedAlways(ck):
-			out["X-Amzn-Remapped-"+remapName(k)] = vs
+			out["x-amzn-Remapped-"+remapName(k)] = vs
 		default:
 			out[k] = vs
 		}
@@ -96,7 +96,7 @@ func remapName(k string) string {
 func setMethodResponseHeader(h http.Header, name, value string) {
 	ck := http.CanonicalHeaderKey(name)
 	if remappedAlways(ck) || remappedNonProxy(ck) {
-		h.Set("X-Amzn-Remapped-"+ck, value)
+		h["x-amzn-Remapped-"+ck] = []string{value}
 		return
 	}
 	h.Set(name, value)

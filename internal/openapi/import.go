@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
@@ -91,9 +93,21 @@ func (im *importer) checkStructure() error {
 		return im.ix.Errorf("", "missing the openapi (3.x) or swagger (2.0) version key")
 	}
 	if err := doc.Validate(context.Background(), openapi3.DisableExamplesValidation(), openapi3.DisableSchemaDefaultsValidation(), openapi3.DisableSchemaPatternValidation()); err != nil {
-		return im.ix.Errorf("", "invalid document: %v", err)
+		return im.ix.Errorf(kinPointer(err.Error()), "invalid document: %v", err)
 	}
 	return nil
+}
+
+// kinPath finds the path and operation kin-openapi names in its messages.
+var kinPath = regexp.MustCompile(`invalid path (\S+): invalid operation (\w+)`)
+
+// kinPointer locates a kin-openapi validation message in the document.
+func kinPointer(msg string) string {
+	m := kinPath.FindStringSubmatch(msg)
+	if m == nil {
+		return ""
+	}
+	return source.Pointer("paths", m[1], strings.ToLower(m[2]))
 }
 
 // normalize turns YAML-decoded values into JSON-shaped ones (string keys).

@@ -1,0 +1,149 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+
+	"github.com/portico-gw/portico/internal/config"
+	"github.com/portico-gw/portico/internal/deploy"
+	"github.com/portico-gw/portico/internal/httpserver"
+	"github.com/portico-gw/portico/internal/integration"
+)
+
+// Source says where settings come from: a file, or quick mode.
+type Source struct {
+	// ConfigPath is the settings file; empty in quick mode.
+	ConfigPath string
+	// Quick builds settings in code when ConfigPath is empty.
+	Quick func() (*config.File, error)
+	// Getenv expands ${env:NAME} in the settings file.
+	Getenv func(string) string
+}
+
+// load reads the settings.
+func (s Source) load() (*config.File, error) {
+	if s.ConfigPath != "" {
+		return config.Load(s.ConfigPath, s.Getenv)
+	}
+	return s.Quick()
+}
+
+// Options configures a Gateway.
+type Options struct {
+	Logger *slog.Logger
+	// AccessLog receives one JSON line per request; nil disables it.
+	AccessLog io.Writer
+}
+
+// Gateway is a loaded, deployable gateway.
+type Gateway struct {
+	src       Source
+	log       *slog.Logger
+	edge      *httpserver.Edge
+	cfg       *config.File
+	files     []string
+	transport *http.Transport
+	insecure  *http.Transport
+	mu        sync.Mutex
+}
+
+// New loads the settings and definitions, deploys them and returns a
+// gateway ready to serve. Warnings are logged; errors are returned joined.
+func New(src Source, opts Options) (*Gateway, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	g := &Gateway{src: src, log: opts.Logger, transport: integration.NewTransport(false), insecure: integration.NewTransport(true)}
+	cfg, snap, files, err := g.build()
+	if err != nil {
+		return nil, err
+	}
+	g.cfg, g.files = cfg, files
+	g.edge = httpserver.New(snap, httpserver.Options{Region: cfg.Region, AccountID: cfg.AccountID,
+		MaxBodyBytes: cfg.Server.MaxBodyBytes, Logger: opts.Logger, AccessLog: opts.AccessLog})
+	return g, nil
+}
+
+// build loads everything and deploys a snapshot, logging each warning.
+func (g *Gateway) build() (*config.File, *deploy.Snapshot, []string, error) {
+	cfg, err := g.src.load()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	l, err := Load(cfg)
+	for _, w := range l.Warnings {
+		g.log.Warn(w.Message, "file", w.Loc.File, "line", w.Loc.Line, "pointer", w.Loc.Pointer)
+	}
+	if err != nil {
+		return nil, nil, l.Files, err
+	}
+	snap, err := Deploy(cfg, l, deploy.Options{Transport: g.transport, InsecureTransport: g.insecure, Compile: Compiler()})
+	if err != nil {
+		return nil, nil, l.Files, err
+	}
+	return cfg, snap, l.Files, nil
+}
+
+// Reload rebuilds the snapshot and swaps it in; on any problem the old
+// snapshot keeps serving and the error is returned (and logged by the caller).
+func (g *Gateway) Reload() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	cfg, snap, files, err := g.build()
+	if len(files) > 0 {
+		g.files = files
+	}
+	if err != nil {
+		return fmt.Errorf("reload rejected, the previous deployment keeps serving: %w", err)
+	}
+	if cfg.Listen != g.cfg.Listen || cfg.Admin.Listen != g.cfg.Admin.Listen {
+		g.log.Warn("listen addresses changed; they take effect on restart", "listen", cfg.Listen, "admin", cfg.Admin.Listen)
+	}
+	g.edge.Swap(snap)
+	return nil
+}
+
+// Handler is the data-plane handler (for in-process tests and Run).
+func (g *Gateway) Handler() http.Handler { return g.edge }
+
+// Config returns the settings the gateway started with.
+func (g *Gateway) Config() *config.File { return g.cfg }
+
+// Files returns the config and definition files watched for changes.
+func (g *Gateway) Files() []string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append([]string(nil), g.files...)
+}
+
+// Close releases idle upstream connections.
+func (g *Gateway) Close() error {
+	g.transport.CloseIdleConnections()
+	g.insecure.CloseIdleConnections()
+	return nil
+}
+
+// Ready implements admin.Status.
+func (g *Gateway) Ready() error {
+	if g.edge.Snapshot() == nil {
+		return errors.New("no deployment")
+	}
+	return nil
+}
+
+// Info implements admin.Status.
+func (g *Gateway) Info() map[string]any {
+	snap := g.edge.Snapshot()
+	var apis []string
+	for _, a := range snap.APIs() {
+		apis = append(apis, a.ID)
+	}
+	return map[string]any{"apis": apis, "deployedAt": snap.Created.UTC().Format("2006-01-02T15:04:05Z")}
+}
+
+// Compiler returns the mapping-template compiler deploys use.
+func Compiler() integration.Compiler { return deploy.StaticOnly }

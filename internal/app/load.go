@@ -1,0 +1,57 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/config"
+	"github.com/portico-gw/portico/internal/deploy"
+	"github.com/portico-gw/portico/internal/openapi"
+)
+
+// Loaded is the result of reading every definition of a settings file.
+type Loaded struct {
+	Specs    []deploy.APISpec
+	Warnings []apidef.Warning
+	// Files are the config and definition files, for change watching.
+	Files []string
+}
+
+// Load imports every API definition named in cfg. Warnings (unimplemented
+// x-amazon-apigateway-* keys) are returned with the specs; the error joins
+// every problem of every file.
+func Load(cfg *config.File) (*Loaded, error) {
+	l := &Loaded{}
+	if cfg.Path() != "" {
+		l.Files = append(l.Files, cfg.Path())
+	}
+	var errs []error
+	for _, a := range cfg.APIs {
+		l.Files = append(l.Files, a.Definition)
+		def, err := openapi.Load(a.Definition)
+		if def != nil {
+			l.Warnings = append(l.Warnings, def.Unsupported...)
+		}
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		spec := deploy.APISpec{ID: a.ID, Def: def}
+		for _, s := range a.Stages {
+			spec.Stages = append(spec.Stages, deploy.StageSpec{Name: s.Name, Variables: s.Variables})
+		}
+		l.Specs = append(l.Specs, spec)
+	}
+	return l, errors.Join(errs...)
+}
+
+// Deploy builds a snapshot from loaded specs.
+func Deploy(cfg *config.File, l *Loaded, opts deploy.Options) (*deploy.Snapshot, error) {
+	opts.Region, opts.AccountID = cfg.Region, cfg.AccountID
+	snap, err := deploy.Build(l.Specs, opts)
+	if err != nil {
+		return nil, fmt.Errorf("deploy: %w", err)
+	}
+	return snap, nil
+}

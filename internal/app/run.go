@@ -1,0 +1,159 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/portico-gw/portico/internal/admin"
+)
+
+// RunOptions configures Run.
+type RunOptions struct {
+	// Reload receives a value for each SIGHUP.
+	Reload <-chan os.Signal
+	// Listening is called once both listeners are bound, with their addresses.
+	Listening func(data, admin string)
+	// WatchInterval is how often config and definition files are checked for
+	// changes; 0 means one second, negative disables watching.
+	WatchInterval time.Duration
+}
+
+// Run serves until ctx is done, then drains in-flight requests within the
+// configured shutdown timeout. It starts the data and admin listeners, the
+// reload loop and the file watcher; all stop before Run returns.
+func (g *Gateway) Run(ctx context.Context, opts RunOptions) error {
+	s := g.cfg.Server
+	data := &http.Server{
+		Handler:           g.edge,
+		ReadHeaderTimeout: s.ReadHeaderTimeout.D(),
+		ReadTimeout:       s.ReadTimeout.D(),
+		IdleTimeout:       s.IdleTimeout.D(),
+		MaxHeaderBytes:    s.MaxHeaderBytes,
+		ErrorLog:          nil,
+	}
+	dl, err := net.Listen("tcp", g.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", g.cfg.Listen, err)
+	}
+	servers := []*http.Server{data}
+	listeners := []net.Listener{dl}
+	adminAddr := ""
+	if g.cfg.Admin.Listen != "off" {
+		al, err := net.Listen("tcp", g.cfg.Admin.Listen)
+		if err != nil {
+			dl.Close()
+			return fmt.Errorf("listen %s (admin): %w", g.cfg.Admin.Listen, err)
+		}
+		adminAddr = al.Addr().String()
+		servers = append(servers, &http.Server{Handler: admin.Handler(g), ReadHeaderTimeout: 5 * time.Second})
+		listeners = append(listeners, al)
+	}
+	errc := make(chan error, len(servers))
+	for i, srv := range servers {
+		go func() {
+			if err := srv.Serve(listeners[i]); !errors.Is(err, http.ErrServerClosed) {
+				errc <- err
+			}
+		}()
+	}
+	g.log.Info("portico serving", "listen", dl.Addr().String(), "admin", adminAddr)
+	if opts.Listening != nil {
+		opts.Listening(dl.Addr().String(), adminAddr)
+	}
+	loopCtx, stopLoops := context.WithCancel(ctx)
+	loopsDone := make(chan struct{})
+	go func() { defer close(loopsDone); g.reloadLoop(loopCtx, opts) }()
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errc:
+	}
+	stopLoops()
+	<-loopsDone
+	sctx, cancel := context.WithTimeout(context.Background(), s.ShutdownTimeout.D())
+	defer cancel()
+	for _, srv := range servers {
+		if err := srv.Shutdown(sctx); err != nil {
+			g.log.Warn("shutdown did not drain in time; closing connections", "error", err)
+			_ = srv.Close()
+		}
+	}
+	g.Close()
+	g.log.Info("portico stopped")
+	return runErr
+}
+
+// reloadLoop reloads on SIGHUP and when a watched file changes.
+func (g *Gateway) reloadLoop(ctx context.Context, opts RunOptions) {
+	interval := opts.WatchInterval
+	if interval == 0 {
+		interval = time.Second
+	}
+	var tick <-chan time.Time
+	if interval > 0 {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		tick = t.C
+	}
+	stamps := stampFiles(g.Files())
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-opts.Reload:
+			g.reload("SIGHUP")
+			stamps = stampFiles(g.Files())
+		case <-tick:
+			now := stampFiles(g.Files())
+			if !sameStamps(stamps, now) {
+				stamps = now
+				g.reload("file change")
+				stamps = stampFiles(g.Files())
+			}
+		}
+	}
+}
+
+func (g *Gateway) reload(why string) {
+	if err := g.Reload(); err != nil {
+		g.log.Error("reload failed", "trigger", why, "error", err)
+		return
+	}
+	g.log.Info("reloaded", "trigger", why)
+}
+
+type stamp struct {
+	mod  time.Time
+	size int64
+	ok   bool
+}
+
+func stampFiles(files []string) map[string]stamp {
+	out := make(map[string]stamp, len(files))
+	for _, f := range files {
+		st, err := os.Stat(f)
+		if err != nil {
+			out[f] = stamp{}
+			continue
+		}
+		out[f] = stamp{st.ModTime(), st.Size(), true}
+	}
+	return out
+}
+
+func sameStamps(a, b map[string]stamp) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}

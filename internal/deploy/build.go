@@ -1,0 +1,123 @@
+package deploy
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/integration"
+	"github.com/portico-gw/portico/internal/pipeline"
+	"github.com/portico-gw/portico/internal/router"
+)
+
+// APISpec is one API to deploy with its stages.
+type APISpec struct {
+	ID     string
+	Def    *apidef.RestAPI
+	Stages []StageSpec
+}
+
+// StageSpec is one stage to deploy.
+type StageSpec struct {
+	Name      string
+	Variables map[string]string
+}
+
+// Options are the shared services a deploy wires into pipelines.
+type Options struct {
+	// Region and AccountID appear in ARNs and $context.
+	Region, AccountID string
+	// Transport is the keep-alive transport shared by HTTP integrations.
+	Transport http.RoundTripper
+	// InsecureTransport is used by integrations with insecureSkipVerification.
+	InsecureTransport http.RoundTripper
+	// Compile compiles mapping templates; nil accepts only static templates.
+	Compile integration.Compiler
+	// Now stamps the snapshot; nil means time.Now.
+	Now func() time.Time
+}
+
+// Build compiles every API and stage into a Snapshot, or returns every
+// problem joined.
+func Build(specs []APISpec, opts Options) (*Snapshot, error) {
+	if opts.Compile == nil {
+		opts.Compile = StaticOnly
+	}
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	s := &Snapshot{apis: map[string]*API{}, Created: now()}
+	var errs []error
+	for _, spec := range specs {
+		a, err := buildAPI(spec, opts)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("api %s: %w", spec.ID, err))
+			continue
+		}
+		s.apis[spec.ID] = a
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	if len(s.apis) == 1 {
+		for _, a := range s.apis {
+			s.only = a
+		}
+	}
+	return s, nil
+}
+
+func buildAPI(spec APISpec, opts Options) (*API, error) {
+	a := &API{ID: spec.ID, Def: spec.Def, Responses: resolveResponses(spec.Def.GatewayResponses), stages: map[string]*Stage{}}
+	var errs []error
+	for _, ss := range spec.Stages {
+		st := &Stage{Name: ss.Name, Variables: ss.Variables, DeploymentID: deploymentID(spec.ID, ss.Name), tree: router.New[*Method]()}
+		for _, m := range spec.Def.Methods {
+			cm, err := buildMethod(spec, ss, m, opts)
+			if err == nil {
+				err = st.tree.Add(m.Path, m.HTTPMethod, cm)
+			}
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s:%d: stage %s: %s %s: %w", m.Loc.File, m.Loc.Line, ss.Name, m.HTTPMethod, m.Path, err))
+			}
+		}
+		a.stages[ss.Name] = st
+	}
+	return a, errors.Join(errs...)
+}
+
+// buildMethod compiles one method for one stage.
+func buildMethod(spec APISpec, ss StageSpec, m *apidef.Method, opts Options) (*Method, error) {
+	integ, err := buildIntegration(spec, ss, m, opts)
+	if err != nil {
+		return nil, err
+	}
+	steps, err := methodSteps(spec, m, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Method{
+		ResourceID: resourceID(spec.ID, m.Path),
+		Resource:   m.Path,
+		HTTPMethod: m.HTTPMethod,
+		Def:        m,
+		Pipeline:   pipeline.New(steps, integ),
+	}, nil
+}
+
+// resourceID derives a stable 10-character resource id from the path, in
+// the shape of AWS's ids.
+func resourceID(apiID, path string) string {
+	sum := sha256.Sum256([]byte(apiID + "\x00" + path))
+	return hex.EncodeToString(sum[:5])
+}
+
+func deploymentID(apiID, stage string) string {
+	sum := sha256.Sum256([]byte(apiID + "\x00" + stage + "\x00deployment"))
+	return hex.EncodeToString(sum[:3])
+}

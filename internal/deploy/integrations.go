@@ -1,0 +1,118 @@
+package deploy
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/integration"
+	"github.com/portico-gw/portico/internal/pipeline"
+)
+
+// DefaultTimeout is API Gateway's default integration timeout (29 s).
+const DefaultTimeout = 29 * time.Second
+
+var stageVarRef = regexp.MustCompile(`\$\{stageVariables\.([A-Za-z0-9_]+)\}`)
+
+// StaticOnly compiles templates that contain no Velocity references or
+// directives; anything else needs the VTL engine.
+func StaticOnly(name, src string) (integration.Template, error) {
+	if integration.IsStatic(src) {
+		return integration.Static(src), nil
+	}
+	return nil, fmt.Errorf("%s uses Velocity ($ or #) and needs the VTL engine", name)
+}
+
+// buildIntegration compiles the method's integration for one stage. A
+// definition AWS accepts but that fails on every call compiles into an
+// integration.Failing with AWS's error, so the API still deploys.
+func buildIntegration(spec APISpec, ss StageSpec, m *apidef.Method, opts Options) (pipeline.Integration, error) {
+	in := m.Integration
+	if in == nil {
+		return nil, fmt.Errorf("no integration")
+	}
+	if f := illegalMapping(in); f != nil {
+		return f, nil
+	}
+	uri, missing := substituteStageVars(in.URI, ss.Variables)
+	timeout := DefaultTimeout
+	if in.TimeoutInMillis > 0 {
+		timeout = time.Duration(in.TimeoutInMillis) * time.Millisecond
+	}
+	transport := opts.Transport
+	if in.InsecureSkipVerification && opts.InsecureTransport != nil {
+		transport = opts.InsecureTransport
+	}
+	switch in.Type {
+	case apidef.TypeHTTPProxy, apidef.TypeHTTP:
+		if missing != "" || !validEndpoint(uri) {
+			return &integration.Failing{Kind: in.Type, Err: integration.ConfigError("Invalid endpoint address")}, nil
+		}
+		if in.Type == apidef.TypeHTTPProxy {
+			return integration.NewProxy(integration.ProxyConfig{URI: uri, HTTPMethod: in.HTTPMethod, Timeout: timeout,
+				RequestParameters: in.RequestParameters, Transport: transport}), nil
+		}
+		return integration.NewHTTP(integration.HTTPConfig{URI: uri, HTTPMethod: in.HTTPMethod, Timeout: timeout, APIID: spec.ID,
+			Method: m, Integration: in, Transport: transport, Compile: opts.Compile})
+	case apidef.TypeMock:
+		return integration.NewMock(m, in, opts.Compile)
+	case apidef.TypeAWS, apidef.TypeAWSProxy:
+		return lambdaIntegration(in, opts)
+	}
+	return nil, fmt.Errorf("unknown integration type %q", in.Type)
+}
+
+// lambdaIntegration answers AWS and AWS_PROXY integrations. An AWS_PROXY
+// integration whose httpMethod is not POST fails every call with 500, as on
+// AWS [REC]; Lambda functions are served by the function runtime.
+func lambdaIntegration(in *apidef.Integration, _ Options) (pipeline.Integration, error) {
+	if in.Type == apidef.TypeAWSProxy && in.HTTPMethod != "POST" {
+		return &integration.Failing{Kind: in.Type, Err: integration.ConfigError("AWS_PROXY integrations must use httpMethod POST, not %q", in.HTTPMethod)}, nil
+	}
+	return nil, fmt.Errorf("%s integrations need the local function runtime, which this build does not include yet", in.Type)
+}
+
+// illegalMapping returns a Failing integration when a request parameter maps
+// onto a header API Gateway refuses to set (aws-recordings.md §5.9).
+func illegalMapping(in *apidef.Integration) pipeline.Integration {
+	lambda := in.Type == apidef.TypeAWS || in.Type == apidef.TypeAWSProxy
+	for k := range in.RequestParameters {
+		h, ok := strings.CutPrefix(k, "integration.request.header.")
+		if !ok {
+			continue
+		}
+		switch strings.ToLower(h) {
+		case "content-length", "transfer-encoding":
+		case "authorization", "connection", "expect", "proxy-authenticate", "te":
+			if !lambda {
+				continue
+			}
+		default:
+			continue
+		}
+		return &integration.Failing{Kind: in.Type, Err: integration.ConfigError("illegal header mapping %s", k)}
+	}
+	return nil
+}
+
+// substituteStageVars replaces ${stageVariables.x}; missing names the first
+// variable the stage does not define.
+func substituteStageVars(uri string, vars map[string]string) (out, missing string) {
+	out = stageVarRef.ReplaceAllStringFunc(uri, func(m string) string {
+		name := stageVarRef.FindStringSubmatch(m)[1]
+		v, ok := vars[name]
+		if !ok && missing == "" {
+			missing = name
+		}
+		return v
+	})
+	return out, missing
+}
+
+func validEndpoint(uri string) bool {
+	u, err := url.Parse(strings.NewReplacer("{", "", "}", "").Replace(uri))
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.Hostname() != ""
+}

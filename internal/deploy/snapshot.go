@@ -1,0 +1,78 @@
+package deploy
+
+import (
+	"time"
+
+	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/pipeline"
+	"github.com/portico-gw/portico/internal/router"
+)
+
+// Snapshot is everything the data plane serves, immutable once built.
+type Snapshot struct {
+	apis    map[string]*API
+	only    *API
+	Created time.Time
+}
+
+// API is one deployed REST API.
+type API struct {
+	// ID is the apiId.
+	ID string
+	// Def is the definition it was built from (read only).
+	Def *apidef.RestAPI
+	// Responses is the resolved gateway-response table.
+	Responses *Responses
+	stages    map[string]*Stage
+}
+
+// Stage is one deployed stage of an API.
+type Stage struct {
+	Name         string
+	DeploymentID string
+	Variables    map[string]string
+	tree         *router.Tree[*Method]
+}
+
+// Method is one compiled method of a stage.
+type Method struct {
+	// ResourceID identifies the resource ($context.resourceId).
+	ResourceID string
+	// Resource is the resource path template.
+	Resource string
+	// HTTPMethod is the method as defined (GET, ..., ANY).
+	HTTPMethod string
+	// Def is the method definition.
+	Def *apidef.Method
+	// Pipeline runs the method.
+	Pipeline *pipeline.Pipeline
+}
+
+// API returns the API with id.
+func (s *Snapshot) API(id string) (*API, bool) {
+	a, ok := s.apis[id]
+	return a, ok
+}
+
+// Only returns the single API when exactly one is deployed.
+func (s *Snapshot) Only() (*API, bool) { return s.only, s.only != nil }
+
+// APIs returns every deployed API.
+func (s *Snapshot) APIs() []*API {
+	out := make([]*API, 0, len(s.apis))
+	for _, a := range s.apis {
+		out = append(out, a)
+	}
+	return out
+}
+
+// Stage returns the stage named name.
+func (a *API) Stage(name string) (*Stage, bool) {
+	st, ok := a.stages[name]
+	return st, ok
+}
+
+// Lookup matches a method and escaped path (after the stage).
+func (st *Stage) Lookup(httpMethod, escapedPath string) (router.Match[*Method], bool) {
+	return st.tree.Lookup(httpMethod, escapedPath)
+}

@@ -1,0 +1,163 @@
+package httpserver
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/portico-gw/portico/internal/deploy"
+	"github.com/portico-gw/portico/internal/fault"
+	"github.com/portico-gw/portico/internal/pipeline"
+)
+
+// ServeHTTP is the edge: select, limit, route, run, write, log.
+func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	snap := e.snap.Load()
+	c := e.newCall(r)
+	api, stage, rest := e.selectStage(snap, r)
+	var res *pipeline.Result
+	var err error
+	switch {
+	case api == nil || stage == nil:
+		err = &fault.Error{Type: fault.Default4XX, Status: 403, Message: "Forbidden", ErrorType: "ForbiddenException",
+			Cause: errors.New("no API and stage match the request (unknown stage, or several APIs and no apiId in the host or path)")}
+	default:
+		e.fillStage(c, snap, api, stage, rest)
+		if err = e.checkSize(r); err == nil {
+			res, err = e.route(r, c, stage, rest)
+		}
+	}
+	status, respLen := 0, int64(0)
+	if err != nil {
+		status, respLen = e.writeFault(w, r, c, api, err)
+	} else {
+		status, respLen = e.writeResult(w, r, c, res)
+	}
+	e.logAccess(c, status, respLen, err)
+}
+
+// route matches the method and runs its pipeline.
+func (e *Edge) route(r *http.Request, c *pipeline.Call, stage *deploy.Stage, rest string) (*pipeline.Result, error) {
+	m, ok := stage.Lookup(r.Method, rest)
+	if !ok {
+		return nil, missingToken(r)
+	}
+	c.ResourceID, c.ResourcePath = m.Value.ResourceID, m.Value.Resource
+	if len(m.Params) > 0 {
+		c.PathParams = make(map[string]string, len(m.Params))
+		for _, p := range m.Params {
+			c.PathParams[p.Name] = p.Value
+		}
+	}
+	c.Body = pipeline.NewBody(r.Body, e.opts.MaxBodyBytes)
+	return m.Value.Pipeline.Serve(r.Context(), c)
+}
+
+// checkSize rejects a declared body over the payload limit before reading it.
+func (e *Edge) checkSize(r *http.Request) error {
+	if r.ContentLength > e.opts.MaxBodyBytes {
+		return &fault.Error{Type: fault.RequestTooLarge, Cause: fmt.Errorf("Content-Length %d exceeds %d bytes", r.ContentLength, e.opts.MaxBodyBytes)}
+	}
+	return nil
+}
+
+// missingToken is the REST answer for an unmatched route: 403 Missing
+// Authentication Token, or IncompleteSignatureException when the request
+// carries a non-SigV4 Authorization header (aws-reference.md §2.2).
+func missingToken(r *http.Request) error {
+	f := &fault.Error{Type: fault.MissingAuthenticationToken, Cause: fmt.Errorf("no resource and method match %s %s", r.Method, r.URL.EscapedPath())}
+	if auth := r.Header.Get("Authorization"); auth != "" && !strings.HasPrefix(auth, "AWS4-HMAC-SHA256 ") {
+		f.ErrorType = "IncompleteSignatureException"
+		f.Message = incompleteSignatureMessage(auth)
+	}
+	return f
+}
+
+// selectStage finds the API and stage and returns the path after the stage
+// (escaped), per design.md §3.
+func (e *Edge) selectStage(snap *deploy.Snapshot, r *http.Request) (*deploy.API, *deploy.Stage, string) {
+	path := r.URL.EscapedPath()
+	var api *deploy.API
+	if rest, ok := strings.CutPrefix(path, "/restapis/"); ok {
+		id, after, _ := strings.Cut(rest, "/")
+		stage, tail, _ := strings.Cut(after, "/")
+		if user, ok := strings.CutPrefix(tail, "_user_request_"); ok && (user == "" || user[0] == '/') {
+			a, found := snap.API(id)
+			if !found {
+				return nil, nil, ""
+			}
+			st, _ := a.Stage(stage)
+			return a, st, user
+		}
+	}
+	if host := hostOnly(r.Host); strings.Contains(host, ".execute-api.") {
+		id, _, _ := strings.Cut(host, ".")
+		api, _ = snap.API(id)
+	} else {
+		api, _ = snap.Only()
+	}
+	if api == nil {
+		return nil, nil, ""
+	}
+	trimmed := strings.TrimLeft(path, "/")
+	stage, tail, _ := strings.Cut(trimmed, "/")
+	st, ok := api.Stage(stage)
+	if !ok {
+		return api, nil, ""
+	}
+	return api, st, "/" + tail
+}
+
+func hostOnly(h string) string {
+	if i := strings.LastIndexByte(h, ':'); i >= 0 && !strings.Contains(h[i:], "]") {
+		h = h[:i]
+	}
+	return strings.ToLower(h)
+}
+
+// newCall fills the request-level fields of a Call.
+func (e *Edge) newCall(r *http.Request) *pipeline.Call {
+	now := time.Now()
+	c := &pipeline.Call{
+		Start:             now,
+		RequestID:         r.Header.Get("X-Amzn-Requestid"),
+		ExtendedRequestID: newExtendedID(),
+		Region:            e.opts.Region,
+		AccountID:         e.opts.AccountID,
+		HTTPMethod:        r.Method,
+		Header:            r.Header,
+		RawQuery:          r.URL.RawQuery,
+		Query:             r.URL.Query(),
+		SourceIP:          sourceIP(r.RemoteAddr),
+		Protocol:          "HTTP/1.1",
+		Host:              r.Host,
+		DomainName:        hostOnly(r.Host),
+	}
+	if !validClientRequestID(c.RequestID) {
+		c.RequestID = newRequestID()
+	}
+	c.DomainPrefix, _, _ = strings.Cut(c.DomainName, ".")
+	tid := r.Header.Get("X-Amzn-Trace-Id")
+	if tid == "" {
+		tid = newTraceID(now)
+	}
+	c.Vars = map[string]string{"traceId": tid}
+	return c
+}
+
+// fillStage records the selected API and stage on the call.
+func (e *Edge) fillStage(c *pipeline.Call, snap *deploy.Snapshot, api *deploy.API, st *deploy.Stage, rest string) {
+	c.APIID, c.Stage, c.DeploymentID = api.ID, st.Name, st.DeploymentID
+	c.StageVariables = st.Variables
+	c.Path = rest
+	c.StagePath = "/" + st.Name + rest
+}
+
+func sourceIP(remote string) string {
+	if i := strings.LastIndexByte(remote, ':'); i >= 0 {
+		return strings.Trim(remote[:i], "[]")
+	}
+	return remote
+}

@@ -1,0 +1,172 @@
+package httpserver
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/portico-gw/portico/internal/deploy"
+	"github.com/portico-gw/portico/internal/fault"
+	"github.com/portico-gw/portico/internal/pipeline"
+)
+
+// tooLargeBody is what AWS's front end answers for a body over 10 MB: plain
+// text, no x-amzn-ErrorType, and not customizable (aws-reference.md §2.2).
+const tooLargeBody = "HTTP content length exceeded 10485760 bytes."
+
+// writeFault renders err through the API's gateway-response table and
+// returns the status and body length written. A client that went away gets
+// nothing.
+func (e *Edge) writeFault(w http.ResponseWriter, r *http.Request, c *pipeline.Call, api *deploy.API, err error) (int, int64) {
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		return 499, 0
+	}
+	f := fault.From(err)
+	h := w.Header()
+	h["x-amzn-RequestId"] = []string{c.RequestID}
+	h["x-amz-apigw-id"] = []string{c.ExtendedRequestID}
+	if f.Type == fault.RequestTooLarge {
+		h.Set("Content-Type", "text; charset=utf-8")
+		h.Set("Connection", "close")
+		w.WriteHeader(http.StatusRequestEntityTooLarge)
+		n, _ := w.Write([]byte(tooLargeBody))
+		return http.StatusRequestEntityTooLarge, int64(n)
+	}
+	resp := &deploy.Response{Type: f.Type}
+	if api != nil {
+		resp = api.Responses.For(f.Type)
+	}
+	status := resp.Status
+	if status == 0 {
+		status = f.Status
+	}
+	if status == 0 {
+		status = f.Type.DefaultStatus()
+	}
+	if status == 0 && f.Type == fault.Default5XX {
+		status = http.StatusInternalServerError
+	} else if status == 0 {
+		status = http.StatusBadRequest
+	}
+	look := errorLookup(c, f)
+	for _, p := range resp.Headers {
+		if v, ok := resolveSource(c, p.Source, look); ok {
+			h.Set(p.Name, v)
+		}
+	}
+	if et := f.ErrorType; et != "" {
+		h["x-amzn-ErrorType"] = []string{et}
+	} else if et := f.Type.ErrorType(); et != "" {
+		h["x-amzn-ErrorType"] = []string{et}
+	}
+	ct, body := faultBody(resp, f, r.Header.Get("Accept"), look)
+	h.Set("Content-Type", ct)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
+	return status, int64(len(body))
+}
+
+// faultBody renders the body: the built-in default (compact, or spaced for
+// integration errors; "Message" for ACCESS_DENIED) or the chosen template.
+func faultBody(resp *deploy.Response, f *fault.Error, accept string, look func(string) (string, bool)) (string, []byte) {
+	if resp.Templates == nil {
+		key, sep := "message", ":"
+		if f.Type == fault.AccessDenied {
+			key = "Message"
+		}
+		if f.Spaced {
+			sep = ": "
+		}
+		ms, _ := look("context.error.messageString")
+		return "application/json", []byte(`{"` + key + `"` + sep + ms + `}`)
+	}
+	ct := chooseType(resp.TemplateTypes, accept)
+	return ct, []byte(resp.Templates[ct].String(look))
+}
+
+// chooseType picks the template for the first Accept type, else
+// application/json, else the first (UNCONFIRMED in detail; README).
+func chooseType(types []string, accept string) string {
+	first, _, _ := strings.Cut(accept, ",")
+	if mt, _, _ := strings.Cut(first, ";"); mt != "" {
+		mt = strings.ToLower(strings.TrimSpace(mt))
+		for _, t := range types {
+			if t == mt {
+				return t
+			}
+		}
+	}
+	for _, t := range types {
+		if t == "application/json" {
+			return t
+		}
+	}
+	return types[0]
+}
+
+// errorLookup resolves template references: $context.error.*, the rest of
+// $context, and $stageVariables.
+func errorLookup(c *pipeline.Call, f *fault.Error) func(string) (string, bool) {
+	return func(ref string) (string, bool) {
+		if name, ok := strings.CutPrefix(ref, "context.error."); ok {
+			switch name {
+			case "message":
+				return f.MessageText(), true
+			case "messageString":
+				if f.IsNull() {
+					return "null", true
+				}
+				b, _ := json.Marshal(f.MessageText())
+				return string(b), true
+			case "responseType":
+				return string(f.Type), true
+			}
+			v, ok := f.Vars[name]
+			if !ok && name == "validationErrorString" {
+				return "", true
+			}
+			return v, ok
+		}
+		if name, ok := strings.CutPrefix(ref, "context."); ok {
+			return c.ContextValue(name)
+		}
+		if name, ok := strings.CutPrefix(ref, "stageVariables."); ok {
+			v, ok := c.StageVariables[name]
+			return v, ok
+		}
+		return "", false
+	}
+}
+
+// resolveSource evaluates a gatewayresponse.header source expression.
+func resolveSource(c *pipeline.Call, src string, look func(string) (string, bool)) (string, bool) {
+	if strings.HasPrefix(src, "context.error.") {
+		return look(src)
+	}
+	return c.Resolve(src)
+}
+
+// incompleteSignatureMessage is AWS's IncompleteSignatureException text for
+// a non-SigV4 Authorization header; the header value is hashed, as newer AWS
+// captures show, so no credential is echoed.
+func incompleteSignatureMessage(auth string) string {
+	sum := sha256.Sum256([]byte(auth))
+	hashed := base64.StdEncoding.EncodeToString(sum[:])
+	fields := strings.Fields(auth)
+	for _, f := range fields[min(1, len(fields)):] {
+		if !strings.Contains(f, "=") {
+			return "Invalid key=value pair (missing equal-sign) in Authorization header (hashed with SHA-256 and encoded with Base64): '" + hashed + "'."
+		}
+	}
+	return "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. " +
+		"Authorization header requires 'SignedHeaders' parameter. Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. " +
+		"Authorization (hashed with SHA-256 and encoded with Base64): '" + hashed + "'"
+}

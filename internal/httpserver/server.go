@@ -1,0 +1,59 @@
+package httpserver
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+
+	"github.com/portico-gw/portico/internal/deploy"
+)
+
+// Options configures the edge.
+type Options struct {
+	// Region and AccountID fill $context and ARNs.
+	Region, AccountID string
+	// MaxBodyBytes is the payload limit (AWS: 10485760).
+	MaxBodyBytes int64
+	// Logger receives rejections and errors.
+	Logger *slog.Logger
+	// AccessLog receives one JSON line per request; nil disables it.
+	AccessLog io.Writer
+}
+
+// Edge is the data-plane http.Handler.
+type Edge struct {
+	snap   atomic.Pointer[deploy.Snapshot]
+	opts   Options
+	log    *slog.Logger
+	alog   *accessLog
+	bufs   sync.Pool
+	region string
+}
+
+// New returns an edge serving snap.
+func New(snap *deploy.Snapshot, opts Options) *Edge {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = 10 << 20
+	}
+	e := &Edge{opts: opts, log: opts.Logger, region: opts.Region}
+	if opts.AccessLog != nil {
+		e.alog = &accessLog{w: opts.AccessLog}
+	}
+	e.bufs.New = func() any { b := make([]byte, 32<<10); return &b }
+	e.snap.Store(snap)
+	return e
+}
+
+// Swap atomically replaces the served snapshot; in-flight requests finish
+// on the one they started with.
+func (e *Edge) Swap(snap *deploy.Snapshot) { e.snap.Store(snap) }
+
+// Snapshot returns the snapshot currently served.
+func (e *Edge) Snapshot() *deploy.Snapshot { return e.snap.Load() }
+
+var _ http.Handler = (*Edge)(nil)
