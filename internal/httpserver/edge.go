@@ -21,6 +21,7 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var err error
 	switch {
 	case api == nil || stage == nil:
+		api = nil // no deployment answers: the built-in response, never a customization
 		err = &fault.Error{Type: fault.Default4XX, Status: 403, Message: "Forbidden", ErrorType: "ForbiddenException",
 			Cause: errors.New("no API and stage match the request (unknown stage, or several APIs and no apiId in the host or path)")}
 	default:

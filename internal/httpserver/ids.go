@@ -29,7 +29,7 @@ func newRequestID() string {
 
 // newExtendedID returns an x-amz-apigw-id shaped value ("LLCm7FonFiAFXFg=").
 func newExtendedID() string {
-	var b [10]byte
+	var b [11]byte
 	_, _ = rand.Read(b[:])
 	return base64.StdEncoding.EncodeToString(b[:])
 }

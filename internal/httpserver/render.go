@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -17,7 +18,7 @@ import (
 
 // tooLargeBody is what AWS's front end answers for a body over 10 MB: plain
 // text, no x-amzn-ErrorType, and not customizable (aws-reference.md §2.2).
-const tooLargeBody = "HTTP content length exceeded 10485760 bytes."
+const tooLargeBody = "HTTP content length exceeded %d bytes."
 
 // writeFault renders err through the API's gateway-response table and
 // returns the status and body length written. A client that went away gets
@@ -34,7 +35,7 @@ func (e *Edge) writeFault(w http.ResponseWriter, r *http.Request, c *pipeline.Ca
 		h.Set("Content-Type", "text; charset=utf-8")
 		h.Set("Connection", "close")
 		w.WriteHeader(http.StatusRequestEntityTooLarge)
-		n, _ := w.Write([]byte(tooLargeBody))
+		n, _ := fmt.Fprintf(w, tooLargeBody, e.opts.MaxBodyBytes)
 		return http.StatusRequestEntityTooLarge, int64(n)
 	}
 	resp := &deploy.Response{Type: f.Type}

@@ -67,7 +67,7 @@ func Import(file string, data []byte) (*apidef.RestAPI, error) {
 // checkStructure validates the document with kin-openapi; Swagger 2.0 is
 // converted to OpenAPI 3 first, so both go through the same checks.
 func (im *importer) checkStructure() error {
-	j, err := json.Marshal(im.root)
+	j, err := json.Marshal(forKin(im.root))
 	if err != nil {
 		return im.ix.Errorf("", "cannot encode document: %v", err)
 	}
@@ -131,4 +131,24 @@ func normalize(v any) any {
 		return t
 	}
 	return v
+}
+
+// forKin returns a shallow copy of the document whose greedy path templates
+// ({proxy+}) are spelled {proxy}, the parameter name OpenAPI tools expect;
+// AWS's own exports use the + form.
+func forKin(root map[string]any) map[string]any {
+	paths, ok := root["paths"].(map[string]any)
+	if !ok {
+		return root
+	}
+	out := make(map[string]any, len(root))
+	for k, v := range root {
+		out[k] = v
+	}
+	np := make(map[string]any, len(paths))
+	for p, v := range paths {
+		np[strings.ReplaceAll(p, "+}", "}")] = v
+	}
+	out["paths"] = np
+	return out
 }

@@ -1,0 +1,164 @@
+package gatewaytest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// suite is one testdata/parity/<feature>/<name>.json file: a definition,
+// its stages and the cases run against it. Adding a case needs no Go code.
+type suite struct {
+	// Definition is the OpenAPI file, relative to the suite file.
+	Definition string                       `json:"definition"`
+	Stages     map[string]map[string]string `json:"stages"`
+	// Settings is YAML appended to the generated settings file.
+	Settings string `json:"settings"`
+	Cases    []pcase `json:"cases"`
+}
+
+// pcase is one request and the exact response AWS gives.
+type pcase struct {
+	Name string `json:"name"`
+	// AWS names the behaviour pinned and its source.
+	AWS     string `json:"aws"`
+	Request struct {
+		Method  string            `json:"method"`
+		Path    string            `json:"path"`
+		Host    string            `json:"host"`
+		Headers map[string]string `json:"headers"`
+		Body    string            `json:"body"`
+	} `json:"request"`
+	Response struct {
+		Status int `json:"status"`
+		// Headers must be present with these values; "*" means any value.
+		Headers map[string]string `json:"headers"`
+		// HeadersAbsent must not be present.
+		HeadersAbsent []string `json:"headersAbsent"`
+		// Body is the exact body.
+		Body *string `json:"body"`
+		// JSON must be a subset of the JSON body (objects compared key by key).
+		JSON any `json:"json"`
+	} `json:"response"`
+}
+
+func TestParity(t *testing.T) {
+	files, err := filepath.Glob("../../testdata/parity/*/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no parity suites found: %v", err)
+	}
+	for _, f := range files {
+		t.Run(strings.TrimSuffix(strings.TrimPrefix(f, "../../testdata/parity/"), ".json"), func(t *testing.T) {
+			t.Parallel()
+			runSuite(t, f)
+		})
+	}
+}
+
+func runSuite(t *testing.T, file string) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s suite
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	g := Start(t, Options{Definition: filepath.Join(filepath.Dir(file), s.Definition), Stages: s.Stages, Extra: s.Settings})
+	for _, c := range s.Cases {
+		t.Run(c.Name, func(t *testing.T) {
+			if c.AWS == "" {
+				t.Fatalf("case %q does not say which AWS behaviour it pins", c.Name)
+			}
+			checkCase(t, g, c)
+		})
+	}
+}
+
+func checkCase(t *testing.T, g *Gateway, c pcase) {
+	req, err := http.NewRequest(c.Request.Method, g.URL+c.Request.Path, strings.NewReader(c.Request.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Request.Body == "" {
+		req.Body = http.NoBody
+	}
+	for k, v := range c.Request.Headers {
+		req.Header.Set(k, v)
+	}
+	if c.Request.Host != "" {
+		req.Host = c.Request.Host
+	}
+	resp := g.Do(t, req)
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	want := c.Response
+	if resp.StatusCode != want.Status {
+		t.Errorf("status: got %d, want %d (body %s)", resp.StatusCode, want.Status, body)
+	}
+	for k, v := range want.Headers {
+		got, ok := resp.Header[http.CanonicalHeaderKey(k)]
+		if !ok {
+			got, ok = resp.Header[k]
+		}
+		if !ok {
+			t.Errorf("header %s: missing (have %v)", k, resp.Header)
+			continue
+		}
+		if v != "*" && strings.Join(got, ",") != v {
+			t.Errorf("header %s: got %q, want %q", k, strings.Join(got, ","), v)
+		}
+	}
+	for _, k := range want.HeadersAbsent {
+		if v := resp.Header.Get(k); v != "" {
+			t.Errorf("header %s: got %q, want absent", k, v)
+		}
+	}
+	if want.Body != nil && string(body) != *want.Body {
+		t.Errorf("body: got %q, want %q", body, *want.Body)
+	}
+	if want.JSON != nil {
+		var got any
+		if err := json.Unmarshal(body, &got); err != nil {
+			t.Fatalf("body is not JSON: %v: %s", err, body)
+		}
+		if msg := subset(want.JSON, got, "$"); msg != "" {
+			t.Errorf("json: %s\nbody: %s", msg, body)
+		}
+	}
+}
+
+// subset reports where want is not contained in got ("" when it is).
+func subset(want, got any, path string) string {
+	switch w := want.(type) {
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		if !ok {
+			return fmt.Sprintf("%s: got %v, want an object", path, got)
+		}
+		for k, wv := range w {
+			gv, ok := g[k]
+			if !ok {
+				return fmt.Sprintf("%s.%s: missing", path, k)
+			}
+			if msg := subset(wv, gv, path+"."+k); msg != "" {
+				return msg
+			}
+		}
+		return ""
+	default:
+		if diff := cmp.Diff(want, got); diff != "" {
+			return fmt.Sprintf("%s (-want +got):\n%s", path, diff)
+		}
+		return ""
+	}
+}
