@@ -33,6 +33,9 @@ func Parse(path string, data []byte, getenv func(string) string) (*File, error) 
 	if err != nil {
 		return nil, yamlError(path, err)
 	}
+	if n := ix.ExpandedNodes(); n > 100_000 {
+		return nil, &source.Error{File: path, Message: fmt.Sprintf("settings expand to %d nodes through YAML aliases; the limit is 100000", n)}
+	}
 	data, err = expandEnv(ix, data, getenv)
 	if err != nil {
 		return nil, err

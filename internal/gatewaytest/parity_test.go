@@ -20,7 +20,7 @@ type suite struct {
 	Definition string                       `json:"definition"`
 	Stages     map[string]map[string]string `json:"stages"`
 	// Settings is YAML appended to the generated settings file.
-	Settings string `json:"settings"`
+	Settings string  `json:"settings"`
 	Cases    []pcase `json:"cases"`
 }
 

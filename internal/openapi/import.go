@@ -21,6 +21,9 @@ import (
 // MaxDocumentBytes is AWS's limit on an imported definition (6 MB).
 const MaxDocumentBytes = 6 << 20
 
+// MaxExpandedNodes bounds a document's size once YAML aliases are expanded.
+const MaxExpandedNodes = 2_000_000
+
 // Load reads and imports the definition file at path.
 func Load(path string) (*apidef.RestAPI, error) {
 	st, err := os.Stat(path)
@@ -47,6 +50,9 @@ func Import(file string, data []byte) (*apidef.RestAPI, error) {
 	ix, err := source.NewIndex(file, data)
 	if err != nil {
 		return nil, &source.Error{File: file, Message: "not valid YAML or JSON: " + err.Error()}
+	}
+	if n := ix.ExpandedNodes(); n > MaxExpandedNodes {
+		return nil, &source.Error{File: file, Message: fmt.Sprintf("document expands to %d nodes through YAML aliases; the limit is %d", n, MaxExpandedNodes)}
 	}
 	var raw any
 	if err := yaml.Unmarshal(data, &raw); err != nil {
@@ -92,10 +98,29 @@ func (im *importer) checkStructure() error {
 	default:
 		return im.ix.Errorf("", "missing the openapi (3.x) or swagger (2.0) version key")
 	}
-	if err := doc.Validate(context.Background(), openapi3.DisableExamplesValidation(), openapi3.DisableSchemaDefaultsValidation(), openapi3.DisableSchemaPatternValidation()); err != nil {
-		return im.ix.Errorf(kinPointer(err.Error()), "invalid document: %v", err)
+	// API Gateway's import is lenient about OpenAPI structure (it warns and
+	// imports), so structural findings are warnings; AWS-relevant problems
+	// are errors found by the extension readers.
+	err = doc.Validate(context.Background(), openapi3.EnableMultiError(), openapi3.DisableExamplesValidation(),
+		openapi3.DisableSchemaDefaultsValidation(), openapi3.DisableSchemaPatternValidation())
+	for _, msg := range splitMulti(err) {
+		im.warnf(kinPointer(msg), "OpenAPI structure: %s", msg)
 	}
 	return nil
+}
+
+// splitMulti flattens kin-openapi's multi-error into messages.
+func splitMulti(err error) []string {
+	if err == nil {
+		return nil
+	}
+	var out []string
+	for _, line := range strings.Split(err.Error(), " | ") {
+		if line = strings.TrimSpace(line); line != "" {
+			out = append(out, line)
+		}
+	}
+	return out
 }
 
 // kinPath finds the path and operation kin-openapi names in its messages.

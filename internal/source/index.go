@@ -10,8 +10,9 @@ import (
 
 // Index maps JSON Pointers of a document to the line where each value starts.
 type Index struct {
-	file  string
-	lines map[string]int
+	file     string
+	lines    map[string]int
+	expanded int
 }
 
 // NewIndex parses data (YAML or JSON) and indexes every mapping key and
@@ -24,7 +25,38 @@ func NewIndex(file string, data []byte) (*Index, error) {
 		return ix, err
 	}
 	ix.walk(&root, "", 0)
+	ix.expanded = expandedSize(&root, map[*yaml.Node]int{}, 0)
 	return ix, nil
+}
+
+// ExpandedNodes is the number of nodes the document has once every alias is
+// expanded; a small file can expand to billions ("billion laughs"), so
+// readers refuse documents above a budget before decoding them.
+func (ix *Index) ExpandedNodes() int { return ix.expanded }
+
+// expandedSize counts nodes with aliases expanded, memoized per node so the
+// count itself stays linear in the document's size. It saturates at 1<<40.
+func expandedSize(n *yaml.Node, memo map[*yaml.Node]int, depth int) int {
+	if n == nil || depth > 10000 {
+		return 1
+	}
+	if v, ok := memo[n]; ok {
+		return v
+	}
+	memo[n] = 1 // breaks alias cycles
+	total := 1
+	if n.Kind == yaml.AliasNode {
+		total += expandedSize(n.Alias, memo, depth+1)
+	}
+	for _, c := range n.Content {
+		total += expandedSize(c, memo, depth+1)
+		if total > 1<<40 {
+			total = 1 << 40
+			break
+		}
+	}
+	memo[n] = total
+	return total
 }
 
 func (ix *Index) walk(n *yaml.Node, ptr string, depth int) {
@@ -56,8 +88,6 @@ func (ix *Index) walk(n *yaml.Node, ptr string, depth int) {
 			ix.lines[p] = c.Line
 			ix.walk(c, p, depth+1)
 		}
-	case yaml.AliasNode:
-		ix.walk(n.Alias, ptr, depth+1)
 	}
 }
 

@@ -1,0 +1,168 @@
+package openapi
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestImportExample(t *testing.T) {
+	t.Parallel()
+	api, err := Load("../../examples/petstore/openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range api.Methods {
+		got = append(got, m.HTTPMethod+" "+m.Path+" "+m.Integration.Type)
+	}
+	want := []string{"ANY /echo/{proxy+} HTTP_PROXY", "POST /orders HTTP", "GET /pets MOCK", "GET /pets/{petId} HTTP_PROXY", "GET /slow HTTP_PROXY"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("methods (-want +got):\n%s", diff)
+	}
+	g := api.GatewayResponses["MISSING_AUTHENTICATION_TOKEN"]
+	if g.StatusCode != "404" || g.ResponseParameters["gatewayresponse.header.Access-Control-Allow-Origin"] != "'*'" {
+		t.Errorf("gateway response: %+v", g)
+	}
+	orders := api.Methods[1].Integration
+	if len(orders.Responses) != 2 || orders.Responses[0].SelectionPattern != `2\d{2}` || orders.Responses[0].StatusCode != "201" {
+		t.Errorf("integration responses in document order: %+v", orders.Responses)
+	}
+	if api.Methods[4].Integration.TimeoutInMillis != 500 {
+		t.Errorf("timeout: %d", api.Methods[4].Integration.TimeoutInMillis)
+	}
+	if api.APIKeySource != "HEADER" || len(api.Unsupported) != 0 {
+		t.Errorf("key source %q, warnings %v", api.APIKeySource, api.Unsupported)
+	}
+}
+
+func TestImportSwagger(t *testing.T) {
+	t.Parallel()
+	src := `swagger: "2.0"
+info: {title: s, version: "1"}
+x-amazon-apigateway-binary-media-types: ["image/png", "*/*"]
+x-amazon-apigateway-api-key-source: AUTHORIZER
+x-amazon-apigateway-request-validators:
+  all: {validateRequestBody: true, validateRequestParameters: true}
+x-amazon-apigateway-request-validator: all
+securityDefinitions:
+  api_key: {type: apiKey, name: x-api-key, in: header}
+paths:
+  /pets/{id}:
+    post:
+      security: [{api_key: []}]
+      consumes: [application/json]
+      parameters:
+        - {name: id, in: path, required: true, type: string}
+        - {name: q, in: query, required: true, type: string}
+        - {name: X-H, in: header, type: string}
+        - {name: body, in: body, schema: {$ref: "#/definitions/Pet"}}
+      responses: {"200": {description: x, headers: {X-Out: {type: string}}}}
+      x-amazon-apigateway-integration:
+        type: MOCK
+        passthroughBehavior: when_no_templates
+        requestTemplates: {application/json: '{"statusCode": 200}'}
+        responses: {default: {statusCode: "200"}}
+definitions:
+  Pet: {type: object, required: [name], properties: {name: {type: string}}}
+`
+	api, err := Import("s.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := api.Methods[0]
+	wantParams := map[string]bool{"method.request.path.id": true, "method.request.querystring.q": true, "method.request.header.X-H": false}
+	if diff := cmp.Diff(wantParams, m.RequestParameters); diff != "" {
+		t.Errorf("params (-want +got):\n%s", diff)
+	}
+	if !m.APIKeyRequired || m.RequestModels["application/json"] != "Pet" || api.Models["Pet"] == nil {
+		t.Errorf("key %v models %v", m.APIKeyRequired, m.RequestModels)
+	}
+	if api.DefaultValidator != "all" || !api.RequestValidators["all"].ValidateRequestBody {
+		t.Errorf("validators %+v", api.RequestValidators)
+	}
+	if api.APIKeySource != "AUTHORIZER" || len(api.BinaryMediaTypes) != 2 || m.Integration.PassthroughBehavior != "WHEN_NO_TEMPLATES" {
+		t.Errorf("api %+v", api)
+	}
+	if _, ok := m.MethodResponses["200"].ResponseParameters["method.response.header.X-Out"]; !ok {
+		t.Errorf("method responses %+v", m.MethodResponses)
+	}
+}
+
+// TestImportErrors checks that every problem is reported, each with its line.
+func TestImportErrors(t *testing.T) {
+	t.Parallel()
+	api, err := Load("testdata/broken.yaml")
+	if err == nil {
+		t.Fatal("got no error")
+	}
+	for _, want := range []string{
+		"broken.yaml:3: /x-amazon-apigateway-api-key-source: must be HEADER or AUTHORIZER",
+		"broken.yaml:4: /x-amazon-apigateway-request-validator: request validator \"missing\" is not defined",
+		"broken.yaml:7: /x-amazon-apigateway-gateway-responses/NOT_A_TYPE: unknown gateway response type",
+		"broken.yaml:9: /x-amazon-apigateway-gateway-responses/THROTTLED/statusCode:",
+		"broken.yaml:11: /x-amazon-apigateway-gateway-responses/THROTTLED/responseParameters/gatewayresponse.header.x: Invalid null or empty value in responseParameters",
+		"broken.yaml:19: /paths/~1pets/get/x-amazon-apigateway-integration/uri: invalid HTTP endpoint",
+		"broken.yaml:20: /paths/~1pets/get/x-amazon-apigateway-integration/timeoutInMillis: timeoutInMillis 10 is below the minimum of 50 ms",
+		"broken.yaml:22: /paths/~1pets/get/x-amazon-apigateway-integration/responses/([: selection pattern",
+		"broken.yaml:23: /paths/~1pets/get/x-amazon-apigateway-integration/responses/default/statusCode:",
+		"broken.yaml:24: /paths/~1pets/get/x-amazon-apigateway-integration/bogusField: unknown integration field",
+		"broken.yaml:26: /paths/~1pets~1{id}/post: POST /pets/{id} has no x-amazon-apigateway-integration",
+		"/paths/~1a~1{proxy+}~1b: resource path \"/a/{proxy+}/b\": cannot create a child of a resource with a greedy path variable",
+		"/paths/~1lambda/post/x-amazon-apigateway-integration/uri: Integrations of type 'AWS_PROXY' currently only supports Lambda function and Firehose stream invocations.",
+		"/paths/~1lambda/post/x-amazon-apigateway-integration/requestParameters/integration.request.header.x: invalid mapping expression specified",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("missing %q in:\n%v", want, err)
+		}
+	}
+	var warned []string
+	for _, w := range api.Unsupported {
+		if !strings.HasPrefix(w.Message, "OpenAPI structure") {
+			warned = append(warned, w.Loc.Pointer)
+		}
+	}
+	if diff := cmp.Diff([]string{"/x-amazon-apigateway-policy", "/paths/~1lambda/post/x-amazon-apigateway-documentation"}, warned); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+}
+
+func TestImportNotADefinition(t *testing.T) {
+	t.Parallel()
+	for name, src := range map[string]string{
+		"scalar":     "hello",
+		"no version": "info: {title: x}\n",
+		"bad yaml":   "openapi: [\n",
+		"swagger 3":  "swagger: \"3.0\"\ninfo: {title: x, version: \"1\"}\npaths: {}\n",
+		"alias bomb": "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: [*g,*g,*g,*g,*g,*g,*g,*g,*g]\nopenapi: 3.0.1\n",
+	} {
+		if _, err := Import(name+".yaml", []byte(src)); err == nil {
+			t.Errorf("%s: got no error", name)
+		}
+	}
+}
+
+func FuzzImport(f *testing.F) {
+	for _, p := range []string{"../../examples/petstore/openapi.yaml", "testdata/broken.yaml"} {
+		if b, err := os.ReadFile(filepath.Clean(p)); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte(`{"swagger":"2.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"responses":{"200":{"description":"x"}},"x-amazon-apigateway-integration":{"type":"mock"}}}}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		api, err := Import("fuzz.yaml", data)
+		if err == nil && api == nil {
+			t.Fatal("nil API without an error")
+		}
+		if api != nil {
+			for _, m := range api.Methods {
+				if m.Integration == nil && err == nil {
+					t.Fatalf("method %s %s without integration and no error", m.HTTPMethod, m.Path)
+				}
+			}
+		}
+	})
+}
