@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"errors"
+	"io"
+	"log"
 	"fmt"
 	"net"
 	"net/http"
@@ -28,14 +30,7 @@ type RunOptions struct {
 // reload loop and the file watcher; all stop before Run returns.
 func (g *Gateway) Run(ctx context.Context, opts RunOptions) error {
 	s := g.cfg.Server
-	data := &http.Server{
-		Handler:           g.edge,
-		ReadHeaderTimeout: s.ReadHeaderTimeout.D(),
-		ReadTimeout:       s.ReadTimeout.D(),
-		IdleTimeout:       s.IdleTimeout.D(),
-		MaxHeaderBytes:    s.MaxHeaderBytes,
-		ErrorLog:          nil,
-	}
+	data := g.HTTPServer()
 	dl, err := net.Listen("tcp", g.cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", g.cfg.Listen, err)
@@ -86,6 +81,20 @@ func (g *Gateway) Run(ctx context.Context, opts RunOptions) error {
 	g.Close()
 	g.log.Info("portico stopped")
 	return runErr
+}
+
+// HTTPServer returns the data-plane server with the configured limits and
+// timeouts (header block size, slow headers and bodies, idle connections).
+func (g *Gateway) HTTPServer() *http.Server {
+	s := g.cfg.Server
+	return &http.Server{
+		Handler:           g.edge,
+		ReadHeaderTimeout: s.ReadHeaderTimeout.D(),
+		ReadTimeout:       s.ReadTimeout.D(),
+		IdleTimeout:       s.IdleTimeout.D(),
+		MaxHeaderBytes:    s.MaxHeaderBytes,
+		ErrorLog:          log.New(io.Discard, "", 0),
+	}
 }
 
 // reloadLoop reloads on SIGHUP and when a watched file changes.

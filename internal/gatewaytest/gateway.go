@@ -86,7 +86,9 @@ func Start(t testing.TB, o Options) *Gateway {
 	if err != nil {
 		t.Fatalf("start gateway: %v", err)
 	}
-	srv := httptest.NewServer(g.App.Handler())
+	srv := httptest.NewUnstartedServer(g.App.Handler())
+	srv.Config = g.App.HTTPServer()
+	srv.Start()
 	t.Cleanup(func() { srv.Close(); _ = g.App.Close() })
 	g.URL = srv.URL
 	return g
