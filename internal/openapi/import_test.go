@@ -19,20 +19,20 @@ func TestImportExample(t *testing.T) {
 	for _, m := range api.Methods {
 		got = append(got, m.HTTPMethod+" "+m.Path+" "+m.Integration.Type)
 	}
-	want := []string{"ANY /echo/{proxy+} HTTP_PROXY", "POST /orders HTTP", "GET /pets MOCK", "GET /pets/{petId} HTTP_PROXY", "GET /slow HTTP_PROXY"}
+	want := []string{"ANY /echo/{proxy+} HTTP_PROXY", "GET /inventory HTTP_PROXY", "POST /orders HTTP", "GET /pets MOCK", "GET /pets/{petId} HTTP_PROXY", "GET /slow HTTP_PROXY"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("methods (-want +got):\n%s", diff)
 	}
-	g := api.GatewayResponses["MISSING_AUTHENTICATION_TOKEN"]
-	if g.StatusCode != "404" || g.ResponseParameters["gatewayresponse.header.Access-Control-Allow-Origin"] != "'*'" {
+	g := api.GatewayResponses["INTEGRATION_FAILURE"]
+	if g.StatusCode != "503" || g.ResponseParameters["gatewayresponse.header.Retry-After"] != "'30'" {
 		t.Errorf("gateway response: %+v", g)
 	}
-	orders := api.Methods[1].Integration
+	orders := api.Methods[2].Integration
 	if len(orders.Responses) != 2 || orders.Responses[0].SelectionPattern != `2\d{2}` || orders.Responses[0].StatusCode != "201" {
 		t.Errorf("integration responses in document order: %+v", orders.Responses)
 	}
-	if api.Methods[4].Integration.TimeoutInMillis != 500 {
-		t.Errorf("timeout: %d", api.Methods[4].Integration.TimeoutInMillis)
+	if api.Methods[5].Integration.TimeoutInMillis != 500 {
+		t.Errorf("timeout: %d", api.Methods[5].Integration.TimeoutInMillis)
 	}
 	if api.APIKeySource != "HEADER" || len(api.Unsupported) != 0 {
 		t.Errorf("key source %q, warnings %v", api.APIKeySource, api.Unsupported)
