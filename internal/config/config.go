@@ -12,8 +12,18 @@ type File struct {
 	AccountID string `yaml:"accountId"`
 	// Server holds the edge's limits and timeouts.
 	Server Server `yaml:"server"`
+	// Account holds the account-level throttle.
+	Account Account `yaml:"account"`
+	// Store says where usage counters, quotas and throttle buckets live.
+	Store Store `yaml:"store"`
+	// Functions are the local functions integrations invoke.
+	Functions []Function `yaml:"functions"`
 	// APIs are the REST APIs to serve.
 	APIs []API `yaml:"apis"`
+	// APIKeys are the API keys.
+	APIKeys []APIKey `yaml:"apiKeys"`
+	// UsagePlans are the usage plans.
+	UsagePlans []UsagePlan `yaml:"usagePlans"`
 
 	// path is the file the settings came from ("" in quick mode).
 	path string
@@ -57,6 +67,8 @@ type Stage struct {
 	Name string `yaml:"name"`
 	// Variables are the stage variables ($stageVariables.*).
 	Variables map[string]string `yaml:"variables"`
+	// MethodSettings are the stage's per-method throttles.
+	MethodSettings []MethodSetting `yaml:"methodSettings"`
 }
 
 // Path returns the file the settings were loaded from ("" in quick mode).

@@ -46,6 +46,7 @@ func Parse(path string, data []byte, getenv func(string) string) (*File, error) 
 	}
 	f.path = path
 	dir := filepath.Dir(path)
+	f.applyDefaults(dir)
 	for i := range f.APIs {
 		if d := f.APIs[i].Definition; d != "" && !filepath.IsAbs(d) {
 			f.APIs[i].Definition = filepath.Join(dir, d)

@@ -29,6 +29,8 @@ func Quick(apiPath, stage, listen string) (*File, error) {
 		return '-'
 	}, id)
 	f.APIs = []API{{ID: id, Definition: abs, Stages: []Stage{{Name: stage}}}}
+	f.Store.Type = "memory"
+	f.applyDefaults(filepath.Dir(abs))
 	if err := f.Validate(nil); err != nil {
 		return nil, err
 	}

@@ -50,6 +50,7 @@ func (f *File) Validate(ix *source.Index) error {
 		}
 		v.stages(p, a.Stages)
 	}
+	v.validateMore(f)
 	return errors.Join(v.errs...)
 }
 

@@ -1,0 +1,91 @@
+package config
+
+// Account holds account-level settings.
+type Account struct {
+	// Throttle is the account-level token bucket shared by every API and
+	// stage. Default rateLimit 10000, burstLimit 5000 (AWS's defaults).
+	Throttle Throttle `yaml:"throttle"`
+}
+
+// Throttle is a token bucket: rateLimit requests per second refill a bucket
+// of burstLimit requests.
+type Throttle struct {
+	RateLimit  float64 `yaml:"rateLimit"`
+	BurstLimit int     `yaml:"burstLimit"`
+}
+
+// MethodSetting is one stage methodSettings entry (CloudFormation's shape).
+// resourcePath "/*" with httpMethod "*" applies to every method.
+type MethodSetting struct {
+	ResourcePath         string   `yaml:"resourcePath"`
+	HTTPMethod           string   `yaml:"httpMethod"`
+	ThrottlingRateLimit  *float64 `yaml:"throttlingRateLimit"`
+	ThrottlingBurstLimit *int     `yaml:"throttlingBurstLimit"`
+}
+
+// APIKey is one API key.
+type APIKey struct {
+	// Name identifies the key in usage plans and reports.
+	Name string `yaml:"name"`
+	// ID is the apiKeyId ($context.identity.apiKeyId); default derived from the name.
+	ID string `yaml:"id"`
+	// Value is the secret sent in x-api-key: 20 to 128 characters, unique.
+	Value string `yaml:"value"`
+	// Enabled defaults to true.
+	Enabled *bool `yaml:"enabled"`
+	// CustomerID and Description are informational.
+	CustomerID  string `yaml:"customerId"`
+	Description string `yaml:"description"`
+}
+
+// IsEnabled reports the effective enabled flag (default true).
+func (k APIKey) IsEnabled() bool { return k.Enabled == nil || *k.Enabled }
+
+// UsagePlan is one usage plan.
+type UsagePlan struct {
+	// Name identifies the plan; ID defaults to the name.
+	Name string `yaml:"name"`
+	ID   string `yaml:"id"`
+	// APIStages are the API stages the plan covers.
+	APIStages []PlanStage `yaml:"apiStages"`
+	// Throttle is the per-key token bucket; absent means none.
+	Throttle *Throttle `yaml:"throttle"`
+	// Quota is the per-key request quota; absent means none.
+	Quota *Quota `yaml:"quota"`
+	// APIKeys names the keys in the plan.
+	APIKeys []string `yaml:"apiKeys"`
+}
+
+// PlanStage is one API stage of a usage plan, with per-method throttles
+// keyed "/{resourcePath}/{METHOD}" (the root is "//GET").
+type PlanStage struct {
+	API      string              `yaml:"api"`
+	Stage    string              `yaml:"stage"`
+	Throttle map[string]Throttle `yaml:"throttle"`
+}
+
+// Quota limits requests per key per calendar period in UTC.
+type Quota struct {
+	Limit  int64  `yaml:"limit"`
+	Period string `yaml:"period"` // DAY, WEEK or MONTH
+	Offset int64  `yaml:"offset"`
+}
+
+// Store says where keys' usage counters, quotas and throttle buckets live.
+type Store struct {
+	// Type is embedded (default; a bbolt file), memory or redis.
+	Type string `yaml:"type"`
+	// Path is the embedded store's file or directory. Default ./portico-data.
+	Path string `yaml:"path"`
+	// URL is the Redis URL (redis://host:port/db), shared by every replica.
+	URL string `yaml:"url"`
+	// KeyPrefix namespaces Redis keys. Default "portico".
+	KeyPrefix string `yaml:"keyPrefix"`
+	// OnError is open (default: serve without limits, as AWS fails open) or
+	// closed (answer 500) when the store fails.
+	OnError string `yaml:"onError"`
+	// FlushInterval is how often the embedded store persists counts. Default 1s.
+	FlushInterval Duration `yaml:"flushInterval"`
+	// Timeout bounds one store round trip. Default 250ms.
+	Timeout Duration `yaml:"timeout"`
+}
