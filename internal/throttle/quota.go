@@ -105,7 +105,8 @@ type Quotas interface {
 	// Usage returns key's admitted requests for every UTC day from the day
 	// of from to the day of to, both included, oldest first, with zero for
 	// days without requests. Stores keep days for a bounded retention
-	// (90 days unless configured); older days read as zero.
+	// (DefaultRetention unless configured) and may forget older days,
+	// which then read as zero.
 	Usage(ctx context.Context, key string, from, to time.Time) ([]DayUsage, error)
 }
 
@@ -129,6 +130,10 @@ type DayReport struct {
 	// to and including that day.
 	Remaining int64
 }
+
+// DefaultRetention is how long stores keep per-day usage counts unless
+// configured otherwise. It is Portico's choice, not a documented AWS figure.
+const DefaultRetention = 90 * 24 * time.Hour
 
 // MaxUsageDays bounds the days a single Usage call may span, so a careless
 // range cannot make a store build an enormous answer.
