@@ -97,6 +97,10 @@ func (b *Bucket) refill(rate float64, burst int, now int64) {
 	}
 }
 
+// maxRetryMicros caps a finite RetryAfter at about 285 years; longer waits
+// are reported as Never. The redis store's Lua script uses the same cap.
+const maxRetryMicros = 9e15
+
 // retryAfter is the wait until tokens reach one at rate, rounded up to the
 // microsecond.
 func retryAfter(tokens, rate float64) time.Duration {
@@ -104,7 +108,7 @@ func retryAfter(tokens, rate float64) time.Duration {
 		return Never
 	}
 	us := math.Ceil((1 - tokens) * 1e6 / rate)
-	if us >= float64(Never/time.Microsecond) {
+	if us >= maxRetryMicros {
 		return Never
 	}
 	return time.Duration(us) * time.Microsecond
