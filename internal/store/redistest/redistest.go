@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -83,6 +84,29 @@ func (s *Server) Stop() {
 	_ = s.proc.Kill()
 	<-s.exited
 	s.proc = nil
+}
+
+// Pause freezes the server (SIGSTOP): connections stay open but nothing
+// answers, as with a hung or overloaded Redis. Resume or Stop ends it.
+func (s *Server) Pause() {
+	s.signal(syscall.SIGSTOP)
+}
+
+// Resume lets a paused server run again (SIGCONT).
+func (s *Server) Resume() {
+	s.signal(syscall.SIGCONT)
+}
+
+func (s *Server) signal(sig os.Signal) {
+	s.tb.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.proc == nil {
+		s.tb.Fatalf("redistest: signal %v: server not running", sig)
+	}
+	if err := s.proc.Signal(sig); err != nil {
+		s.tb.Fatalf("redistest: signal %v: %v", sig, err)
+	}
 }
 
 // Restart starts the server again on the same port, empty, and waits until
