@@ -177,3 +177,12 @@ func TestOpenErrors(t *testing.T) {
 		t.Error("path in a missing directory: no error")
 	}
 }
+
+func BenchmarkStore(b *testing.B) {
+	s, err := bolt.Open(bolt.Options{Path: filepath.Join(b.TempDir(), "counters.db")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = s.Close() })
+	storetest.Benchmark(b, s)
+}

@@ -13,3 +13,7 @@ func TestConformance(t *testing.T) {
 		return memory.New(memory.Options{})
 	})
 }
+
+func BenchmarkStore(b *testing.B) {
+	storetest.Benchmark(b, memory.New(memory.Options{}))
+}

@@ -35,3 +35,9 @@ func TestConformance(t *testing.T) {
 		return newStore(t, srv, &seq, redis.Options{})
 	})
 }
+
+func BenchmarkStore(b *testing.B) {
+	srv := redistest.Start(b)
+	var seq atomic.Int64
+	storetest.Benchmark(b, newStore(b, srv, &seq, redis.Options{}))
+}
