@@ -108,9 +108,9 @@ func (t *Tables) Sweep(now time.Time) {
 	for i := range t.shards {
 		s := &t.shards[i]
 		s.mu.Lock()
-		s.sweepBuckets(now)
-		s.sweepPeriods(now.Unix())
-		s.sweepDays(now.Unix() - t.retention)
+		s.sweepBuckets(now, t.minSweep)
+		s.sweepPeriods(now.Unix(), t.minSweep)
+		s.sweepDays(now.Unix()-t.retention, t.minSweep)
 		s.mu.Unlock()
 	}
 }

@@ -20,6 +20,7 @@ const minSweep = 1024
 type Tables struct {
 	seed      maphash.Seed
 	retention int64 // seconds a day count is kept after the day starts
+	minSweep  int
 	shards    [numShards]shard
 }
 
@@ -66,16 +67,20 @@ type dayEntry struct {
 // New returns empty tables that keep per-day counts for retention
 // (throttle.DefaultRetention if zero or less).
 func New(retention time.Duration) *Tables {
+	return newTables(retention, minSweep)
+}
+
+func newTables(retention time.Duration, sweepAt int) *Tables {
 	if retention <= 0 {
 		retention = throttle.DefaultRetention
 	}
-	t := &Tables{seed: maphash.MakeSeed(), retention: int64(retention / time.Second)}
+	t := &Tables{seed: maphash.MakeSeed(), retention: int64(retention / time.Second), minSweep: sweepAt}
 	for i := range t.shards {
 		s := &t.shards[i]
 		s.buckets = make(map[string]*bucketEntry)
 		s.periods = make(map[periodKey]*periodEntry)
 		s.days = make(map[dayKey]*dayEntry)
-		s.nextBucketSweep, s.nextPeriodSweep, s.nextDaySweep = minSweep, minSweep, minSweep
+		s.nextBucketSweep, s.nextPeriodSweep, s.nextDaySweep = sweepAt, sweepAt, sweepAt
 	}
 	return t
 }
@@ -92,7 +97,7 @@ func (t *Tables) Take(key string, rate float64, burst int, now time.Time) thrott
 	e := s.buckets[key]
 	if e == nil {
 		if len(s.buckets) >= s.nextBucketSweep {
-			s.sweepBuckets(now)
+			s.sweepBuckets(now, t.minSweep)
 		}
 		e = &bucketEntry{}
 		s.buckets[key] = e
@@ -110,7 +115,7 @@ func (t *Tables) Consume(key string, w throttle.Window, limit int64, now time.Ti
 	p := s.periods[pk]
 	if p == nil {
 		if len(s.periods) >= s.nextPeriodSweep {
-			s.sweepPeriods(now.Unix())
+			s.sweepPeriods(now.Unix(), t.minSweep)
 		}
 		p = &periodEntry{end: w.End.Unix()}
 		s.periods[pk] = p
@@ -124,7 +129,7 @@ func (t *Tables) Consume(key string, w throttle.Window, limit int64, now time.Ti
 	d := s.days[dk]
 	if d == nil {
 		if len(s.days) >= s.nextDaySweep {
-			s.sweepDays(now.Unix() - t.retention)
+			s.sweepDays(now.Unix()-t.retention, t.minSweep)
 		}
 		d = &dayEntry{}
 		s.days[dk] = d
@@ -162,29 +167,29 @@ func dayOf(t time.Time) int64 {
 	return u / day * day
 }
 
-func (s *shard) sweepBuckets(now time.Time) {
+func (s *shard) sweepBuckets(now time.Time, floor int) {
 	for k, e := range s.buckets {
 		if e.b.Full(e.rate, e.burst, now) {
 			delete(s.buckets, k)
 		}
 	}
-	s.nextBucketSweep = max(minSweep, 2*len(s.buckets))
+	s.nextBucketSweep = max(floor, 2*len(s.buckets))
 }
 
-func (s *shard) sweepPeriods(now int64) {
+func (s *shard) sweepPeriods(now int64, floor int) {
 	for k, e := range s.periods {
 		if e.end <= now {
 			delete(s.periods, k)
 		}
 	}
-	s.nextPeriodSweep = max(minSweep, 2*len(s.periods))
+	s.nextPeriodSweep = max(floor, 2*len(s.periods))
 }
 
-func (s *shard) sweepDays(before int64) {
+func (s *shard) sweepDays(before int64, floor int) {
 	for k := range s.days {
 		if k.day < before {
 			delete(s.days, k)
 		}
 	}
-	s.nextDaySweep = max(minSweep, 2*len(s.days))
+	s.nextDaySweep = max(floor, 2*len(s.days))
 }
