@@ -56,6 +56,7 @@ func (b *Bucket) Take(rate float64, burst int, now time.Time) Decision {
 	if burst <= 0 {
 		return Decision{RetryAfter: Never}
 	}
+	rate = SaneRate(rate)
 	b.refill(rate, burst, now.UnixMicro())
 	if b.tokens >= 1-tokenEpsilon {
 		b.tokens--
@@ -75,8 +76,19 @@ func (b *Bucket) Full(rate float64, burst int, now time.Time) bool {
 		return true
 	}
 	c := *b
-	c.refill(rate, burst, now.UnixMicro())
+	c.refill(SaneRate(rate), burst, now.UnixMicro())
 	return c.tokens >= float64(burst)
+}
+
+// SaneRate maps a rate that is not a positive number (zero, negative or
+// NaN) to zero, which every store treats as "never refills". Stores that
+// compute elsewhere (the redis store's Lua script) pass rates through it
+// so that they decide exactly as Bucket does.
+func SaneRate(rate float64) float64 {
+	if rate > 0 {
+		return rate
+	}
+	return 0
 }
 
 func (b *Bucket) refill(rate float64, burst int, now int64) {

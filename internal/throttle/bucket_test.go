@@ -1,6 +1,7 @@
 package throttle
 
 import (
+	"math"
 	"testing"
 	"time"
 )
@@ -52,6 +53,15 @@ func TestBucket(t *testing.T) {
 			{0, Decision{Allowed: true}},
 			{time.Hour, Decision{Allowed: true}},
 			{24 * time.Hour, Decision{RetryAfter: Never}},
+		}},
+		{"NaN rate never refills", math.NaN(), 1, []step{
+			{0, Decision{Allowed: true}},
+			{time.Hour, Decision{RetryAfter: Never}},
+		}},
+		{"infinite rate refills at once", math.Inf(1), 1, []step{
+			{0, Decision{Allowed: true}},
+			{0, Decision{}},
+			{time.Microsecond, Decision{Allowed: true}},
 		}},
 		{"clock going back refills nothing", 1, 1, []step{
 			{10 * time.Second, Decision{Allowed: true}},

@@ -186,3 +186,14 @@ func BenchmarkStore(b *testing.B) {
 	b.Cleanup(func() { _ = s.Close() })
 	storetest.Benchmark(b, s)
 }
+
+// TestOpenLocked checks that a second Store cannot open a file in use.
+func TestOpenLocked(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "counters.db")
+	open(t, bolt.Options{Path: path})
+	if s, err := bolt.Open(bolt.Options{Path: path}); err == nil {
+		_ = s.Close()
+		t.Error("second Open of a file in use: no error")
+	}
+}

@@ -121,7 +121,7 @@ func (s *Store) Take(ctx context.Context, key string, rate float64, burst int, n
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	res, err := s.take.Exec(ctx, s.client, []string{s.key(key, "b")}, []string{
-		strconv.FormatFloat(rate, 'g', -1, 64),
+		strconv.FormatFloat(throttle.SaneRate(rate), 'g', -1, 64),
 		strconv.Itoa(burst),
 		strconv.FormatInt(now.UnixMicro(), 10),
 		s.maxIdle,

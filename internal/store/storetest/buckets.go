@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"math"
 	"sync"
 	"testing"
 	"time"
@@ -94,6 +95,14 @@ func testBucketZeroRate(t *testing.T, s Store) {
 	runTakes(t, s, "zero-rate", 0, 3, []takeStep{
 		{0, allow()}, {time.Minute, allow()}, {time.Hour, allow()},
 		{2 * time.Hour, never()}, {12 * time.Hour, never()},
+	})
+}
+
+func testBucketOddRates(t *testing.T, s Store) {
+	runTakes(t, s, "nan", math.NaN(), 1, []takeStep{{0, allow()}, {time.Hour, never()}})
+	runTakes(t, s, "negative", -5, 1, []takeStep{{0, allow()}, {time.Hour, never()}})
+	runTakes(t, s, "inf", math.Inf(1), 1, []takeStep{
+		{0, allow()}, {0, deny(0)}, {time.Microsecond, allow()},
 	})
 }
 

@@ -27,6 +27,7 @@ func Run(t *testing.T, newStore func(t *testing.T) Store) {
 		{"BucketRefillCapsAtBurst", testBucketRefillCapsAtBurst},
 		{"BucketZeroBurst", testBucketZeroBurst},
 		{"BucketZeroRate", testBucketZeroRate},
+		{"BucketOddRates", testBucketOddRates},
 		{"BucketLoweredBurst", testBucketLoweredBurst},
 		{"BucketClockBackwards", testBucketClockBackwards},
 		{"BucketKeysIndependent", testBucketKeysIndependent},
