@@ -33,6 +33,10 @@ func New(opts Options) *Store {
 	return &Store{t: counters.New(opts.Retention)}
 }
 
+// Close does nothing: the Store holds no resources. It lets callers close
+// every store alike.
+func (s *Store) Close() error { return nil }
+
 // Take implements throttle.Buckets.
 func (s *Store) Take(_ context.Context, key string, rate float64, burst int, now time.Time) (throttle.Decision, error) {
 	return s.t.Take(key, rate, burst, now), nil
