@@ -1,0 +1,9 @@
+// Package store is the home of Portico's state back ends. The counters that
+// throttling and quotas consume are declared by their consumer
+// (throttle.Buckets and throttle.Quotas); this directory holds their
+// implementations, one package per dependency: store/memory (process
+// memory, for tests and quick mode), store/bolt (the embedded default: a
+// bbolt file), and store/redis (shared by replicas). store/storetest is the
+// one conformance suite every implementation passes, and store/redistest
+// starts a throwaway redis-server for tests.
+package store

@@ -1,0 +1,23 @@
+// Package redis is the store that several Portico replicas share: token
+// buckets, quota window counters and per-day usage counts kept in Redis 7
+// through rueidis. Every Take and every Consume is one atomic Lua script
+// round trip (EVALSHA, falling back to EVAL), so limits and quotas are
+// exact across replicas.
+//
+// Time comes from the caller's now, not from Redis TIME: every store then
+// makes identical decisions for identical inputs, the conformance suite can
+// drive a Redis store with an injected clock, and quota windows (which the
+// caller computes) and buckets read the same clock. The cost is that
+// replicas' clocks should agree (NTP); a replica whose clock lags refills
+// nothing until it catches up (the script never moves a bucket's time
+// backwards), so skew makes limits stricter, never looser.
+//
+// Keys are "<prefix>{<key>}:b" (a bucket hash), "<prefix>{<key>}:w:<unix
+// start>" (a quota window counter) and "<prefix>{<key>}:d:<unix day>" (a
+// day's usage count). The braces are a Redis Cluster hash tag, so one key's
+// counters share a slot. Every key expires: a bucket once it would be full
+// again (or after MaxIdle), a window counter an hour after its window ends,
+// a day count after the retention.
+//
+// New starts rueidis's connection goroutines; Close stops them.
+package redis

@@ -1,0 +1,101 @@
+package redis_test
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/portico-gw/portico/internal/store/redis"
+	"github.com/portico-gw/portico/internal/store/redistest"
+	"github.com/portico-gw/portico/internal/throttle"
+)
+
+// prompt bounds how long a call may take to fail against a Redis that is
+// gone or hung, given a 200 ms store timeout; generous for a loaded CI box.
+const prompt = 2 * time.Second
+
+// callAll makes one call of each kind and returns their errors.
+func callAll(ctx context.Context, s *redis.Store, now time.Time) []error {
+	w, _ := throttle.Day.Window(now)
+	_, err1 := s.Take(ctx, "k", 10, 10, now)
+	_, _, err2 := s.Consume(ctx, "k", w, 100, now)
+	_, err3 := s.Usage(ctx, "k", now, now)
+	return []error{err1, err2, err3}
+}
+
+// wantErrorsPromptly checks that every call fails, each within prompt.
+func wantErrorsPromptly(t *testing.T, s *redis.Store, what string) {
+	t.Helper()
+	start := time.Now()
+	errs := callAll(t.Context(), s, time.Now())
+	elapsed := time.Since(start)
+	for i, err := range errs {
+		if err == nil {
+			t.Errorf("%s: call %d succeeded, want an error", what, i)
+		}
+	}
+	if elapsed > 3*prompt {
+		t.Errorf("%s: three failing calls took %v, want under %v", what, elapsed, 3*prompt)
+	}
+	t.Logf("%s: errors in %v, e.g. %v", what, elapsed, errs[0])
+}
+
+// waitHealthy polls until every call succeeds again.
+func waitHealthy(t *testing.T, s *redis.Store, what string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		errs := callAll(t.Context(), s, time.Now())
+		if errs[0] == nil && errs[1] == nil && errs[2] == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: store still failing after 10 s: %v", what, errs)
+		}
+		time.Sleep(20 * time.Millisecond) // poll interval
+	}
+}
+
+func TestRedisStopAndRestart(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	var seq atomic.Int64
+	s := newStore(t, srv, &seq, redis.Options{Timeout: 200 * time.Millisecond})
+	waitHealthy(t, s, "before")
+
+	srv.Stop()
+	wantErrorsPromptly(t, s, "redis stopped")
+	wantErrorsPromptly(t, s, "redis still stopped")
+
+	srv.Restart()
+	waitHealthy(t, s, "after restart")
+}
+
+func TestRedisHung(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	var seq atomic.Int64
+	s := newStore(t, srv, &seq, redis.Options{Timeout: 200 * time.Millisecond})
+	waitHealthy(t, s, "before")
+
+	srv.Pause()
+	wantErrorsPromptly(t, s, "redis hung")
+	srv.Resume()
+	waitHealthy(t, s, "after resume")
+}
+
+func TestNewUnreachable(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	srv.Stop()
+	start := time.Now()
+	s, err := redis.New(redis.Options{URL: srv.URL(), Timeout: 200 * time.Millisecond})
+	if err == nil {
+		_ = s.Close()
+		t.Fatal("New against a stopped server: no error")
+	}
+	if d := time.Since(start); d > prompt {
+		t.Errorf("New took %v to fail, want under %v", d, prompt)
+	}
+}
