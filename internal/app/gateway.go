@@ -48,6 +48,8 @@ type Gateway struct {
 	files     []string
 	transport *http.Transport
 	insecure  *http.Transport
+	store     counters
+	health    *storeHealth
 	mu        sync.Mutex
 }
 
@@ -57,9 +59,18 @@ func New(src Source, opts Options) (*Gateway, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	g := &Gateway{src: src, log: opts.Logger, transport: integration.NewTransport(false), insecure: integration.NewTransport(true)}
+	g := &Gateway{src: src, log: opts.Logger, transport: integration.NewTransport(false), insecure: integration.NewTransport(true),
+		health: &storeHealth{log: opts.Logger}}
+	first, err := src.load()
+	if err != nil {
+		return nil, err
+	}
+	if g.store, err = openStore(first.Store, opts.Logger); err != nil {
+		return nil, err
+	}
 	cfg, snap, files, err := g.build()
 	if err != nil {
+		_ = g.store.Close()
 		return nil, err
 	}
 	g.cfg, g.files = cfg, files
@@ -81,7 +92,11 @@ func (g *Gateway) build() (*config.File, *deploy.Snapshot, []string, error) {
 	if err != nil {
 		return nil, nil, l.Files, err
 	}
-	snap, err := Deploy(cfg, l, deploy.Options{Transport: g.transport, InsecureTransport: g.insecure, Compile: Compiler()})
+	lim, err := limits(cfg, g.store, g.health)
+	if err != nil {
+		return nil, nil, l.Files, err
+	}
+	snap, err := Deploy(cfg, l, deploy.Options{Transport: g.transport, InsecureTransport: g.insecure, Compile: Compiler(), Limits: lim})
 	if err != nil {
 		return nil, nil, l.Files, err
 	}
@@ -103,6 +118,9 @@ func (g *Gateway) Reload() error {
 	if cfg.Listen != g.cfg.Listen || cfg.Admin.Listen != g.cfg.Admin.Listen {
 		g.log.Warn("listen addresses changed; they take effect on restart", "listen", cfg.Listen, "admin", cfg.Admin.Listen)
 	}
+	if cfg.Store != g.cfg.Store {
+		g.log.Warn("store settings changed; they take effect on restart")
+	}
 	g.edge.Swap(snap)
 	return nil
 }
@@ -120,11 +138,12 @@ func (g *Gateway) Files() []string {
 	return append([]string(nil), g.files...)
 }
 
-// Close releases idle upstream connections.
+// Close releases idle upstream connections and closes the store (the
+// embedded store flushes its counts first).
 func (g *Gateway) Close() error {
 	g.transport.CloseIdleConnections()
 	g.insecure.CloseIdleConnections()
-	return nil
+	return g.store.Close()
 }
 
 // Ready implements admin.Status.
@@ -142,7 +161,8 @@ func (g *Gateway) Info() map[string]any {
 	for _, a := range snap.APIs() {
 		apis = append(apis, a.ID)
 	}
-	return map[string]any{"apis": apis, "deployedAt": snap.Created.UTC().Format("2006-01-02T15:04:05Z")}
+	return map[string]any{"apis": apis, "deployedAt": snap.Created.UTC().Format("2006-01-02T15:04:05Z"),
+		"storeFailures": g.health.failures.Load()}
 }
 
 // Compiler returns the mapping-template compiler deploys use.

@@ -39,7 +39,12 @@ func Load(cfg *config.File) (*Loaded, error) {
 		}
 		spec := deploy.APISpec{ID: a.ID, Def: def}
 		for _, s := range a.Stages {
-			spec.Stages = append(spec.Stages, deploy.StageSpec{Name: s.Name, Variables: s.Variables})
+			ss := deploy.StageSpec{Name: s.Name, Variables: s.Variables}
+			for _, ms := range s.MethodSettings {
+				ss.MethodSettings = append(ss.MethodSettings, deploy.MethodSetting{ResourcePath: ms.ResourcePath, HTTPMethod: ms.HTTPMethod,
+					RateLimit: ms.ThrottlingRateLimit, BurstLimit: ms.ThrottlingBurstLimit})
+			}
+			spec.Stages = append(spec.Stages, ss)
 		}
 		l.Specs = append(l.Specs, spec)
 	}

@@ -1,5 +1,7 @@
 package config
 
+import "time"
+
 // Account holds account-level settings.
 type Account struct {
 	// Throttle is the account-level token bucket shared by every API and
@@ -68,7 +70,21 @@ type PlanStage struct {
 type Quota struct {
 	Limit  int64  `yaml:"limit"`
 	Period string `yaml:"period"` // DAY, WEEK or MONTH
-	Offset int64  `yaml:"offset"`
+	// Offset is subtracted from Limit in the period containing StartDate.
+	Offset int64 `yaml:"offset"`
+	// StartDate is when the plan took effect (2026-11-01 or RFC 3339);
+	// required with an offset.
+	StartDate string `yaml:"startDate"`
+}
+
+// Start parses StartDate; the zero time when unset or invalid.
+func (q Quota) Start() time.Time {
+	for _, layout := range []string{time.RFC3339, "2006-01-02"} {
+		if t, err := time.Parse(layout, q.StartDate); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
 }
 
 // Store says where keys' usage counters, quotas and throttle buckets live.

@@ -152,6 +152,9 @@ func (v *validator) keysAndPlans(f *File) {
 			v.check(p+"/quota/period", q.Period == "DAY" || q.Period == "WEEK" || q.Period == "MONTH", "period must be DAY, WEEK or MONTH, not %q", q.Period)
 			v.check(p+"/quota/limit", q.Limit > 0, "limit must be positive")
 			v.check(p+"/quota/offset", q.Offset >= 0 && q.Offset < q.Limit, "offset must be between 0 and limit-1")
+			if q.StartDate != "" || q.Offset > 0 {
+				v.check(p+"/quota/startDate", !q.Start().IsZero(), "startDate (2026-11-01 or RFC 3339) is required with an offset: the offset applies to the period containing it")
+			}
 		}
 		for j, st := range pl.APIStages {
 			sp := p + "/apiStages/" + strconv.Itoa(j)

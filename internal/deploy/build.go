@@ -12,6 +12,9 @@ import (
 	"github.com/portico-gw/portico/internal/integration"
 	"github.com/portico-gw/portico/internal/pipeline"
 	"github.com/portico-gw/portico/internal/router"
+	"github.com/portico-gw/portico/internal/store/memory"
+	"github.com/portico-gw/portico/internal/throttle"
+	"github.com/portico-gw/portico/internal/usage"
 )
 
 // APISpec is one API to deploy with its stages.
@@ -25,6 +28,27 @@ type APISpec struct {
 type StageSpec struct {
 	Name      string
 	Variables map[string]string
+	// MethodSettings are the stage's per-method throttles, in order.
+	MethodSettings []MethodSetting
+}
+
+// MethodSetting is one stage methodSettings throttle entry; nil fields are
+// unset. ResourcePath "/*" with HTTPMethod "*" applies to every method.
+type MethodSetting struct {
+	ResourcePath, HTTPMethod string
+	RateLimit                *float64
+	BurstLimit               *int
+}
+
+// Limits are the shared services of throttling, keys and plans.
+type Limits struct {
+	Registry *usage.Registry
+	Buckets  throttle.Buckets
+	Quotas   throttle.Quotas
+	Errors   throttle.StoreErrors
+	// Account is the account-level bucket; nil means none.
+	Account *throttle.Limit
+	Now     func() time.Time
 }
 
 // Options are the shared services a deploy wires into pipelines.
@@ -39,6 +63,9 @@ type Options struct {
 	Compile integration.Compiler
 	// Now stamps the snapshot; nil means time.Now.
 	Now func() time.Time
+	// Limits wires throttling, API keys and usage plans; nil means a
+	// memory store with no keys and no account limit.
+	Limits *Limits
 }
 
 // Build compiles every API and stage into a Snapshot, or returns every
@@ -46,6 +73,11 @@ type Options struct {
 func Build(specs []APISpec, opts Options) (*Snapshot, error) {
 	if opts.Compile == nil {
 		opts.Compile = StaticOnly
+	}
+	if opts.Limits == nil {
+		reg, _ := usage.NewRegistry(nil, nil)
+		st := memory.New(memory.Options{})
+		opts.Limits = &Limits{Registry: reg, Buckets: st, Quotas: st}
 	}
 	now := time.Now
 	if opts.Now != nil {
@@ -97,7 +129,7 @@ func buildMethod(spec APISpec, ss StageSpec, m *apidef.Method, opts Options) (*M
 	if err != nil {
 		return nil, err
 	}
-	steps, err := methodSteps(spec, m, opts)
+	steps, err := methodSteps(spec, ss, m, opts)
 	if err != nil {
 		return nil, err
 	}

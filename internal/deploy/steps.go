@@ -7,31 +7,78 @@ import (
 	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/fault"
 	"github.com/portico-gw/portico/internal/pipeline"
+	"github.com/portico-gw/portico/internal/throttle"
+	"github.com/portico-gw/portico/internal/usage"
 )
 
 // methodSteps lists a method's steps in API Gateway's order (design.md §4,
 // aws-recordings.md §2 and §8):
 //
-//  1. throttle: account and stage methodSettings token buckets;
+//  1. throttle: the stage's methodSettings bucket, then the account bucket;
 //  2. resource policy;
 //  3. authorization (AWS_IAM, Cognito, Lambda authorizers);
-//  4. API key, usage-plan throttle and quota;
+//  4. API key, then the usage plan's throttle, then its quota;
 //  5. request validation: parameters, then body;
 //
 // then the integration (request mapping, call, response mapping). Routing
 // and the edge's limits run before this list, in httpserver. Steps a method
 // does not need are left out, so unconfigured features cost nothing.
-func methodSteps(spec APISpec, m *apidef.Method, _ Options) ([]pipeline.Step, error) {
+func methodSteps(spec APISpec, ss StageSpec, m *apidef.Method, opts Options) ([]pipeline.Step, error) {
 	var steps []pipeline.Step
+	l := opts.Limits
+	if st := throttle.NewStep(throttle.StepConfig{Buckets: l.Buckets, MethodKey: spec.ID + "/" + ss.Name + usage.MethodKey(m.Path, m.HTTPMethod),
+		Method: stageLimit(ss.MethodSettings, m), Account: l.Account, Errors: l.Errors, Now: l.Now}); st != nil {
+		steps = append(steps, st)
+	}
 	if m.AuthorizationType != "" && m.AuthorizationType != "NONE" {
 		steps = append(steps, &refuse{name: "authorize", f: &fault.Error{Type: fault.AuthorizerConfigurationError,
 			Cause: fmt.Errorf("authorization type %s is not enforced by this build; the method refuses every call", m.AuthorizationType)}})
 	}
 	if m.APIKeyRequired {
-		steps = append(steps, &refuse{name: "apikey", f: &fault.Error{Type: fault.InvalidAPIKey,
-			Cause: fmt.Errorf("API key not in a usage plan for %s: no API keys are configured", spec.ID)}})
+		steps = append(steps, usage.NewStep(usage.StepConfig{APIID: spec.ID, Stage: ss.Name, Resource: m.Path, HTTPMethod: m.HTTPMethod,
+			KeySource: spec.Def.APIKeySource, Registry: l.Registry, Buckets: l.Buckets, Quotas: l.Quotas, Errors: l.Errors, Now: l.Now}))
 	}
 	return steps, nil
+}
+
+// stageLimit resolves the stage methodSettings throttle of a method: the
+// entry for the method's own resource and method overrides the "/*" "*"
+// entry field by field; unset fields take AWS's defaults (10000 and 5000).
+// nil means no entry applies.
+func stageLimit(settings []MethodSetting, m *apidef.Method) *throttle.Limit {
+	var rate *float64
+	var burst *int
+	found := false
+	apply := func(s MethodSetting) {
+		found = true
+		if s.RateLimit != nil {
+			rate = s.RateLimit
+		}
+		if s.BurstLimit != nil {
+			burst = s.BurstLimit
+		}
+	}
+	for _, s := range settings {
+		if s.ResourcePath == "/*" && s.HTTPMethod == "*" {
+			apply(s)
+		}
+	}
+	for _, s := range settings {
+		if s.ResourcePath == m.Path && (s.HTTPMethod == m.HTTPMethod || s.HTTPMethod == "*") {
+			apply(s)
+		}
+	}
+	if !found || (rate == nil && burst == nil) {
+		return nil
+	}
+	l := throttle.Limit{Rate: 10000, Burst: 5000}
+	if rate != nil {
+		l.Rate = *rate
+	}
+	if burst != nil {
+		l.Burst = *burst
+	}
+	return &l
 }
 
 // refuse is a step that rejects every call: the fail-closed answer for a

@@ -60,6 +60,9 @@ func (e *Edge) writeFault(w http.ResponseWriter, r *http.Request, c *pipeline.Ca
 			h.Set(p.Name, v)
 		}
 	}
+	for k, v := range f.Headers {
+		h.Set(k, v)
+	}
 	if et := f.ErrorType; et != "" {
 		h["x-amzn-ErrorType"] = []string{et}
 	} else if et := f.Type.ErrorType(); et != "" {

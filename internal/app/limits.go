@@ -1,0 +1,110 @@
+package app
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/portico-gw/portico/internal/config"
+	"github.com/portico-gw/portico/internal/deploy"
+	"github.com/portico-gw/portico/internal/store/bolt"
+	"github.com/portico-gw/portico/internal/store/memory"
+	"github.com/portico-gw/portico/internal/store/redis"
+	"github.com/portico-gw/portico/internal/throttle"
+	"github.com/portico-gw/portico/internal/usage"
+)
+
+// counters is a store that serves both throttling and quotas.
+type counters interface {
+	throttle.Buckets
+	throttle.Quotas
+	Close() error
+}
+
+// openStore opens the configured store. The embedded store's file is
+// counters.db inside store.path. It starts background work (bolt's flush
+// loop, Redis connections) that Close stops.
+func openStore(s config.Store, log *slog.Logger) (counters, error) {
+	switch s.Type {
+	case "memory":
+		return memory.New(memory.Options{}), nil
+	case "redis":
+		st, err := redis.New(redis.Options{URL: s.URL, Prefix: s.KeyPrefix + ":", Timeout: s.Timeout.D()})
+		if err != nil {
+			return nil, fmt.Errorf("store: redis %s: %w", redactURL(s.URL), err)
+		}
+		return st, nil
+	}
+	if err := os.MkdirAll(s.Path, 0o700); err != nil {
+		return nil, fmt.Errorf("store: embedded %s: %w", s.Path, err)
+	}
+	st, err := bolt.Open(bolt.Options{Path: filepath.Join(s.Path, "counters.db"), FlushInterval: s.FlushInterval.D(), Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("store: embedded %s: %w", s.Path, err)
+	}
+	return st, nil
+}
+
+// redactURL drops credentials from a Redis URL for messages.
+func redactURL(u string) string {
+	scheme, rest, ok := strings.Cut(u, "://")
+	if !ok {
+		return u
+	}
+	if _, host, ok := strings.Cut(rest, "@"); ok {
+		return scheme + "://****@" + host
+	}
+	return u
+}
+
+// storeHealth counts store failures and logs them, at most once a second.
+type storeHealth struct {
+	log      *slog.Logger
+	failures atomic.Int64
+	lastLog  atomic.Int64
+}
+
+func (h *storeHealth) report(err error) {
+	h.failures.Add(1)
+	now := time.Now().UnixNano()
+	if last := h.lastLog.Load(); now-last > int64(time.Second) && h.lastLog.CompareAndSwap(last, now) {
+		h.log.Error("usage store failure; limits applied per store.onError", "error", err, "failuresTotal", h.failures.Load())
+	}
+}
+
+// limits compiles keys and plans from the settings into deploy.Limits.
+func limits(cfg *config.File, st counters, h *storeHealth) (*deploy.Limits, error) {
+	keys := make([]usage.Key, 0, len(cfg.APIKeys))
+	for _, k := range cfg.APIKeys {
+		keys = append(keys, usage.Key{ID: k.ID, Name: k.Name, Value: k.Value, Enabled: k.IsEnabled()})
+	}
+	plans := make([]usage.Plan, 0, len(cfg.UsagePlans))
+	for _, p := range cfg.UsagePlans {
+		up := usage.Plan{ID: p.ID, Name: p.Name, Keys: p.APIKeys}
+		if p.Throttle != nil {
+			up.Throttle = &throttle.Limit{Rate: p.Throttle.RateLimit, Burst: p.Throttle.BurstLimit}
+		}
+		if q := p.Quota; q != nil {
+			up.Quota = &throttle.Quota{Limit: q.Limit, Offset: q.Offset, Period: throttle.Period(q.Period), Start: q.Start()}
+		}
+		for _, s := range p.APIStages {
+			ps := usage.PlanStage{API: s.API, Stage: s.Stage, Methods: map[string]usage.Limit{}}
+			for m, t := range s.Throttle {
+				ps.Methods[m] = throttle.Limit{Rate: t.RateLimit, Burst: t.BurstLimit}
+			}
+			up.Stages = append(up.Stages, ps)
+		}
+		plans = append(plans, up)
+	}
+	reg, err := usage.NewRegistry(keys, plans)
+	if err != nil {
+		return nil, err
+	}
+	acct := throttle.Limit{Rate: cfg.Account.Throttle.RateLimit, Burst: cfg.Account.Throttle.BurstLimit}
+	return &deploy.Limits{Registry: reg, Buckets: st, Quotas: st, Account: &acct,
+		Errors: throttle.StoreErrors{Closed: cfg.Store.OnError == "closed", Report: h.report}}, nil
+}

@@ -1,0 +1,160 @@
+package usage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/portico-gw/portico/internal/fault"
+	"github.com/portico-gw/portico/internal/pipeline"
+	"github.com/portico-gw/portico/internal/throttle"
+)
+
+// Step admits a request to a method with apiKeyRequired: the key must
+// exist, be enabled and be in a usage plan for this API stage (else 403
+// INVALID_API_KEY); then the plan's throttle (429 THROTTLED) and quota
+// (429 QUOTA_EXCEEDED) apply, in that order.
+type Step struct {
+	api, stage, resource, method string
+	fromAuthorizer               bool
+	reg                          *Registry
+	buckets                      throttle.Buckets
+	quotas                       throttle.Quotas
+	errs                         throttle.StoreErrors
+	now                          func() time.Time
+	// limits is each plan's effective throttle for this method, and
+	// whether it is a per-method override.
+	limits map[string]methodLimit
+}
+
+type methodLimit struct {
+	limit     Limit
+	perMethod bool
+}
+
+var _ pipeline.Step = (*Step)(nil)
+
+// StepConfig configures a Step.
+type StepConfig struct {
+	APIID, Stage         string
+	Resource, HTTPMethod string
+	// KeySource is HEADER (x-api-key) or AUTHORIZER (the authorizer's
+	// usageIdentifierKey, placed in Call.Identity.APIKey).
+	KeySource string
+	Registry  *Registry
+	Buckets   throttle.Buckets
+	Quotas    throttle.Quotas
+	Errors    throttle.StoreErrors
+	Now       func() time.Time
+}
+
+// NewStep compiles the step for one method of one stage.
+func NewStep(cfg StepConfig) *Step {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Step{api: cfg.APIID, stage: cfg.Stage, resource: cfg.Resource, method: cfg.HTTPMethod,
+		fromAuthorizer: cfg.KeySource == "AUTHORIZER", reg: cfg.Registry, buckets: cfg.Buckets, quotas: cfg.Quotas,
+		errs: cfg.Errors, now: cfg.Now, limits: map[string]methodLimit{}}
+	mk := MethodKey(cfg.Resource, cfg.HTTPMethod)
+	for _, p := range cfg.Registry.Plans() {
+		for _, st := range p.Stages {
+			if st.API != cfg.APIID || st.Stage != cfg.Stage {
+				continue
+			}
+			if l, ok := st.Methods[mk]; ok {
+				s.limits[p.ID] = methodLimit{l, true}
+			} else if p.Throttle != nil {
+				s.limits[p.ID] = methodLimit{*p.Throttle, false}
+			}
+		}
+	}
+	return s
+}
+
+// Name implements pipeline.Named.
+func (s *Step) Name() string { return "apikey" }
+
+// Run checks the key, then the plan's throttle and quota.
+func (s *Step) Run(ctx context.Context, c *pipeline.Call) error {
+	value := c.Header.Get("X-Api-Key")
+	if s.fromAuthorizer {
+		value = c.Identity.APIKey
+	}
+	if value == "" {
+		return &fault.Error{Type: fault.InvalidAPIKey, Cause: fmt.Errorf("no API key in the request (source %s)", s.source())}
+	}
+	k, ok := s.reg.Lookup(value)
+	if !ok {
+		return &fault.Error{Type: fault.InvalidAPIKey, Cause: fmt.Errorf("API key %s is not a known key", Masked(value))}
+	}
+	if !k.Enabled {
+		return &fault.Error{Type: fault.InvalidAPIKey, Cause: fmt.Errorf("API key %s (%s) is disabled", Masked(value), k.Name)}
+	}
+	p, ok := s.reg.PlanFor(k.ID, s.api, s.stage)
+	if !ok {
+		return &fault.Error{Type: fault.InvalidAPIKey, Cause: fmt.Errorf("API key %s (%s) not in a usage plan for %s/%s", Masked(value), k.Name, s.api, s.stage)}
+	}
+	c.Identity.APIKey, c.Identity.APIKeyID, c.Identity.UsagePlanID = value, k.ID, p.ID
+	now := s.now()
+	if err := s.throttle(ctx, k, p, value, now); err != nil {
+		return err
+	}
+	return s.quota(ctx, k, p, value, now)
+}
+
+func (s *Step) source() string {
+	if s.fromAuthorizer {
+		return "AUTHORIZER"
+	}
+	return "HEADER x-api-key"
+}
+
+func (s *Step) throttle(ctx context.Context, k *Key, p *Plan, value string, now time.Time) error {
+	ml, ok := s.limits[p.ID]
+	if !ok {
+		return nil
+	}
+	key := "plan:" + p.ID + ":key:" + k.ID
+	if ml.perMethod {
+		key += ":method:" + s.api + "/" + s.stage + MethodKey(s.resource, s.method)
+	}
+	d, err := s.buckets.Take(ctx, key, ml.limit.Rate, ml.limit.Burst, now)
+	if err != nil {
+		return s.errs.Handle(fmt.Errorf("Usage Plan check failed due to an internal error: %w", err))
+	}
+	if !d.Allowed {
+		return throttle.Throttled(d, fmt.Errorf("API Key %s exceeded throttle limit for API Stage %s/%s: Key throttle limit exceeded for Usage Plan ID %s, RestApi %s, Stage %s, Resource %s, HttpMethod %s. Limit: %.2f Burst: %d",
+			Masked(value), s.api, s.stage, p.ID, s.api, s.stage, s.resource, s.method, ml.limit.Rate, ml.limit.Burst))
+	}
+	return nil
+}
+
+func (s *Step) quota(ctx context.Context, k *Key, p *Plan, value string, now time.Time) error {
+	if p.Quota == nil {
+		return nil
+	}
+	w, limit, err := p.Quota.At(now)
+	if err != nil {
+		return s.errs.Handle(err)
+	}
+	_, allowed, err := s.quotas.Consume(ctx, QuotaKey(p.ID, k.ID), w, limit, now)
+	if err != nil {
+		return s.errs.Handle(fmt.Errorf("Usage Plan check failed due to an internal error: %w", err))
+	}
+	if !allowed {
+		return &fault.Error{Type: fault.QuotaExceeded, Headers: map[string]string{"Retry-After": retryAt(w.End, now)},
+			Cause: fmt.Errorf("API Key %s exceeded quota limit for API Stage %s/%s: Key quota exhausted for Usage Plan ID %s. Quota Limit: %d Period: %s",
+				Masked(value), s.api, s.stage, p.ID, p.Quota.Limit, p.Quota.Period)}
+	}
+	return nil
+}
+
+// QuotaKey names a key's quota counter in a plan; usage reports read it.
+func QuotaKey(planID, keyID string) string { return "quota:" + planID + ":key:" + keyID }
+
+// retryAt is the Retry-After for a used-up quota: seconds until the period ends.
+func retryAt(end, now time.Time) string {
+	secs := int64(end.Sub(now).Seconds() + 0.999)
+	return fmt.Sprint(max(secs, 1))
+}

@@ -1,0 +1,141 @@
+package usage
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"fmt"
+	"strings"
+
+	"github.com/portico-gw/portico/internal/throttle"
+)
+
+// Key is one API key.
+type Key struct {
+	ID, Name string
+	Value    string
+	Enabled  bool
+}
+
+// Limit is a token bucket's rate and burst.
+type Limit = throttle.Limit
+
+// Plan is one usage plan.
+type Plan struct {
+	ID, Name string
+	// Throttle is the per-key bucket; nil means none.
+	Throttle *Limit
+	// Quota is the per-key quota; nil means none.
+	Quota *throttle.Quota
+	// Stages are the API stages, each with per-method throttles keyed
+	// "/{resourcePath}/{METHOD}".
+	Stages []PlanStage
+	// Keys are the names of the plan's keys.
+	Keys []string
+}
+
+// PlanStage is one API stage of a plan.
+type PlanStage struct {
+	API, Stage string
+	Methods    map[string]Limit
+}
+
+// Registry is the compiled, immutable view of keys and plans.
+type Registry struct {
+	byHash map[[32]byte]*Key
+	byName map[string]*Key
+	plans  map[string]*Plan
+	// planFor maps key ID + "\x00" + api/stage to the key's plan there.
+	planFor map[string]*Plan
+}
+
+// NewRegistry compiles keys and plans. Keys and plans must already be valid
+// (config validates them); a plan naming an unknown key is an error.
+func NewRegistry(keys []Key, plans []Plan) (*Registry, error) {
+	r := &Registry{byHash: map[[32]byte]*Key{}, byName: map[string]*Key{}, plans: map[string]*Plan{}, planFor: map[string]*Plan{}}
+	for i := range keys {
+		k := &keys[i]
+		r.byHash[sha256.Sum256([]byte(k.Value))] = k
+		r.byName[k.Name] = k
+	}
+	for i := range plans {
+		p := &plans[i]
+		r.plans[p.ID] = p
+		for _, name := range p.Keys {
+			k, ok := r.byName[name]
+			if !ok {
+				return nil, fmt.Errorf("usage plan %s: API key %q is not defined", p.Name, name)
+			}
+			for _, st := range p.Stages {
+				r.planFor[k.ID+"\x00"+st.API+"/"+st.Stage] = p
+			}
+		}
+	}
+	return r, nil
+}
+
+// Lookup finds the key whose value is value. The map is keyed by the
+// value's SHA-256, and the found key's value is compared in constant time,
+// so lookups leak nothing about other keys' values.
+func (r *Registry) Lookup(value string) (*Key, bool) {
+	k, ok := r.byHash[sha256.Sum256([]byte(value))]
+	if !ok || subtle.ConstantTimeCompare([]byte(k.Value), []byte(value)) != 1 {
+		return nil, false
+	}
+	return k, true
+}
+
+// PlanFor returns the key's plan for an API stage.
+func (r *Registry) PlanFor(keyID, api, stage string) (*Plan, bool) {
+	p, ok := r.planFor[keyID+"\x00"+api+"/"+stage]
+	return p, ok
+}
+
+// Plan returns a plan by ID or name.
+func (r *Registry) Plan(id string) (*Plan, bool) {
+	if p, ok := r.plans[id]; ok {
+		return p, true
+	}
+	for _, p := range r.plans {
+		if p.Name == id {
+			return p, true
+		}
+	}
+	return nil, false
+}
+
+// Plans returns every plan.
+func (r *Registry) Plans() []*Plan {
+	out := make([]*Plan, 0, len(r.plans))
+	for _, p := range r.plans {
+		out = append(out, p)
+	}
+	return out
+}
+
+// KeyByName returns a key by name or ID.
+func (r *Registry) KeyByName(name string) (*Key, bool) {
+	if k, ok := r.byName[name]; ok {
+		return k, true
+	}
+	for _, k := range r.byName {
+		if k.ID == name {
+			return k, true
+		}
+	}
+	return nil, false
+}
+
+// MethodKey is the usage-plan per-method throttle key of a method:
+// "/{resourcePath}/{METHOD}" with the resource path's leading slash kept,
+// so the root resource is "//GET" (aws-reference.md §4.4).
+func MethodKey(resourcePath, httpMethod string) string {
+	return resourcePath + "/" + strings.ToUpper(httpMethod)
+}
+
+// Masked renders a key for logs: the last four characters only.
+func Masked(value string) string {
+	if len(value) <= 4 {
+		return "****"
+	}
+	return "****" + value[len(value)-4:]
+}
