@@ -27,6 +27,8 @@ type Options struct {
 	Stages map[string]map[string]string
 	// Extra is YAML appended to the generated settings file.
 	Extra string
+	// StageExtra is YAML added to every stage entry.
+	StageExtra string
 }
 
 // Gateway is a running in-process gateway.
@@ -74,6 +76,11 @@ func Start(t testing.TB, o Options) *Gateway {
 		fmt.Fprintf(&b, "      - name: %s\n        variables:\n          backend: %q\n          refused: %q\n          garbage: %q\n", n, g.Upstream, refused, garbage)
 		for k, v := range o.Stages[n] {
 			fmt.Fprintf(&b, "          %s: %q\n", k, v)
+		}
+		for _, line := range strings.Split(strings.TrimRight(o.StageExtra, "\n"), "\n") {
+			if line != "" {
+				fmt.Fprintf(&b, "        %s\n", line)
+			}
 		}
 	}
 	b.WriteString(o.Extra)

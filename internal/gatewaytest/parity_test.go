@@ -20,8 +20,10 @@ type suite struct {
 	Definition string                       `json:"definition"`
 	Stages     map[string]map[string]string `json:"stages"`
 	// Settings is YAML appended to the generated settings file.
-	Settings string  `json:"settings"`
-	Cases    []pcase `json:"cases"`
+	Settings string `json:"settings"`
+	// StageSettings is YAML added to every stage (e.g. methodSettings).
+	StageSettings string  `json:"stageSettings"`
+	Cases         []pcase `json:"cases"`
 }
 
 // pcase is one request and the exact response AWS gives.
@@ -73,7 +75,7 @@ func runSuite(t *testing.T, file string) {
 	if err := dec.Decode(&s); err != nil {
 		t.Fatalf("%s: %v", file, err)
 	}
-	g := Start(t, Options{Definition: filepath.Join(filepath.Dir(file), s.Definition), Stages: s.Stages, Extra: s.Settings})
+	g := Start(t, Options{Definition: filepath.Join(filepath.Dir(file), s.Definition), Stages: s.Stages, Extra: s.Settings, StageExtra: s.StageSettings})
 	for _, c := range s.Cases {
 		t.Run(c.Name, func(t *testing.T) {
 			if c.AWS == "" {
