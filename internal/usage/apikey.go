@@ -18,6 +18,8 @@ type Step struct {
 	api, stage, resource, method string
 	fromAuthorizer               bool
 	reg                          *Registry
+	stageKeys                    *StageKeys
+	methodSuffix                 string
 	buckets                      throttle.Buckets
 	quotas                       throttle.Quotas
 	errs                         throttle.StoreErrors
@@ -57,6 +59,8 @@ func NewStep(cfg StepConfig) *Step {
 		fromAuthorizer: cfg.KeySource == "AUTHORIZER", reg: cfg.Registry, buckets: cfg.Buckets, quotas: cfg.Quotas,
 		errs: cfg.Errors, now: cfg.Now, limits: map[string]methodLimit{}}
 	mk := MethodKey(cfg.Resource, cfg.HTTPMethod)
+	s.stageKeys = cfg.Registry.Stage(cfg.APIID, cfg.Stage)
+	s.methodSuffix = ":method:" + cfg.APIID + "/" + cfg.Stage + mk
 	for _, p := range cfg.Registry.Plans() {
 		for _, st := range p.Stages {
 			if st.API != cfg.APIID || st.Stage != cfg.Stage {
@@ -91,16 +95,16 @@ func (s *Step) Run(ctx context.Context, c *pipeline.Call) error {
 	if !k.Enabled {
 		return &fault.Error{Type: fault.InvalidAPIKey, Cause: fmt.Errorf("API key %s (%s) is disabled", Masked(value), k.Name)}
 	}
-	p, ok := s.reg.PlanFor(k.ID, s.api, s.stage)
+	a, ok := s.stageKeys.Admission(k)
 	if !ok {
 		return &fault.Error{Type: fault.InvalidAPIKey, Cause: fmt.Errorf("API key %s (%s) not in a usage plan for %s/%s", Masked(value), k.Name, s.api, s.stage)}
 	}
-	c.Identity.APIKey, c.Identity.APIKeyID, c.Identity.UsagePlanID = value, k.ID, p.ID
+	c.Identity.APIKey, c.Identity.APIKeyID, c.Identity.UsagePlanID = value, k.ID, a.Plan.ID
 	now := s.now()
-	if err := s.throttle(ctx, k, p, value, now); err != nil {
+	if err := s.throttle(ctx, a, value, now); err != nil {
 		return err
 	}
-	return s.quota(ctx, k, p, value, now)
+	return s.quota(ctx, a, value, now)
 }
 
 func (s *Step) source() string {
@@ -110,14 +114,15 @@ func (s *Step) source() string {
 	return "HEADER x-api-key"
 }
 
-func (s *Step) throttle(ctx context.Context, k *Key, p *Plan, value string, now time.Time) error {
+func (s *Step) throttle(ctx context.Context, a *Admission, value string, now time.Time) error {
+	p := a.Plan
 	ml, ok := s.limits[p.ID]
 	if !ok {
 		return nil
 	}
-	key := "plan:" + p.ID + ":key:" + k.ID
+	key := a.BucketKey
 	if ml.perMethod {
-		key += ":method:" + s.api + "/" + s.stage + MethodKey(s.resource, s.method)
+		key += s.methodSuffix
 	}
 	d, err := s.buckets.Take(ctx, key, ml.limit.Rate, ml.limit.Burst, now)
 	if err != nil {
@@ -130,7 +135,8 @@ func (s *Step) throttle(ctx context.Context, k *Key, p *Plan, value string, now 
 	return nil
 }
 
-func (s *Step) quota(ctx context.Context, k *Key, p *Plan, value string, now time.Time) error {
+func (s *Step) quota(ctx context.Context, a *Admission, value string, now time.Time) error {
+	p := a.Plan
 	if p.Quota == nil {
 		return nil
 	}
@@ -138,7 +144,7 @@ func (s *Step) quota(ctx context.Context, k *Key, p *Plan, value string, now tim
 	if err != nil {
 		return s.errs.Handle(err)
 	}
-	_, allowed, err := s.quotas.Consume(ctx, QuotaKey(p.ID, k.ID), w, limit, now)
+	_, allowed, err := s.quotas.Consume(ctx, a.QuotaKey, w, limit, now)
 	if err != nil {
 		return s.errs.Handle(fmt.Errorf("Usage Plan check failed due to an internal error: %w", err))
 	}

@@ -44,14 +44,27 @@ type Registry struct {
 	byHash map[[32]byte]*Key
 	byName map[string]*Key
 	plans  map[string]*Plan
-	// planFor maps key ID + "\x00" + api/stage to the key's plan there.
-	planFor map[string]*Plan
+	// stages maps "api/stage" to the keys admitted there.
+	stages map[string]*StageKeys
+}
+
+// StageKeys maps each key admitted on one API stage to its plan and its
+// precomputed counter names, so the hot path builds no strings.
+type StageKeys struct {
+	byKey map[*Key]*Admission
+}
+
+// Admission is a key's plan on one API stage.
+type Admission struct {
+	Plan *Plan
+	// BucketKey and QuotaKey name the key's counters in the plan.
+	BucketKey, QuotaKey string
 }
 
 // NewRegistry compiles keys and plans. Keys and plans must already be valid
 // (config validates them); a plan naming an unknown key is an error.
 func NewRegistry(keys []Key, plans []Plan) (*Registry, error) {
-	r := &Registry{byHash: map[[32]byte]*Key{}, byName: map[string]*Key{}, plans: map[string]*Plan{}, planFor: map[string]*Plan{}}
+	r := &Registry{byHash: map[[32]byte]*Key{}, byName: map[string]*Key{}, plans: map[string]*Plan{}, stages: map[string]*StageKeys{}}
 	for i := range keys {
 		k := &keys[i]
 		r.byHash[sha256.Sum256([]byte(k.Value))] = k
@@ -66,7 +79,12 @@ func NewRegistry(keys []Key, plans []Plan) (*Registry, error) {
 				return nil, fmt.Errorf("usage plan %s: API key %q is not defined", p.Name, name)
 			}
 			for _, st := range p.Stages {
-				r.planFor[k.ID+"\x00"+st.API+"/"+st.Stage] = p
+				sk := r.stages[st.API+"/"+st.Stage]
+				if sk == nil {
+					sk = &StageKeys{byKey: map[*Key]*Admission{}}
+					r.stages[st.API+"/"+st.Stage] = sk
+				}
+				sk.byKey[k] = &Admission{Plan: p, BucketKey: "plan:" + p.ID + ":key:" + k.ID, QuotaKey: QuotaKey(p.ID, k.ID)}
 			}
 		}
 	}
@@ -84,10 +102,18 @@ func (r *Registry) Lookup(value string) (*Key, bool) {
 	return k, true
 }
 
-// PlanFor returns the key's plan for an API stage.
-func (r *Registry) PlanFor(keyID, api, stage string) (*Plan, bool) {
-	p, ok := r.planFor[keyID+"\x00"+api+"/"+stage]
-	return p, ok
+// Stage returns the keys admitted on an API stage (empty when none).
+func (r *Registry) Stage(api, stage string) *StageKeys {
+	if sk, ok := r.stages[api+"/"+stage]; ok {
+		return sk
+	}
+	return &StageKeys{}
+}
+
+// Admission returns the key's plan on the stage.
+func (sk *StageKeys) Admission(k *Key) (*Admission, bool) {
+	a, ok := sk.byKey[k]
+	return a, ok
 }
 
 // Plan returns a plan by ID or name.
