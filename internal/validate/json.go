@@ -1,0 +1,432 @@
+package validate
+
+import (
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// maxDepth bounds the nesting of arrays and objects in a request body. The
+// parser and the validator both recurse, so the bound keeps hostile bodies
+// ("[[[[...") from exhausting the stack; a deeper body is a 400.
+const maxDepth = 512
+
+// Parsed JSON values are plain Go values: nil, bool, string, number (the
+// literal as sent), *object and []any. Objects keep their members in document
+// order so that messages can print them the way Jackson does.
+
+// number is a JSON number kept as its literal, so that huge or very precise
+// numbers cost nothing until a keyword needs them.
+type number string
+
+// object is a JSON object: parallel key and value slices in document order,
+// with duplicate keys collapsed (the last value wins, as in Jackson).
+type object struct {
+	keys []string
+	vals []any
+}
+
+// get returns the member named k.
+func (o *object) get(k string) (any, bool) {
+	for i, key := range o.keys {
+		if key == k {
+			return o.vals[i], true
+		}
+	}
+	return nil, false
+}
+
+// has reports whether the object has a member named k.
+func (o *object) has(k string) bool {
+	_, ok := o.get(k)
+	return ok
+}
+
+// errSyntax is the single parse error: the body is answered with the same
+// "Invalid request body" whatever the defect, so the detail only needs to
+// reach the logs through the fault's cause.
+type errSyntax struct {
+	off int
+	msg string
+}
+
+func (e *errSyntax) Error() string {
+	return "invalid JSON at offset " + strconv.Itoa(e.off) + ": " + e.msg
+}
+
+// errDepth reports a body nested deeper than maxDepth.
+type errDepth struct{}
+
+func (errDepth) Error() string { return "JSON nesting exceeds " + strconv.Itoa(maxDepth) + " levels" }
+
+// parseJSON parses one JSON text. It rejects invalid UTF-8, control
+// characters in strings, nesting deeper than maxDepth and trailing data.
+// Its cost is linear in len(data).
+func parseJSON(data []byte) (any, error) {
+	p := parser{data: data}
+	p.space()
+	v, err := p.value()
+	if err != nil {
+		return nil, err
+	}
+	p.space()
+	if p.pos != len(p.data) {
+		return nil, p.fail("trailing data after the JSON value")
+	}
+	return v, nil
+}
+
+// parser is a recursive-descent JSON parser over a byte slice.
+type parser struct {
+	data  []byte
+	pos   int
+	depth int
+}
+
+func (p *parser) fail(msg string) error { return &errSyntax{off: p.pos, msg: msg} }
+
+func (p *parser) space() {
+	for p.pos < len(p.data) {
+		switch p.data[p.pos] {
+		case ' ', '\t', '\n', '\r':
+			p.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (p *parser) value() (any, error) {
+	if p.pos >= len(p.data) {
+		return nil, p.fail("unexpected end of input")
+	}
+	switch c := p.data[p.pos]; {
+	case c == '{':
+		return p.object()
+	case c == '[':
+		return p.array()
+	case c == '"':
+		return p.str()
+	case c == '-' || (c >= '0' && c <= '9'):
+		return p.number()
+	case c == 't':
+		return true, p.literal("true")
+	case c == 'f':
+		return false, p.literal("false")
+	case c == 'n':
+		return nil, p.literal("null")
+	}
+	return nil, p.fail("unexpected character " + strconv.QuoteRune(rune(p.data[p.pos])))
+}
+
+func (p *parser) literal(lit string) error {
+	if len(p.data)-p.pos < len(lit) || string(p.data[p.pos:p.pos+len(lit)]) != lit {
+		return p.fail("invalid literal")
+	}
+	p.pos += len(lit)
+	return nil
+}
+
+func (p *parser) enter() error {
+	p.depth++
+	if p.depth > maxDepth {
+		return errDepth{}
+	}
+	p.pos++ // the opening bracket
+	p.space()
+	return nil
+}
+
+func (p *parser) object() (any, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	o := &object{}
+	if p.pos < len(p.data) && p.data[p.pos] == '}' {
+		p.pos++
+		p.depth--
+		return o, nil
+	}
+	for {
+		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
+			return nil, p.fail("expected a member name")
+		}
+		k, err := p.str()
+		if err != nil {
+			return nil, err
+		}
+		p.space()
+		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
+			return nil, p.fail("expected ':'")
+		}
+		p.pos++
+		p.space()
+		v, err := p.value()
+		if err != nil {
+			return nil, err
+		}
+		o.keys = append(o.keys, k)
+		o.vals = append(o.vals, v)
+		p.space()
+		if p.pos >= len(p.data) {
+			return nil, p.fail("unexpected end of input in an object")
+		}
+		if p.data[p.pos] == '}' {
+			p.pos++
+			p.depth--
+			dedupe(o)
+			return o, nil
+		}
+		if p.data[p.pos] != ',' {
+			return nil, p.fail("expected ',' or '}'")
+		}
+		p.pos++
+		p.space()
+	}
+}
+
+// dedupe collapses duplicate member names, keeping the first position and
+// the last value. Small objects are checked pairwise; larger ones through a
+// map, so a hostile object with many members stays linear.
+func dedupe(o *object) {
+	n := len(o.keys)
+	if n < 2 {
+		return
+	}
+	if n <= 8 {
+		for i := 1; i < n; i++ {
+			for j := range i {
+				if o.keys[i] == o.keys[j] {
+					collapse(o)
+					return
+				}
+			}
+		}
+		return
+	}
+	seen := make(map[string]struct{}, n)
+	for _, k := range o.keys {
+		if _, dup := seen[k]; dup {
+			collapse(o)
+			return
+		}
+		seen[k] = struct{}{}
+	}
+}
+
+// collapse rewrites o without duplicate names (the rare path).
+func collapse(o *object) {
+	at := make(map[string]int, len(o.keys))
+	keys, vals := o.keys[:0:0], o.vals[:0:0]
+	for i, k := range o.keys {
+		if j, ok := at[k]; ok {
+			vals[j] = o.vals[i]
+			continue
+		}
+		at[k] = len(keys)
+		keys = append(keys, k)
+		vals = append(vals, o.vals[i])
+	}
+	o.keys, o.vals = keys, vals
+}
+
+func (p *parser) array() (any, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	a := []any{}
+	if p.pos < len(p.data) && p.data[p.pos] == ']' {
+		p.pos++
+		p.depth--
+		return a, nil
+	}
+	for {
+		v, err := p.value()
+		if err != nil {
+			return nil, err
+		}
+		a = append(a, v)
+		p.space()
+		if p.pos >= len(p.data) {
+			return nil, p.fail("unexpected end of input in an array")
+		}
+		if p.data[p.pos] == ']' {
+			p.pos++
+			p.depth--
+			return a, nil
+		}
+		if p.data[p.pos] != ',' {
+			return nil, p.fail("expected ',' or ']'")
+		}
+		p.pos++
+		p.space()
+	}
+}
+
+// number scans a number literal with the strict JSON grammar.
+func (p *parser) number() (any, error) {
+	start := p.pos
+	if p.data[p.pos] == '-' {
+		p.pos++
+	}
+	switch {
+	case p.pos < len(p.data) && p.data[p.pos] == '0':
+		p.pos++
+	case p.digits() == 0:
+		return nil, p.fail("invalid number")
+	}
+	if p.pos < len(p.data) && p.data[p.pos] == '.' {
+		p.pos++
+		if p.digits() == 0 {
+			return nil, p.fail("invalid number fraction")
+		}
+	}
+	if p.pos < len(p.data) && (p.data[p.pos] == 'e' || p.data[p.pos] == 'E') {
+		p.pos++
+		if p.pos < len(p.data) && (p.data[p.pos] == '+' || p.data[p.pos] == '-') {
+			p.pos++
+		}
+		if p.digits() == 0 {
+			return nil, p.fail("invalid number exponent")
+		}
+	}
+	return number(p.data[start:p.pos]), nil
+}
+
+func (p *parser) digits() int {
+	n := 0
+	for p.pos < len(p.data) && p.data[p.pos] >= '0' && p.data[p.pos] <= '9' {
+		p.pos++
+		n++
+	}
+	return n
+}
+
+// str parses a string; the fast path copies a run without escapes once.
+func (p *parser) str() (string, error) {
+	p.pos++ // opening quote
+	start := p.pos
+	ascii := true
+	for p.pos < len(p.data) {
+		c := p.data[p.pos]
+		switch {
+		case c == '"':
+			s := p.data[start:p.pos]
+			if !ascii && !utf8.Valid(s) {
+				return "", p.fail("invalid UTF-8 in a string")
+			}
+			p.pos++
+			return string(s), nil
+		case c == '\\':
+			return p.slowStr(start)
+		case c < 0x20:
+			return "", p.fail("control character in a string")
+		case c >= utf8.RuneSelf:
+			ascii = false
+		}
+		p.pos++
+	}
+	return "", p.fail("unterminated string")
+}
+
+// slowStr finishes a string that has escapes, from its first byte at start.
+func (p *parser) slowStr(start int) (string, error) {
+	buf := make([]byte, 0, p.pos-start+16)
+	buf = append(buf, p.data[start:p.pos]...)
+	if !utf8.Valid(buf) {
+		return "", p.fail("invalid UTF-8 in a string")
+	}
+	for p.pos < len(p.data) {
+		c := p.data[p.pos]
+		switch {
+		case c == '"':
+			p.pos++
+			return string(buf), nil
+		case c == '\\':
+			var err error
+			if buf, err = p.escape(buf); err != nil {
+				return "", err
+			}
+			continue
+		case c < 0x20:
+			return "", p.fail("control character in a string")
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRune(p.data[p.pos:])
+			if r == utf8.RuneError && size <= 1 {
+				return "", p.fail("invalid UTF-8 in a string")
+			}
+			buf = append(buf, p.data[p.pos:p.pos+size]...)
+			p.pos += size
+			continue
+		}
+		buf = append(buf, c)
+		p.pos++
+	}
+	return "", p.fail("unterminated string")
+}
+
+// escape decodes one backslash escape at p.pos and appends it to buf.
+func (p *parser) escape(buf []byte) ([]byte, error) {
+	if p.pos+1 >= len(p.data) {
+		return nil, p.fail("unterminated escape")
+	}
+	c := p.data[p.pos+1]
+	p.pos += 2
+	switch c {
+	case '"', '\\', '/':
+		return append(buf, c), nil
+	case 'b':
+		return append(buf, '\b'), nil
+	case 'f':
+		return append(buf, '\f'), nil
+	case 'n':
+		return append(buf, '\n'), nil
+	case 'r':
+		return append(buf, '\r'), nil
+	case 't':
+		return append(buf, '\t'), nil
+	case 'u':
+		r, ok := p.hex4()
+		if !ok {
+			return nil, p.fail("invalid \\u escape")
+		}
+		if utf16.IsSurrogate(r) {
+			// A valid pair becomes one rune; a lone surrogate becomes
+			// U+FFFD, as Go's encoding/json does.
+			r2 := utf8.RuneError
+			if save := p.pos; p.pos+1 < len(p.data) && p.data[p.pos] == '\\' && p.data[p.pos+1] == 'u' {
+				p.pos += 2
+				if lo, ok := p.hex4(); ok && utf16.DecodeRune(r, lo) != utf8.RuneError {
+					r2 = utf16.DecodeRune(r, lo)
+				} else {
+					p.pos = save
+				}
+			}
+			r = r2
+		}
+		return utf8.AppendRune(buf, r), nil
+	}
+	return nil, p.fail("invalid escape character")
+}
+
+func (p *parser) hex4() (rune, bool) {
+	if len(p.data)-p.pos < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range p.data[p.pos : p.pos+4] {
+		r <<= 4
+		switch {
+		case c >= '0' && c <= '9':
+			r |= rune(c - '0')
+		case c >= 'a' && c <= 'f':
+			r |= rune(c - 'a' + 10)
+		case c >= 'A' && c <= 'F':
+			r |= rune(c - 'A' + 10)
+		default:
+			return 0, false
+		}
+	}
+	p.pos += 4
+	return r, true
+}
