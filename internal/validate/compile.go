@@ -1,0 +1,246 @@
+package validate
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"maps"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
+	"github.com/portico-gw/portico/internal/apidef"
+)
+
+// modelURLPrefix is the URL every model is registered under, whatever the
+// API's id: API Gateway models reference each other as
+// https://apigateway.amazonaws.com/restapis/{api}/models/{Model}.
+const modelURLPrefix = "https://apigateway.amazonaws.com/restapis/"
+
+func modelURL(name string) string {
+	return modelURLPrefix + "portico/models/" + url.PathEscape(name)
+}
+
+// ModelError is a model that does not compile: its name, the JSON pointer of
+// the problem inside the model, and what is wrong.
+type ModelError struct {
+	Model   string
+	Pointer string
+	Err     error
+}
+
+func (e *ModelError) Error() string {
+	ptr := e.Pointer
+	if ptr == "" {
+		ptr = "/"
+	}
+	return fmt.Sprintf("model %q at %s: %v", e.Model, ptr, e.Err)
+}
+
+func (e *ModelError) Unwrap() error { return e.Err }
+
+// CheckModels compiles every model of api and returns one error per model
+// that does not compile or has a $ref that does not resolve, in model-name
+// order; nil means all models are usable. `portico validate` calls it.
+func CheckModels(api *apidef.RestAPI) []error {
+	var errs []error
+	for _, name := range slices.Sorted(maps.Keys(api.Models)) {
+		if _, err := compileModels(api, []string{name}); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errs
+}
+
+// compileModels compiles the named models of api (and whatever they
+// reference) and returns their nodes by name.
+func compileModels(api *apidef.RestAPI, names []string) (map[string]*node, error) {
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft4)
+	c.UseLoader(noLoader{})
+	for _, name := range slices.Sorted(maps.Keys(api.Models)) {
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(api.Models[name]))
+		if err != nil {
+			if slices.Contains(names, name) {
+				return nil, &ModelError{Model: name, Err: fmt.Errorf("invalid JSON: %w", err)}
+			}
+			continue // reported when that model itself is compiled
+		}
+		if err := rewriteRefs(doc, doc, "", name, api.Models); err != nil {
+			if slices.Contains(names, name) {
+				return nil, err
+			}
+			continue
+		}
+		if err := c.AddResource(modelURL(name), doc); err != nil {
+			return nil, &ModelError{Model: name, Err: err}
+		}
+	}
+	cv := converter{done: map[*jsonschema.Schema]*node{}}
+	out := make(map[string]*node, len(names))
+	for _, name := range names {
+		if _, ok := api.Models[name]; !ok {
+			return nil, &ModelError{Model: name, Err: errors.New("no such model")}
+		}
+		s, err := c.Compile(modelURL(name))
+		if err != nil {
+			return nil, compileError(name, err)
+		}
+		out[name] = cv.convert(s)
+	}
+	if err := checkRefChains(cv.done); err != nil {
+		return nil, &ModelError{Model: strings.Join(names, ", "), Err: err}
+	}
+	return out, nil
+}
+
+// rewriteRefs points every $ref of a model at the API's models:
+// "#/definitions/X" (OpenAPI 2), "#/components/schemas/X" (OpenAPI 3) and
+// ".../restapis/{any api}/models/X" all become model X. A reference to a model
+// that does not exist is an error naming the model and the JSON pointer.
+func rewriteRefs(root, v any, ptr, model string, models map[string][]byte) error {
+	switch v := v.(type) {
+	case map[string]any:
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			child := ptr + "/" + escapePointer(k)
+			if ref, ok := v[k].(string); ok && k == "$ref" {
+				r, err := resolveRef(ref, root, models)
+				if err != nil {
+					return &ModelError{Model: model, Pointer: child, Err: err}
+				}
+				v[k] = r
+				continue
+			}
+			if err := rewriteRefs(root, v[k], child, model, models); err != nil {
+				return err
+			}
+		}
+	case []any:
+		for i, e := range v {
+			if err := rewriteRefs(root, e, fmt.Sprintf("%s/%d", ptr, i), model, models); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// resolveRef maps one $ref to the URL of the model it names. A
+// "#/definitions/X" that the model defines itself stays a local pointer.
+func resolveRef(ref string, root any, models map[string][]byte) (string, error) {
+	var name, tail string
+	switch {
+	case strings.HasPrefix(ref, "#/definitions/"):
+		name, tail, _ = strings.Cut(strings.TrimPrefix(ref, "#/definitions/"), "/")
+		if defs, ok := root.(map[string]any)["definitions"].(map[string]any); ok {
+			if _, local := defs[unescapePointer(name)]; local {
+				return ref, nil
+			}
+		}
+		tail = pointerTail(tail)
+	case strings.HasPrefix(ref, "#/components/schemas/"):
+		name, tail, _ = strings.Cut(strings.TrimPrefix(ref, "#/components/schemas/"), "/")
+		tail = pointerTail(tail)
+	case strings.HasPrefix(ref, modelURLPrefix):
+		_, after, ok := strings.Cut(strings.TrimPrefix(ref, modelURLPrefix), "/models/")
+		if !ok {
+			return "", fmt.Errorf("$ref %q does not name a model", ref)
+		}
+		name, tail, _ = strings.Cut(after, "#")
+		if tail != "" {
+			tail = "#" + tail
+		}
+	case strings.HasPrefix(ref, "#"):
+		return ref, nil // a pointer inside the same model
+	default:
+		return "", fmt.Errorf("$ref %q does not resolve: only the API's models can be referenced", ref)
+	}
+	name = unescapePointer(name)
+	if u, err := url.PathUnescape(name); err == nil {
+		name = u
+	}
+	if _, ok := models[name]; !ok {
+		return "", fmt.Errorf("$ref %q does not resolve: no model named %q", ref, name)
+	}
+	return modelURL(name) + tail, nil
+}
+
+func pointerTail(tail string) string {
+	if tail == "" {
+		return ""
+	}
+	return "#/" + tail
+}
+
+// compileError turns a jsonschema compile error into a ModelError with the
+// JSON pointer inside the model where the problem is.
+func compileError(model string, err error) error {
+	if sve, ok := errors.AsType[*jsonschema.SchemaValidationError](err); ok {
+		if ve, ok := errors.AsType[*jsonschema.ValidationError](sve.Err); ok {
+			for len(ve.Causes) > 0 {
+				ve = ve.Causes[0]
+			}
+			p := message.NewPrinter(language.English)
+			return &ModelError{
+				Model:   modelName(sve.URL, model),
+				Pointer: "/" + strings.Join(ve.InstanceLocation, "/"),
+				Err:     fmt.Errorf("not a valid draft-4 schema: %s", ve.ErrorKind.LocalizedString(p)),
+			}
+		}
+	}
+	if e, ok := errors.AsType[*jsonschema.JSONPointerNotFoundError](err); ok {
+		m, ptr := splitModelURL(e.URL)
+		return &ModelError{Model: cmpOrString(m, model), Pointer: ptr, Err: errors.New("$ref target not found")}
+	}
+	if e, ok := errors.AsType[*jsonschema.InvalidRegexError](err); ok {
+		m, ptr := splitModelURL(e.URL)
+		return &ModelError{Model: cmpOrString(m, model), Pointer: ptr, Err: fmt.Errorf("invalid pattern %q", e.Regex)}
+	}
+	return &ModelError{Model: model, Err: err}
+}
+
+// splitModelURL splits ".../models/Pet#/properties/x" into "Pet" and
+// "/properties/x".
+func splitModelURL(u string) (model, ptr string) {
+	base, frag, _ := strings.Cut(u, "#")
+	i := strings.LastIndex(base, "/models/")
+	if i < 0 {
+		return "", frag
+	}
+	m, err := url.PathUnescape(base[i+len("/models/"):])
+	if err != nil {
+		m = base[i+len("/models/"):]
+	}
+	return m, frag
+}
+
+func modelName(u, fallback string) string {
+	m, _ := splitModelURL(u)
+	return cmpOrString(m, fallback)
+}
+
+func cmpOrString(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func escapePointer(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}
+
+func unescapePointer(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
+}
+
+// noLoader refuses every URL: models never reach the network or disk.
+type noLoader struct{}
+
+func (noLoader) Load(u string) (any, error) {
+	return nil, fmt.Errorf("$ref %q does not resolve: only the API's models can be referenced", u)
+}
