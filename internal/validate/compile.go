@@ -62,6 +62,7 @@ func compileModels(api *apidef.RestAPI, names []string) (map[string]*node, error
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft4)
 	c.UseLoader(noLoader{})
+	sites := refSites{}
 	for _, name := range slices.Sorted(maps.Keys(api.Models)) {
 		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(api.Models[name]))
 		if err != nil {
@@ -70,7 +71,7 @@ func compileModels(api *apidef.RestAPI, names []string) (map[string]*node, error
 			}
 			continue // reported when that model itself is compiled
 		}
-		if err := rewriteRefs(doc, doc, "", name, api.Models); err != nil {
+		if err := rewriteRefs(doc, doc, "", name, api.Models, sites); err != nil {
 			if slices.Contains(names, name) {
 				return nil, err
 			}
@@ -88,7 +89,7 @@ func compileModels(api *apidef.RestAPI, names []string) (map[string]*node, error
 		}
 		s, err := c.Compile(modelURL(name))
 		if err != nil {
-			return nil, compileError(name, err)
+			return nil, compileError(name, err, sites)
 		}
 		out[name] = cv.convert(s)
 	}
@@ -98,11 +99,17 @@ func compileModels(api *apidef.RestAPI, names []string) (map[string]*node, error
 	return out, nil
 }
 
+// refSite is where a $ref was written: the model and the JSON pointer of the
+// "$ref" member. It is keyed by the rewritten reference.
+type refSite struct{ model, ptr string }
+
+type refSites map[string]refSite
+
 // rewriteRefs points every $ref of a model at the API's models:
 // "#/definitions/X" (OpenAPI 2), "#/components/schemas/X" (OpenAPI 3) and
 // ".../restapis/{any api}/models/X" all become model X. A reference to a model
 // that does not exist is an error naming the model and the JSON pointer.
-func rewriteRefs(root, v any, ptr, model string, models map[string][]byte) error {
+func rewriteRefs(root, v any, ptr, model string, models map[string][]byte, sites refSites) error {
 	switch v := v.(type) {
 	case map[string]any:
 		for _, k := range slices.Sorted(maps.Keys(v)) {
@@ -113,15 +120,18 @@ func rewriteRefs(root, v any, ptr, model string, models map[string][]byte) error
 					return &ModelError{Model: model, Pointer: child, Err: err}
 				}
 				v[k] = r
+				if _, seen := sites[r]; !seen {
+					sites[r] = refSite{model: model, ptr: child}
+				}
 				continue
 			}
-			if err := rewriteRefs(root, v[k], child, model, models); err != nil {
+			if err := rewriteRefs(root, v[k], child, model, models, sites); err != nil {
 				return err
 			}
 		}
 	case []any:
 		for i, e := range v {
-			if err := rewriteRefs(root, e, fmt.Sprintf("%s/%d", ptr, i), model, models); err != nil {
+			if err := rewriteRefs(root, e, fmt.Sprintf("%s/%d", ptr, i), model, models, sites); err != nil {
 				return err
 			}
 		}
@@ -178,7 +188,7 @@ func pointerTail(tail string) string {
 
 // compileError turns a jsonschema compile error into a ModelError with the
 // JSON pointer inside the model where the problem is.
-func compileError(model string, err error) error {
+func compileError(model string, err error, sites refSites) error {
 	if sve, ok := errors.AsType[*jsonschema.SchemaValidationError](err); ok {
 		if ve, ok := errors.AsType[*jsonschema.ValidationError](sve.Err); ok {
 			for len(ve.Causes) > 0 {
@@ -194,7 +204,11 @@ func compileError(model string, err error) error {
 	}
 	if e, ok := errors.AsType[*jsonschema.JSONPointerNotFoundError](err); ok {
 		m, ptr := splitModelURL(e.URL)
-		return &ModelError{Model: cmpOrString(m, model), Pointer: ptr, Err: errors.New("$ref target not found")}
+		target := fmt.Errorf("$ref target %s#%s not found", m, ptr)
+		if site, ok := sites[e.URL]; ok {
+			return &ModelError{Model: site.model, Pointer: site.ptr, Err: target}
+		}
+		return &ModelError{Model: model, Err: target}
 	}
 	if e, ok := errors.AsType[*jsonschema.InvalidRegexError](err); ok {
 		m, ptr := splitModelURL(e.URL)

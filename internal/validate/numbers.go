@@ -46,39 +46,92 @@ func compare(lit number, b *bound) int {
 	return 0
 }
 
-// multipleOf reports whether lit is an integer multiple of b.
-func multipleOf(lit number, b *bound) bool {
-	if isIntegerLiteral(string(lit)) && b.rat.IsInt() && b.rat.Num().IsInt64() {
-		if i, err := strconv.ParseInt(string(lit), 10, 64); err == nil {
-			d := b.rat.Num().Int64()
-			return d != 0 && i%d == 0
+// decimal is a number literal in canonical form: ±0.digits × 10^exp with no
+// leading or trailing zeros in digits, and digits "" for zero. Equal numbers
+// have equal decimals however they were written (1, 1.0, 0.1e1), and making
+// one costs nothing even for "1e999999999".
+type decimal struct {
+	neg    bool
+	digits string
+	exp    int64
+}
+
+// maxExp clamps exponents; no real schema or body gets near it.
+const maxExp = 1e15
+
+func toDecimal(lit number) decimal {
+	s := string(lit)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	mant, expPart := s, ""
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		mant, expPart = s[:i], s[i+1:]
+	}
+	intPart, frac, _ := strings.Cut(mant, ".")
+	digits := intPart + frac
+	exp := int64(len(intPart)) + parseExp(expPart)
+	trimmed := strings.TrimLeft(digits, "0")
+	exp -= int64(len(digits) - len(trimmed))
+	digits = strings.TrimRight(trimmed, "0")
+	if digits == "" {
+		return decimal{} // -0 equals 0
+	}
+	return decimal{neg: neg, digits: digits, exp: exp}
+}
+
+// parseExp reads an exponent, saturating at ±maxExp.
+func parseExp(s string) int64 {
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimLeft(s, "+-")
+	var e int64
+	for i := 0; i < len(s); i++ {
+		e = e*10 + int64(s[i]-'0')
+		if e > maxExp {
+			e = maxExp
+			break
 		}
 	}
-	if r, ok := exact(lit); ok {
-		return new(big.Rat).Quo(r, b.rat).IsInt()
+	if neg {
+		return -e
 	}
-	f, _ := strconv.ParseFloat(string(lit), 64)
-	if math.IsInf(f, 0) {
-		return false
+	return e
+}
+
+// maxMantissa bounds the digits multipleOf turns into a big.Int; longer
+// literals are checked in float64.
+const maxMantissa = 1000
+
+// multipleOf reports whether lit is an integer multiple of b, exactly: with
+// lit = M×10^e and b = P/Q, lit/b = M×Q×10^e/P, and 10^e mod P is a modular
+// exponentiation, so a huge exponent costs a few multiplications.
+func multipleOf(lit number, b *bound) bool {
+	d := toDecimal(lit)
+	if d.digits == "" {
+		return true
 	}
-	q := f / b.f
-	return q == math.Trunc(q)
+	p := new(big.Int).Abs(b.rat.Num())
+	if len(d.digits) > maxMantissa || p.Sign() == 0 {
+		f, _ := strconv.ParseFloat(string(lit), 64)
+		q := f / b.f
+		return !math.IsInf(q, 0) && q == math.Trunc(q)
+	}
+	n, _ := new(big.Int).SetString(d.digits, 10)
+	n.Mul(n, b.rat.Denom())
+	e := d.exp - int64(len(d.digits))
+	if e >= 0 {
+		t := new(big.Int).Exp(big.NewInt(10), big.NewInt(e), p)
+		return n.Mul(n, t).Mod(n, p).Sign() == 0
+	}
+	k := -e
+	if k > int64(len(n.String())) {
+		return false // 10^k alone exceeds M×Q
+	}
+	den := new(big.Int).Exp(big.NewInt(10), big.NewInt(k), nil)
+	return n.Mod(n, den.Mul(den, p)).Sign() == 0
 }
 
 // equalNumbers compares two literals numerically, as fge does (1 equals 1.0).
-func equalNumbers(a, b number) bool {
-	if a == b {
-		return true
-	}
-	ra, oka := exact(a)
-	rb, okb := exact(b)
-	if oka && okb {
-		return ra.Cmp(rb) == 0
-	}
-	fa, _ := strconv.ParseFloat(string(a), 64)
-	fb, _ := strconv.ParseFloat(string(b), 64)
-	return fa == fb
-}
+func equalNumbers(a, b number) bool { return a == b || toDecimal(a) == toDecimal(b) }
 
 // equal is JSON equality with numeric comparison of numbers.
 func equal(a, b any) bool {
@@ -126,12 +179,14 @@ func equal(a, b any) bool {
 func canonical(b []byte, v any) []byte {
 	switch v := v.(type) {
 	case number:
+		d := toDecimal(v)
 		b = append(b, 'n')
-		if r, ok := exact(v); ok {
-			return append(b, r.RatString()...)
+		if d.neg {
+			b = append(b, '-')
 		}
-		f, _ := strconv.ParseFloat(string(v), 64)
-		return strconv.AppendFloat(b, f, 'g', -1, 64)
+		b = append(b, d.digits...)
+		b = append(b, 'e')
+		return strconv.AppendInt(b, d.exp, 10)
 	case []any:
 		b = append(b, '[')
 		for _, e := range v {
