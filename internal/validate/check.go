@@ -320,7 +320,8 @@ func (ck *checker) members(n *node, o *object) {
 	if n.props == nil && n.patternProps == nil && n.additional == nil {
 		return
 	}
-	for _, i := range sortedIndex(o.keys) {
+	var buf [16]int
+	for _, i := range sortedIndex(buf[:0], o.keys) {
 		k, val := o.keys[i], o.vals[i]
 		matched := false
 		if p, ok := n.props[k]; ok {
@@ -354,11 +355,11 @@ func (ck *checker) items(n *node, a []any) {
 	}
 }
 
-// sortedIndex returns the indexes of keys in name order.
-func sortedIndex(keys []string) []int {
-	idx := make([]int, len(keys))
-	for i := range idx {
-		idx[i] = i
+// sortedIndex appends to dst the indexes of keys in name order.
+func sortedIndex(dst []int, keys []string) []int {
+	idx := dst
+	for i := range keys {
+		idx = append(idx, i)
 	}
 	if !slices.IsSorted(keys) {
 		slices.SortFunc(idx, func(a, b int) int { return strings.Compare(keys[a], keys[b]) })

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"slices"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -63,7 +64,7 @@ func (errDepth) Error() string { return "JSON nesting exceeds " + strconv.Itoa(m
 // characters in strings, nesting deeper than maxDepth and trailing data.
 // Its cost is linear in len(data).
 func parseJSON(data []byte) (any, error) {
-	p := parser{data: data}
+	p := parser{data: data, keys: make([]string, 0, 32), values: make([]any, 0, 64)}
 	p.space()
 	v, err := p.value()
 	if err != nil {
@@ -76,11 +77,16 @@ func parseJSON(data []byte) (any, error) {
 	return v, nil
 }
 
-// parser is a recursive-descent JSON parser over a byte slice.
+// parser is a recursive-descent JSON parser over a byte slice. Members and
+// elements are gathered on two stacks shared by every level and copied out
+// once per container, so a container costs one allocation per slice instead
+// of one per growth.
 type parser struct {
-	data  []byte
-	pos   int
-	depth int
+	data   []byte
+	pos    int
+	depth  int
+	keys   []string
+	values []any
 }
 
 func (p *parser) fail(msg string) error { return &errSyntax{off: p.pos, msg: msg} }
@@ -147,6 +153,7 @@ func (p *parser) object() (any, error) {
 		p.depth--
 		return o, nil
 	}
+	kmark, vmark := len(p.keys), len(p.values)
 	for {
 		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
 			return nil, p.fail("expected a member name")
@@ -165,8 +172,8 @@ func (p *parser) object() (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		o.keys = append(o.keys, k)
-		o.vals = append(o.vals, v)
+		p.keys = append(p.keys, k)
+		p.values = append(p.values, v)
 		p.space()
 		if p.pos >= len(p.data) {
 			return nil, p.fail("unexpected end of input in an object")
@@ -174,6 +181,10 @@ func (p *parser) object() (any, error) {
 		if p.data[p.pos] == '}' {
 			p.pos++
 			p.depth--
+			o.keys = slices.Clone(p.keys[kmark:])
+			o.vals = slices.Clone(p.values[vmark:])
+			clear(p.values[vmark:]) // drop references for the GC
+			p.keys, p.values = p.keys[:kmark], p.values[:vmark]
 			dedupe(o)
 			return o, nil
 		}
@@ -234,18 +245,18 @@ func (p *parser) array() (any, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
-	a := []any{}
 	if p.pos < len(p.data) && p.data[p.pos] == ']' {
 		p.pos++
 		p.depth--
-		return a, nil
+		return []any{}, nil
 	}
+	mark := len(p.values)
 	for {
 		v, err := p.value()
 		if err != nil {
 			return nil, err
 		}
-		a = append(a, v)
+		p.values = append(p.values, v)
 		p.space()
 		if p.pos >= len(p.data) {
 			return nil, p.fail("unexpected end of input in an array")
@@ -253,6 +264,9 @@ func (p *parser) array() (any, error) {
 		if p.data[p.pos] == ']' {
 			p.pos++
 			p.depth--
+			a := slices.Clone(p.values[mark:])
+			clear(p.values[mark:])
+			p.values = p.values[:mark]
 			return a, nil
 		}
 		if p.data[p.pos] != ',' {

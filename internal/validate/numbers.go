@@ -40,6 +40,10 @@ func compare(lit number, b *bound) int {
 	case f > b.f:
 		return 1
 	}
+	if b.short && len(lit) <= 15 && !strings.ContainsAny(string(lit), "eE") {
+		// Distinct decimals of at most 15 digits are distinct float64s.
+		return 0
+	}
 	if r, ok := exact(lit); ok {
 		return r.Cmp(b.rat)
 	}
@@ -196,7 +200,7 @@ func canonical(b []byte, v any) []byte {
 		return append(b, ']')
 	case *object:
 		b = append(b, '{')
-		for _, i := range sortedIndex(v.keys) {
+		for _, i := range sortedIndex(nil, v.keys) {
 			b = appendString(b, v.keys[i])
 			b = canonical(b, v.vals[i])
 			b = append(b, ',')

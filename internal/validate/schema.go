@@ -74,6 +74,9 @@ type bound struct {
 	f         float64
 	text      string
 	exclusive bool
+	// short marks a value of at most 15 digits without exponent, which
+	// float64 represents uniquely.
+	short bool
 }
 
 func newBound(r *big.Rat, exclusive bool) *bound {
@@ -82,7 +85,8 @@ func newBound(r *big.Rat, exclusive bool) *bound {
 	if !r.IsInt() {
 		text = strconv.FormatFloat(f, 'f', -1, 64)
 	}
-	return &bound{rat: r, f: f, text: text, exclusive: exclusive}
+	short := len(text) <= 15 && !strings.ContainsAny(text, "eE")
+	return &bound{rat: r, f: f, text: text, exclusive: exclusive, short: short}
 }
 
 // converter turns the library's compiled schemas into nodes, sharing one
