@@ -7,6 +7,7 @@ import (
 	"maps"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -49,34 +50,43 @@ func (e *ModelError) Unwrap() error { return e.Err }
 func CheckModels(api *apidef.RestAPI) []error {
 	var errs []error
 	for _, name := range slices.Sorted(maps.Keys(api.Models)) {
-		if _, err := compileModels(api, []string{name}); err != nil {
+		if _, err := compileModels(api.Models, []string{name}); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return errs
 }
 
-// compileModels compiles the named models of api (and whatever they
-// reference) and returns their nodes by name.
-func compileModels(api *apidef.RestAPI, names []string) (map[string]*node, error) {
+// compileModels compiles the named models and returns their nodes by name.
+// Only the named models and those they reach through $ref are read, so the
+// cost follows what a method uses rather than the size of the API.
+func compileModels(models map[string][]byte, names []string) (map[string]*node, error) {
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft4)
 	c.UseLoader(noLoader{})
-	sites := refSites{}
-	for _, name := range slices.Sorted(maps.Keys(api.Models)) {
-		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(api.Models[name]))
-		if err != nil {
-			if slices.Contains(names, name) {
-				return nil, &ModelError{Model: name, Err: fmt.Errorf("invalid JSON: %w", err)}
-			}
-			continue // reported when that model itself is compiled
-		}
-		if err := rewriteRefs(doc, doc, "", name, api.Models, sites); err != nil {
-			if slices.Contains(names, name) {
-				return nil, err
-			}
+	rw := rewriter{models: models, sites: refSites{}}
+	queue := slices.Clone(names)
+	added := map[string]bool{}
+	for len(queue) > 0 {
+		name := queue[0]
+		queue = queue[1:]
+		if added[name] {
 			continue
 		}
+		added[name] = true
+		raw, ok := models[name]
+		if !ok {
+			return nil, &ModelError{Model: name, Err: errors.New("no such model")}
+		}
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+		if err != nil {
+			return nil, &ModelError{Model: name, Err: fmt.Errorf("invalid JSON: %w", err)}
+		}
+		rw.root, rw.model, rw.refs = doc, name, nil
+		if err := rw.rewrite(doc, ""); err != nil {
+			return nil, err
+		}
+		queue = append(queue, rw.refs...)
 		if err := c.AddResource(modelURL(name), doc); err != nil {
 			return nil, &ModelError{Model: name, Err: err}
 		}
@@ -84,12 +94,9 @@ func compileModels(api *apidef.RestAPI, names []string) (map[string]*node, error
 	cv := converter{done: map[*jsonschema.Schema]*node{}}
 	out := make(map[string]*node, len(names))
 	for _, name := range names {
-		if _, ok := api.Models[name]; !ok {
-			return nil, &ModelError{Model: name, Err: errors.New("no such model")}
-		}
 		s, err := c.Compile(modelURL(name))
 		if err != nil {
-			return nil, compileError(name, err, sites)
+			return nil, compileError(name, err, rw.sites)
 		}
 		out[name] = cv.convert(s)
 	}
@@ -105,33 +112,44 @@ type refSite struct{ model, ptr string }
 
 type refSites map[string]refSite
 
-// rewriteRefs points every $ref of a model at the API's models:
+// rewriter points every $ref of a model at the API's models:
 // "#/definitions/X" (OpenAPI 2), "#/components/schemas/X" (OpenAPI 3) and
 // ".../restapis/{any api}/models/X" all become model X. A reference to a model
 // that does not exist is an error naming the model and the JSON pointer.
-func rewriteRefs(root, v any, ptr, model string, models map[string][]byte, sites refSites) error {
+type rewriter struct {
+	models map[string][]byte
+	sites  refSites
+	root   any      // the model being rewritten
+	model  string   // its name
+	refs   []string // the models it references
+}
+
+func (rw *rewriter) rewrite(v any, ptr string) error {
 	switch v := v.(type) {
 	case map[string]any:
 		for _, k := range slices.Sorted(maps.Keys(v)) {
 			child := ptr + "/" + escapePointer(k)
 			if ref, ok := v[k].(string); ok && k == "$ref" {
-				r, err := resolveRef(ref, root, models)
+				u, target, err := resolveRef(ref, rw.root, rw.models)
 				if err != nil {
-					return &ModelError{Model: model, Pointer: child, Err: err}
+					return &ModelError{Model: rw.model, Pointer: child, Err: err}
 				}
-				v[k] = r
-				if _, seen := sites[r]; !seen {
-					sites[r] = refSite{model: model, ptr: child}
+				v[k] = u
+				if target != "" {
+					rw.refs = append(rw.refs, target)
+				}
+				if _, seen := rw.sites[u]; !seen {
+					rw.sites[u] = refSite{model: rw.model, ptr: child}
 				}
 				continue
 			}
-			if err := rewriteRefs(root, v[k], child, model, models, sites); err != nil {
+			if err := rw.rewrite(v[k], child); err != nil {
 				return err
 			}
 		}
 	case []any:
 		for i, e := range v {
-			if err := rewriteRefs(root, e, fmt.Sprintf("%s/%d", ptr, i), model, models, sites); err != nil {
+			if err := rw.rewrite(e, ptr+"/"+strconv.Itoa(i)); err != nil {
 				return err
 			}
 		}
@@ -139,16 +157,17 @@ func rewriteRefs(root, v any, ptr, model string, models map[string][]byte, sites
 	return nil
 }
 
-// resolveRef maps one $ref to the URL of the model it names. A
-// "#/definitions/X" that the model defines itself stays a local pointer.
-func resolveRef(ref string, root any, models map[string][]byte) (string, error) {
+// resolveRef maps one $ref to a URL and the model it names ("" for a
+// pointer inside the same model). A "#/definitions/X" that the model defines
+// itself stays a local pointer.
+func resolveRef(ref string, root any, models map[string][]byte) (u, model string, err error) {
 	var name, tail string
 	switch {
 	case strings.HasPrefix(ref, "#/definitions/"):
 		name, tail, _ = strings.Cut(strings.TrimPrefix(ref, "#/definitions/"), "/")
 		if defs, ok := root.(map[string]any)["definitions"].(map[string]any); ok {
 			if _, local := defs[unescapePointer(name)]; local {
-				return ref, nil
+				return ref, "", nil
 			}
 		}
 		tail = pointerTail(tail)
@@ -158,25 +177,25 @@ func resolveRef(ref string, root any, models map[string][]byte) (string, error) 
 	case strings.HasPrefix(ref, modelURLPrefix):
 		_, after, ok := strings.Cut(strings.TrimPrefix(ref, modelURLPrefix), "/models/")
 		if !ok {
-			return "", fmt.Errorf("$ref %q does not name a model", ref)
+			return "", "", fmt.Errorf("$ref %q does not name a model", ref)
 		}
 		name, tail, _ = strings.Cut(after, "#")
 		if tail != "" {
 			tail = "#" + tail
 		}
 	case strings.HasPrefix(ref, "#"):
-		return ref, nil // a pointer inside the same model
+		return ref, "", nil // a pointer inside the same model
 	default:
-		return "", fmt.Errorf("$ref %q does not resolve: only the API's models can be referenced", ref)
+		return "", "", fmt.Errorf("$ref %q does not resolve: only the API's models can be referenced", ref)
 	}
 	name = unescapePointer(name)
 	if u, err := url.PathUnescape(name); err == nil {
 		name = u
 	}
 	if _, ok := models[name]; !ok {
-		return "", fmt.Errorf("$ref %q does not resolve: no model named %q", ref, name)
+		return "", "", fmt.Errorf("$ref %q does not resolve: no model named %q", ref, name)
 	}
-	return modelURL(name) + tail, nil
+	return modelURL(name) + tail, name, nil
 }
 
 func pointerTail(tail string) string {

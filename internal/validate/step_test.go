@@ -123,3 +123,19 @@ func TestNoBodyIsEmptyObject(t *testing.T) {
 	c.Body = nil
 	checkFault(t, s.Run(t.Context(), c), want{typ: fault.BadRequestBody, detail: `[object has missing required properties (["a"])]`})
 }
+
+func TestNewReadsOnlyReachableModels(t *testing.T) {
+	api := testAPI(map[string]string{
+		"Used":    `{"properties":{"p":{"$ref":"#/definitions/Ref"}}}`,
+		"Ref":     `{"type":"string"}`,
+		"Broken":  `{"type":`,
+		"UsesBad": `{"items":{"$ref":"#/definitions/Broken"}}`,
+	})
+	if _, err := New(api, &apidef.Method{RequestModels: map[string]string{"application/json": "Used"}}); err != nil {
+		t.Errorf("an unrelated broken model failed the method: %v", err)
+	}
+	_, err := New(api, &apidef.Method{RequestModels: map[string]string{"application/json": "UsesBad"}})
+	if err == nil || !strings.Contains(err.Error(), `model "Broken" at /: invalid JSON`) {
+		t.Errorf("got %v, want the broken model named", err)
+	}
+}

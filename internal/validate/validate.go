@@ -78,10 +78,8 @@ func New(api *apidef.RestAPI, m *apidef.Method) (pipeline.Step, error) {
 // methodModels compiles the models a method names, by normalized media type.
 func methodModels(api *apidef.RestAPI, requestModels map[string]string) (map[string]*node, error) {
 	all := withBuiltins(api.Models, slices.Collect(maps.Values(requestModels)))
-	withAll := *api
-	withAll.Models = all
 	names := slices.Compact(slices.Sorted(maps.Values(requestModels)))
-	nodes, err := compileModels(&withAll, names)
+	nodes, err := compileModels(all, names)
 	if err != nil {
 		return nil, err
 	}
