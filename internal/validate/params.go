@@ -17,7 +17,9 @@ type param struct {
 	name     string
 }
 
-// requiredParams lists the keys set to true in Method.RequestParameters,
+// requiredParams lists the keys set to true in Method.RequestParameters
+// (multivalueheader and multivaluequerystring count as header and
+// querystring),
 // ordered by the full key (header < path < querystring, then by name), the
 // order AWS reports them in (aws-recordings.md §5.3).
 func requiredParams(rp map[string]bool) ([]param, error) {
@@ -33,6 +35,9 @@ func requiredParams(rp map[string]bool) ([]param, error) {
 		}
 		switch loc {
 		case "header", "path", "querystring":
+		case "multivalueheader", "multivaluequerystring":
+			// The same values, seen as lists; presence is what counts.
+			loc = strings.TrimPrefix(loc, "multivalue")
 		default:
 			return nil, fmt.Errorf("request parameter %q: unknown location %q", key, loc)
 		}

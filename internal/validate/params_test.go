@@ -63,6 +63,17 @@ func TestHeaderMapNotCanonical(t *testing.T) {
 	checkFault(t, s.Run(t.Context(), c), want{})
 }
 
+func TestMultiValueParams(t *testing.T) {
+	m := &apidef.Method{RequestParameters: map[string]bool{
+		"method.request.multivalueheader.x-h":     true,
+		"method.request.multivaluequerystring.mq": true,
+	}}
+	s := mustStep(t, testAPI(nil), m)
+	msg := "Missing required request parameters: [x-h, mq]"
+	checkFault(t, s.Run(t.Context(), request{}.call()), want{typ: fault.BadRequestParameters, message: msg, detail: msg})
+	checkFault(t, s.Run(t.Context(), request{header: map[string]string{"X-H": "1"}, query: "mq=2"}.call()), want{})
+}
+
 func TestRequiredParamsRejectsBadKeys(t *testing.T) {
 	for _, key := range []string{"method.request.body.x", "method.request.header.", "integration.request.header.x", "method.request.path"} {
 		m := &apidef.Method{RequestParameters: map[string]bool{key: true}}
