@@ -301,11 +301,14 @@ func (ck *checker) uniqueItems(n *node, v any) {
 	if !ok || !n.unique || len(a) < 2 {
 		return
 	}
-	ck.b.left -= len(a)
 	seen := make(map[string]struct{}, len(a))
 	var key []byte
 	for _, e := range a {
 		key = canonical(key[:0], e)
+		// Nested uniqueItems re-read subtrees: charge the bytes read.
+		if ck.b.left -= 1 + len(key); ck.b.left < 0 {
+			return
+		}
 		if _, dup := seen[string(key)]; dup {
 			ck.fail(msgUnique())
 			return

@@ -34,6 +34,7 @@ type ModelError struct {
 	Err     error
 }
 
+// Error reads "model "Pet" at /properties/owner/$ref: ...".
 func (e *ModelError) Error() string {
 	ptr := e.Pointer
 	if ptr == "" {
@@ -42,6 +43,7 @@ func (e *ModelError) Error() string {
 	return fmt.Sprintf("model %q at %s: %v", e.Model, ptr, e.Err)
 }
 
+// Unwrap returns the underlying problem.
 func (e *ModelError) Unwrap() error { return e.Err }
 
 // CheckModels compiles every model of api and returns one error per model

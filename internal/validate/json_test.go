@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/fault"
@@ -126,6 +127,24 @@ func TestHostileBodies(t *testing.T) {
 	}
 }
 
+// TestNestedUniqueItems: every level of a deep array re-reads its subtree to
+// find duplicates; the budget bounds the total.
+func TestNestedUniqueItems(t *testing.T) {
+	api := testAPI(map[string]string{"Uniq": `{"uniqueItems":true,"items":{"$ref":"#/definitions/Uniq"}}`})
+	s := mustStep(t, api, &apidef.Method{RequestModels: map[string]string{"application/json": "Uniq"}})
+	var b strings.Builder
+	for i := range 500 {
+		b.WriteString(`["` + strings.Repeat("x", 20000) + strconv.Itoa(i) + `",`)
+	}
+	b.WriteString("0" + strings.Repeat("]", 500))
+	start := time.Now()
+	err := s.Run(t.Context(), request{body: b.String()}.call())
+	if elapsed := time.Since(start); elapsed > 3*time.Second {
+		t.Errorf("took %v", elapsed)
+	}
+	checkFault(t, err, want{typ: fault.BadRequestBody, detail: "[" + msgTooComplex() + "]"})
+}
+
 func TestMessagesAreBounded(t *testing.T) {
 	api := testAPI(map[string]string{"Ints": `{"type":"array","items":{"type":"integer"}}`})
 	s := mustStep(t, api, &apidef.Method{RequestModels: map[string]string{"application/json": "Ints"}})
@@ -133,5 +152,16 @@ func TestMessagesAreBounded(t *testing.T) {
 	checkFault(t, err, want{typ: fault.BadRequestBody, detail: "-"})
 	if n := strings.Count(err.(*fault.Error).Vars[VarValidationError], "instance type"); n != maxMessages {
 		t.Errorf("got %d messages, want %d", n, maxMessages)
+	}
+}
+
+func TestQuotedIsClipped(t *testing.T) {
+	big := &object{keys: []string{"k"}, vals: []any{strings.Repeat("é", 10000)}}
+	got := quoted([]any{big, big})
+	if !strings.HasPrefix(got, `[{"k":"éé`) || !strings.HasSuffix(got, "...") || utf8.RuneCountInString(got) != maxQuoted+3 {
+		t.Errorf("got %d runes: %.40s...", utf8.RuneCountInString(got), got)
+	}
+	if !utf8.ValidString(got) {
+		t.Error("clipped value is not valid UTF-8")
 	}
 }

@@ -200,10 +200,11 @@ func msgLoop(loc string) string {
 // validation exceeded the step budget; see checker.
 func msgTooComplex() string { return "validation exceeded the complexity limit" }
 
-// quoted prints a request value as compact JSON, clipped.
+// quoted prints a request value as compact JSON, clipped. The printer stops
+// early, so a huge value costs no more than the clip.
 func quoted(v any) string {
-	b := appendJSON(nil, v)
-	if utf8.RuneCount(b) > maxQuoted {
+	b := appendJSONMax(nil, v, 4*maxQuoted)
+	if utf8.RuneCount(b) > maxQuoted || len(b) >= 4*maxQuoted {
 		return clip(string(b))
 	}
 	return string(b)
@@ -239,7 +240,14 @@ func stringsJSON(ss []string) string {
 
 // appendJSON prints a parsed value as compact JSON, the way Jackson's
 // JsonNode.toString does.
-func appendJSON(b []byte, v any) []byte {
+func appendJSON(b []byte, v any) []byte { return appendJSONMax(b, v, 0) }
+
+// appendJSONMax is appendJSON that stops once b holds max bytes (0: no
+// limit); the output is then truncated JSON, only fit for a clipped message.
+func appendJSONMax(b []byte, v any, max int) []byte {
+	if max > 0 && len(b) >= max {
+		return b
+	}
 	switch v := v.(type) {
 	case nil:
 		return append(b, "null"...)
@@ -248,6 +256,13 @@ func appendJSON(b []byte, v any) []byte {
 	case number:
 		return append(b, v...)
 	case string:
+		if max > 0 && len(v) > max {
+			cut := max
+			for cut > 0 && !utf8.RuneStart(v[cut]) {
+				cut--
+			}
+			v = v[:cut]
+		}
 		return appendString(b, v)
 	case []any:
 		b = append(b, '[')
@@ -255,7 +270,7 @@ func appendJSON(b []byte, v any) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSON(b, e)
+			b = appendJSONMax(b, e, max)
 		}
 		return append(b, ']')
 	case *object:
@@ -266,7 +281,7 @@ func appendJSON(b []byte, v any) []byte {
 			}
 			b = appendString(b, k)
 			b = append(b, ':')
-			b = appendJSON(b, v.vals[i])
+			b = appendJSONMax(b, v.vals[i], max)
 		}
 		return append(b, '}')
 	}

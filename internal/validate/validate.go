@@ -207,7 +207,7 @@ func validateBody(n *node, data []byte) error {
 	}
 }
 
-// stepBudget allows a fixed base plus a few schema applications per body
-// byte: a body has fewer values than bytes, and a typical model applies one
-// to three schemas per value.
-func stepBudget(bodyLen int) int { return 10_000 + 16*bodyLen }
+// stepBudget allows a fixed base plus four steps per body byte: a body has
+// at most one value per two bytes, a typical model applies one to three
+// schemas per value, and uniqueItems charges one step per byte it hashes.
+func stepBudget(bodyLen int) int { return 10_000 + 4*bodyLen }
