@@ -35,6 +35,15 @@ const kitchen = `{
   "required": ["email"]
 }`
 
+// TestRequiredOrder: fge sorts "required" when it digests the schema, so
+// missing names come out in name order whatever the schema's order.
+func TestRequiredOrder(t *testing.T) {
+	api := testAPI(map[string]string{"M": `{"required":["zeta","alpha","mid"]}`})
+	s := mustStep(t, api, &apidef.Method{RequestModels: map[string]string{"application/json": "M"}})
+	checkFault(t, s.Run(t.Context(), request{body: `{"mid":1}`}.call()),
+		want{typ: fault.BadRequestBody, detail: `[object has missing required properties (["alpha","zeta"])]`})
+}
+
 func TestValidateRequestBody(t *testing.T) {
 	api := testAPI(map[string]string{"Kitchen": kitchen})
 	s := mustStep(t, api, &apidef.Method{RequestModels: map[string]string{"application/json": "Kitchen"}})
@@ -74,7 +83,7 @@ func TestValidateRequestBody(t *testing.T) {
 		{"additionalProperties schema", `{"email":"e","extra":{"q":"x"}}`, bad(`[instance type (string) does not match any allowed primitive type (allowed: ["integer"])]`)},
 		{"minProperties", `{"email":"e","sized":{}}`, bad(`[object has too few properties (found 0 but schema requires at least 1)]`)},
 		{"maxProperties", `{"email":"e","sized":{"a":1,"b":2,"c":3}}`, bad(`[object has too many properties (found 3 but schema requires at most 2)]`)},
-		{"property dependencies", `{"email":"e","card":{"number":1,"cvv":2}}`, bad(`[property "number" of object has missing property dependencies (schema requires ["expiry","cvv"]; missing: ["expiry"])]`)},
+		{"property dependencies", `{"email":"e","card":{"number":1,"cvv":2}}`, bad(`[property "number" of object has missing property dependencies (schema requires ["cvv","expiry"]; missing: ["expiry"])]`)},
 		{"schema dependencies", `{"email":"e","card":{"billing":1}}`, bad(`[object has missing required properties (["zip"])]`)},
 		{"anyOf", `{"email":"e","any":1.5}`, bad(`[instance failed to match at least one required schema among 2]`)},
 		{"oneOf none", `{"email":"e","one":1.5}`, bad(`[instance failed to match exactly one schema (matched 0 out of 2)]`)},

@@ -162,7 +162,9 @@ func (cv *converter) convertAll(ss []*jsonschema.Schema) []*node {
 
 func (cv *converter) object(n *node, s *jsonschema.Schema) {
 	n.minProps, n.maxProps = intOr(s.MinProperties), intOr(s.MaxProperties)
-	n.required = slices.Clone(s.Required)
+	// fge digests "required" into name order, and reports missing names in
+	// that order.
+	n.required = slices.Sorted(slices.Values(s.Required))
 	if len(s.Properties) > 0 {
 		n.props = make(map[string]*node, len(s.Properties))
 		for k, p := range s.Properties {
@@ -183,7 +185,7 @@ func (cv *converter) object(n *node, s *jsonschema.Schema) {
 	for prop, d := range s.Dependencies {
 		switch d := d.(type) {
 		case []string:
-			n.deps = append(n.deps, dependency{prop: prop, requires: d})
+			n.deps = append(n.deps, dependency{prop: prop, requires: slices.Sorted(slices.Values(d))})
 		case *jsonschema.Schema:
 			n.deps = append(n.deps, dependency{prop: prop, schema: cv.convert(d)})
 		}
