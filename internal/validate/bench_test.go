@@ -77,3 +77,32 @@ func BenchmarkValidate(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPhases splits the valid case into parsing and checking.
+func BenchmarkPhases(b *testing.B) {
+	api := testAPI(orderModels())
+	s := mustStep(b, api, &apidef.Method{RequestModels: map[string]string{"application/json": "Order"}})
+	n := s.models["application/json"]
+	body := []byte(orderBody)
+	b.Run("parse", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := parseJSON(body); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("check", func(b *testing.B) {
+		v, err := parseJSON(body)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			if msgs := validateValue(n, v, stepBudget(len(body))); msgs != nil {
+				b.Fatal(msgs)
+			}
+		}
+	})
+}
