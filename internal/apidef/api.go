@@ -30,6 +30,8 @@ type RestAPI struct {
 	Methods []*Method
 	// Models are the API's JSON Schema draft-4 models by name, as raw JSON.
 	Models map[string][]byte
+	// ModelLocs says where each model is defined.
+	ModelLocs map[string]Location
 	// RequestValidators are the named validators.
 	RequestValidators map[string]RequestValidator
 	// DefaultValidator is the API-level x-amazon-apigateway-request-validator.

@@ -8,6 +8,8 @@ import (
 	"github.com/portico-gw/portico/internal/config"
 	"github.com/portico-gw/portico/internal/deploy"
 	"github.com/portico-gw/portico/internal/openapi"
+	"github.com/portico-gw/portico/internal/source"
+	"github.com/portico-gw/portico/internal/validate"
 )
 
 // Loaded is the result of reading every definition of a settings file.
@@ -37,6 +39,10 @@ func Load(cfg *config.File) (*Loaded, error) {
 			errs = append(errs, err)
 			continue
 		}
+		if merrs := modelErrors(def); len(merrs) > 0 {
+			errs = append(errs, merrs...)
+			continue
+		}
 		spec := deploy.APISpec{ID: a.ID, Def: def}
 		for _, s := range a.Stages {
 			ss := deploy.StageSpec{Name: s.Name, Variables: s.Variables}
@@ -59,4 +65,20 @@ func Deploy(cfg *config.File, l *Loaded, opts deploy.Options) (*deploy.Snapshot,
 		return nil, fmt.Errorf("deploy: %w", err)
 	}
 	return snap, nil
+}
+
+// modelErrors compiles every model of the API and locates each problem at
+// the model's definition plus the JSON path inside it.
+func modelErrors(def *apidef.RestAPI) []error {
+	var out []error
+	for _, err := range validate.CheckModels(def) {
+		me, ok := errors.AsType[*validate.ModelError](err)
+		if !ok {
+			out = append(out, err)
+			continue
+		}
+		loc := def.ModelLocs[me.Model]
+		out = append(out, &source.Error{File: def.Source.File, Line: loc.Line, Pointer: loc.Pointer + me.Pointer, Message: me.Err.Error()})
+	}
+	return out
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/portico-gw/portico/internal/pipeline"
 	"github.com/portico-gw/portico/internal/throttle"
 	"github.com/portico-gw/portico/internal/usage"
+	"github.com/portico-gw/portico/internal/validate"
 )
 
 // methodSteps lists a method's steps in API Gateway's order (design.md §4,
@@ -37,6 +38,13 @@ func methodSteps(spec APISpec, ss StageSpec, m *apidef.Method, opts Options) ([]
 	if m.APIKeyRequired {
 		steps = append(steps, usage.NewStep(usage.StepConfig{APIID: spec.ID, Stage: ss.Name, Resource: m.Path, HTTPMethod: m.HTTPMethod,
 			KeySource: spec.Def.APIKeySource, Registry: l.Registry, Buckets: l.Buckets, Quotas: l.Quotas, Errors: l.Errors, Now: l.Now}))
+	}
+	v, err := validate.New(spec.Def, m)
+	if err != nil {
+		return nil, err
+	}
+	if v != nil {
+		steps = append(steps, v)
 	}
 	return steps, nil
 }

@@ -28,6 +28,7 @@ func (im *importer) api() *apidef.RestAPI {
 		BinaryMediaTypes: im.strList(im.root, "", "x-amazon-apigateway-binary-media-types"),
 		GatewayResponses: im.gatewayResponses(),
 		Models:           im.models(),
+		ModelLocs:        im.modelLocs(),
 		Source:           apidef.Location{File: im.ix.File()},
 	}
 	api.RequestValidators, api.DefaultValidator = im.requestValidators()

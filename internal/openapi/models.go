@@ -32,6 +32,21 @@ func (im *importer) models() map[string][]byte {
 	return out
 }
 
+// modelLocs locates each named model.
+func (im *importer) modelLocs() map[string]apidef.Location {
+	out := map[string]apidef.Location{}
+	ptr := "/definitions"
+	schemas, _ := im.root["definitions"].(map[string]any)
+	if c, ok := im.root["components"].(map[string]any); ok {
+		schemas, _ = c["schemas"].(map[string]any)
+		ptr = "/components/schemas"
+	}
+	for name := range schemas {
+		out[name] = im.loc(ptr + "/" + source.Escape(name))
+	}
+	return out
+}
+
 // requestModels maps the operation's request content types to model names:
 // OpenAPI 3 requestBody content, or a Swagger 2 body parameter with the
 // operation's (or document's) consumes. An inline schema becomes a model
