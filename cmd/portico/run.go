@@ -31,6 +31,7 @@ Usage:
   portico serve --config portico.yaml
   portico serve --api openapi.yaml [--stage dev] [--listen 127.0.0.1:8080]
   portico validate --config portico.yaml | --api openapi.yaml
+  portico usage --config portico.yaml --plan P [--key K] [--from YYYY-MM-DD --to YYYY-MM-DD]
   portico version
 
 Common flags: --log-level debug|info|warn|error, --log-format text|json
@@ -47,6 +48,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, args[1:], getenv, stdout, stderr, hup)
 	case "validate":
 		return validate(args[1:], getenv, stdout, stderr)
+	case "usage":
+		return usageCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "version", "--version", "-v":
 		printVersion(stdout)
 		return exitOK

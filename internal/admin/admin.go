@@ -1,10 +1,11 @@
-// Package admin serves the admin listener: /healthz (the process is up) and
-// /readyz (a snapshot is deployed and the data plane is listening). Later
-// features add their endpoints in routes. It never touches the data plane's
-// requests.
+// Package admin serves the admin listener: /healthz (the process is up),
+// /readyz (a snapshot is deployed and the data plane is listening) and
+// /usage (API-key usage per day, as GetUsage). Later features add their
+// endpoints here. It never touches the data plane's requests.
 package admin
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"time"
@@ -18,9 +19,19 @@ type Status interface {
 	Info() map[string]any
 }
 
-// Handler returns the admin routes.
-func Handler(st Status) http.Handler {
+// Usage reports API-key usage, as API Gateway's GetUsage.
+type Usage interface {
+	// UsageReport returns the report for plan (and key) over [from, to];
+	// zero times mean the current quota period.
+	UsageReport(ctx context.Context, plan, key string, from, to time.Time) (any, error)
+}
+
+// Handler returns the admin routes. u may be nil.
+func Handler(st Status, u Usage) http.Handler {
 	mux := http.NewServeMux()
+	if u != nil {
+		mux.HandleFunc("GET /usage", func(w http.ResponseWriter, r *http.Request) { usage(w, r, u) })
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "time": time.Now().UTC().Format(time.RFC3339)})
 	})
@@ -40,4 +51,30 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// usage serves GET /usage?plan=P[&key=K][&startDate=YYYY-MM-DD&endDate=YYYY-MM-DD].
+func usage(w http.ResponseWriter, r *http.Request, u Usage) {
+	q := r.URL.Query()
+	var from, to time.Time
+	if s := q.Get("startDate"); s != "" {
+		var err1, err2 error
+		from, err1 = time.Parse("2006-01-02", s)
+		to, err2 = time.Parse("2006-01-02", q.Get("endDate"))
+		if err1 != nil || err2 != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]any{"message": "startDate and endDate must both be YYYY-MM-DD"})
+			return
+		}
+		to = to.Add(24*time.Hour - time.Nanosecond)
+	}
+	if q.Get("plan") == "" {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"message": "the plan query parameter is required"})
+		return
+	}
+	rep, err := u.UsageReport(r.Context(), q.Get("plan"), q.Get("key"), from, to)
+	if err != nil {
+		writeJSON(w, http.StatusNotFound, map[string]any{"message": err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, rep)
 }

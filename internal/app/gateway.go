@@ -1,17 +1,21 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/portico-gw/portico/internal/config"
 	"github.com/portico-gw/portico/internal/deploy"
 	"github.com/portico-gw/portico/internal/httpserver"
 	"github.com/portico-gw/portico/internal/integration"
+	"github.com/portico-gw/portico/internal/usage"
 )
 
 // Source says where settings come from: a file, or quick mode.
@@ -50,6 +54,7 @@ type Gateway struct {
 	insecure  *http.Transport
 	store     counters
 	health    *storeHealth
+	registry  atomic.Pointer[usage.Registry]
 	mu        sync.Mutex
 }
 
@@ -100,6 +105,7 @@ func (g *Gateway) build() (*config.File, *deploy.Snapshot, []string, error) {
 	if err != nil {
 		return nil, nil, l.Files, err
 	}
+	g.registry.Store(lim.Registry) // every successful build is swapped in by its caller
 	return cfg, snap, l.Files, nil
 }
 
@@ -167,3 +173,8 @@ func (g *Gateway) Info() map[string]any {
 
 // Compiler returns the mapping-template compiler deploys use.
 func Compiler() integration.Compiler { return deploy.StaticOnly }
+
+// UsageReport implements admin.Usage over the current keys and plans.
+func (g *Gateway) UsageReport(ctx context.Context, plan, key string, from, to time.Time) (any, error) {
+	return usage.Report(ctx, g.registry.Load(), g.store, plan, key, from, to, time.Now())
+}

@@ -36,13 +36,18 @@ func Parse(path string, data []byte, getenv func(string) string) (*File, error) 
 	if n := ix.ExpandedNodes(); n > 100_000 {
 		return nil, &source.Error{File: path, Message: fmt.Sprintf("settings expand to %d nodes through YAML aliases; the limit is 100000", n)}
 	}
-	data, err = expandEnv(ix, data, getenv)
-	if err != nil {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, yamlError(path, err)
+	}
+	if err := expandEnv(path, &root, getenv, 0); err != nil {
 		return nil, err
 	}
 	f := Default()
-	if err := yaml.Load(data, &f, yaml.WithKnownFields(), yaml.WithUniqueKeys(true)); err != nil {
-		return nil, yamlError(path, err)
+	if len(root.Content) > 0 {
+		if err := root.Load(&f, yaml.WithKnownFields(), yaml.WithUniqueKeys(true)); err != nil {
+			return nil, yamlError(path, err)
+		}
 	}
 	f.path = path
 	dir := filepath.Dir(path)
@@ -61,25 +66,33 @@ func Parse(path string, data []byte, getenv func(string) string) (*File, error) 
 // envRef matches ${env:NAME}.
 var envRef = regexp.MustCompile(`\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}`)
 
-// expandEnv replaces ${env:NAME} with the variable's value; an unset variable
-// is an error located at its line. Values are never echoed in messages.
-func expandEnv(ix *source.Index, data []byte, getenv func(string) string) ([]byte, error) {
-	var errs []error
-	lines := strings.Split(string(data), "\n")
-	for i, line := range lines {
-		lines[i] = envRef.ReplaceAllStringFunc(line, func(m string) string {
+// expandEnv replaces ${env:NAME} inside scalar values (never in comments or
+// keys) with the variable's value; an unset variable is an error located at
+// its line. Values are never echoed in messages.
+func expandEnv(file string, n *yaml.Node, getenv func(string) string, depth int) error {
+	if depth > 256 {
+		return nil
+	}
+	if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "${env:") {
+		var errs []error
+		n.Value = envRef.ReplaceAllStringFunc(n.Value, func(m string) string {
 			name := envRef.FindStringSubmatch(m)[1]
 			v := getenv(name)
 			if v == "" {
-				errs = append(errs, &source.Error{File: ix.File(), Line: i + 1, Message: fmt.Sprintf("environment variable %s is not set", name)})
+				errs = append(errs, &source.Error{File: file, Line: n.Line, Message: fmt.Sprintf("environment variable %s is not set", name)})
 			}
 			return v
 		})
+		return errors.Join(errs...)
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+	var errs []error
+	for i, c := range n.Content {
+		if n.Kind == yaml.MappingNode && i%2 == 0 {
+			continue // keys are never expanded
+		}
+		errs = append(errs, expandEnv(file, c, getenv, depth+1))
 	}
-	return []byte(strings.Join(lines, "\n")), nil
+	return errors.Join(errs...)
 }
 
 // yamlError turns yaml's messages into one "file:line: message" error per

@@ -82,7 +82,7 @@ func TestEnvExpansion(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "portico.yaml:2: /region") {
 		t.Fatalf("got %v, want a located region error", err)
 	}
-	f, err := Load(write(t, "ok.yaml", "listen: ${env:ADDR}\napis:\n  - id: a\n    definition: ./api.yaml\n    stages: [{name: dev}]\n"), func(k string) string { return env[k] })
+	f, err := Load(write(t, "ok.yaml", "# ${env:IN_A_COMMENT} is not expanded\nlisten: ${env:ADDR}\napis:\n  - id: a\n    definition: ./api.yaml\n    stages: [{name: dev}]\n"), func(k string) string { return env[k] })
 	if err != nil || f.Listen != "127.0.0.1:7000" {
 		t.Fatalf("got %v, %v", f, err)
 	}

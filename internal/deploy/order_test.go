@@ -15,7 +15,7 @@ func TestPipelineOrder(t *testing.T) {
 	rate, burst := 5.0, 10
 	m := &apidef.Method{Path: "/pets", HTTPMethod: "POST", APIKeyRequired: true,
 		RequestParameters: map[string]bool{"method.request.querystring.q": true},
-		Integration: &apidef.Integration{Type: apidef.TypeMock, Responses: []apidef.IntegrationResponse{{StatusCode: "200"}}}}
+		Integration:       &apidef.Integration{Type: apidef.TypeMock, Responses: []apidef.IntegrationResponse{{StatusCode: "200"}}}}
 	def := &apidef.RestAPI{APIKeySource: "HEADER", Methods: []*apidef.Method{m},
 		RequestValidators: map[string]apidef.RequestValidator{"all": {ValidateRequestBody: true, ValidateRequestParameters: true}}, DefaultValidator: "all"}
 	snap, err := Build([]APISpec{{ID: "a", Def: def, Stages: []StageSpec{{Name: "dev",
