@@ -192,4 +192,3 @@ func hammer(t *testing.T, client *http.Client, replicas []string, path, key stri
 	}
 	return okN.Load(), limN.Load(), elapsed
 }
-
