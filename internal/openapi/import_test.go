@@ -19,7 +19,7 @@ func TestImportExample(t *testing.T) {
 	for _, m := range api.Methods {
 		got = append(got, m.HTTPMethod+" "+m.Path+" "+m.Integration.Type)
 	}
-	want := []string{"ANY /echo/{proxy+} HTTP_PROXY", "GET /inventory HTTP_PROXY", "POST /orders HTTP", "GET /pets MOCK", "GET /pets/{petId} HTTP_PROXY", "GET /slow HTTP_PROXY"}
+	want := []string{"ANY /echo/{proxy+} HTTP_PROXY", "GET /inventory HTTP_PROXY", "POST /orders HTTP", "GET /pets MOCK", "GET /pets/{petId} HTTP_PROXY", "GET /premium/pets MOCK", "GET /slow HTTP_PROXY"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("methods (-want +got):\n%s", diff)
 	}
@@ -31,8 +31,11 @@ func TestImportExample(t *testing.T) {
 	if len(orders.Responses) != 2 || orders.Responses[0].SelectionPattern != `2\d{2}` || orders.Responses[0].StatusCode != "201" {
 		t.Errorf("integration responses in document order: %+v", orders.Responses)
 	}
-	if api.Methods[5].Integration.TimeoutInMillis != 500 {
-		t.Errorf("timeout: %d", api.Methods[5].Integration.TimeoutInMillis)
+	if api.Methods[6].Integration.TimeoutInMillis != 500 {
+		t.Errorf("timeout: %d", api.Methods[6].Integration.TimeoutInMillis)
+	}
+	if !api.Methods[5].APIKeyRequired || api.Methods[2].RequestModels["application/json"] != "Order" {
+		t.Errorf("premium key %v, order model %v", api.Methods[5].APIKeyRequired, api.Methods[2].RequestModels)
 	}
 	if api.APIKeySource != "HEADER" || len(api.Unsupported) != 0 {
 		t.Errorf("key source %q, warnings %v", api.APIKeySource, api.Unsupported)
