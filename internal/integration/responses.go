@@ -80,6 +80,20 @@ func (rs responses) sel(value string) (*response, error) {
 	return rs.check(rs.def)
 }
 
+// selLambda selects by a Lambda errorMessage: patterns are tried in order
+// against it (empty on success), then the default.
+func (rs responses) selLambda(errorMessage string) (*response, error) {
+	for i := range rs.list {
+		if rs.list[i].pattern.MatchString(errorMessage) {
+			return rs.check(&rs.list[i])
+		}
+	}
+	if rs.def == nil {
+		return nil, configError("No match for output mapping and no default output mapping configured. Endpoint Response Status Code: 200")
+	}
+	return rs.check(rs.def)
+}
+
 func (rs responses) check(r *response) (*response, error) {
 	if rs.declared != nil && !rs.declared[strconv.Itoa(r.status)] {
 		return nil, configError("Output mapping refers to an invalid method response: %d", r.status)

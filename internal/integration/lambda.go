@@ -1,0 +1,125 @@
+package integration
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/fault"
+	"github.com/portico-gw/portico/internal/pipeline"
+)
+
+// maxInvokePayload is Lambda's synchronous invocation payload limit (6 MB).
+const maxInvokePayload = 6 << 20
+
+// FunctionInvoker runs a local function by name and returns its payload.
+// A function error is a result, not an error: FunctionError is set
+// ("Unhandled") and Payload holds {"errorMessage","errorType",...}. An
+// error return is a fault (for example THROTTLED at reserved concurrency)
+// or a failure to invoke.
+type FunctionInvoker interface {
+	InvokeFunction(ctx context.Context, name string, payload []byte, requestID, traceID string) (FunctionResult, error)
+}
+
+// FunctionResult is one invocation's outcome.
+type FunctionResult struct {
+	Payload       []byte
+	FunctionError string
+	RequestID     string
+}
+
+// lambdaURI finds the function name (and qualifier) in a Lambda integration URI.
+var lambdaURI = regexp.MustCompile(`:lambda:path/2015-03-31/functions/(?:arn:aws:lambda:[^:]*:[^:]*:function:)?([A-Za-z0-9_-]+)(?::([A-Za-z0-9$_-]+))?/invocations$`)
+
+// FunctionName returns the function an integration URI invokes.
+func FunctionName(uri string) (string, bool) {
+	m := lambdaURI.FindStringSubmatch(uri)
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
+}
+
+// LambdaConfig configures a Lambda integration (AWS_PROXY or AWS).
+type LambdaConfig struct {
+	Function         string
+	Timeout          time.Duration
+	BinaryMediaTypes []string
+	Invoker          FunctionInvoker
+	// Method and Integration supply templates and responses (AWS only).
+	Method      *apidef.Method
+	Integration *apidef.Integration
+	Compile     Compiler
+}
+
+// invoke runs the function within the integration timeout.
+func invoke(ctx context.Context, cfg *LambdaConfig, c *pipeline.Call, payload []byte) (FunctionResult, error) {
+	if len(payload) > maxInvokePayload {
+		return FunctionResult{}, &fault.Error{Type: fault.Default4XX, Status: 413, Message: "Request Too Long", ErrorType: "BadRequestException", Spaced: true,
+			Cause: fmt.Errorf("invocation payload of %d bytes exceeds Lambda's 6 MB limit", len(payload))}
+	}
+	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	defer cancel()
+	start := time.Now()
+	res, err := cfg.Invoker.InvokeFunction(ctx, cfg.Function, payload, c.RequestID, c.Vars["traceId"])
+	c.IntegrationLatency = time.Since(start)
+	if err != nil {
+		if ctx.Err() == context.DeadlineExceeded {
+			return res, &fault.Error{Type: fault.IntegrationTimeout, Spaced: true,
+				Cause: fmt.Errorf("Execution failed due to a timeout error: function %s", cfg.Function)}
+		}
+		return res, fault.New(fault.IntegrationFailure, err)
+	}
+	c.IntegrationStatus = 200
+	return res, nil
+}
+
+// AWSProxy is an AWS_PROXY Lambda integration.
+type AWSProxy struct{ cfg LambdaConfig }
+
+var _ pipeline.Integration = (*AWSProxy)(nil)
+
+// NewAWSProxy returns an AWS_PROXY integration.
+func NewAWSProxy(cfg LambdaConfig) *AWSProxy { return &AWSProxy{cfg: cfg} }
+
+// Name implements pipeline.Named.
+func (a *AWSProxy) Name() string { return "integration:AWS_PROXY" }
+
+// Invoke sends the proxy event and validates the function's answer: a
+// function error or a malformed answer is 502.
+func (a *AWSProxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Result, error) {
+	body, err := c.Body.Bytes()
+	if err != nil {
+		return nil, classify(ctx, err, a.cfg.Function)
+	}
+	ev, err := buildEvent(c, body, isBinary(c.Header.Get("Content-Type"), a.cfg.BinaryMediaTypes))
+	if err != nil {
+		return nil, configError("cannot encode the proxy event: %v", err)
+	}
+	res, err := invoke(ctx, &a.cfg, c, ev)
+	if err != nil {
+		return nil, err
+	}
+	if res.FunctionError != "" {
+		return nil, functionError(res)
+	}
+	pr, err := parseProxyResponse(res.Payload)
+	if err != nil {
+		return nil, &fault.Error{Type: fault.IntegrationFailure, Status: 502, Message: "Internal server error", Spaced: true,
+			Cause: fmt.Errorf("Execution failed due to configuration error: %w", err)}
+	}
+	return pr.result(c, a.cfg.BinaryMediaTypes)
+}
+
+// functionError is the 502 for an unhandled function error.
+func functionError(res FunctionResult) error {
+	var e struct {
+		ErrorMessage string `json:"errorMessage"`
+	}
+	_ = json.Unmarshal(res.Payload, &e)
+	return &fault.Error{Type: fault.IntegrationFailure, Status: 502, Message: "Internal server error", Spaced: true,
+		Cause: fmt.Errorf("Lambda execution failed with status 200 due to customer function error: %s. Lambda request id: %s", e.ErrorMessage, res.RequestID)}
+}

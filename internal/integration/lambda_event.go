@@ -1,0 +1,187 @@
+package integration
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"mime"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/portico-gw/portico/internal/pipeline"
+)
+
+// proxyEvent is the AWS_PROXY request payload, format 1.0
+// (aws-reference.md §7.3, aws-recordings.md §6). Absent collections and an
+// absent body are JSON null, as AWS sends them.
+type proxyEvent struct {
+	Resource                        string              `json:"resource"`
+	Path                            string              `json:"path"`
+	HTTPMethod                      string              `json:"httpMethod"`
+	Headers                         map[string]string   `json:"headers"`
+	MultiValueHeaders               map[string][]string `json:"multiValueHeaders"`
+	QueryStringParameters           map[string]string   `json:"queryStringParameters"`
+	MultiValueQueryStringParameters map[string][]string `json:"multiValueQueryStringParameters"`
+	PathParameters                  map[string]string   `json:"pathParameters"`
+	StageVariables                  map[string]string   `json:"stageVariables"`
+	RequestContext                  requestContext      `json:"requestContext"`
+	Body                            *string             `json:"body"`
+	IsBase64Encoded                 bool                `json:"isBase64Encoded"`
+}
+
+type requestContext struct {
+	AccountID         string         `json:"accountId"`
+	APIID             string         `json:"apiId"`
+	Authorizer        map[string]any `json:"authorizer,omitempty"`
+	DeploymentID      string         `json:"deploymentId"`
+	DomainName        string         `json:"domainName"`
+	DomainPrefix      string         `json:"domainPrefix"`
+	ExtendedRequestID string         `json:"extendedRequestId"`
+	HTTPMethod        string         `json:"httpMethod"`
+	Identity          identity       `json:"identity"`
+	Path              string         `json:"path"`
+	Protocol          string         `json:"protocol"`
+	RequestID         string         `json:"requestId"`
+	RequestTime       string         `json:"requestTime"`
+	RequestTimeEpoch  int64          `json:"requestTimeEpoch"`
+	ResourceID        string         `json:"resourceId"`
+	ResourcePath      string         `json:"resourcePath"`
+	Stage             string         `json:"stage"`
+}
+
+type identity struct {
+	AccessKey                     *string `json:"accessKey"`
+	AccountID                     *string `json:"accountId"`
+	APIKey                        *string `json:"apiKey,omitempty"`
+	APIKeyID                      *string `json:"apiKeyId,omitempty"`
+	Caller                        *string `json:"caller"`
+	CognitoAuthenticationProvider *string `json:"cognitoAuthenticationProvider"`
+	CognitoAuthenticationType     *string `json:"cognitoAuthenticationType"`
+	CognitoIdentityID             *string `json:"cognitoIdentityId"`
+	CognitoIdentityPoolID         *string `json:"cognitoIdentityPoolId"`
+	PrincipalOrgID                *string `json:"principalOrgId"`
+	SourceIP                      string  `json:"sourceIp"`
+	User                          *string `json:"user"`
+	UserAgent                     *string `json:"userAgent"`
+	UserArn                       *string `json:"userArn"`
+}
+
+// eventHeaderDrops are request headers AWS does not put in the event.
+func eventHeaderDrop(name string) bool {
+	switch http.CanonicalHeaderKey(name) {
+	case "Connection", "Content-Length", "Keep-Alive", "Te", "Trailer", "Transfer-Encoding", "Upgrade", "Proxy-Connection":
+		return true
+	}
+	return false
+}
+
+// eventHeaderName keeps the client's casing except for Authorization and
+// User-Agent, which AWS title-cases.
+func eventHeaderName(name string) string {
+	switch strings.ToLower(name) {
+	case "authorization":
+		return "Authorization"
+	case "user-agent":
+		return "User-Agent"
+	}
+	return name
+}
+
+// buildEvent renders the proxy event for the call. binary reports whether
+// the request's Content-Type is one of the API's binary media types, in
+// which case the body is base64-encoded.
+func buildEvent(c *pipeline.Call, body []byte, binary bool) ([]byte, error) {
+	ev := proxyEvent{Resource: c.ResourcePath, Path: c.Path, HTTPMethod: c.HTTPMethod}
+	if ev.Path == "" {
+		ev.Path = "/"
+	}
+	{
+		ev.Headers, ev.MultiValueHeaders = map[string]string{}, map[string][]string{}
+		for k, vs := range c.Header {
+			if eventHeaderDrop(k) || len(vs) == 0 {
+				continue
+			}
+			n := eventHeaderName(k)
+			ev.Headers[n] = vs[len(vs)-1]
+			ev.MultiValueHeaders[n] = vs
+		}
+		if c.Host != "" {
+			ev.Headers["Host"], ev.MultiValueHeaders["Host"] = c.Host, []string{c.Host}
+		}
+	}
+	if len(c.Query) > 0 {
+		ev.QueryStringParameters, ev.MultiValueQueryStringParameters = map[string]string{}, map[string][]string{}
+		for k, vs := range c.Query {
+			ev.QueryStringParameters[k] = vs[len(vs)-1]
+			ev.MultiValueQueryStringParameters[k] = vs
+		}
+	}
+	if len(c.PathParams) > 0 {
+		ev.PathParameters = c.PathParams
+	}
+	if len(c.StageVariables) > 0 {
+		ev.StageVariables = c.StageVariables
+	}
+	if len(body) > 0 {
+		var s string
+		if binary || !utf8.Valid(body) {
+			s, ev.IsBase64Encoded = base64.StdEncoding.EncodeToString(body), true
+		} else {
+			s = string(body)
+		}
+		ev.Body = &s
+	}
+	ev.RequestContext = contextOf(c)
+	return json.Marshal(ev)
+}
+
+func contextOf(c *pipeline.Call) requestContext {
+	rc := requestContext{
+		AccountID: c.AccountID, APIID: c.APIID, DeploymentID: c.DeploymentID, DomainName: c.DomainName,
+		DomainPrefix: c.DomainPrefix, ExtendedRequestID: c.ExtendedRequestID, HTTPMethod: c.HTTPMethod,
+		Path: c.StagePath, Protocol: c.Protocol, RequestID: c.RequestID,
+		RequestTime: c.Start.UTC().Format("02/Jan/2006:15:04:05 -0700"), RequestTimeEpoch: c.Start.UnixMilli(),
+		ResourceID: c.ResourceID, ResourcePath: c.ResourcePath, Stage: c.Stage,
+		Identity: identity{SourceIP: c.SourceIP},
+	}
+	if len(c.Authorizer) > 0 {
+		rc.Authorizer = c.Authorizer
+	}
+	opt := func(s string) *string {
+		if s == "" {
+			return nil
+		}
+		return &s
+	}
+	id := c.Identity
+	rc.Identity.UserAgent = opt(c.Header.Get("User-Agent"))
+	rc.Identity.AccessKey, rc.Identity.AccountID, rc.Identity.Caller = opt(id.AccessKey), opt(id.AccountID), opt(id.Caller)
+	rc.Identity.User, rc.Identity.UserArn = opt(id.User), opt(id.UserArn)
+	if id.APIKey != "" {
+		rc.Identity.APIKey, rc.Identity.APIKeyID = opt(id.APIKey), opt(id.APIKeyID)
+	}
+	return rc
+}
+
+// isBinary reports whether a media type matches the API's binary media
+// types: exact, "*/*", or a right wildcard ("image/*"); a left wildcard is
+// not supported (aws-recordings.md §5.11).
+func isBinary(contentType string, binaryTypes []string) bool {
+	if contentType == "" || len(binaryTypes) == 0 {
+		return false
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		mt = strings.ToLower(strings.TrimSpace(contentType))
+	}
+	for _, b := range binaryTypes {
+		b = strings.ToLower(b)
+		switch {
+		case b == mt, b == "*/*":
+			return true
+		case strings.HasSuffix(b, "/*") && strings.HasPrefix(mt, strings.TrimSuffix(b, "*")):
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,201 @@
+package integration
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/portico-gw/portico/internal/pipeline"
+)
+
+// errMalformed is a Lambda proxy response API Gateway rejects with 502.
+var errMalformed = errors.New("Malformed Lambda proxy response")
+
+// proxyResponse is the validated AWS_PROXY response (aws-recordings.md §5.4).
+type proxyResponse struct {
+	status int
+	header http.Header
+	body   string
+	base64 bool
+}
+
+// parseProxyResponse applies AWS's rules: a JSON object whose keys are only
+// statusCode, headers, multiValueHeaders, body and isBase64Encoded, all
+// optional; statusCode a number or numeric string (default 200); header
+// values strings or booleans (numbers accepted too); multiValueHeaders
+// values lists; values of both merged with the multi values first and the
+// multiValueHeaders spelling kept.
+func parseProxyResponse(payload []byte) (*proxyResponse, error) {
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	dec.UseNumber()
+	var raw map[string]json.RawMessage
+	if err := dec.Decode(&raw); err != nil || raw == nil {
+		return nil, fmt.Errorf("%w: not a JSON object", errMalformed)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("%w: trailing data", errMalformed)
+	}
+	r := &proxyResponse{status: 200, header: http.Header{}}
+	for k, v := range raw {
+		var err error
+		switch k {
+		case "statusCode":
+			r.status, err = parseStatus(v)
+		case "headers", "multiValueHeaders":
+		case "body":
+			r.body, err = parseBody(v)
+		case "isBase64Encoded":
+			err = json.Unmarshal(v, &r.base64)
+		default:
+			err = fmt.Errorf("unknown key %q", k)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", errMalformed, err)
+		}
+	}
+	if err := r.headers(raw["multiValueHeaders"], raw["headers"]); err != nil {
+		return nil, fmt.Errorf("%w: %v", errMalformed, err)
+	}
+	return r, nil
+}
+
+func parseStatus(v json.RawMessage) (int, error) {
+	var n json.Number
+	if err := json.Unmarshal(v, &n); err != nil {
+		var s string
+		if json.Unmarshal(v, &s) != nil {
+			return 0, fmt.Errorf("statusCode is not a number")
+		}
+		n = json.Number(strings.TrimSpace(s))
+	}
+	code, err := strconv.Atoi(string(n))
+	if err != nil || code < 100 || code > 599 {
+		return 0, fmt.Errorf("statusCode %s is not a valid status", v)
+	}
+	return code, nil
+}
+
+func parseBody(v json.RawMessage) (string, error) {
+	if string(v) == "null" {
+		return "", nil
+	}
+	var s string
+	if err := json.Unmarshal(v, &s); err != nil {
+		return "", fmt.Errorf("body is not a string")
+	}
+	return s, nil
+}
+
+// headers merges multiValueHeaders then headers into r.header, keeping the
+// spelling of the first occurrence (the multiValueHeaders one).
+func (r *proxyResponse) headers(multi, single json.RawMessage) error {
+	names := map[string]string{} // lower-case → spelling used
+	add := func(name, value string) {
+		key, ok := names[strings.ToLower(name)]
+		if !ok {
+			key = name
+			names[strings.ToLower(name)] = name
+		}
+		if prev, ok := r.header[key]; ok {
+			r.header[key] = []string{prev[0] + ", " + value}
+			return
+		}
+		r.header[key] = []string{value}
+	}
+	if len(multi) > 0 && string(multi) != "null" {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(multi, &m); err != nil {
+			return fmt.Errorf("multiValueHeaders is not an object")
+		}
+		for _, k := range sortedKeys(m) {
+			var list []json.RawMessage
+			if err := json.Unmarshal(m[k], &list); err != nil {
+				return fmt.Errorf("multiValueHeaders[%q] is not a list", k)
+			}
+			for _, e := range list {
+				s, err := headerValue(e)
+				if err != nil {
+					return fmt.Errorf("multiValueHeaders[%q]: %v", k, err)
+				}
+				add(k, s)
+			}
+		}
+	}
+	if len(single) > 0 && string(single) != "null" {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(single, &m); err != nil {
+			return fmt.Errorf("headers is not an object")
+		}
+		for _, k := range sortedKeys(m) {
+			s, err := headerValue(m[k])
+			if err != nil {
+				return fmt.Errorf("headers[%q]: %v", k, err)
+			}
+			add(k, s)
+		}
+	}
+	return nil
+}
+
+// headerValue accepts a string, a boolean (rendered lower case) or a number.
+func headerValue(v json.RawMessage) (string, error) {
+	var s string
+	if json.Unmarshal(v, &s) == nil {
+		return s, nil
+	}
+	var b bool
+	if json.Unmarshal(v, &b) == nil {
+		return strconv.FormatBool(b), nil
+	}
+	var n json.Number
+	if json.Unmarshal(v, &n) == nil {
+		return n.String(), nil
+	}
+	return "", fmt.Errorf("value is not a string")
+}
+
+// result turns the validated response into the method response. The body
+// is base64-decoded only when isBase64Encoded is set and the request's
+// first Accept type is a binary media type; undecodable base64 then is a
+// configuration error (500).
+func (r *proxyResponse) result(c *pipeline.Call, binaryTypes []string) (*pipeline.Result, error) {
+	h := http.Header{}
+	for k, vs := range r.header {
+		ck := http.CanonicalHeaderKey(k)
+		switch {
+		case ck == "Transfer-Encoding":
+		case remappedAlways(ck):
+			h["x-amzn-Remapped-"+remapName(k)] = vs
+		default:
+			h[k] = vs
+		}
+	}
+	body := []byte(r.body)
+	first, _, _ := strings.Cut(c.Header.Get("Accept"), ",")
+	if r.base64 && isBinary(first, binaryTypes) {
+		dec, err := base64.StdEncoding.DecodeString(r.body)
+		if err != nil {
+			return nil, configError("Unable to base64 decode the body.")
+		}
+		body = dec
+	}
+	if tid := c.Vars["traceId"]; tid != "" {
+		h["X-Amzn-Trace-Id"] = []string{tid}
+	}
+	return &pipeline.Result{Status: r.status, Header: h, Body: body, ContentLength: -1}, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
