@@ -148,9 +148,41 @@ func (p *pool) acquire(ctx context.Context) (*sandbox, error) {
 	}
 }
 
-// start cold-starts a process and registers it.
+// start cold-starts a process and registers it. If ctx ends first, the
+// start goes on in the background and the process joins the warm set, as a
+// Lambda init does not stop when its first caller goes away.
 func (p *pool) start(ctx context.Context) (*sandbox, error) {
-	sb, err := startSandbox(ctx, startSpec{
+	type started struct {
+		sb  *sandbox
+		err error
+	}
+	ch := make(chan started)
+	abandon := make(chan struct{})
+	ok := p.m.goTracked(func() {
+		sb, err := p.coldStart()
+		select {
+		case ch <- started{sb, err}:
+		case <-abandon:
+			if err == nil {
+				p.release(sb, true)
+			}
+		}
+	})
+	if !ok {
+		return nil, ErrClosed
+	}
+	select {
+	case s := <-ch:
+		return s.sb, s.err
+	case <-ctx.Done():
+		close(abandon)
+		return nil, ctx.Err()
+	}
+}
+
+// coldStart starts a process and registers it.
+func (p *pool) coldStart() (*sandbox, error) {
+	sb, err := startSandbox(startSpec{
 		cfg:         p.cfg,
 		prog:        p.prog,
 		log:         p.log,

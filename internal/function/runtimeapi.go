@@ -58,7 +58,7 @@ func (sb *sandbox) next(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sb.mu.Lock()
-	sb.current = inv
+	sb.current, sb.lastID = inv, inv.id
 	sb.mu.Unlock()
 	h := w.Header()
 	h[hdrRequestID] = []string{inv.id}

@@ -67,6 +67,7 @@ type sandbox struct {
 
 	mu      sync.Mutex
 	current *invocation // the invocation the runtime is working on
+	lastID  string      // the latest invocation's id, for output lines
 
 	out      tail
 	lastUsed time.Time // guarded by the pool's mutex
@@ -91,7 +92,7 @@ type startSpec struct {
 
 // startSandbox starts a process and waits until it asks for work (a cold
 // start). Init failures come back as *CrashError with Init set.
-func startSandbox(ctx context.Context, s startSpec) (*sandbox, error) {
+func startSandbox(s startSpec) (*sandbox, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("function %s: runtime API listener: %w", s.cfg.Name, err)
@@ -112,7 +113,7 @@ func startSandbox(ctx context.Context, s startSpec) (*sandbox, error) {
 		_ = sb.srv.Close()
 		return nil, err
 	}
-	if err := sb.awaitReady(ctx, s); err != nil {
+	if err := sb.awaitReady(s); err != nil {
 		sb.kill()
 		<-sb.exited
 		var ce *CrashError
@@ -171,7 +172,7 @@ func (sb *sandbox) spawn(s startSpec, runtimeAPI string) error {
 		r    *os.File
 	}{{"stdout", outR}, {"stderr", errR}} {
 		attrs := []slog.Attr{slog.String("function", sb.fn), slog.String("stream", stream.name), slog.Int("pid", sb.pid)}
-		copiers.Go(func() { copyLines(stream.r, sb.log, attrs, sb.currentID, &sb.out) })
+		copiers.Go(func() { copyLines(stream.r, sb.log, attrs, sb.outputID, &sb.out) })
 	}
 	go func() {
 		defer s.done()
@@ -214,8 +215,8 @@ func exitMessage(err error) string {
 }
 
 // awaitReady waits for the first GET .../next, an init error, the process
-// exiting, the init timeout, ctx or the Manager closing.
-func (sb *sandbox) awaitReady(ctx context.Context, s startSpec) error {
+// exiting, the init timeout or the Manager closing.
+func (sb *sandbox) awaitReady(s startSpec) error {
 	timer := time.NewTimer(s.initTimeout)
 	defer timer.Stop()
 	select {
@@ -228,8 +229,6 @@ func (sb *sandbox) awaitReady(ctx context.Context, s startSpec) error {
 	case <-timer.C:
 		return &CrashError{Function: sb.fn, Init: true,
 			Reason: "init did not finish within " + strconv.FormatFloat(s.initTimeout.Seconds(), 'f', 2, 64) + " seconds"}
-	case <-ctx.Done():
-		return ctx.Err()
 	case <-s.closing:
 		return ErrClosed
 	}
@@ -243,6 +242,15 @@ func (sb *sandbox) currentID() string {
 		return ""
 	}
 	return sb.current.id
+}
+
+// outputID returns the request id output lines are tagged with: the latest
+// invocation's, since a pipe can deliver a line after the answer it
+// preceded; "" before the first invocation (init output).
+func (sb *sandbox) outputID() string {
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	return sb.lastID
 }
 
 // alive reports whether the process has not exited (as far as we know).

@@ -24,6 +24,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "cannot load configuration: missing TABLE")
 		os.Exit(3)
 	case "report":
+		fmt.Fprintln(os.Stderr, "reporting init error")
 		url := "http://" + os.Getenv("AWS_LAMBDA_RUNTIME_API") + "/2018-06-01/runtime/init/error"
 		body := `{"errorMessage":"database unreachable","errorType":"InitFailure"}`
 		req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
@@ -31,7 +32,6 @@ func main() {
 		if resp, err := http.DefaultClient.Do(req); err == nil {
 			resp.Body.Close()
 		}
-		fmt.Fprintln(os.Stderr, "reported init error")
 		os.Exit(1)
 	}
 	lambda.Start(func(_ context.Context, e event) (string, error) {
