@@ -240,7 +240,7 @@ func TestInitFailure(t *testing.T) {
 // with Lambda's message, and replaced.
 func TestTimeout(t *testing.T) {
 	skipUnlessLinux(t)
-	m := newTestManager(t, Options{}, Config{Name: "slow", Command: []string{fnBin(t, "slow")}, Timeout: 250 * time.Millisecond})
+	m := newTestManager(t, Options{}, Config{Name: "slow", Command: []string{fnBin(t, "slow")}, Timeout: time.Second})
 	if _, err := m.invoke(t, "slow", `{"sleepMs":0}`); err != nil {
 		t.Fatal(err)
 	}
@@ -250,12 +250,12 @@ func TestTimeout(t *testing.T) {
 	if !ok {
 		t.Fatalf("got %v, want *TimeoutError", err)
 	}
-	if te.Error() != "Task timed out after 0.25 seconds" {
+	if te.Error() != "Task timed out after 1.00 seconds" {
 		t.Errorf("message = %q", te.Error())
 	}
 	var doc messages.InvokeResponse_Error
 	if err := json.Unmarshal(te.Payload(), &doc); err != nil || doc.Type != "Sandbox.Timedout" ||
-		doc.Message != "RequestId: "+te.RequestID+" Error: Task timed out after 0.25 seconds" {
+		doc.Message != "RequestId: "+te.RequestID+" Error: Task timed out after 1.00 seconds" {
 		t.Errorf("payload = %s", te.Payload())
 	}
 	waitFor(t, "the timed-out process to be reaped", 5*time.Second, func() bool { return !isOurChild(pid) })
@@ -357,7 +357,7 @@ func TestCancelKeepsSlot(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() {
-		_, err := m.Invoke(ctx, "slow", []byte(`{"sleepMs":400}`), InvokeOptions{})
+		_, err := m.Invoke(ctx, "slow", []byte(`{"sleepMs":1500}`), InvokeOptions{})
 		errc <- err
 	}()
 	waitFor(t, "the invocation to start", 10*time.Second, func() bool { return m.busy("slow") == 1 })

@@ -84,7 +84,9 @@ func (p *pool) run(ctx context.Context, sb *sandbox, inv *invocation) (*Response
 		finish := func() {
 			r, how := sb.await(context.Background(), inv, timer.C)
 			timer.Stop()
-			_, _ = p.settle(sb, inv, r, how)
+			if _, err := p.settle(sb, inv, r, how); errors.Is(err, errNotDelivered) {
+				p.inFlight.Add(-1) // settle leaves that to the retry loop
+			}
 		}
 		if !p.m.goTracked(finish) {
 			timer.Stop()
@@ -98,7 +100,9 @@ func (p *pool) run(ctx context.Context, sb *sandbox, inv *invocation) (*Response
 }
 
 // settle releases the slot and the process and turns an outcome into the
-// caller's answer.
+// caller's answer. For an invocation that never reached the runtime it
+// releases only the process and returns errNotDelivered, so the caller can
+// retry with the slot it holds.
 func (p *pool) settle(sb *sandbox, inv *invocation, r result, how outcome) (*Response, error) {
 	if how == answered && r.err != nil { // handed to a runtime that was dying
 		p.release(sb, false)

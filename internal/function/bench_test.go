@@ -1,0 +1,117 @@
+package function
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// BenchmarkWarmInvoke measures a warm invocation of the echo function: the
+// whole round trip through the Runtime API, which is Portico's overhead
+// since echo does no work.
+func BenchmarkWarmInvoke(b *testing.B) {
+	skipUnlessLinux(b)
+	m := newTestManager(b, Options{}, Config{Name: "echo", Command: []string{fnBin(b, "echo")}})
+	payload := []byte(`{"httpMethod":"GET","path":"/pets","headers":{"Accept":"application/json"},"body":null}`)
+	ctx := context.Background()
+	if _, err := m.Invoke(ctx, "echo", payload, InvokeOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := m.Invoke(ctx, "echo", payload, InvokeOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkWarmInvokeParallel is BenchmarkWarmInvoke from GOMAXPROCS
+// callers, each of which gets its own warm process.
+func BenchmarkWarmInvokeParallel(b *testing.B) {
+	skipUnlessLinux(b)
+	m := newTestManager(b, Options{}, Config{Name: "echo", Command: []string{fnBin(b, "echo")}})
+	payload := []byte(`{"a":1}`)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := m.Invoke(context.Background(), "echo", payload, InvokeOptions{}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+// BenchmarkColdStart measures a cold invocation of a Go function: process
+// start, runtime init until it asks for work, and the first invocation.
+// Killing the process afterwards is not timed.
+func BenchmarkColdStart(b *testing.B) {
+	skipUnlessLinux(b)
+	m := newTestManager(b, Options{}, Config{Name: "echo", Command: []string{fnBin(b, "echo")}})
+	p := m.pools["echo"]
+	payload := []byte(`{}`)
+	for b.Loop() {
+		if _, err := m.Invoke(context.Background(), "echo", payload, InvokeOptions{}); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		p.reap(time.Now().Add(time.Hour))
+		for m.processes("echo") != 0 {
+			time.Sleep(100 * time.Microsecond)
+		}
+		b.StartTimer()
+	}
+}
+
+// BenchmarkIdleRSS reports the resident memory of idle (warm) echo
+// processes, in KB per process, from /proc/PID/status. The timed loop only
+// re-reads the numbers.
+func BenchmarkIdleRSS(b *testing.B) {
+	skipUnlessLinux(b)
+	const n = 4
+	m := newTestManager(b, Options{}, Config{Name: "echo", Command: []string{fnBin(b, "echo")}})
+	p := m.pools["echo"]
+	var sbs []*sandbox
+	for range n {
+		sb, err := p.coldStart()
+		if err != nil {
+			b.Fatal(err)
+		}
+		sbs = append(sbs, sb)
+	}
+	for _, sb := range sbs {
+		p.release(sb, true)
+	}
+	var avg float64
+	for b.Loop() {
+		total := 0
+		for _, sb := range sbs {
+			kb, err := vmRSS(sb.pid)
+			if err != nil {
+				b.Fatal(err)
+			}
+			total += kb
+		}
+		avg = float64(total) / n
+	}
+	b.ReportMetric(avg, "RSS-KB/process")
+}
+
+// vmRSS returns VmRSS of pid in KB.
+func vmRSS(pid int) (int, error) {
+	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		if v, ok := strings.CutPrefix(s.Text(), "VmRSS:"); ok {
+			return strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+		}
+	}
+	return 0, s.Err()
+}
