@@ -2,7 +2,11 @@ package function
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strconv"
 	"strings"
@@ -26,6 +30,37 @@ func BenchmarkWarmInvoke(b *testing.B) {
 		if _, err := m.Invoke(ctx, "echo", payload, InvokeOptions{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkHTTPFloor is the floor under BenchmarkWarmInvoke on the same
+// machine: the two loopback HTTP exchanges of one Runtime API cycle (the
+// GET .../next answer with the event, then POST .../response and its 202)
+// with net/http on both sides, in one process and without Portico.
+func BenchmarkHTTPFloor(b *testing.B) {
+	payload := []byte(`{"httpMethod":"GET","path":"/pets","headers":{"Accept":"application/json"},"body":null}`)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /next", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(payload) })
+	mux.HandleFunc("POST /response", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.WriteHeader(http.StatusAccepted)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	client := &http.Client{Transport: &http.Transport{}}
+	for b.Loop() {
+		resp, err := client.Get(srv.URL + "/next")
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		resp, err = client.Post(srv.URL+"/response", "application/json", bytes.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
 	}
 }
 

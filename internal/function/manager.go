@@ -18,8 +18,9 @@ type Manager struct {
 	region      string
 	account     string
 
-	done  chan struct{} // closed by Close
-	procs sync.WaitGroup
+	done    chan struct{} // closed by Close
+	procs   sync.WaitGroup
+	spawner *spawner
 
 	mu      sync.Mutex // guards closing and Adds to wg and procs
 	closing bool
@@ -55,9 +56,9 @@ type InvokeOptions struct {
 
 // NewManager validates cfgs, builds Build sources (which can take a while
 // the first time; the binaries are cached) and returns a Manager. It starts
-// no process: functions cold-start on their first invocation. It starts a
-// background goroutine that reaps idle processes, so the Manager must be
-// Closed.
+// no function process: functions cold-start on their first invocation. It
+// does start background goroutines (an idle-process reaper and a process
+// spawner locked to its OS thread), so the Manager must be Closed.
 func NewManager(cfgs []Config, opts Options) (*Manager, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -98,6 +99,7 @@ func NewManager(cfgs []Config, opts Options) (*Manager, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	m.spawner = newSpawner()
 	m.wg.Go(m.reapLoop)
 	return m, nil
 }
@@ -186,6 +188,7 @@ func (m *Manager) Close() error {
 	}
 	m.wg.Wait()
 	m.procs.Wait()
+	m.spawner.close()
 	return nil
 }
 

@@ -194,6 +194,7 @@ func (p *pool) coldStart() (*sandbox, error) {
 		closing:     p.m.done,
 		track:       p.m.trackProc,
 		done:        p.m.procs.Done,
+		startCmd:    p.m.spawner.start,
 		onExit:      p.exited,
 		onStart:     p.m.onStart,
 	})

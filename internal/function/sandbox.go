@@ -85,6 +85,8 @@ type startSpec struct {
 	// closing); done unregisters it. onExit runs after the process exits.
 	track  func() bool
 	done   func()
+	// startCmd starts the process (on the Manager's spawner thread).
+	startCmd func(*exec.Cmd) error
 	onExit func(*sandbox)
 	// onStart, if set, sees every started pid (tests use it).
 	onStart func(pid int)
@@ -152,7 +154,7 @@ func (sb *sandbox) spawn(s startSpec, runtimeAPI string) error {
 		errW.Close()
 		return ErrClosed
 	}
-	err = cmd.Start()
+	err = s.startCmd(cmd)
 	outW.Close()
 	errW.Close()
 	if err != nil {
