@@ -68,6 +68,7 @@ type sandbox struct {
 	mu      sync.Mutex
 	current *invocation // the invocation the runtime is working on
 	lastID  string      // the latest invocation's id, for output lines
+	reaped  bool        // the pid may be reused: never signal it again
 
 	out      tail
 	lastUsed time.Time // guarded by the pool's mutex
@@ -178,6 +179,14 @@ func (sb *sandbox) spawn(s startSpec, runtimeAPI string) error {
 	}
 	go func() {
 		defer s.done()
+		// Kill what is left of the process group (children the function
+		// started) once the function exits, before reaping it frees its
+		// pid and group id for reuse.
+		_ = awaitExit(sb.pid)
+		sb.mu.Lock()
+		_ = killGroup(sb.pid)
+		sb.reaped = true
+		sb.mu.Unlock()
 		werr := cmd.Wait()
 		// Give the copiers a moment to read what the process wrote last;
 		// a grandchild holding the pipes open must not block the reaper.
@@ -269,7 +278,9 @@ func (sb *sandbox) alive() bool {
 func (sb *sandbox) kill() {
 	sb.killed.Store(true)
 	sb.stopOnce.Do(func() { close(sb.stop) })
-	if sb.alive() {
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	if !sb.reaped {
 		_ = killGroup(sb.pid)
 	}
 }
