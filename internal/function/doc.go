@@ -11,7 +11,12 @@
 // function timeouts, crashes and init failures surface as typed errors
 // ([ThrottledError], [TimeoutError], [CrashError], [NotFoundError]); a
 // function error reported by the function itself is a normal [Response]
-// with FunctionError "Unhandled", as Lambda's Invoke API returns it.
+// with FunctionError "Unhandled", as Lambda's Invoke API returns it:
+//
+//	m, err := function.NewManager(cfgs, function.Options{Logger: log})
+//	if err != nil { ... }
+//	defer m.Close()
+//	resp, err := m.Invoke(ctx, "PetsFunction", event, function.InvokeOptions{RequestID: id})
 //
 // [LambdaAPI] serves Lambda's own Invoke API (POST
 // /2015-03-31/functions/{name}/invocations) over a Manager, so AWS SDK
@@ -19,6 +24,10 @@
 //
 // The package never writes gateway responses and never interprets proxy
 // payloads; that is the integration's job. Function processes never outlive
-// the Manager: Close kills them, and on Linux they are also killed when
-// Portico itself dies.
+// the Manager: Close kills them with their process groups, and on Linux the
+// kernel kills them when Portico itself dies (Pdeathsig).
+//
+// Not emulated: memory limits (MemorySize is only reported), the Extensions,
+// Logs and Telemetry APIs, response streaming to the caller, retries of
+// Event invocations, and X-Amz-Log-Type: Tail.
 package function

@@ -89,7 +89,7 @@ func (a *LambdaAPI) invoke(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Amzn-Requestid", opts.RequestID)
 	switch typ := r.Header.Get("X-Amz-Invocation-Type"); typ {
 	case "", "RequestResponse":
-		a.invokeSync(w, r.Context(), name, body, opts)
+		a.invokeSync(r.Context(), w, name, body, opts)
 	case "Event":
 		if err := a.m.InvokeAsync(name, body, opts); err != nil {
 			a.writeError(w, err)
@@ -106,7 +106,7 @@ func (a *LambdaAPI) invoke(w http.ResponseWriter, r *http.Request) {
 }
 
 // invokeSync runs a RequestResponse invocation and writes its answer.
-func (a *LambdaAPI) invokeSync(w http.ResponseWriter, ctx context.Context, name string, body []byte, opts InvokeOptions) {
+func (a *LambdaAPI) invokeSync(ctx context.Context, w http.ResponseWriter, name string, body []byte, opts InvokeOptions) {
 	resp, err := a.m.Invoke(ctx, name, body, opts)
 	var payload []byte
 	var te *TimeoutError

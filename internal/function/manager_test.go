@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -380,4 +382,57 @@ func TestCancelKeepsSlot(t *testing.T) {
 func isThrottled(err error) bool {
 	_, ok := errors.AsType[*ThrottledError](err)
 	return ok
+}
+
+// TestKilledMidInvocation checks that a process killed from outside while
+// it works fails its invocation with the tail of its output.
+func TestKilledMidInvocation(t *testing.T) {
+	skipUnlessLinux(t)
+	m := newTestManager(t, Options{}, Config{Name: "slow", Command: []string{fnBin(t, "slow")}, Timeout: time.Minute})
+	errc := make(chan error, 1)
+	go func() {
+		_, err := m.invoke(t, "slow", `{"sleepMs":60000}`)
+		errc <- err
+	}()
+	waitFor(t, "the invocation to start", 10*time.Second, func() bool { return m.busy("slow") == 1 })
+	if err := syscall.Kill(m.pids.last(t), syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	err := <-errc
+	ce, ok := errors.AsType[*CrashError](err)
+	if !ok || ce.Init || ce.Reason != "signal: killed" {
+		t.Fatalf("got %v, want a *CrashError for signal: killed", err)
+	}
+	if resp, err := m.invoke(t, "slow", `{"sleepMs":1}`); err != nil || string(resp.Payload) != `{"sleptMs":1}` {
+		t.Fatalf("after the kill: %v", err)
+	}
+}
+
+// TestCloseUnderLoad closes a Manager while callers keep invoking.
+func TestCloseUnderLoad(t *testing.T) {
+	skipUnlessLinux(t)
+	m := newTestManager(t, Options{}, Config{Name: "echo", Command: []string{fnBin(t, "echo")}})
+	var wg sync.WaitGroup
+	var ok atomic.Int64
+	for range 8 {
+		wg.Go(func() {
+			for {
+				_, err := m.invoke(t, "echo", `{}`)
+				switch {
+				case err == nil:
+					ok.Add(1)
+				case errors.Is(err, ErrClosed):
+					return
+				default:
+					t.Errorf("unexpected error: %v", err)
+					return
+				}
+			}
+		})
+	}
+	waitFor(t, "some invocations", 20*time.Second, func() bool { return ok.Load() >= 50 })
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
 }

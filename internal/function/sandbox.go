@@ -84,11 +84,11 @@ type startSpec struct {
 	closing <-chan struct{}
 	// track registers a process waiter with the Manager (false once it is
 	// closing); done unregisters it. onExit runs after the process exits.
-	track  func() bool
-	done   func()
+	track func() bool
+	done  func()
 	// startCmd starts the process (on the Manager's spawner thread).
 	startCmd func(*exec.Cmd) error
-	onExit func(*sandbox)
+	onExit   func(*sandbox)
 	// onStart, if set, sees every started pid (tests use it).
 	onStart func(pid int)
 }
@@ -311,10 +311,10 @@ func (sb *sandbox) deliver(ctx context.Context, inv *invocation, timeout <-chan 
 type outcome int
 
 const (
-	answered outcome = iota // the runtime reported a result
-	timedOut                // the function timeout expired
-	died                    // the process exited or was killed
-	abandoned               // the caller's context ended first
+	answered  outcome = iota // the runtime reported a result
+	timedOut                 // the function timeout expired
+	died                     // the process exited or was killed
+	abandoned                // the caller's context ended first
 )
 
 // await waits for inv's result, the timeout, the process's end or ctx.
