@@ -45,11 +45,14 @@ func (sb *sandbox) next(w http.ResponseWriter, r *http.Request) {
 			payload: errorDocument("Runtime.NoResponse", "RequestId: "+prev.id+" Error: runtime asked for the next event without answering this one")})
 	}
 	var inv *invocation
+	sb.waiting.Store(true)
 	select {
 	case inv = <-sb.invokes:
 	case <-r.Context().Done():
-		return
 	case <-sb.stop:
+	}
+	sb.waiting.Store(false)
+	if inv == nil {
 		return
 	}
 	if r.Context().Err() != nil {

@@ -64,6 +64,7 @@ type sandbox struct {
 	exited    chan struct{} // closed once the process is reaped and its output drained
 	exitMsg   string        // set before exited is closed
 	killed    atomic.Bool
+	waiting   atomic.Bool // the runtime is blocked in GET .../next
 
 	mu      sync.Mutex
 	current *invocation // the invocation the runtime is working on
