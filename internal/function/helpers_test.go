@@ -210,3 +210,11 @@ func (m *testManager) busy(name string) int {
 	}
 	return n
 }
+
+// idle returns how many warm processes the named pool holds.
+func (m *testManager) idle(name string) int {
+	p := m.pools[name]
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.idle)
+}

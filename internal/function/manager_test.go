@@ -261,12 +261,13 @@ func TestTimeout(t *testing.T) {
 		t.Errorf("payload = %s", te.Payload())
 	}
 	waitFor(t, "the timed-out process to be reaped", 5*time.Second, func() bool { return !isOurChild(pid) })
+	waitFor(t, "a warm replacement", 10*time.Second, func() bool { return m.idle("slow") == 1 })
 	resp, err := m.invoke(t, "slow", `{"sleepMs":1}`)
 	if err != nil || string(resp.Payload) != `{"sleptMs":1}` {
 		t.Fatalf("after a timeout: %v %s", err, resp.Payload)
 	}
-	if m.pids.last(t) == pid {
-		t.Error("the timed-out process was reused")
+	if pids := m.pids.list(); len(pids) != 2 || pids[1] == pid {
+		t.Errorf("started %v, want the first process and one replacement", pids)
 	}
 }
 
@@ -282,7 +283,7 @@ func TestExternalKill(t *testing.T) {
 	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the killed process to leave the pool", 5*time.Second, func() bool { return m.processes("echo") == 0 })
+	waitFor(t, "a replacement", 10*time.Second, func() bool { return len(m.pids.list()) == 2 && m.idle("echo") == 1 })
 	if !strings.Contains(m.logs.String(), "function process exited") {
 		t.Error("the unexpected exit was not logged")
 	}

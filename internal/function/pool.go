@@ -119,6 +119,7 @@ func (p *pool) settle(sb *sandbox, inv *invocation, r result, how outcome) (*Res
 		return resp, nil
 	case timedOut:
 		p.log.Warn("function timed out; process killed", "function", p.cfg.Name, "requestId", inv.id, "pid", sb.pid)
+		p.replace()
 		return nil, &TimeoutError{Function: p.cfg.Name, RequestID: inv.id, Timeout: p.cfg.Timeout}
 	default:
 		<-sb.exited
@@ -225,22 +226,46 @@ func (p *pool) release(sb *sandbox, healthy bool) {
 	sb.kill()
 }
 
-// exited forgets a process that ended; the next invocation that needs one
-// cold-starts a replacement. It logs processes that died on their own.
+// exited forgets a process that ended. A warm process that died on its own
+// (or was killed from outside) after serving at least one invocation is
+// replaced at once; the condition keeps a function that always dies from
+// being restarted in a loop. Other losses are made up by cold starts on
+// demand.
 func (p *pool) exited(sb *sandbox) {
 	p.mu.Lock()
 	delete(p.all, sb)
+	wasIdle := false
 	for i, s := range p.idle {
 		if s == sb {
 			p.idle = append(p.idle[:i], p.idle[i+1:]...)
+			wasIdle = true
 			break
 		}
 	}
 	closed := p.closed
 	p.mu.Unlock()
-	if !closed && !sb.killed.Load() {
-		p.log.Warn("function process exited", "function", p.cfg.Name, "pid", sb.pid, "status", sb.exitMsg)
+	if closed || sb.killed.Load() {
+		return
 	}
+	p.log.Warn("function process exited", "function", p.cfg.Name, "pid", sb.pid, "status", sb.exitMsg)
+	if wasIdle && sb.outputID() != "" {
+		p.replace()
+	}
+}
+
+// replace cold-starts a process in the background and adds it to the warm
+// set; a failure is only logged (the next invocation will report it).
+func (p *pool) replace() {
+	p.m.goTracked(func() {
+		sb, err := p.coldStart()
+		if err != nil {
+			if !errors.Is(err, ErrClosed) {
+				p.log.Warn("function process replacement failed", "function", p.cfg.Name, "error", err)
+			}
+			return
+		}
+		p.release(sb, true)
+	})
 }
 
 // reap kills processes idle for longer than the idle timeout.
