@@ -46,8 +46,11 @@ type Config struct {
 	MemorySize int
 	// ReservedConcurrency caps concurrent invocations; 0 means unlimited.
 	ReservedConcurrency int
-	// Environment is added to the process environment. Keys the runtime
-	// sets itself (AWS_LAMBDA_*, AWS_REGION, _HANDLER, ...) are rejected.
+	// Environment is added to the process environment, after PATH and
+	// HOME (which it may override). Keys the runtime sets itself
+	// (AWS_LAMBDA_RUNTIME_API, AWS_LAMBDA_FUNCTION_NAME, AWS_REGION,
+	// _HANDLER, LAMBDA_TASK_ROOT, TZ, ...) are rejected. Values are never
+	// logged.
 	Environment map[string]string
 	// IdleTimeout is how long an idle process is kept; default
 	// Options.IdleTimeout, then DefaultIdleTimeout.
