@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -152,6 +153,9 @@ func TestEnvironment(t *testing.T) {
 	}
 	if got.Env["PATH"] == "" {
 		t.Error("PATH was not passed through")
+	}
+	if home, ok := os.LookupEnv("HOME"); ok && got.Env["HOME"] != home {
+		t.Errorf("HOME = %q, want %q", got.Env["HOME"], home)
 	}
 	if _, ok := got.Env["PORTICO_TEST_NOT_PASSED"]; ok {
 		t.Error("Portico's environment leaked into the function beyond PATH and HOME")
