@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"runtime"
 	"strconv"
 )
 
@@ -113,6 +114,10 @@ func (sb *sandbox) response(w http.ResponseWriter, r *http.Request) {
 	default:
 		inv.finish(result{payload: body})
 	}
+	// Let the caller, just made runnable, return the answer before this
+	// goroutine spends its time slice writing the 202 and reading ahead on
+	// the connection (about 40 µs per warm invocation on a small VM).
+	runtime.Gosched()
 	writeAccepted(w)
 }
 
