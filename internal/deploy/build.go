@@ -66,6 +66,16 @@ type Options struct {
 	// Limits wires throttling, API keys and usage plans; nil means a
 	// memory store with no keys and no account limit.
 	Limits *Limits
+	// Functions runs the local functions AWS and AWS_PROXY integrations
+	// name; nil means no functions are configured.
+	Functions Functions
+}
+
+// Functions is the local function runtime as deploy sees it.
+type Functions interface {
+	integration.FunctionInvoker
+	// Has reports whether a function is configured.
+	Has(name string) bool
 }
 
 // Build compiles every API and stage into a Snapshot, or returns every

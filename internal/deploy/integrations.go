@@ -60,19 +60,36 @@ func buildIntegration(spec APISpec, ss StageSpec, m *apidef.Method, opts Options
 	case apidef.TypeMock:
 		return integration.NewMock(m, in, opts.Compile)
 	case apidef.TypeAWS, apidef.TypeAWSProxy:
-		return lambdaIntegration(in, opts)
+		return lambdaIntegration(spec, m, uri, missing, timeout, opts)
 	}
 	return nil, fmt.Errorf("unknown integration type %q", in.Type)
 }
 
-// lambdaIntegration answers AWS and AWS_PROXY integrations. An AWS_PROXY
-// integration whose httpMethod is not POST fails every call with 500, as on
-// AWS [REC]; Lambda functions are served by the function runtime.
-func lambdaIntegration(in *apidef.Integration, _ Options) (pipeline.Integration, error) {
+// lambdaIntegration compiles AWS and AWS_PROXY integrations with Lambda.
+// An AWS_PROXY integration whose httpMethod is not POST fails every call
+// with 500, as on AWS [REC]; so does a URI whose stage variable the stage
+// lacks. A URI naming a function that is not configured is a deploy error.
+func lambdaIntegration(spec APISpec, m *apidef.Method, uri, missing string, timeout time.Duration, opts Options) (pipeline.Integration, error) {
+	in := m.Integration
 	if in.Type == apidef.TypeAWSProxy && in.HTTPMethod != "POST" {
 		return &integration.Failing{Kind: in.Type, Err: integration.ConfigError("AWS_PROXY integrations must use httpMethod POST, not %q", in.HTTPMethod)}, nil
 	}
-	return nil, fmt.Errorf("%s integrations need the local function runtime, which this build does not include yet", in.Type)
+	if missing != "" {
+		return &integration.Failing{Kind: in.Type, Err: integration.ConfigError("Invalid function ARN: stage variable %s is not set", missing)}, nil
+	}
+	name, ok := integration.FunctionName(uri)
+	if !ok {
+		return nil, fmt.Errorf("%s integration URI %q is not a Lambda function invocation (other AWS services are not supported)", in.Type, uri)
+	}
+	if opts.Functions == nil || !opts.Functions.Has(name) {
+		return nil, fmt.Errorf("integration invokes function %q, which is not in the settings' functions", name)
+	}
+	cfg := integration.LambdaConfig{Function: name, Timeout: timeout, BinaryMediaTypes: spec.Def.BinaryMediaTypes,
+		Invoker: opts.Functions, Method: m, Integration: in, Compile: opts.Compile}
+	if in.Type == apidef.TypeAWSProxy {
+		return integration.NewAWSProxy(cfg), nil
+	}
+	return integration.NewAWSLambda(cfg)
 }
 
 // illegalMapping returns a Failing integration when a request parameter maps

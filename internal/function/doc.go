@@ -1,0 +1,33 @@
+// Package function is Portico's local function runtime: it runs real,
+// unchanged Lambda functions (any program speaking the AWS Lambda Runtime
+// API 2018-06-01, such as a Go binary built with aws-lambda-go) as child
+// processes and invokes them the way Lambda does.
+//
+// A [Manager] owns one pool of processes per configured function. Each
+// process gets its own Runtime API listener on a random loopback port, the
+// Lambda environment (AWS_LAMBDA_RUNTIME_API, AWS_LAMBDA_FUNCTION_NAME, ...)
+// and at most one invocation at a time. Warm processes are reused, cold ones
+// are started on demand and idle ones are reaped. Reserved concurrency,
+// function timeouts, crashes and init failures surface as typed errors
+// ([ThrottledError], [TimeoutError], [CrashError], [NotFoundError]); a
+// function error reported by the function itself is a normal [Response]
+// with FunctionError "Unhandled", as Lambda's Invoke API returns it:
+//
+//	m, err := function.NewManager(cfgs, function.Options{Logger: log})
+//	if err != nil { ... }
+//	defer m.Close()
+//	resp, err := m.Invoke(ctx, "PetsFunction", event, function.InvokeOptions{RequestID: id})
+//
+// [LambdaAPI] serves Lambda's own Invoke API (POST
+// /2015-03-31/functions/{name}/invocations) over a Manager, so AWS SDK
+// clients can call the local functions directly.
+//
+// The package never writes gateway responses and never interprets proxy
+// payloads; that is the integration's job. Function processes never outlive
+// the Manager: Close kills them with their process groups, and on Linux the
+// kernel kills them when Portico itself dies (Pdeathsig).
+//
+// Not emulated: memory limits (MemorySize is only reported), the Extensions,
+// Logs and Telemetry APIs, response streaming to the caller, retries of
+// Event invocations, and X-Amz-Log-Type: Tail.
+package function

@@ -1,0 +1,238 @@
+package function
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// Manager runs the configured functions, one process pool each. It is safe
+// for concurrent use.
+type Manager struct {
+	pools       map[string]*pool // fixed after NewManager
+	log         *slog.Logger
+	initTimeout time.Duration
+	region      string
+	account     string
+
+	done    chan struct{} // closed by Close
+	procs   sync.WaitGroup
+	spawner *spawner
+
+	mu      sync.Mutex // guards closing and Adds to wg and procs
+	closing bool
+	wg      sync.WaitGroup // reaper, async invocations, abandoned invocations
+
+	// onStart, if set before the first invocation, sees every started pid.
+	onStart func(pid int)
+}
+
+// Response is the result of an invocation that reached the function, as
+// Lambda's Invoke API returns it.
+type Response struct {
+	// RequestID is the invocation's request id.
+	RequestID string
+	// Payload is the function's answer, or with FunctionError set, the
+	// error document it reported ({"errorMessage","errorType",...}).
+	Payload []byte
+	// FunctionError is "Unhandled" when the function reported an error,
+	// else empty.
+	FunctionError string
+}
+
+// InvokeOptions are optional per-invocation inputs.
+type InvokeOptions struct {
+	// RequestID is the Lambda request id; a random UUID when empty.
+	RequestID string
+	// TraceID is passed in Lambda-Runtime-Trace-Id; generated when empty.
+	TraceID string
+	// ClientContext is the client context JSON (decoded, not base64),
+	// passed in Lambda-Runtime-Client-Context.
+	ClientContext string
+}
+
+// NewManager validates cfgs, builds Build sources (which can take a while
+// the first time; the binaries are cached) and returns a Manager. It starts
+// no function process: functions cold-start on their first invocation. It
+// does start background goroutines (an idle-process reaper and a process
+// spawner locked to its OS thread), so the Manager must be Closed.
+func NewManager(cfgs []Config, opts Options) (*Manager, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.InitTimeout == 0 {
+		opts.InitTimeout = DefaultInitTimeout
+	}
+	var errs []error
+	seen := map[string]bool{}
+	for _, c := range cfgs {
+		if seen[c.Name] {
+			errs = append(errs, fmt.Errorf("function %q: defined twice", c.Name))
+		}
+		seen[c.Name] = true
+		errs = append(errs, c.validate())
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	m := &Manager{
+		pools:       make(map[string]*pool, len(cfgs)),
+		log:         opts.Logger,
+		initTimeout: opts.InitTimeout,
+		region:      DefaultRegion,
+		account:     DefaultAccountID,
+		done:        make(chan struct{}),
+	}
+	for _, c := range cfgs {
+		c = c.withDefaults(opts)
+		prog, err := resolve(context.Background(), c, opts)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		m.pools[c.Name] = &pool{m: m, cfg: c, prog: prog, log: opts.Logger, all: map[*sandbox]struct{}{}}
+		m.region, m.account = c.Region, c.AccountID
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	m.spawner = newSpawner()
+	m.wg.Go(m.reapLoop)
+	return m, nil
+}
+
+// Has reports whether a function named name is configured.
+func (m *Manager) Has(name string) bool {
+	_, ok := m.pools[name]
+	return ok
+}
+
+// Invoke runs the function name with payload and waits for its answer. A
+// function error is a Response with FunctionError set, not an error. Errors
+// are *NotFoundError, *ThrottledError, *TimeoutError, *CrashError,
+// *RequestTooLargeError, ErrClosed or ctx's error. When ctx ends first,
+// Invoke returns at once but the invocation keeps its process (and its
+// concurrency slot) until it ends, as on Lambda.
+func (m *Manager) Invoke(ctx context.Context, name string, payload []byte, opts InvokeOptions) (*Response, error) {
+	p, ok := m.pools[name]
+	if !ok {
+		return nil, &NotFoundError{Function: name, ARN: Config{Name: name, Region: m.region, AccountID: m.account}.ARN()}
+	}
+	if len(payload) > maxPayload {
+		return nil, &RequestTooLargeError{Size: len(payload), Limit: maxPayload}
+	}
+	select {
+	case <-m.done:
+		return nil, ErrClosed
+	default:
+	}
+	now := time.Now()
+	inv := &invocation{
+		id:            opts.RequestID,
+		traceID:       opts.TraceID,
+		clientContext: opts.ClientContext,
+		arn:           p.cfg.ARN(),
+		payload:       payload,
+		done:          make(chan result, 1),
+	}
+	if inv.id == "" {
+		inv.id = newRequestID()
+	}
+	if inv.traceID == "" {
+		inv.traceID = newTraceID(now)
+	}
+	return p.invoke(ctx, inv)
+}
+
+// InvokeAsync starts an invocation in the background (Lambda's Event
+// invocation type) and returns at once. The outcome is only logged.
+// Close waits for background invocations.
+func (m *Manager) InvokeAsync(name string, payload []byte, opts InvokeOptions) error {
+	if !m.Has(name) {
+		return &NotFoundError{Function: name, ARN: Config{Name: name, Region: m.region, AccountID: m.account}.ARN()}
+	}
+	if opts.RequestID == "" {
+		opts.RequestID = newRequestID()
+	}
+	ok := m.goTracked(func() {
+		resp, err := m.Invoke(context.Background(), name, payload, opts)
+		switch {
+		case err != nil:
+			m.log.Warn("asynchronous invocation failed", "function", name, "requestId", opts.RequestID, "error", err)
+		case resp.FunctionError != "":
+			m.log.Warn("asynchronous invocation returned a function error", "function", name, "requestId", opts.RequestID)
+		}
+	})
+	if !ok {
+		return ErrClosed
+	}
+	return nil
+}
+
+// Close kills every function process, waits for them to be reaped and for
+// background work to end. Invocations still running fail with ErrClosed.
+func (m *Manager) Close() error {
+	m.mu.Lock()
+	if m.closing {
+		m.mu.Unlock()
+		return nil
+	}
+	m.closing = true
+	close(m.done)
+	m.mu.Unlock()
+	for _, p := range m.pools {
+		p.close()
+	}
+	m.wg.Wait()
+	m.procs.Wait()
+	m.spawner.close()
+	return nil
+}
+
+// goTracked runs f in a goroutine that Close waits for, unless the Manager
+// is closing; it reports whether f was started.
+func (m *Manager) goTracked(f func()) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closing {
+		return false
+	}
+	m.wg.Go(f)
+	return true
+}
+
+// trackProc counts a process about to start, unless the Manager is
+// closing; Close waits for the count to drop to zero.
+func (m *Manager) trackProc() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closing {
+		return false
+	}
+	m.procs.Add(1)
+	return true
+}
+
+// reapLoop kills idle processes until Close.
+func (m *Manager) reapLoop() {
+	every := time.Minute
+	for _, p := range m.pools {
+		every = min(every, p.cfg.IdleTimeout/2)
+	}
+	every = max(every, 10*time.Millisecond)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-m.done:
+			return
+		case now := <-t.C:
+			for _, p := range m.pools {
+				p.reap(now)
+			}
+		}
+	}
+}

@@ -1,0 +1,204 @@
+package function
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// program is a resolved function source: what to run and where.
+type program struct {
+	path string   // executable
+	args []string // arguments after the executable
+	dir  string   // working directory and LAMBDA_TASK_ROOT
+	// handler is reported as _HANDLER.
+	handler string
+}
+
+// BuildError reports a Build source that `go build` could not build.
+type BuildError struct {
+	// Function and Dir name the source; Output is go's output.
+	Function, Dir, Output string
+	// Err is the underlying failure.
+	Err error
+}
+
+// Error names the function and includes go's output.
+func (e *BuildError) Error() string {
+	return fmt.Sprintf("function %s: go build %s: %v\n%s", e.Function, e.Dir, e.Err, e.Output)
+}
+
+// Unwrap returns the underlying failure.
+func (e *BuildError) Unwrap() error { return e.Err }
+
+// resolve turns c's source into a program, building Go sources as needed.
+func resolve(ctx context.Context, c Config, o Options) (program, error) {
+	switch {
+	case len(c.Command) > 0:
+		dir, _ := os.Getwd()
+		if filepath.IsAbs(c.Command[0]) {
+			dir = filepath.Dir(c.Command[0])
+		}
+		return program{path: c.Command[0], args: c.Command[1:], dir: dir, handler: filepath.Base(c.Command[0])}, nil
+	case c.CodeURI != "":
+		exe := filepath.Join(c.CodeURI, "bootstrap")
+		fi, err := os.Stat(exe)
+		if err != nil {
+			return program{}, fmt.Errorf("function %s: codeUri: %w", c.Name, err)
+		}
+		if fi.IsDir() || fi.Mode()&0o111 == 0 {
+			return program{}, fmt.Errorf("function %s: codeUri: %s is not an executable file", c.Name, exe)
+		}
+		return program{path: exe, dir: c.CodeURI, handler: "bootstrap"}, nil
+	default:
+		exe, err := buildCached(ctx, c.Build, o)
+		if err != nil {
+			return program{}, &BuildError{Function: c.Name, Dir: c.Build, Output: outputOf(err), Err: err}
+		}
+		return program{path: exe, dir: c.Build, handler: "bootstrap"}, nil
+	}
+}
+
+// goEnv is the part of `go env` that changes what a build produces.
+type goEnv struct {
+	GOVERSION, GOOS, GOARCH, CGO_ENABLED, GOFLAGS, GOMOD, GOMODCACHE, GOEXPERIMENT string //nolint:revive // go env names
+}
+
+// buildCached returns the path of the binary built from the Go main package
+// in dir, building it unless the cache already holds a binary for the same
+// sources and go version. The key hashes the go environment, the module's
+// go.mod and go.sum, and every file in the directories of the package's
+// non-standard dependencies outside the module cache (whose contents are
+// fixed by their versions).
+func buildCached(ctx context.Context, dir string, o Options) (string, error) {
+	goCmd := o.GoCommand
+	if goCmd == "" {
+		goCmd = "go"
+	}
+	key, err := sourceKey(ctx, goCmd, dir)
+	if err != nil {
+		return "", err
+	}
+	cacheDir := o.CacheDir
+	if cacheDir == "" {
+		base, err := os.UserCacheDir()
+		if err != nil {
+			return "", fmt.Errorf("cache directory: %w", err)
+		}
+		cacheDir = filepath.Join(base, "portico", "functions")
+	}
+	exeDir := filepath.Join(cacheDir, key)
+	exe := filepath.Join(exeDir, "bootstrap")
+	if fi, err := os.Stat(exe); err == nil && fi.Mode().IsRegular() {
+		return exe, nil
+	}
+	if err := os.MkdirAll(exeDir, 0o755); err != nil {
+		return "", err
+	}
+	tmp := filepath.Join(exeDir, "bootstrap.tmp-"+randomHex(6))
+	if _, err := runGo(ctx, goCmd, dir, "build", "-o", tmp, "."); err != nil {
+		os.Remove(tmp)
+		return "", err
+	}
+	// Rename is atomic, so a concurrent Portico sees a whole binary or none.
+	if err := os.Rename(tmp, exe); err != nil {
+		os.Remove(tmp)
+		return "", err
+	}
+	return exe, nil
+}
+
+// sourceKey hashes everything that decides the binary built from dir.
+func sourceKey(ctx context.Context, goCmd, dir string) (string, error) {
+	out, err := runGo(ctx, goCmd, dir, "env", "-json", "GOVERSION", "GOOS", "GOARCH", "CGO_ENABLED",
+		"GOFLAGS", "GOMOD", "GOMODCACHE", "GOEXPERIMENT")
+	if err != nil {
+		return "", err
+	}
+	var env goEnv
+	if err := json.Unmarshal(out, &env); err != nil {
+		return "", fmt.Errorf("go env: %w", err)
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%+v\n", env)
+	if env.GOMOD != "" && env.GOMOD != os.DevNull {
+		for _, f := range []string{env.GOMOD, strings.TrimSuffix(env.GOMOD, ".mod") + ".sum"} {
+			hashFile(h, f)
+		}
+	}
+	deps, err := runGo(ctx, goCmd, dir, "list", "-deps", "-f", "{{if not .Standard}}{{.Dir}}{{end}}", ".")
+	if err != nil {
+		return "", err
+	}
+	for d := range strings.Lines(string(deps)) {
+		d = strings.TrimSpace(d)
+		if d == "" {
+			continue
+		}
+		fmt.Fprintf(h, "dir %s\n", d)
+		if env.GOMODCACHE != "" && strings.HasPrefix(d, env.GOMODCACHE+string(filepath.Separator)) {
+			continue
+		}
+		entries, err := os.ReadDir(d)
+		if err != nil {
+			return "", err
+		}
+		for _, e := range entries {
+			if e.Type().IsRegular() {
+				hashFile(h, filepath.Join(d, e.Name()))
+			}
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:32], nil
+}
+
+// hashFile writes f's name and contents to h; a missing file hashes as such.
+func hashFile(h io.Writer, f string) {
+	fmt.Fprintf(h, "file %s\n", f)
+	b, err := os.ReadFile(f)
+	if err != nil {
+		fmt.Fprintf(h, "missing\n")
+		return
+	}
+	fmt.Fprintf(h, "%d\n", len(b))
+	_, _ = h.Write(b)
+}
+
+// goError is a failed go command with its combined output.
+type goError struct {
+	args   []string
+	output string
+	err    error
+}
+
+func (e *goError) Error() string { return "go " + strings.Join(e.args, " ") + ": " + e.err.Error() }
+func (e *goError) Unwrap() error { return e.err }
+
+// outputOf returns the go command output carried by err, if any.
+func outputOf(err error) string {
+	if ge, ok := errors.AsType[*goError](err); ok {
+		return ge.output
+	}
+	return ""
+}
+
+// runGo runs the go tool in dir and returns its stdout.
+func runGo(ctx context.Context, goCmd, dir string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, goCmd, args...)
+	cmd.Dir = dir
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return nil, &goError{args: args, output: stderr.String(), err: err}
+	}
+	return stdout.Bytes(), nil
+}
