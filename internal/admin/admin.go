@@ -26,9 +26,13 @@ type Usage interface {
 	UsageReport(ctx context.Context, plan, key string, from, to time.Time) (any, error)
 }
 
-// Handler returns the admin routes. u may be nil.
-func Handler(st Status, u Usage) http.Handler {
+// Handler returns the admin routes. u and lambda may be nil; lambda serves
+// Lambda's Invoke API (POST /2015-03-31/functions/{name}/invocations).
+func Handler(st Status, u Usage, lambda http.Handler) http.Handler {
 	mux := http.NewServeMux()
+	if lambda != nil {
+		mux.Handle("/2015-03-31/", lambda)
+	}
 	if u != nil {
 		mux.HandleFunc("GET /usage", func(w http.ResponseWriter, r *http.Request) { usage(w, r, u) })
 	}

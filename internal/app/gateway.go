@@ -13,6 +13,7 @@ import (
 
 	"github.com/portico-gw/portico/internal/config"
 	"github.com/portico-gw/portico/internal/deploy"
+	"github.com/portico-gw/portico/internal/function"
 	"github.com/portico-gw/portico/internal/httpserver"
 	"github.com/portico-gw/portico/internal/integration"
 	"github.com/portico-gw/portico/internal/usage"
@@ -53,6 +54,7 @@ type Gateway struct {
 	transport *http.Transport
 	insecure  *http.Transport
 	store     counters
+	functions *function.Manager
 	health    *storeHealth
 	registry  atomic.Pointer[usage.Registry]
 	mu        sync.Mutex
@@ -73,9 +75,13 @@ func New(src Source, opts Options) (*Gateway, error) {
 	if g.store, err = openStore(first.Store, opts.Logger); err != nil {
 		return nil, err
 	}
+	if g.functions, err = openFunctions(first, opts.Logger); err != nil {
+		_ = g.store.Close()
+		return nil, err
+	}
 	cfg, snap, files, err := g.build()
 	if err != nil {
-		_ = g.store.Close()
+		_ = g.Close()
 		return nil, err
 	}
 	g.cfg, g.files = cfg, files
@@ -101,7 +107,8 @@ func (g *Gateway) build() (*config.File, *deploy.Snapshot, []string, error) {
 	if err != nil {
 		return nil, nil, l.Files, err
 	}
-	snap, err := Deploy(cfg, l, deploy.Options{Transport: g.transport, InsecureTransport: g.insecure, Compile: Compiler(), Limits: lim})
+	snap, err := Deploy(cfg, l, deploy.Options{Transport: g.transport, InsecureTransport: g.insecure, Compile: Compiler(), Limits: lim,
+		Functions: functions{g.functions}})
 	if err != nil {
 		return nil, nil, l.Files, err
 	}
@@ -127,6 +134,9 @@ func (g *Gateway) Reload() error {
 	if cfg.Store != g.cfg.Store {
 		g.log.Warn("store settings changed; they take effect on restart")
 	}
+	if !sameFunctions(cfg.Functions, g.cfg.Functions) {
+		g.log.Warn("function settings changed; they take effect on restart")
+	}
 	g.edge.Swap(snap)
 	return nil
 }
@@ -144,12 +154,28 @@ func (g *Gateway) Files() []string {
 	return append([]string(nil), g.files...)
 }
 
-// Close releases idle upstream connections and closes the store (the
-// embedded store flushes its counts first).
+// Close releases idle upstream connections, stops every function process
+// and closes the store (the embedded store flushes its counts first).
 func (g *Gateway) Close() error {
 	g.transport.CloseIdleConnections()
 	g.insecure.CloseIdleConnections()
-	return g.store.Close()
+	var errs []error
+	if g.functions != nil {
+		errs = append(errs, g.functions.Close())
+	}
+	if g.store != nil {
+		errs = append(errs, g.store.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// LambdaAPI is Lambda's Invoke API over the gateway's functions, for the
+// admin listener.
+func (g *Gateway) LambdaAPI() http.Handler { return function.NewLambdaAPI(g.functions) }
+
+// sameFunctions reports whether two function lists are identical.
+func sameFunctions(a, b []config.Function) bool {
+	return fmt.Sprint(a) == fmt.Sprint(b)
 }
 
 // Ready implements admin.Status.

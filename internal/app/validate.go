@@ -1,9 +1,11 @@
 package app
 
 import (
+	"context"
 	"errors"
 
 	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/config"
 	"github.com/portico-gw/portico/internal/deploy"
 	"github.com/portico-gw/portico/internal/integration"
 )
@@ -33,6 +35,25 @@ func Validate(src Source) (Report, error) {
 	}
 	t := integration.NewTransport(false)
 	defer t.CloseIdleConnections()
-	_, err = Deploy(cfg, l, deploy.Options{Transport: t, InsecureTransport: t, Compile: Compiler()})
+	_, err = Deploy(cfg, l, deploy.Options{Transport: t, InsecureTransport: t, Compile: Compiler(), Functions: declaredFunctions(cfg)})
 	return rep, errors.Join(err)
+}
+
+// declaredFunctions knows which functions the settings name, without
+// starting any: validate checks integration URIs against it.
+func declaredFunctions(cfg *config.File) functionSet {
+	fs := functionSet{}
+	for _, f := range cfg.Functions {
+		fs[f.Name] = true
+	}
+	return fs
+}
+
+// functionSet is the deploy.Functions validate uses.
+type functionSet map[string]bool
+
+func (fs functionSet) Has(name string) bool { return fs[name] }
+
+func (fs functionSet) InvokeFunction(context.Context, string, []byte, string, string) (integration.FunctionResult, error) {
+	return integration.FunctionResult{}, errors.New("validate does not run functions")
 }

@@ -75,7 +75,12 @@ func runSuite(t *testing.T, file string) {
 	if err := dec.Decode(&s); err != nil {
 		t.Fatalf("%s: %v", file, err)
 	}
-	g := Start(t, Options{Definition: filepath.Join(filepath.Dir(file), s.Definition), Stages: s.Stages, Extra: s.Settings, StageExtra: s.StageSettings})
+	fns, err := filepath.Abs("../../testdata/functions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings := strings.ReplaceAll(s.Settings, "{{functions}}", fns)
+	g := Start(t, Options{Definition: filepath.Join(filepath.Dir(file), s.Definition), Stages: s.Stages, Extra: settings, StageExtra: s.StageSettings})
 	for _, c := range s.Cases {
 		t.Run(c.Name, func(t *testing.T) {
 			if c.AWS == "" {

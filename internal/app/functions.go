@@ -1,0 +1,66 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/portico-gw/portico/internal/config"
+	"github.com/portico-gw/portico/internal/fault"
+	"github.com/portico-gw/portico/internal/function"
+	"github.com/portico-gw/portico/internal/integration"
+)
+
+// functions adapts the function runtime to what integrations need, turning
+// its typed errors into AWS's outcomes: a timeout or a crash is a function
+// error (502 through AWS_PROXY, errorMessage for AWS selection patterns);
+// reserved concurrency is 429 THROTTLED (design.md §5); a payload over
+// 6 MB is 413 Request Too Long.
+type functions struct{ m *function.Manager }
+
+// openFunctions starts the runtime for the configured functions (builds Go
+// sources once; processes start on first use). It starts background work
+// that Close stops.
+func openFunctions(cfg *config.File, log *slog.Logger) (*function.Manager, error) {
+	cfgs := make([]function.Config, 0, len(cfg.Functions))
+	for _, f := range cfg.Functions {
+		cfgs = append(cfgs, function.Config{Name: f.Name, Command: f.Command, Build: f.Build, CodeURI: f.CodeURI,
+			Timeout: f.Timeout.D(), MemorySize: f.MemorySize, ReservedConcurrency: f.ReservedConcurrency,
+			Environment: f.Environment, IdleTimeout: f.IdleTimeout.D(), Region: cfg.Region, AccountID: cfg.AccountID})
+	}
+	m, err := function.NewManager(cfgs, function.Options{Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("functions: %w", err)
+	}
+	return m, nil
+}
+
+// Has implements deploy.Functions.
+func (f functions) Has(name string) bool { return f.m.Has(name) }
+
+// InvokeFunction implements integration.FunctionInvoker.
+func (f functions) InvokeFunction(ctx context.Context, name string, payload []byte, _, traceID string) (integration.FunctionResult, error) {
+	resp, err := f.m.Invoke(ctx, name, payload, function.InvokeOptions{TraceID: traceID})
+	if err == nil {
+		return integration.FunctionResult{Payload: resp.Payload, FunctionError: resp.FunctionError, RequestID: resp.RequestID}, nil
+	}
+	if ctx.Err() != nil {
+		return integration.FunctionResult{}, ctx.Err()
+	}
+	if te, ok := errors.AsType[*function.TimeoutError](err); ok {
+		return integration.FunctionResult{Payload: te.Payload(), FunctionError: "Unhandled", RequestID: te.RequestID}, nil
+	}
+	if ce, ok := errors.AsType[*function.CrashError](err); ok {
+		return integration.FunctionResult{Payload: ce.Payload(), FunctionError: "Unhandled", RequestID: ce.RequestID}, nil
+	}
+	if _, ok := errors.AsType[*function.ThrottledError](err); ok {
+		return integration.FunctionResult{}, &fault.Error{Type: fault.Throttled, Headers: map[string]string{"Retry-After": "1"}, Cause: err}
+	}
+	if _, ok := errors.AsType[*function.RequestTooLargeError](err); ok {
+		return integration.FunctionResult{}, &fault.Error{Type: fault.Default4XX, Status: 413, Message: "Request Too Long", ErrorType: "BadRequestException", Spaced: true, Cause: err}
+	}
+	// Lambda rejecting the invoke (not found, closed, ...) is 500 on AWS.
+	return integration.FunctionResult{}, &fault.Error{Type: fault.IntegrationFailure, Status: 500, Message: "Internal server error", Spaced: true,
+		Cause: fmt.Errorf("Lambda invoke failed: %w", err)}
+}
