@@ -19,7 +19,7 @@ func runCmd(t *testing.T, args ...string) (int, string, string) {
 func TestValidateExample(t *testing.T) {
 	t.Parallel()
 	code, out, _ := runCmd(t, "validate", "--config", "../../examples/petstore/portico.yaml")
-	if code != exitOK || !strings.Contains(out, "ok: 1 API(s), 7 method(s), 0 warning(s)") {
+	if code != exitOK || !strings.HasPrefix(out, "ok: 1 API(s), ") || !strings.Contains(out, " 0 warning(s)") {
 		t.Errorf("exit %d, output %q", code, out)
 	}
 }

@@ -108,8 +108,7 @@ func (a *AWSProxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Resu
 	}
 	pr, err := parseProxyResponse(res.Payload)
 	if err != nil {
-		return nil, &fault.Error{Type: fault.IntegrationFailure, Status: 502, Message: "Internal server error", Spaced: true,
-			Cause: fmt.Errorf("Execution failed due to configuration error: %w", err)}
+		return nil, badGateway(fmt.Errorf("Execution failed due to configuration error: %w", err))
 	}
 	return pr.result(c, a.cfg.BinaryMediaTypes)
 }
@@ -120,6 +119,14 @@ func functionError(res FunctionResult) error {
 		ErrorMessage string `json:"errorMessage"`
 	}
 	_ = json.Unmarshal(res.Payload, &e)
-	return &fault.Error{Type: fault.IntegrationFailure, Status: 502, Message: "Internal server error", Spaced: true,
-		Cause: fmt.Errorf("Lambda execution failed with status 200 due to customer function error: %s. Lambda request id: %s", e.ErrorMessage, res.RequestID)}
+	return badGateway(fmt.Errorf("Lambda execution failed with status 200 due to customer function error: %s. Lambda request id: %s", e.ErrorMessage, res.RequestID))
+}
+
+// badGateway is AWS's 502 for a function error or a malformed proxy
+// response. Which gateway response type customizes it is UNCONFIRMED; it
+// is rendered as DEFAULT_5XX (so a DEFAULT_5XX customization applies, and
+// INTEGRATION_FAILURE's does not).
+func badGateway(cause error) error {
+	return &fault.Error{Type: fault.Default5XX, Status: 502, Message: "Internal server error", ErrorType: "InternalServerErrorException",
+		Spaced: true, Cause: cause}
 }
