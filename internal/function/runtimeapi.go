@@ -131,6 +131,7 @@ func (sb *sandbox) invocationError(w http.ResponseWriter, r *http.Request) {
 	}
 	body, _ := io.ReadAll(io.LimitReader(r.Body, maxPayload))
 	inv.finish(result{functionError: true, payload: errorPayload(body, r.Header.Get(hdrErrorType))})
+	runtime.Gosched() // as in response
 	writeAccepted(w)
 }
 
