@@ -1,0 +1,124 @@
+package policy
+
+import (
+	"net/netip"
+	"strings"
+)
+
+// Evaluate returns the policy's decision for r: an explicit Deny wins over
+// any Allow; without a matching statement the result is ImplicitDeny.
+func (d *Document) Evaluate(r Request) Decision {
+	dec := ImplicitDeny
+	for i := range d.Statements {
+		st := &d.Statements[i]
+		if !st.matches(r) {
+			continue
+		}
+		if st.Effect == "Deny" {
+			return ExplicitDeny
+		}
+		dec = Allow
+	}
+	return dec
+}
+
+func (st *Statement) matches(r Request) bool {
+	if st.Actions != nil && !anyMatch(st.Actions, r.Action, true) {
+		return false
+	}
+	if st.NotActions != nil && anyMatch(st.NotActions, r.Action, true) {
+		return false
+	}
+	if st.Resources != nil && !anyMatch(st.Resources, r.Resource, false) {
+		return false
+	}
+	if st.NotResource != nil && anyMatch(st.NotResource, r.Resource, false) {
+		return false
+	}
+	if st.Principals != nil && !st.principalMatches(r.Principal) {
+		return false
+	}
+	if len(st.SourceIPs) > 0 && !inAny(st.SourceIPs, r) {
+		return false
+	}
+	if len(st.NotSourceIPs) > 0 && inAny(st.NotSourceIPs, r) {
+		return false
+	}
+	return true
+}
+
+// principalMatches: "*" matches anyone; an ARN or account id matches the
+// caller's ARN, or its account.
+func (st *Statement) principalMatches(caller string) bool {
+	for _, p := range st.Principals {
+		switch {
+		case p == "*":
+			return true
+		case caller == "":
+		case p == caller, accountOf(caller) != "" && (p == accountOf(caller) || p == "arn:aws:iam::"+accountOf(caller)+":root"):
+			return true
+		}
+	}
+	return false
+}
+
+func accountOf(arn string) string {
+	parts := strings.Split(arn, ":")
+	if len(parts) >= 5 {
+		return parts[4]
+	}
+	return ""
+}
+
+func inAny(ps []netip.Prefix, r Request) bool {
+	if !r.SourceIP.IsValid() {
+		return false
+	}
+	for _, p := range ps {
+		if p.Contains(r.SourceIP.Unmap()) {
+			return true
+		}
+	}
+	return false
+}
+
+func anyMatch(patterns []string, s string, fold bool) bool {
+	for _, p := range patterns {
+		if fold {
+			if Match(strings.ToLower(p), strings.ToLower(s)) {
+				return true
+			}
+		} else if Match(p, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// Match reports whether s matches pattern, where * matches any run of
+// characters (also none) and ? exactly one. It runs in O(len(p)·len(s))
+// worst case without recursion.
+func Match(pattern, s string) bool {
+	p, i := 0, 0
+	star, mark := -1, 0
+	for i < len(s) {
+		switch {
+		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
+			p++
+			i++
+		case p < len(pattern) && pattern[p] == '*':
+			star, mark = p, i
+			p++
+		case star >= 0:
+			p = star + 1
+			mark++
+			i = mark
+		default:
+			return false
+		}
+	}
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
+}
