@@ -32,7 +32,7 @@ func TestValidateReportsLocatedProblems(t *testing.T) {
 	}
 	for _, want := range []string{
 		"broken.yaml:3: /x-amazon-apigateway-api-key-source:",
-		"broken.yaml:5: /x-amazon-apigateway-policy: warning: x-amazon-apigateway-policy is not implemented",
+		"broken.yaml:5: /x-amazon-apigateway-minimum-compression-size: warning: x-amazon-apigateway-minimum-compression-size is not implemented",
 		"invalid: ",
 	} {
 		if !strings.Contains(out, want) {

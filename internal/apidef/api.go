@@ -36,6 +36,12 @@ type RestAPI struct {
 	RequestValidators map[string]RequestValidator
 	// DefaultValidator is the API-level x-amazon-apigateway-request-validator.
 	DefaultValidator string
+	// Authorizers are the API's authorizers by security scheme name.
+	Authorizers map[string]Authorizer
+	// Policy is the resource policy (x-amazon-apigateway-policy) as JSON; nil if none.
+	Policy []byte
+	// PolicyLoc says where the policy is defined.
+	PolicyLoc Location
 	// Unsupported lists x-amazon-apigateway-* keys Portico does not implement.
 	Unsupported []Warning
 	// Source is where the definition was read from.
@@ -68,6 +74,9 @@ type Method struct {
 	AuthorizationType string
 	// AuthorizerName names the security scheme of a CUSTOM or Cognito authorizer.
 	AuthorizerName string
+	// AuthorizationScopes are the OAuth scopes of the method's security
+	// requirement (Cognito access tokens, JWT).
+	AuthorizationScopes []string
 	// RequestParameters maps method.request.{path|querystring|header}.{name} to required.
 	RequestParameters map[string]bool
 	// RequestModels maps a content type to a model name.
@@ -79,6 +88,37 @@ type Method struct {
 	// Integration is the method's integration; nil is a definition error.
 	Integration *Integration
 	// Loc is where the method is defined.
+	Loc Location
+}
+
+// Authorizer types.
+const (
+	AuthorizerToken   = "TOKEN"
+	AuthorizerRequest = "REQUEST"
+	AuthorizerCognito = "COGNITO_USER_POOLS"
+	AuthorizerJWT     = "JWT"
+)
+
+// Authorizer is x-amazon-apigateway-authorizer on a security scheme.
+type Authorizer struct {
+	// Name is the security scheme name.
+	Name string
+	// Type is TOKEN, REQUEST, COGNITO_USER_POOLS or JWT.
+	Type string
+	// AuthorizerURI invokes the Lambda function (TOKEN, REQUEST).
+	AuthorizerURI string
+	// IdentitySource is the comma-separated identity sources.
+	IdentitySource string
+	// IdentityValidationExpression is the TOKEN regex (Cognito: matched against aud).
+	IdentityValidationExpression string
+	// ResultTTLSeconds is the cache TTL; -1 means unset (default 300).
+	ResultTTLSeconds int
+	// ProviderARNs are the Cognito user pools.
+	ProviderARNs []string
+	// JWTIssuer and JWTAudiences configure a JWT authorizer.
+	JWTIssuer    string
+	JWTAudiences []string
+	// Loc is where the authorizer is defined.
 	Loc Location
 }
 

@@ -25,13 +25,15 @@ func implemented(key, where string) bool {
 		switch key {
 		case "x-amazon-apigateway-gateway-responses", "x-amazon-apigateway-api-key-source",
 			"x-amazon-apigateway-binary-media-types", "x-amazon-apigateway-request-validators",
-			"x-amazon-apigateway-request-validator":
+			"x-amazon-apigateway-request-validator", "x-amazon-apigateway-policy":
 			return true
 		}
+	case "scheme":
+		return key == "x-amazon-apigateway-authorizer" || key == "x-amazon-apigateway-authtype"
 	case "path":
 		return key == "x-amazon-apigateway-any-method"
 	case "operation":
-		return key == "x-amazon-apigateway-integration" || key == "x-amazon-apigateway-request-validator"
+		return key == "x-amazon-apigateway-integration" || key == "x-amazon-apigateway-request-validator" || key == "x-amazon-apigateway-auth"
 	}
 	return false
 }
@@ -56,7 +58,8 @@ func (im *importer) unsupported(v any, ptr string) {
 				im.warnf(p, "%s is not implemented by Portico and is ignored", k)
 				continue
 			}
-			if k == "x-amazon-apigateway-integration" || k == "x-amazon-apigateway-gateway-responses" || k == "x-amazon-apigateway-request-validators" {
+			if k == "x-amazon-apigateway-integration" || k == "x-amazon-apigateway-gateway-responses" || k == "x-amazon-apigateway-request-validators" ||
+				k == "x-amazon-apigateway-authorizer" || k == "x-amazon-apigateway-policy" {
 				continue // read field by field; unknown fields are errors there
 			}
 		}
@@ -74,6 +77,9 @@ func (im *importer) placeOf(ptr string) string {
 		return "path"
 	case len(parts) == 4 && parts[1] == "paths":
 		return "operation"
+	case len(parts) == 4 && parts[1] == "components" && parts[2] == "securitySchemes",
+		len(parts) == 3 && parts[1] == "securityDefinitions":
+		return "scheme"
 	}
 	return "other"
 }

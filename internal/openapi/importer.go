@@ -32,6 +32,8 @@ func (im *importer) api() *apidef.RestAPI {
 		Source:           apidef.Location{File: im.ix.File()},
 	}
 	api.RequestValidators, api.DefaultValidator = im.requestValidators()
+	api.Authorizers = im.authorizers()
+	im.resourcePolicy(api)
 	api.Methods = im.methods(api)
 	im.unsupported(im.root, "")
 	sort.SliceStable(im.warnings, func(i, j int) bool { return im.warnings[i].Loc.Line < im.warnings[j].Loc.Line })

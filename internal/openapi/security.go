@@ -21,7 +21,7 @@ func (im *importer) security(m *apidef.Method, op map[string]any, ptr string) {
 	reqs, _ := op["security"].([]any)
 	for i, r := range reqs {
 		req, _ := r.(map[string]any)
-		for name := range req {
+		for name, scopes := range req {
 			sp := ptr + "/security/" + strconv.Itoa(i) + "/" + source.Escape(name)
 			scheme := im.scheme(name)
 			if scheme == nil {
@@ -29,6 +29,9 @@ func (im *importer) security(m *apidef.Method, op map[string]any, ptr string) {
 				continue
 			}
 			im.applyScheme(m, name, scheme)
+			if m.AuthorizerName == name {
+				m.AuthorizationScopes, _ = strings1(scopes)
+			}
 		}
 	}
 }
@@ -57,9 +60,12 @@ func (im *importer) applyScheme(m *apidef.Method, name string, s map[string]any)
 	switch {
 	case hasAuthorizer:
 		t, _ := authorizer["type"].(string)
-		if strings.EqualFold(t, "cognito_user_pools") {
+		switch {
+		case strings.EqualFold(t, "cognito_user_pools"):
 			m.AuthorizationType = "COGNITO_USER_POOLS"
-		} else {
+		case strings.EqualFold(t, "jwt"):
+			m.AuthorizationType = "JWT"
+		default:
 			m.AuthorizationType = "CUSTOM"
 		}
 		m.AuthorizerName = name
@@ -73,4 +79,19 @@ func (im *importer) applyScheme(m *apidef.Method, name string, s map[string]any)
 			m.APIKeyRequired = true
 		}
 	}
+}
+
+// strings1 reads a list of strings (security requirement scopes).
+func strings1(v any) ([]string, bool) {
+	l, ok := v.([]any)
+	if !ok {
+		return nil, false
+	}
+	out := make([]string, 0, len(l))
+	for _, e := range l {
+		if s, ok := e.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out, true
 }

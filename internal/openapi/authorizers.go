@@ -1,0 +1,114 @@
+package openapi
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+
+	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/auth/policy"
+	"github.com/portico-gw/portico/internal/source"
+)
+
+var identitySourceRe = regexp.MustCompile(`^(method\.request\.(header|querystring)\.[^\s,]+|stageVariables\.[A-Za-z0-9_]+|context\.[A-Za-z0-9_.]+)$`)
+
+// schemes returns the security schemes and the pointer of their container.
+func (im *importer) schemes() (map[string]any, string) {
+	if c, ok := im.root["components"].(map[string]any); ok {
+		if ss, ok := c["securitySchemes"].(map[string]any); ok {
+			return ss, "/components/securitySchemes"
+		}
+	}
+	if sd, ok := im.root["securityDefinitions"].(map[string]any); ok {
+		return sd, "/securityDefinitions"
+	}
+	return nil, ""
+}
+
+// authorizers reads x-amazon-apigateway-authorizer from every scheme.
+func (im *importer) authorizers() map[string]apidef.Authorizer {
+	out := map[string]apidef.Authorizer{}
+	schemes, base := im.schemes()
+	for _, name := range sortedKeys(schemes) {
+		s, _ := schemes[name].(map[string]any)
+		ptr := base + "/" + source.Escape(name)
+		raw := im.obj(s, ptr, "x-amazon-apigateway-authorizer")
+		if raw == nil {
+			continue
+		}
+		ap := ptr + "/x-amazon-apigateway-authorizer"
+		a := apidef.Authorizer{Name: name, Type: strings.ToUpper(im.str(raw, ap, "type")), AuthorizerURI: im.str(raw, ap, "authorizerUri"),
+			IdentitySource: im.str(raw, ap, "identitySource"), IdentityValidationExpression: im.str(raw, ap, "identityValidationExpression"),
+			ProviderARNs: im.strList(raw, ap, "providerARNs"), ResultTTLSeconds: -1, Loc: im.loc(ap)}
+		if ttl, ok := im.integer(raw, ap, "authorizerResultTtlInSeconds"); ok {
+			a.ResultTTLSeconds = ttl
+			if ttl < 0 || ttl > 3600 {
+				im.errorf(ap+"/authorizerResultTtlInSeconds", "authorizerResultTtlInSeconds must be 0 to 3600, not %d", ttl)
+			}
+		}
+		if jc := im.obj(raw, ap, "jwtConfiguration"); jc != nil {
+			a.JWTIssuer = im.str(jc, ap+"/jwtConfiguration", "issuer")
+			a.JWTAudiences = im.strList(jc, ap+"/jwtConfiguration", "audience")
+		}
+		im.checkAuthorizer(&a, ap)
+		out[name] = a
+	}
+	return out
+}
+
+func (im *importer) checkAuthorizer(a *apidef.Authorizer, ap string) {
+	switch a.Type {
+	case apidef.AuthorizerToken, apidef.AuthorizerRequest:
+		if !lambdaURIRe.MatchString(a.AuthorizerURI) {
+			im.errorf(ap+"/authorizerUri", "authorizerUri must be arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{functionArn}/invocations, not %q", a.AuthorizerURI)
+		}
+	case apidef.AuthorizerCognito:
+		if len(a.ProviderARNs) == 0 {
+			im.errorf(ap+"/providerARNs", "a cognito_user_pools authorizer needs providerARNs")
+		}
+	case apidef.AuthorizerJWT:
+		if a.JWTIssuer == "" {
+			im.errorf(ap+"/jwtConfiguration/issuer", "a jwt authorizer needs jwtConfiguration.issuer")
+		}
+	default:
+		im.errorf(ap+"/type", "authorizer type must be token, request, cognito_user_pools or jwt, not %q", strings.ToLower(a.Type))
+		return
+	}
+	if a.Type == apidef.AuthorizerToken || a.Type == apidef.AuthorizerCognito {
+		if !strings.HasPrefix(a.IdentitySource, "method.request.header.") || strings.Contains(a.IdentitySource, ",") {
+			im.errorf(ap+"/identitySource", "a %s authorizer needs one header identity source such as method.request.header.Authorization", strings.ToLower(a.Type))
+		}
+	}
+	if a.Type == apidef.AuthorizerRequest && a.IdentitySource != "" {
+		for _, src := range strings.Split(a.IdentitySource, ",") {
+			if src = strings.TrimSpace(src); !identitySourceRe.MatchString(src) {
+				im.errorf(ap+"/identitySource", "identity source %q must be method.request.header.X, method.request.querystring.X, stageVariables.X or context.X (path parameters are not allowed)", src)
+			}
+		}
+	}
+	if a.IdentityValidationExpression != "" {
+		if _, err := regexp.Compile(a.IdentityValidationExpression); err != nil {
+			im.errorf(ap+"/identityValidationExpression", "not a valid regular expression: %v", err)
+		}
+	}
+}
+
+var lambdaURIRe = regexp.MustCompile(`^arn:aws:apigateway:[^:]+:lambda:path/2015-03-31/functions/.+/invocations$`)
+
+// resourcePolicy reads x-amazon-apigateway-policy and checks it parses.
+func (im *importer) resourcePolicy(api *apidef.RestAPI) {
+	const key = "x-amazon-apigateway-policy"
+	v, ok := im.root[key]
+	if !ok || v == nil {
+		return
+	}
+	b, err := json.Marshal(v)
+	if err == nil {
+		_, err = policy.Parse(b)
+	}
+	if err != nil {
+		im.errorf("/"+key, "%v", err)
+		return
+	}
+	api.Policy, api.PolicyLoc = b, im.loc("/"+key)
+}
