@@ -108,7 +108,7 @@ func (g *Gateway) build() (*config.File, *deploy.Snapshot, []string, error) {
 		return nil, nil, l.Files, err
 	}
 	snap, err := Deploy(cfg, l, deploy.Options{Transport: g.transport, InsecureTransport: g.insecure, Compile: Compiler(), Limits: lim,
-		Functions: functions{g.functions}})
+		Functions: functions{g.functions}, Auth: deploy.AuthOptions{ExplicitDenyMessage: cfg.Authorization.ExplicitDenyMessage}})
 	if err != nil {
 		return nil, nil, l.Files, err
 	}

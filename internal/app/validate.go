@@ -35,7 +35,8 @@ func Validate(src Source) (Report, error) {
 	}
 	t := integration.NewTransport(false)
 	defer t.CloseIdleConnections()
-	_, err = Deploy(cfg, l, deploy.Options{Transport: t, InsecureTransport: t, Compile: Compiler(), Functions: declaredFunctions(cfg)})
+	_, err = Deploy(cfg, l, deploy.Options{Transport: t, InsecureTransport: t, Compile: Compiler(), Functions: declaredFunctions(cfg),
+		Auth: deploy.AuthOptions{ExplicitDenyMessage: cfg.Authorization.ExplicitDenyMessage}})
 	return rep, errors.Join(err)
 }
 

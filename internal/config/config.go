@@ -24,6 +24,14 @@ type File struct {
 	APIKeys []APIKey `yaml:"apiKeys"`
 	// UsagePlans are the usage plans.
 	UsagePlans []UsagePlan `yaml:"usagePlans"`
+	// IAM holds the credentials AWS_IAM methods accept.
+	IAM IAM `yaml:"iam"`
+	// CognitoUserPools locate the keys of Cognito user-pool authorizers.
+	CognitoUserPools []CognitoUserPool `yaml:"cognitoUserPools"`
+	// JWTAuthorizers are JWT authorizers REST definitions refer to by name.
+	JWTAuthorizers []JWTAuthorizer `yaml:"jwtAuthorizers"`
+	// Authorization holds authorization message choices.
+	Authorization Authorization `yaml:"authorization"`
 
 	// path is the file the settings came from ("" in quick mode).
 	path string

@@ -17,7 +17,8 @@ func Default() File {
 			MaxHeaderBytes:    10240,
 			MaxBodyBytes:      10 << 20,
 		},
-		Account: Account{Throttle: Throttle{RateLimit: 10000, BurstLimit: 5000}},
+		Authorization: Authorization{ExplicitDenyMessage: "User is not authorized to access this resource with an explicit deny"},
+		Account:       Account{Throttle: Throttle{RateLimit: 10000, BurstLimit: 5000}},
 		Store: Store{Type: "embedded", Path: "./portico-data", KeyPrefix: "portico", OnError: "open",
 			FlushInterval: Duration(time.Second), Timeout: Duration(250 * time.Millisecond)},
 	}

@@ -94,6 +94,35 @@ func (v *validator) validateMore(f *File) {
 		}
 	}
 	v.keysAndPlans(f)
+	v.auth(f)
+}
+
+// auth checks the IAM credentials, user pools and JWT authorizers.
+func (v *validator) auth(f *File) {
+	ids := map[string]bool{}
+	for i, c := range f.IAM.Credentials {
+		p := "/iam/credentials/" + strconv.Itoa(i)
+		v.check(p+"/accessKeyId", len(c.AccessKeyID) >= 16 && len(c.AccessKeyID) <= 128, "accessKeyId must be 16 to 128 characters")
+		v.check(p+"/accessKeyId", !ids[c.AccessKeyID], "duplicate accessKeyId")
+		ids[c.AccessKeyID] = true
+		v.check(p+"/secretAccessKey", c.SecretAccessKey != "", "secretAccessKey is required")
+		if c.Expires != "" {
+			_, err := time.Parse(time.RFC3339, c.Expires)
+			v.check(p+"/expires", err == nil, "expires must be an RFC 3339 time")
+		}
+	}
+	for i, u := range f.CognitoUserPools {
+		p := "/cognitoUserPools/" + strconv.Itoa(i)
+		v.check(p+"/arn", strings.HasPrefix(u.ARN, "arn:aws:cognito-idp:"), "arn must be arn:aws:cognito-idp:{region}:{account}:userpool/{id}")
+		v.check(p+"/issuer", strings.HasPrefix(u.Issuer, "http"), "issuer must be the pool's issuer URL")
+	}
+	names := map[string]bool{}
+	for i, j := range f.JWTAuthorizers {
+		p := "/jwtAuthorizers/" + strconv.Itoa(i)
+		v.check(p+"/name", j.Name != "" && !names[j.Name], "a unique name is required")
+		names[j.Name] = true
+		v.check(p+"/issuer", j.Issuer != "", "issuer is required")
+	}
 }
 
 func (v *validator) throttle(p string, t Throttle) {

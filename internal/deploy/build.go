@@ -69,6 +69,17 @@ type Options struct {
 	// Functions runs the local functions AWS and AWS_PROXY integrations
 	// name; nil means no functions are configured.
 	Functions Functions
+	// Auth configures authorization.
+	Auth AuthOptions
+}
+
+// AuthOptions are authorization's shared settings.
+type AuthOptions struct {
+	// ExplicitDenyMessage is the ACCESS_DENIED text for an authorizer's
+	// explicit Deny.
+	ExplicitDenyMessage string
+	// Now is the authorizer caches' clock; nil means time.Now.
+	Now func() time.Time
 }
 
 // Functions is the local function runtime as deploy sees it.
@@ -119,8 +130,13 @@ func buildAPI(spec APISpec, opts Options) (*API, error) {
 	var errs []error
 	for _, ss := range spec.Stages {
 		st := &Stage{Name: ss.Name, Variables: ss.Variables, DeploymentID: deploymentID(spec.ID, ss.Name), tree: router.New[*Method]()}
+		sa, err := newStageAuth(spec, opts)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("stage %s: %w", ss.Name, err))
+			continue
+		}
 		for _, m := range spec.Def.Methods {
-			cm, err := buildMethod(spec, ss, m, opts)
+			cm, err := buildMethod(spec, ss, sa, m, opts)
 			if err == nil {
 				err = st.tree.Add(m.Path, m.HTTPMethod, cm)
 			}
@@ -134,12 +150,12 @@ func buildAPI(spec APISpec, opts Options) (*API, error) {
 }
 
 // buildMethod compiles one method for one stage.
-func buildMethod(spec APISpec, ss StageSpec, m *apidef.Method, opts Options) (*Method, error) {
+func buildMethod(spec APISpec, ss StageSpec, sa *stageAuth, m *apidef.Method, opts Options) (*Method, error) {
 	integ, err := buildIntegration(spec, ss, m, opts)
 	if err != nil {
 		return nil, err
 	}
-	steps, err := methodSteps(spec, ss, m, opts)
+	steps, err := methodSteps(spec, ss, sa, m, opts)
 	if err != nil {
 		return nil, err
 	}

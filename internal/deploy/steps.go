@@ -2,7 +2,6 @@ package deploy
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/fault"
@@ -24,17 +23,18 @@ import (
 // then the integration (request mapping, call, response mapping). Routing
 // and the edge's limits run before this list, in httpserver. Steps a method
 // does not need are left out, so unconfigured features cost nothing.
-func methodSteps(spec APISpec, ss StageSpec, m *apidef.Method, opts Options) ([]pipeline.Step, error) {
+func methodSteps(spec APISpec, ss StageSpec, sa *stageAuth, m *apidef.Method, opts Options) ([]pipeline.Step, error) {
 	var steps []pipeline.Step
 	l := opts.Limits
 	if st := throttle.NewStep(throttle.StepConfig{Buckets: l.Buckets, MethodKey: spec.ID + "/" + ss.Name + usage.MethodKey(m.Path, m.HTTPMethod),
 		Method: stageLimit(ss.MethodSettings, m), Account: l.Account, Errors: l.Errors, Now: l.Now}); st != nil {
 		steps = append(steps, st)
 	}
-	if m.AuthorizationType != "" && m.AuthorizationType != "NONE" {
-		steps = append(steps, &refuse{name: "authorize", f: &fault.Error{Type: fault.AuthorizerConfigurationError,
-			Cause: fmt.Errorf("authorization type %s is not enforced by this build; the method refuses every call", m.AuthorizationType)}})
+	as, err := authSteps(spec, sa, m, opts)
+	if err != nil {
+		return nil, err
 	}
+	steps = append(steps, as...)
 	if m.APIKeyRequired {
 		steps = append(steps, usage.NewStep(usage.StepConfig{APIID: spec.ID, Stage: ss.Name, Resource: m.Path, HTTPMethod: m.HTTPMethod,
 			KeySource: spec.Def.APIKeySource, Registry: l.Registry, Buckets: l.Buckets, Quotas: l.Quotas, Errors: l.Errors, Now: l.Now}))

@@ -1,0 +1,65 @@
+package auth
+
+import (
+	"sync"
+	"time"
+)
+
+// maxCacheEntries bounds one authorizer's cache; older entries are swept
+// when it is full.
+const maxCacheEntries = 10000
+
+// cache holds one authorizer's results by identity, for its TTL. It is
+// safe for concurrent use.
+type cache struct {
+	mu      sync.Mutex
+	ttl     time.Duration
+	entries map[string]cacheEntry
+}
+
+type cacheEntry struct {
+	out     *output
+	expires time.Time
+}
+
+func newCache(ttl time.Duration) *cache {
+	if ttl <= 0 {
+		return nil
+	}
+	return &cache{ttl: ttl, entries: map[string]cacheEntry{}}
+}
+
+func (c *cache) get(key string, now time.Time) (*output, bool) {
+	if c == nil {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	if !ok || !now.Before(e.expires) {
+		return nil, false
+	}
+	return e.out, true
+}
+
+func (c *cache) put(key string, out *output, now time.Time) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.entries) >= maxCacheEntries {
+		for k, e := range c.entries {
+			if !now.Before(e.expires) {
+				delete(c.entries, k)
+			}
+		}
+		for k := range c.entries {
+			if len(c.entries) < maxCacheEntries*3/4 {
+				break
+			}
+			delete(c.entries, k)
+		}
+	}
+	c.entries[key] = cacheEntry{out: out, expires: now.Add(c.ttl)}
+}

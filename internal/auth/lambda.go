@@ -1,0 +1,187 @@
+package auth
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/auth/policy"
+	"github.com/portico-gw/portico/internal/fault"
+	"github.com/portico-gw/portico/internal/integration"
+	"github.com/portico-gw/portico/internal/pipeline"
+)
+
+// DefaultTTL is authorizerResultTtlInSeconds when a definition leaves it out.
+const DefaultTTL = 300 * time.Second
+
+// authorizerTimeout bounds an authorizer invocation (API Gateway's
+// integration limit); the function's own timeout usually ends it first.
+const authorizerTimeout = 29 * time.Second
+
+// Lambda is one Lambda authorizer (TOKEN or REQUEST) of one API stage,
+// shared by every method that uses it, with its result cache.
+type Lambda struct {
+	def         apidef.Authorizer
+	function    string
+	invoker     integration.FunctionInvoker
+	validate    *regexp.Regexp
+	sources     []string
+	cache       *cache
+	denyMessage string
+	now         func() time.Time
+}
+
+// LambdaConfig configures a Lambda authorizer.
+type LambdaConfig struct {
+	Def     apidef.Authorizer
+	Invoker integration.FunctionInvoker
+	// ExplicitDenyMessage is the ACCESS_DENIED text for an explicit Deny.
+	ExplicitDenyMessage string
+	Now                 func() time.Time
+}
+
+// NewLambda compiles an authorizer; it fails when the URI names no
+// configured function.
+func NewLambda(cfg LambdaConfig) (*Lambda, error) {
+	name, ok := integration.FunctionName(cfg.Def.AuthorizerURI)
+	if !ok {
+		return nil, fmt.Errorf("authorizer %s: authorizerUri %q does not name a Lambda function", cfg.Def.Name, cfg.Def.AuthorizerURI)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	ttl := DefaultTTL
+	if cfg.Def.ResultTTLSeconds >= 0 {
+		ttl = time.Duration(cfg.Def.ResultTTLSeconds) * time.Second
+	}
+	l := &Lambda{def: cfg.Def, function: name, invoker: cfg.Invoker, cache: newCache(ttl), denyMessage: cfg.ExplicitDenyMessage, now: cfg.Now}
+	if l.denyMessage == "" {
+		l.denyMessage = "User is not authorized to access this resource with an explicit deny"
+	}
+	if e := cfg.Def.IdentityValidationExpression; e != "" && cfg.Def.Type == apidef.AuthorizerToken {
+		re, err := regexp.Compile(`^(?:` + e + `)$`)
+		if err != nil {
+			return nil, fmt.Errorf("authorizer %s: identityValidationExpression: %w", cfg.Def.Name, err)
+		}
+		l.validate = re
+	}
+	for _, s := range strings.Split(cfg.Def.IdentitySource, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			l.sources = append(l.sources, s)
+		}
+	}
+	return l, nil
+}
+
+// Function names the authorizer's function, for deploy's checks.
+func (l *Lambda) Function() string { return l.function }
+
+// Name implements pipeline.Named.
+func (l *Lambda) Name() string { return "authorize" }
+
+// Run authorizes the call: identity sources, cache, function, policy.
+func (l *Lambda) Run(ctx context.Context, c *pipeline.Call) error {
+	values, err := l.identity(c)
+	if err != nil {
+		return err
+	}
+	key := strings.Join(values, "\x00")
+	now := l.now()
+	out, ok := l.cache.get(key, now)
+	if !ok {
+		if out, err = l.call(ctx, c, values); err != nil {
+			return err
+		}
+		l.cache.put(key, out, now)
+	}
+	return l.decide(c, out)
+}
+
+// identity reads the identity sources; a missing or empty one, or a token
+// failing the validation expression, is 401 without invoking the function.
+func (l *Lambda) identity(c *pipeline.Call) ([]string, error) {
+	values := make([]string, 0, len(l.sources))
+	for _, s := range l.sources {
+		v, ok := c.Resolve(s)
+		if !ok || strings.TrimSpace(v) == "" {
+			return nil, &fault.Error{Type: fault.Unauthorized, Cause: fmt.Errorf("authorizer %s: identity source %s is missing", l.def.Name, s)}
+		}
+		values = append(values, v)
+	}
+	if l.validate != nil && !l.validate.MatchString(values[0]) {
+		return nil, &fault.Error{Type: fault.Unauthorized, Cause: fmt.Errorf("authorizer %s: the token does not match identityValidationExpression", l.def.Name)}
+	}
+	return values, nil
+}
+
+// call invokes the function with the TOKEN or REQUEST event.
+func (l *Lambda) call(ctx context.Context, c *pipeline.Call, values []string) (*output, error) {
+	arn := MethodARN(c)
+	var ev []byte
+	var err error
+	if l.def.Type == apidef.AuthorizerToken {
+		ev, err = json.Marshal(map[string]string{"type": "TOKEN", "authorizationToken": values[0], "methodArn": arn})
+	} else {
+		ev, err = integration.AuthorizerRequestEvent(c, arn)
+	}
+	if err != nil {
+		return nil, configFault(l.def.Name, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, authorizerTimeout)
+	defer cancel()
+	res, err := l.invoker.InvokeFunction(ctx, l.function, ev, c.RequestID, c.Vars["traceId"])
+	if err != nil {
+		return nil, configFault(l.def.Name, fmt.Errorf("Authorizer error: %w", err))
+	}
+	if res.FunctionError != "" {
+		var e struct {
+			ErrorMessage string `json:"errorMessage"`
+		}
+		_ = json.Unmarshal(res.Payload, &e)
+		if e.ErrorMessage == "Unauthorized" {
+			return nil, &fault.Error{Type: fault.Unauthorized, Cause: fmt.Errorf("authorizer %s answered Unauthorized", l.def.Name)}
+		}
+		return nil, configFault(l.def.Name, fmt.Errorf("Authorizer error: function error: %s", e.ErrorMessage))
+	}
+	out, err := parseOutput(res.Payload)
+	if err != nil {
+		return nil, configFault(l.def.Name, err)
+	}
+	return out, nil
+}
+
+// decide evaluates the (possibly cached) policy against this method's ARN
+// and publishes principalId, context and usageIdentifierKey.
+func (l *Lambda) decide(c *pipeline.Call, out *output) error {
+	arn := MethodARN(c)
+	switch out.policy.Evaluate(policy.Request{Action: "execute-api:Invoke", Resource: arn}) {
+	case policy.ExplicitDeny:
+		return &fault.Error{Type: fault.AccessDenied, Message: l.denyMessage, Cause: fmt.Errorf("authorizer %s: explicit Deny for %s", l.def.Name, arn)}
+	case policy.ImplicitDeny:
+		return &fault.Error{Type: fault.AccessDenied, Message: "User is not authorized to access this resource", Cause: fmt.Errorf("authorizer %s: no Allow for %s", l.def.Name, arn)}
+	}
+	a := make(map[string]any, len(out.context)+1)
+	for k, v := range out.context {
+		a[k] = v
+	}
+	a["principalId"] = out.principalID
+	c.Authorizer = a
+	if out.usageIdentifierKey != "" {
+		c.Identity.APIKey = out.usageIdentifierKey
+	}
+	return nil
+}
+
+// configFault is 500 AUTHORIZER_CONFIGURATION_ERROR {"message": null}.
+func configFault(name string, err error) error {
+	if f, ok := errors.AsType[*fault.Error](err); ok && f.Type == fault.AuthorizerConfigurationError {
+		return f
+	}
+	return &fault.Error{Type: fault.AuthorizerConfigurationError, Spaced: true,
+		Cause: fmt.Errorf("Execution failed due to configuration error: authorizer %s: %w", name, err)}
+}

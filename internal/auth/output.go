@@ -1,0 +1,84 @@
+package auth
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/portico-gw/portico/internal/auth/policy"
+)
+
+// output is a Lambda authorizer's parsed answer.
+type output struct {
+	principalID string
+	policy      *policy.Document
+	// context holds the context values, stringified as API Gateway does.
+	context            map[string]string
+	usageIdentifierKey string
+}
+
+// parseOutput validates {"principalId","policyDocument","context",
+// "usageIdentifierKey"}: the policy must parse, and context values must be
+// strings, numbers or booleans.
+func parseOutput(payload []byte) (*output, error) {
+	var raw struct {
+		PrincipalID        any                        `json:"principalId"`
+		PolicyDocument     json.RawMessage            `json:"policyDocument"`
+		Context            map[string]json.RawMessage `json:"context"`
+		UsageIdentifierKey *string                    `json:"usageIdentifierKey"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	dec.UseNumber()
+	if err := dec.Decode(&raw); err != nil {
+		return nil, fmt.Errorf("authorizer output is not a JSON object: %w", err)
+	}
+	if len(raw.PolicyDocument) == 0 || string(raw.PolicyDocument) == "null" {
+		return nil, errors.New("authorizer output has no policyDocument")
+	}
+	doc, err := policy.Parse(raw.PolicyDocument)
+	if err != nil {
+		return nil, fmt.Errorf("Could not parse policy: %w", err)
+	}
+	out := &output{policy: doc, context: map[string]string{}}
+	switch p := raw.PrincipalID.(type) {
+	case nil:
+	case string:
+		out.principalID = p
+	default:
+		out.principalID = fmt.Sprint(p)
+	}
+	if raw.UsageIdentifierKey != nil {
+		out.usageIdentifierKey = *raw.UsageIdentifierKey
+	}
+	for k, v := range raw.Context {
+		s, err := contextValue(v)
+		if err != nil {
+			return nil, fmt.Errorf("authorizer context %q: %w", k, err)
+		}
+		out.context[k] = s
+	}
+	return out, nil
+}
+
+// contextValue stringifies a string, number or boolean; anything else is
+// invalid, as on AWS.
+func contextValue(v json.RawMessage) (string, error) {
+	var s string
+	if json.Unmarshal(v, &s) == nil {
+		return s, nil
+	}
+	var b bool
+	if json.Unmarshal(v, &b) == nil {
+		return strconv.FormatBool(b), nil
+	}
+	var n json.Number
+	if json.Unmarshal(v, &n) == nil {
+		return n.String(), nil
+	}
+	if string(v) == "null" {
+		return "", nil
+	}
+	return "", errors.New("values must be strings, numbers or booleans")
+}
