@@ -1,0 +1,63 @@
+package gatewaytest
+
+import (
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// BenchmarkAWSProxyWarm measures a warm AWS_PROXY request through the whole
+// gateway (HTTP in, event, Runtime API round trip, response rules, HTTP
+// out). Compare it with internal/function's BenchmarkWarmInvoke (the
+// runtime alone) and BenchmarkMockRoute (the gateway without a function)
+// in the same run to see what each layer adds.
+func BenchmarkAWSProxyWarm(b *testing.B) {
+	fns, err := filepath.Abs("../../testdata/functions")
+	if err != nil {
+		b.Fatal(err)
+	}
+	def := filepath.Join(b.TempDir(), "api.yaml")
+	src := `openapi: "3.0.1"
+info: {title: bench, version: "1"}
+paths:
+  /fn:
+    post:
+      responses: {"200": {description: x}}
+      x-amazon-apigateway-integration:
+        type: aws_proxy
+        httpMethod: POST
+        uri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/Echo/invocations
+  /mock:
+    get:
+      responses: {"200": {description: x}}
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates: {application/json: '{"statusCode": 200}'}
+        responses: {default: {statusCode: "200", responseTemplates: {application/json: '{"ok":true}'}}}
+`
+	if err := os.WriteFile(def, []byte(src), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	g := Start(b, Options{Definition: def, Extra: "store: {type: memory}\nfunctions:\n  - {name: Echo, build: \"" + fns + "/proxyecho\"}\n"})
+	client := &http.Client{}
+	run := func(b *testing.B, method, path, body string) {
+		for b.Loop() {
+			req, _ := http.NewRequest(method, g.URL+path, strings.NewReader(body))
+			resp, err := client.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				b.Fatalf("status %d", resp.StatusCode)
+			}
+		}
+	}
+	b.Run("AWSProxy", func(b *testing.B) { run(b, http.MethodPost, "/dev/fn", `{"statusCode":200,"body":"hi"}`) })
+	b.Run("MockRoute", func(b *testing.B) { run(b, http.MethodGet, "/dev/mock", "") })
+}
+
