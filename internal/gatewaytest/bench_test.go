@@ -60,4 +60,3 @@ paths:
 	b.Run("AWSProxy", func(b *testing.B) { run(b, http.MethodPost, "/dev/fn", `{"statusCode":200,"body":"hi"}`) })
 	b.Run("MockRoute", func(b *testing.B) { run(b, http.MethodGet, "/dev/mock", "") })
 }
-
