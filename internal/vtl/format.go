@@ -1,0 +1,259 @@
+package vtl
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// display renders v as Velocity prints it: Java's toString of the value.
+func display(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case nil:
+		return "null"
+	}
+	var b strings.Builder
+	writeDisplay(&b, v)
+	return b.String()
+}
+
+// writeDisplay appends Java's toString of v to b.
+func writeDisplay(b *strings.Builder, v any) {
+	switch x := v.(type) {
+	case nil:
+		b.WriteString("null")
+	case string:
+		b.WriteString(x)
+	case bool:
+		b.WriteString(strconv.FormatBool(x))
+	case int64:
+		b.WriteString(strconv.FormatInt(x, 10))
+	case int:
+		b.WriteString(strconv.Itoa(x))
+	case float64:
+		b.WriteString(javaDouble(x))
+	case *List:
+		if x.json {
+			writeJSON(b, x)
+			return
+		}
+		writeDisplayList(b, x.Items)
+	case []any:
+		writeDisplayList(b, x)
+	case *Map:
+		b.WriteByte('{')
+		for i, k := range x.keys {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(k)
+			b.WriteByte('=')
+			writeDisplay(b, x.vals[k])
+		}
+		b.WriteByte('}')
+	case map[string]any:
+		b.WriteByte('{')
+		for i, k := range sortedKeys(x) {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(k)
+			b.WriteByte('=')
+			writeDisplay(b, x[k])
+		}
+		b.WriteByte('}')
+	case entry:
+		b.WriteString(x.key)
+		b.WriteByte('=')
+		writeDisplay(b, x.val)
+	case fmt.Stringer:
+		b.WriteString(x.String())
+	default:
+		fmt.Fprint(b, x)
+	}
+}
+
+func writeDisplayList(b *strings.Builder, items []any) {
+	b.WriteByte('[')
+	for i, it := range items {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		writeDisplay(b, it)
+	}
+	b.WriteByte(']')
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// javaDouble formats f as Java's Double.toString does: plain decimal with at
+// least one fractional digit for 1e-3 <= |f| < 1e7, otherwise computerized
+// scientific notation such as 1.0E10 or 1.5E-4.
+func javaDouble(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	case f == 0:
+		if math.Signbit(f) {
+			return "-0.0"
+		}
+		return "0.0"
+	}
+	s := strconv.FormatFloat(f, 'e', -1, 64) // d.ddde±xx
+	neg := s[0] == '-'
+	if neg {
+		s = s[1:]
+	}
+	mant, exps, _ := strings.Cut(s, "e")
+	exp, _ := strconv.Atoi(exps)
+	digits := strings.Replace(mant, ".", "", 1)
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	abs := math.Abs(f)
+	if abs >= 1e-3 && abs < 1e7 {
+		if exp < 0 {
+			b.WriteString("0.")
+			b.WriteString(strings.Repeat("0", -exp-1))
+			b.WriteString(digits)
+			return b.String()
+		}
+		if len(digits) <= exp+1 {
+			b.WriteString(digits)
+			b.WriteString(strings.Repeat("0", exp+1-len(digits)))
+			b.WriteString(".0")
+			return b.String()
+		}
+		b.WriteString(digits[:exp+1])
+		b.WriteByte('.')
+		b.WriteString(digits[exp+1:])
+		return b.String()
+	}
+	b.WriteByte(digits[0])
+	b.WriteByte('.')
+	if len(digits) > 1 {
+		b.WriteString(digits[1:])
+	} else {
+		b.WriteByte('0')
+	}
+	b.WriteByte('E')
+	b.WriteString(strconv.Itoa(exp))
+	return b.String()
+}
+
+// toJSON encodes v as JSON, keeping Map order. Numbers use Java's
+// formatting, as API Gateway's JSON library does.
+func toJSON(v any) string {
+	var b strings.Builder
+	writeJSON(&b, v)
+	return b.String()
+}
+
+func writeJSON(b *strings.Builder, v any) {
+	switch x := v.(type) {
+	case nil:
+		b.WriteString("null")
+	case string:
+		writeJSONString(b, x)
+	case bool, int64, int, float64:
+		writeDisplay(b, x)
+	case *List:
+		writeJSONList(b, x.Items)
+	case []any:
+		writeJSONList(b, x)
+	case *Map:
+		b.WriteByte('{')
+		for i, k := range x.keys {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			writeJSONString(b, k)
+			b.WriteByte(':')
+			writeJSON(b, x.vals[k])
+		}
+		b.WriteByte('}')
+	case map[string]any:
+		b.WriteByte('{')
+		for i, k := range sortedKeys(x) {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			writeJSONString(b, k)
+			b.WriteByte(':')
+			writeJSON(b, x[k])
+		}
+		b.WriteByte('}')
+	default:
+		writeJSONString(b, display(x))
+	}
+}
+
+func writeJSONList(b *strings.Builder, items []any) {
+	b.WriteByte('[')
+	for i, it := range items {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		writeJSON(b, it)
+	}
+	b.WriteByte(']')
+}
+
+const hexDigits = "0123456789abcdef"
+
+func writeJSONString(b *strings.Builder, s string) {
+	b.WriteByte('"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			b.WriteString(s[i : i+n])
+			_ = r
+			i += n
+			continue
+		}
+		switch c {
+		case '"':
+			b.WriteString(`\"`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\b':
+			b.WriteString(`\b`)
+		case '\f':
+			b.WriteString(`\f`)
+		default:
+			if c < 0x20 {
+				b.WriteString(`\u00`)
+				b.WriteByte(hexDigits[c>>4])
+				b.WriteByte(hexDigits[c&0xf])
+			} else {
+				b.WriteByte(c)
+			}
+		}
+		i++
+	}
+	b.WriteByte('"')
+}

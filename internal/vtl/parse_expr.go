@@ -1,0 +1,423 @@
+package vtl
+
+import (
+	"strconv"
+	"strings"
+)
+
+func isIdentStart(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+}
+
+// isIdentChar reports identifier characters. Velocity 1.7 allows '-' inside
+// identifiers, so $a-b is one reference.
+func isIdentChar(c byte) bool {
+	return isIdentStart(c) || c >= '0' && c <= '9' || c == '-'
+}
+
+func (p *parser) skipWS() {
+	for p.pos < len(p.src) {
+		switch p.src[p.pos] {
+		case ' ', '\t', '\n', '\r':
+			p.pos++
+		default:
+			return
+		}
+	}
+}
+
+// word returns the identifier at p.pos without consuming it.
+func (p *parser) word() string {
+	j := p.pos
+	for j < len(p.src) && (isIdentStart(p.src[j]) || j > p.pos && p.src[j] >= '0' && p.src[j] <= '9') {
+		j++
+	}
+	return p.src[p.pos:j]
+}
+
+// parseRef parses a reference at off ('$'). It returns nil, nil when the
+// text there is not a reference, leaving p.pos unchanged.
+func (p *parser) parseRef(off, esc int) (*refNode, error) {
+	i := off + 1
+	r := &refNode{esc: esc, off: off}
+	if i < len(p.src) && p.src[i] == '!' {
+		r.quiet = true
+		i++
+	}
+	formal := i < len(p.src) && p.src[i] == '{'
+	if formal {
+		i++
+	}
+	if i >= len(p.src) || !isIdentStart(p.src[i]) {
+		return nil, nil
+	}
+	j := i
+	for j < len(p.src) && isIdentChar(p.src[j]) {
+		j++
+	}
+	r.name = p.src[i:j]
+	save := p.pos
+	for {
+		if j+1 < len(p.src) && p.src[j] == '.' && isIdentStart(p.src[j+1]) {
+			k := j + 1
+			for k < len(p.src) && isIdentChar(p.src[k]) {
+				k++
+			}
+			a := accessor{kind: accProp, name: p.src[j+1 : k], off: j}
+			if k < len(p.src) && p.src[k] == '(' {
+				p.pos = k + 1
+				args, err := p.parseArgs()
+				if err != nil {
+					return nil, err
+				}
+				a.kind, a.args, k = accMethod, args, p.pos
+			}
+			r.parts = append(r.parts, a)
+			j = k
+			continue
+		}
+		if j < len(p.src) && p.src[j] == '[' {
+			p.pos = j + 1
+			p.skipWS()
+			e, err := p.parseExpr()
+			if err == nil && p.pos < len(p.src) && p.src[p.pos] == ']' {
+				r.parts = append(r.parts, accessor{kind: accIndex, args: []expr{e}, off: j})
+				j = p.pos + 1
+				continue
+			}
+		}
+		break
+	}
+	if formal {
+		if j >= len(p.src) || p.src[j] != '}' {
+			p.pos = save
+			return nil, nil
+		}
+		j++
+	}
+	r.raw = p.src[off:j]
+	p.pos = j
+	return r, nil
+}
+
+// parseArgs parses method arguments after '(' up to and including ')'.
+func (p *parser) parseArgs() ([]expr, error) {
+	var args []expr
+	p.skipWS()
+	if p.pos < len(p.src) && p.src[p.pos] == ')' {
+		p.pos++
+		return args, nil
+	}
+	for {
+		p.skipWS()
+		e, err := p.parseExpr()
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, e)
+		p.skipWS()
+		if p.pos < len(p.src) && p.src[p.pos] == ',' {
+			p.pos++
+			continue
+		}
+		return args, p.expect(')', "method call")
+	}
+}
+
+// parseExpr parses an expression at p.pos (after whitespace). Precedence,
+// lowest first: || or; && and; == != eq ne; < <= > >= lt le gt ge; + -;
+// * / %; ! not.
+func (p *parser) parseExpr() (expr, error) {
+	if err := p.enter(p.pos); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	return p.parseBinary(0)
+}
+
+// binLevels lists the binary operators per precedence level.
+var binLevels = [...][]struct {
+	tok string
+	op  binOp
+}{
+	{{"||", opOr}, {"or", opOr}},
+	{{"&&", opAnd}, {"and", opAnd}},
+	{{"==", opEq}, {"!=", opNe}, {"eq", opEq}, {"ne", opNe}},
+	{{"<=", opLe}, {">=", opGe}, {"<", opLt}, {">", opGt}, {"le", opLe}, {"ge", opGe}, {"lt", opLt}, {"gt", opGt}},
+	{{"+", opAdd}, {"-", opSub}},
+	{{"*", opMul}, {"/", opDiv}, {"%", opMod}},
+}
+
+func (p *parser) parseBinary(level int) (expr, error) {
+	if level == len(binLevels) {
+		return p.parseUnary()
+	}
+	l, err := p.parseBinary(level + 1)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		p.skipWS()
+		op, n, ok := p.matchOp(level)
+		if !ok {
+			return l, nil
+		}
+		off := p.pos
+		p.pos += n
+		p.skipWS()
+		r, err := p.parseBinary(level + 1)
+		if err != nil {
+			return nil, err
+		}
+		l = &binExpr{op: op, l: l, r: r, off: off}
+	}
+}
+
+func (p *parser) matchOp(level int) (binOp, int, bool) {
+	rest := p.src[p.pos:]
+	for _, o := range binLevels[level] {
+		if !strings.HasPrefix(rest, o.tok) {
+			continue
+		}
+		if isIdentStart(o.tok[0]) && len(rest) > len(o.tok) && isIdentChar(rest[len(o.tok)]) {
+			continue
+		}
+		// "-" directly before a digit lexes as a negative number in
+		// Velocity, so "$a -1" is a syntax error there too.
+		if o.op == opSub && len(rest) > 1 && rest[1] >= '0' && rest[1] <= '9' {
+			continue
+		}
+		if (o.op == opLt || o.op == opGt) && len(rest) > 1 && rest[1] == '=' {
+			continue
+		}
+		return o.op, len(o.tok), true
+	}
+	return 0, 0, false
+}
+
+func (p *parser) parseUnary() (expr, error) {
+	p.skipWS()
+	if p.pos < len(p.src) && p.src[p.pos] == '!' && !strings.HasPrefix(p.src[p.pos:], "!=") {
+		p.pos++
+		x, err := p.parseUnaryNested()
+		return &notExpr{x: x}, err
+	}
+	if p.word() == "not" {
+		p.pos += 3
+		x, err := p.parseUnaryNested()
+		return &notExpr{x: x}, err
+	}
+	return p.parsePrimary()
+}
+
+func (p *parser) parseUnaryNested() (expr, error) {
+	if err := p.enter(p.pos); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	return p.parseUnary()
+}
+
+func (p *parser) parsePrimary() (expr, error) {
+	if p.pos >= len(p.src) {
+		return nil, p.errorf(p.pos, "unexpected end of template in expression")
+	}
+	off := p.pos
+	c := p.src[p.pos]
+	switch {
+	case c == '$':
+		r, err := p.parseRef(off, 0)
+		if err == nil && r == nil {
+			err = p.errorf(off, "invalid reference")
+		}
+		return r, err
+	case c == '"' || c == '\'':
+		return p.parseString()
+	case c >= '0' && c <= '9' || c == '-' && off+1 < len(p.src) && p.src[off+1] >= '0' && p.src[off+1] <= '9':
+		return p.parseNumber()
+	case c == '[':
+		return p.parseList()
+	case c == '{':
+		return p.parseMap()
+	case c == '(':
+		p.pos++
+		p.skipWS()
+		e, err := p.parseExpr()
+		if err != nil {
+			return nil, err
+		}
+		return e, p.expect(')', "parenthesised expression")
+	}
+	switch p.word() {
+	case "true":
+		p.pos += 4
+		return &litExpr{v: true}, nil
+	case "false":
+		p.pos += 5
+		return &litExpr{v: false}, nil
+	}
+	return nil, p.errorf(off, "unexpected %q in expression", c)
+}
+
+func (p *parser) parseNumber() (expr, error) {
+	off := p.pos
+	j := off
+	if p.src[j] == '-' {
+		j++
+	}
+	for j < len(p.src) && p.src[j] >= '0' && p.src[j] <= '9' {
+		j++
+	}
+	isFloat := false
+	if j+1 < len(p.src) && p.src[j] == '.' && p.src[j+1] >= '0' && p.src[j+1] <= '9' {
+		isFloat = true
+		j++
+		for j < len(p.src) && p.src[j] >= '0' && p.src[j] <= '9' {
+			j++
+		}
+	}
+	if j < len(p.src) && (p.src[j] == 'e' || p.src[j] == 'E') {
+		k := j + 1
+		if k < len(p.src) && (p.src[k] == '+' || p.src[k] == '-') {
+			k++
+		}
+		if k < len(p.src) && p.src[k] >= '0' && p.src[k] <= '9' {
+			isFloat = true
+			for k < len(p.src) && p.src[k] >= '0' && p.src[k] <= '9' {
+				k++
+			}
+			j = k
+		}
+	}
+	s := p.src[off:j]
+	p.pos = j
+	if !isFloat {
+		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return &litExpr{v: i}, nil
+		}
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return nil, p.errorf(off, "invalid number %q", s)
+	}
+	return &litExpr{v: f}, nil
+}
+
+// parseString parses '...' (literal; ” is a quote) or "..." (interpolated
+// when it holds $ or #; "" is a quote).
+func (p *parser) parseString() (expr, error) {
+	off := p.pos
+	q := p.src[off]
+	j := off + 1
+	for {
+		if j >= len(p.src) {
+			return nil, p.errorf(off, "unterminated string literal")
+		}
+		c := p.src[j]
+		if c == q {
+			if j+1 < len(p.src) && p.src[j+1] == q {
+				j += 2
+				continue
+			}
+			break
+		}
+		if c == '\\' && q == '"' && j+1 < len(p.src) {
+			j++
+		}
+		j++
+	}
+	raw := p.src[off+1 : j]
+	p.pos = j + 1
+	s := strings.ReplaceAll(raw, string([]byte{q, q}), string(q))
+	if q == '\'' || !strings.ContainsAny(s, "$#") {
+		return &strExpr{s: s}, nil
+	}
+	sub := &parser{name: p.name, full: p.full, src: s, base: p.base + off + 1, depth: p.depth, macros: p.macros}
+	if len(s) != len(raw) {
+		sub.base = p.base + off // positions are approximate after "" unescaping
+	}
+	parts, t, err := sub.parseNodes()
+	if err != nil {
+		return nil, err
+	}
+	if t.kind != termEOF {
+		return nil, sub.errorf(t.off, "#%s without matching #if or #foreach", t.word())
+	}
+	if parts == nil {
+		parts = []node{}
+	}
+	return &strExpr{s: s, parts: parts}, nil
+}
+
+func (p *parser) parseList() (expr, error) {
+	off := p.pos
+	p.pos++
+	p.skipWS()
+	l := &listExpr{items: []expr{}}
+	if p.pos < len(p.src) && p.src[p.pos] == ']' {
+		p.pos++
+		return l, nil
+	}
+	for {
+		p.skipWS()
+		e, err := p.parseExpr()
+		if err != nil {
+			return nil, err
+		}
+		p.skipWS()
+		if len(l.items) == 0 && strings.HasPrefix(p.src[p.pos:], "..") {
+			p.pos += 2
+			p.skipWS()
+			to, err := p.parseExpr()
+			if err != nil {
+				return nil, err
+			}
+			if err := p.expect(']', "range"); err != nil {
+				return nil, err
+			}
+			return &rangeExpr{from: e, to: to}, nil
+		}
+		l.items = append(l.items, e)
+		if p.pos < len(p.src) && p.src[p.pos] == ',' {
+			p.pos++
+			continue
+		}
+		if err := p.expect(']', "list"); err != nil {
+			return nil, p.errorf(off, "unterminated list")
+		}
+		return l, nil
+	}
+}
+
+func (p *parser) parseMap() (expr, error) {
+	p.pos++
+	m := &mapExpr{}
+	p.skipWS()
+	if p.pos < len(p.src) && p.src[p.pos] == '}' {
+		p.pos++
+		return m, nil
+	}
+	for {
+		p.skipWS()
+		k, err := p.parseExpr()
+		if err != nil {
+			return nil, err
+		}
+		if err := p.expect(':', "map"); err != nil {
+			return nil, err
+		}
+		p.skipWS()
+		v, err := p.parseExpr()
+		if err != nil {
+			return nil, err
+		}
+		m.keys = append(m.keys, k)
+		m.vals = append(m.vals, v)
+		p.skipWS()
+		if p.pos < len(p.src) && p.src[p.pos] == ',' {
+			p.pos++
+			continue
+		}
+		return m, p.expect('}', "map")
+	}
+}
