@@ -14,7 +14,8 @@ type corpusCase struct {
 
 // readCorpus reads testdata/corpus/*.txt. A file holds sections opened by
 // "-- NAME.vm --" (a template) and "-- NAME.json --" (its variables, a JSON
-// object, optional); each section is the lines up to the next one.
+// object; optional, defaulting to the file's "-- _.json --" section, else
+// {}); each section is the lines up to the next one.
 // testdata/velocity/Golden.java reads the same format.
 func readCorpus(t *testing.T) []corpusCase {
 	t.Helper()
@@ -57,6 +58,9 @@ func readCorpus(t *testing.T) []corpusCase {
 			}
 			c := strings.TrimSuffix(n, ".vm")
 			vars, ok := sections[c+".json"]
+			if !ok {
+				vars, ok = sections["_.json"]
+			}
 			if !ok {
 				vars = "{}"
 			}

@@ -121,18 +121,28 @@ func (s *state) evalBinary(e *binExpr) (any, error) {
 		return c >= 0, nil
 	case opAdd:
 		if _, ok := toNumber(l); !ok || !isNumber(r) {
-			return s.concat(l, r)
+			return s.concat(e, l, r)
 		}
 	}
 	return arith(e.op, l, r), nil
 }
 
 // concat implements + on strings: if either side is a string, Velocity 1.7
-// concatenates the toString of both; otherwise the result is null.
-func (s *state) concat(l, r any) (any, error) {
+// concatenates the toString of both, a null reference giving its source
+// text; otherwise the result is null.
+func (s *state) concat(e *binExpr, l, r any) (any, error) {
 	_, ls := l.(string)
 	_, rs := r.(string)
-	if l == nil || r == nil || !ls && !rs {
+	if !ls && !rs {
+		return nil, nil
+	}
+	if l == nil {
+		l = literalOf(e.l)
+	}
+	if r == nil {
+		r = literalOf(e.r)
+	}
+	if l == nil || r == nil {
 		return nil, nil
 	}
 	out := display(l) + display(r)
@@ -363,4 +373,13 @@ func mapEquals(l, r any) bool {
 		}
 	}
 	return true
+}
+
+// literalOf is the text a null operand contributes to a concatenation: a
+// reference's source text, or nil.
+func literalOf(e expr) any {
+	if r, ok := e.(*refNode); ok {
+		return r.raw
+	}
+	return nil
 }

@@ -2,6 +2,10 @@ package vtl
 
 import "fmt"
 
+// void is what a Java method returning void gives in Velocity 1.7: an
+// empty string.
+const void = ""
+
 // listMethod implements the java.util.List methods templates use. Lists
 // passed in as []any are read-only: methods that would grow or shrink them
 // behave as unknown methods.
@@ -19,7 +23,7 @@ func (s *state) listMethod(v any, name string, args []any) (any, error) {
 			if mutable {
 				l.Items = l.Items[:0]
 			}
-			return nil, nil
+			return void, nil
 		case "toString":
 			return display(v), nil
 		}
@@ -103,7 +107,7 @@ func (s *state) listMethod(v any, name string, args []any) (any, error) {
 				return nil, err
 			}
 			l.Items = append(l.Items[:i], append([]any{args[1]}, l.Items[i:]...)...)
-			return nil, nil
+			return void, nil
 		case "subList":
 			j, ok := toInt(args[1])
 			if !ok || i < 0 || j > int64(len(items)) || i > j {
@@ -165,7 +169,7 @@ func (s *state) mapMethod(v any, name string, args []any) (any, error) {
 			for _, k := range append([]string(nil), m.keys()...) {
 				m.del(k)
 			}
-			return nil, nil
+			return void, nil
 		case "toString":
 			return display(v), nil
 		}
@@ -199,7 +203,7 @@ func (s *state) mapMethod(v any, name string, args []any) (any, error) {
 				val, _ := o.get(k)
 				m.set(k, val)
 			}
-			return nil, nil
+			return void, nil
 		case "equals":
 			return kind(a) == 4 && mapEquals(v, a), nil
 		}

@@ -4,7 +4,8 @@
 //
 // Corpus format (one or more *.txt files in the corpus directory): sections
 // start with a line "-- NAME.vm --" (the template) or "-- NAME.json --" (the
-// variables, a JSON object; optional, default {}). A section's content is
+// variables, a JSON object; optional: default the file's "-- _.json --"
+// section, else {}). A section's content is
 // every line up to the next section line, each line keeping its newline.
 // Output: OUT/<file base>/<NAME>.out holding the rendered bytes (UTF-8), or
 // the single line "<<error>>" when Velocity throws.
@@ -34,7 +35,7 @@ public class Golden {
       for (Map.Entry<String, String> e : sections.entrySet()) {
         if (!e.getKey().endsWith(".vm")) continue;
         String name = e.getKey().substring(0, e.getKey().length() - 3);
-        String vars = sections.getOrDefault(name + ".json", "{}");
+        String vars = sections.getOrDefault(name + ".json", sections.getOrDefault("_.json", "{}"));
         VelocityContext ctx = new VelocityContext();
         Map<String, Object> m = (Map<String, Object>) new Json(vars).value();
         for (Map.Entry<String, Object> v : m.entrySet()) {
