@@ -65,7 +65,8 @@ func (s *state) cond(e expr) (bool, error) {
 			return false, err
 		}
 		b, isBool := v.(bool)
-		return v != nil && (!isBool || b), nil
+		_, isAbsent := v.(absent)
+		return v != nil && !isAbsent && (!isBool || b), nil
 	case *notExpr:
 		b, err := s.cond(e.x)
 		return !b, err
@@ -315,6 +316,12 @@ func kind(v any) int {
 // equals implements Velocity 1.7's ==: null equals only null, numbers
 // compare by value, values of one class by equals(), others by toString().
 func equals(l, r any) bool {
+	if _, ok := l.(absent); ok {
+		return r == nil || r == "" || r == absent{}
+	}
+	if _, ok := r.(absent); ok {
+		return l == nil || l == ""
+	}
 	if l == nil || r == nil {
 		return l == nil && r == nil
 	}
