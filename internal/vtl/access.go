@@ -28,7 +28,10 @@ func (s *state) evalRef(n *refNode) (any, error) {
 				v, err = index(v, idx)
 			}
 		case accMethod:
-			args := make([]any, len(a.args))
+			var args []any
+			if len(a.args) > 0 {
+				args = make([]any, len(a.args))
+			}
 			for i, e := range a.args {
 				if args[i], err = s.eval(e); err != nil {
 					return nil, err

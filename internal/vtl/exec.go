@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -104,6 +105,15 @@ func (s *state) write(str string) error {
 	return nil
 }
 
+// writeBytes writes b, which may alias s.w's available buffer.
+func (s *state) writeBytes(b []byte) error {
+	if s.w.Len()+len(b) > MaxOutput {
+		return ErrOutputTooLarge
+	}
+	s.w.Write(b)
+	return nil
+}
+
 // charge accounts for n bytes of newly built strings.
 func (s *state) charge(n int) error {
 	s.alloc += n
@@ -180,8 +190,13 @@ func (s *state) renderRef(n *refNode) error {
 			return s.write(n.raw)
 		}
 	}
-	if b, ok := v.(*block); ok {
-		return b.render()
+	switch x := v.(type) {
+	case *block:
+		return x.render()
+	case int64:
+		return s.writeBytes(strconv.AppendInt(s.w.AvailableBuffer(), x, 10))
+	case string:
+		return s.write(x)
 	}
 	return s.write(display(v))
 }
@@ -361,6 +376,8 @@ func (s *state) execForeach(n *foreachNode) error {
 	names := []string{n.varName, "velocityCount", "velocityHasNext", "foreach"}
 	restore := s.bind(names, nil)
 	defer restore()
+	// One $foreach object per loop, updated each iteration, as in Velocity.
+	info := &foreachInfo{}
 	for i, v := range items {
 		if i >= MaxForeach {
 			break
@@ -376,7 +393,8 @@ func (s *state) execForeach(n *foreachNode) error {
 		hasNext := i+1 < len(items)
 		s.local["velocityCount"] = int64(i + 1)
 		s.local["velocityHasNext"] = hasNext
-		s.local["foreach"] = &foreachInfo{index: i, hasNext: hasNext}
+		info.index, info.hasNext = i, hasNext
+		s.local["foreach"] = info
 		if err := s.render(n.body); err != nil {
 			if errors.Is(err, errBreak) {
 				return nil
@@ -396,11 +414,7 @@ func iterItems(v any) []any {
 	case []any:
 		return x
 	case *Map:
-		out := make([]any, len(x.keys))
-		for i, k := range x.keys {
-			out[i] = x.vals[k]
-		}
-		return out
+		return append([]any(nil), x.vals...)
 	case map[string]any:
 		out := make([]any, 0, len(x))
 		for _, k := range sortedKeys(x) {

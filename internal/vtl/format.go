@@ -53,7 +53,7 @@ func writeDisplay(b *strings.Builder, v any) {
 			}
 			b.WriteString(k)
 			b.WriteByte('=')
-			writeDisplay(b, x.vals[k])
+			writeDisplay(b, x.vals[i])
 		}
 		b.WriteByte('}')
 	case map[string]any:
@@ -186,7 +186,7 @@ func writeJSON(b *strings.Builder, v any) {
 			}
 			writeJSONString(b, k)
 			b.WriteByte(':')
-			writeJSON(b, x.vals[k])
+			writeJSON(b, x.vals[i])
 		}
 		b.WriteByte('}')
 	case map[string]any:

@@ -56,10 +56,14 @@ func (in *Input) Method(name string, args []any) (any, error) {
 	case name == "params" && len(args) == 1:
 		// Path, then query string, then header, as API Gateway documents.
 		key := display(args[0])
-		for _, src := range []map[string]string{in.params.Path, in.params.QueryString, in.params.Header} {
-			if v, ok := src[key]; ok {
-				return v, nil
-			}
+		if v, ok := in.params.Path[key]; ok {
+			return v, nil
+		}
+		if v, ok := in.params.QueryString[key]; ok {
+			return v, nil
+		}
+		if v, ok := in.params.Header[key]; ok {
+			return v, nil
 		}
 		return "", nil
 	case (name == "path" || name == "json") && len(args) == 1:

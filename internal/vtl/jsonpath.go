@@ -221,8 +221,8 @@ func walk(v any, f func(any)) {
 	f(v)
 	switch x := v.(type) {
 	case *Map:
-		for _, k := range x.keys {
-			walk(x.vals[k], f)
+		for i := range x.keys {
+			walk(x.vals[i], f)
 		}
 	case *List:
 		for _, it := range x.Items {
@@ -245,8 +245,8 @@ func (seg *pathSeg) apply(v any, out []any) []any {
 	case segWildcard:
 		switch x := v.(type) {
 		case *Map:
-			for _, k := range x.keys {
-				out = append(out, x.vals[k])
+			for i := range x.keys {
+				out = append(out, x.vals[i])
 			}
 		case *List:
 			out = append(out, x.Items...)

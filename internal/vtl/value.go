@@ -22,15 +22,20 @@ type Object interface {
 
 // Map is a map with insertion order, used for JSON objects and map literals
 // so that output order is deterministic. It prints Java-style as {k=v, k2=v2}.
-// The zero value is not ready to use; call [NewMap].
+// Small maps are searched linearly; an index is built past indexAt entries.
+// The zero value is an empty map ready to use.
 type Map struct {
-	keys []string
-	vals map[string]any
+	keys  []string
+	vals  []any
+	index map[string]int
 }
+
+// indexAt is the size from which a Map keeps a hash index.
+const indexAt = 12
 
 // NewMap returns an empty Map with room for n entries.
 func NewMap(n int) *Map {
-	return &Map{keys: make([]string, 0, n), vals: make(map[string]any, n)}
+	return &Map{keys: make([]string, 0, n), vals: make([]any, 0, n)}
 }
 
 // Len returns the number of entries.
@@ -39,27 +44,63 @@ func (m *Map) Len() int { return len(m.keys) }
 // Keys returns the keys in insertion order. The caller must not modify it.
 func (m *Map) Keys() []string { return m.keys }
 
+func (m *Map) find(k string) int {
+	if m.index != nil {
+		if i, ok := m.index[k]; ok {
+			return i
+		}
+		return -1
+	}
+	for i, key := range m.keys {
+		if key == k {
+			return i
+		}
+	}
+	return -1
+}
+
 // Get returns the value for k.
 func (m *Map) Get(k string) (any, bool) {
-	v, ok := m.vals[k]
-	return v, ok
+	if i := m.find(k); i >= 0 {
+		return m.vals[i], true
+	}
+	return nil, false
 }
 
 // Set sets k to v, keeping the position of an existing key.
 func (m *Map) Set(k string, v any) {
-	if _, ok := m.vals[k]; !ok {
-		m.keys = append(m.keys, k)
+	if i := m.find(k); i >= 0 {
+		m.vals[i] = v
+		return
 	}
-	m.vals[k] = v
+	m.keys = append(m.keys, k)
+	m.vals = append(m.vals, v)
+	switch {
+	case m.index != nil:
+		m.index[k] = len(m.keys) - 1
+	case len(m.keys) > indexAt:
+		m.reindex()
+	}
+}
+
+func (m *Map) reindex() {
+	m.index = make(map[string]int, len(m.keys))
+	for i, key := range m.keys {
+		m.index[key] = i
+	}
 }
 
 // Delete removes k.
 func (m *Map) Delete(k string) {
-	if _, ok := m.vals[k]; !ok {
+	i := m.find(k)
+	if i < 0 {
 		return
 	}
-	delete(m.vals, k)
-	m.keys = slices.DeleteFunc(m.keys, func(s string) bool { return s == k })
+	m.keys = slices.Delete(m.keys, i, i+1)
+	m.vals = slices.Delete(m.vals, i, i+1)
+	if m.index != nil {
+		m.reindex()
+	}
 }
 
 // List is a mutable list with reference semantics, as a Java List is:
