@@ -298,12 +298,12 @@ func (p *parser) parseMacro(off int) error {
 		m.params = append(m.params, v)
 	}
 	p.eatLineEnd()
+	p.macros[name] = m // registered first, so the body may call it
 	body, err := p.parseBlockBody("#macro")
 	if err != nil {
 		return err
 	}
 	m.body = body
-	p.macros[name] = m
 	return nil
 }
 
