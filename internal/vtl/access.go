@@ -88,6 +88,9 @@ func (s *state) property(v any, name string) (any, error) {
 // index implements $v[i]: list elements (negative counts from the end) and
 // map keys.
 func index(v, idx any) (any, error) {
+	if l, ok := v.(*List); ok && l.coll {
+		return nil, nil
+	}
 	if l, ok := asList(v); ok {
 		i, ok := toInt(idx)
 		if !ok {

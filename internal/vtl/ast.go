@@ -63,11 +63,15 @@ type defineNode struct {
 	body []node
 }
 
+// macroCallNode is #name(args). The macro is looked up when rendering, as
+// Velocity does, so a call may precede the definition; a call of a macro
+// never defined renders as its source text.
 type macroCallNode struct {
-	m    *macro
-	args []expr
-	raw  string
-	off  int
+	name    string
+	args    []expr
+	raw     string
+	lineEnd string // the line end swallowed after the call
+	off     int
 }
 
 type macro struct {

@@ -80,8 +80,15 @@ type state struct {
 	re     map[string]*regexp.Regexp // compiled Java regexps, by pattern
 }
 
+// nullRef is a macro parameter bound to an undefined reference: null, but
+// rendered as the argument's source text.
+type nullRef struct{ raw string }
+
 func (s *state) lookup(name string) (any, bool) {
 	if v, ok := s.local[name]; ok {
+		if _, isNull := v.(nullRef); isNull {
+			return nil, false
+		}
 		return v, true
 	}
 	v, ok := s.global[name]
@@ -173,14 +180,20 @@ func (s *state) renderRef(n *refNode) error {
 	if err != nil {
 		return err
 	}
+	raw := n.raw
+	if v == nil && len(n.parts) == 0 {
+		if nr, ok := s.local[n.name].(nullRef); ok {
+			raw = nr.raw
+		}
+	}
 	if v == nil {
 		switch {
 		case n.esc%2 == 1:
-			return s.write(strings.Repeat(`\`, n.esc/2+1) + n.raw)
+			return s.write(strings.Repeat(`\`, n.esc/2+1) + raw)
 		case n.quiet:
 			return s.write(strings.Repeat(`\`, n.esc))
 		}
-		return s.write(strings.Repeat(`\`, n.esc) + n.raw)
+		return s.write(strings.Repeat(`\`, n.esc) + raw)
 	}
 	if n.esc > 0 {
 		if err := s.write(strings.Repeat(`\`, n.esc/2)); err != nil {
@@ -253,7 +266,7 @@ func (s *state) execSet(n *setNode) error {
 	if err != nil {
 		return err
 	}
-	if v == nil {
+	if v == nil || n.lhs.quiet {
 		return nil // Velocity 1.7 leaves the target unchanged
 	}
 	if len(n.lhs.parts) == 0 {
@@ -311,6 +324,10 @@ func (s *state) execIf(n *ifNode) error {
 }
 
 func (s *state) execMacro(n *macroCallNode) error {
+	m := s.t.macros[n.name]
+	if m == nil {
+		return s.write(n.raw + n.lineEnd)
+	}
 	if err := s.step(); err != nil {
 		return err
 	}
@@ -325,11 +342,16 @@ func (s *state) execMacro(n *macroCallNode) error {
 		if err != nil {
 			return err
 		}
+		if r, ok := a.(*refNode); ok && v == nil {
+			// Velocity passes arguments by name: an undefined argument
+			// renders as its own source text inside the macro.
+			v = nullRef{raw: r.raw}
+		}
 		args[i] = v
 	}
-	restore := s.bind(n.m.params, args)
+	restore := s.bind(m.params, args)
 	defer restore()
-	err := s.render(n.m.body)
+	err := s.render(m.body)
 	if errors.Is(err, errBreak) {
 		err = nil
 	}

@@ -12,6 +12,9 @@ const void = ""
 func (s *state) listMethod(v any, name string, args []any) (any, error) {
 	items, _ := asList(v)
 	l, mutable := v.(*List)
+	if mutable && l.coll && name != "get" {
+		mutable = false // a view of a map: no add or remove
+	}
 	switch len(args) {
 	case 0:
 		switch name {
@@ -32,7 +35,7 @@ func (s *state) listMethod(v any, name string, args []any) (any, error) {
 		switch name {
 		case "get":
 			i, ok := toInt(a)
-			if !ok {
+			if !ok || mutable && l.coll {
 				return nil, nil
 			}
 			if i < 0 || i >= int64(len(items)) {
@@ -90,6 +93,9 @@ func (s *state) listMethod(v any, name string, args []any) (any, error) {
 		}
 		switch name {
 		case "set":
+			if l != nil && l.coll {
+				return nil, nil
+			}
 			if i < 0 || i >= int64(len(items)) {
 				return nil, fmt.Errorf("index %d out of bounds for length %d", i, len(items))
 			}
@@ -148,14 +154,14 @@ func (s *state) mapMethod(v any, name string, args []any) (any, error) {
 			return m.len() == 0, nil
 		case "keySet":
 			keys := m.keys()
-			l := &List{Items: make([]any, len(keys))}
+			l := &List{Items: make([]any, len(keys)), coll: true}
 			for i, k := range keys {
 				l.Items[i] = k
 			}
 			return l, nil
 		case "values", "entrySet":
 			keys := m.keys()
-			l := &List{Items: make([]any, len(keys))}
+			l := &List{Items: make([]any, len(keys)), coll: true}
 			for i, k := range keys {
 				val, _ := m.get(k)
 				if name == "values" {

@@ -12,9 +12,10 @@ const maxParseDepth = 100
 // Template is a parsed template. It is immutable and safe for concurrent
 // use by many executions.
 type Template struct {
-	name  string
-	src   string
-	nodes []node
+	name   string
+	src    string
+	nodes  []node
+	macros map[string]*macro
 }
 
 // Name returns the name given to Parse.
@@ -31,7 +32,7 @@ func Parse(name, src string) (*Template, error) {
 	if t.kind != termEOF {
 		return nil, p.errorf(t.off, "#%s without matching #if or #foreach", t.word())
 	}
-	return &Template{name: name, src: src, nodes: nodes}, nil
+	return &Template{name: name, src: src, nodes: nodes, macros: p.macros}, nil
 }
 
 // parser is a recursive-descent parser working directly on the source text.

@@ -75,14 +75,19 @@ func (p *parser) parseHash(text *strings.Builder) (n node, tm term, done bool, e
 		p.pos = end
 		n = stopNode{}
 	default:
-		m := p.macros[name]
-		if m == nil || !p.parenFollows(end) {
-			text.WriteByte('#')
-			p.pos = off + 1
-			return nil, tm, false, nil
+		if name != "" && p.parenFollows(end) {
+			p.pos = end
+			if n, err = p.parseMacroCall(name, off); err == nil {
+				return n, tm, false, nil
+			}
+			if p.macros[name] != nil {
+				return nil, tm, false, err
+			}
 		}
-		p.pos = end
-		n, err = p.parseMacroCall(m, off)
+		// Not a macro call: a literal '#'.
+		text.WriteByte('#')
+		p.pos = off + 1
+		return nil, tm, false, nil
 	}
 	return n, tm, false, err
 }
@@ -307,15 +312,15 @@ func (p *parser) parseMacro(off int) error {
 	return nil
 }
 
-func (p *parser) parseMacroCall(m *macro, off int) (node, error) {
-	if err := p.openParen("#" + m.name); err != nil {
+func (p *parser) parseMacroCall(name string, off int) (node, error) {
+	if err := p.openParen("#" + name); err != nil {
 		return nil, err
 	}
-	n := &macroCallNode{m: m, off: off}
+	n := &macroCallNode{name: name, off: off}
 	for {
 		p.skipArgSep()
 		if p.pos >= len(p.src) {
-			return nil, p.errorf(off, "unterminated call of #%s", m.name)
+			return nil, p.errorf(off, "unterminated call of #%s", name)
 		}
 		if p.src[p.pos] == ')' {
 			p.pos++
@@ -328,7 +333,9 @@ func (p *parser) parseMacroCall(m *macro, off int) (node, error) {
 		n.args = append(n.args, e)
 	}
 	n.raw = p.src[off:p.pos]
+	end := p.pos
 	p.eatLineEnd()
+	n.lineEnd = p.src[end:p.pos]
 	return n, nil
 }
 

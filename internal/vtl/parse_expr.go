@@ -91,7 +91,7 @@ func (p *parser) parseRef(off, esc int) (*refNode, error) {
 	if formal {
 		if j >= len(p.src) || p.src[j] != '}' {
 			p.pos = save
-			return nil, nil
+			return nil, p.errorf(off, "missing } in reference")
 		}
 		j++
 	}
@@ -320,9 +320,6 @@ func (p *parser) parseString() (expr, error) {
 				continue
 			}
 			break
-		}
-		if c == '\\' && q == '"' && j+1 < len(p.src) {
-			j++
 		}
 		j++
 	}

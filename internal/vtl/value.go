@@ -112,6 +112,9 @@ type List struct {
 	// $util.parseJson, which print as JSON (API Gateway's json-smart
 	// arrays) instead of Java's [a, b].
 	json bool
+	// coll marks the results of keySet(), values() and entrySet(): Java
+	// collections that are not lists, so $c[0] and $c.get(0) are null.
+	coll bool
 }
 
 // NewList returns a List holding items.

@@ -23,6 +23,8 @@ public class Golden {
     VelocityEngine ve = new VelocityEngine();
     ve.setProperty("runtime.log.logsystem.class", "org.apache.velocity.runtime.log.NullLogChute");
     ve.setProperty("directive.foreach.maxloops", "1000");
+    // Macros defined by one case must not leak into the next.
+    ve.setProperty("velocimacro.permissions.allow.inline.local.scope", "true");
     ve.init();
     File[] files = corpus.toFile().listFiles((d, n) -> n.endsWith(".txt"));
     Arrays.sort(files);
