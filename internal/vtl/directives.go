@@ -168,8 +168,28 @@ func (s *state) execForeach(n *foreachNode) error {
 			}
 			return err
 		}
+		if size := iterSize(it); size != len(items) && size != i+1 {
+			// Java's iterators fail when the collection changes size.
+			return s.errorf(n.off, "#foreach: collection modified during iteration")
+		}
 	}
 	return nil
+}
+
+// iterSize is the current size of a collection #foreach iterates.
+func iterSize(v any) int {
+	switch x := v.(type) {
+	case *List:
+		if x.of != nil {
+			return mapView(x.of).len() // a keySet() or values() view
+		}
+		return len(x.Items)
+	case *Map:
+		return x.Len()
+	case map[string]any:
+		return len(x)
+	}
+	return len(iterItems(v))
 }
 
 // iterItems returns the elements #foreach visits: list elements, map

@@ -154,14 +154,14 @@ func (s *state) mapMethod(v any, name string, args []any) (any, error) {
 			return m.len() == 0, nil
 		case "keySet":
 			keys := m.keys()
-			l := &List{Items: make([]any, len(keys)), coll: true}
+			l := &List{Items: make([]any, len(keys)), coll: true, of: v}
 			for i, k := range keys {
 				l.Items[i] = k
 			}
 			return l, nil
 		case "values", "entrySet":
 			keys := m.keys()
-			l := &List{Items: make([]any, len(keys)), coll: true}
+			l := &List{Items: make([]any, len(keys)), coll: true, of: v}
 			for i, k := range keys {
 				val, _ := m.get(k)
 				if name == "values" {

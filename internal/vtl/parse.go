@@ -93,12 +93,13 @@ func (p *parser) parseNodes() (nodes []node, t term, err error) {
 		return nil, t, err
 	}
 	defer p.leave()
-	var text strings.Builder
+	text := textBuf{run: -1}
 	flush := func() {
-		if text.Len() > 0 {
-			nodes = append(nodes, textNode{text: text.String()})
-			text.Reset()
+		if len(text.b) > 0 {
+			nodes = append(nodes, textNode{text: string(text.b)})
+			text.b = text.b[:0]
 		}
+		text.run = -1
 	}
 	// tokStart is true where Velocity's lexer starts a new token: at the
 	// start, and after anything but plain text. Spaces and tabs there are
@@ -116,17 +117,26 @@ func (p *parser) parseNodes() (nodes []node, t term, err error) {
 				flush()
 				nodes = append(nodes, r)
 			} else if p.pos+1 < len(p.src) && p.src[p.pos+1] == '!' {
-				text.WriteByte('$') // Velocity drops the '!' of a lone "$!"
+				// Velocity 1.7 drops the '!' of a lone "$!", except
+				// before '}' or '$'.
+				if p.pos+2 < len(p.src) && (p.src[p.pos+2] == '}' || p.src[p.pos+2] == '$') {
+					text.special("$!")
+				} else {
+					text.special("$")
+				}
 				p.pos += 2
 			} else {
-				text.WriteByte('$')
+				text.special("$")
 				p.pos++
 			}
 			tokStart = true
 		case '#':
-			n, tm, done, err := p.parseHash(&text)
+			n, tm, done, directive, err := p.parseHash(&text)
 			if err != nil {
 				return nil, t, err
+			}
+			if directive {
+				text.dropRun()
 			}
 			if done {
 				flush()
@@ -154,7 +164,7 @@ func (p *parser) parseNodes() (nodes []node, t term, err error) {
 				}
 				continue
 			}
-			text.WriteByte(c)
+			text.plain(p.src[p.pos : p.pos+1])
 			p.pos++
 			tokStart = false
 		default:
@@ -162,13 +172,40 @@ func (p *parser) parseNodes() (nodes []node, t term, err error) {
 			for j < len(p.src) && !isSpecial(p.src[j]) {
 				j++
 			}
-			text.WriteString(p.src[p.pos:j])
+			text.plain(p.src[p.pos:j])
 			p.pos = j
 			tokStart = false
 		}
 	}
 	flush()
 	return nodes, term{kind: termEOF, off: p.pos}, nil
+}
+
+// textBuf collects literal text. run marks where a run of stray '$' and
+// '\\' characters began: Velocity 1.7's lexer drops such a run when a
+// directive or block comment follows it directly ("$#if" renders no '$').
+type textBuf struct {
+	b   []byte
+	run int
+}
+
+func (t *textBuf) plain(s string) {
+	t.b = append(t.b, s...)
+	t.run = -1
+}
+
+func (t *textBuf) special(s string) {
+	if t.run < 0 {
+		t.run = len(t.b)
+	}
+	t.b = append(t.b, s...)
+}
+
+func (t *textBuf) dropRun() {
+	if t.run >= 0 {
+		t.b = t.b[:t.run]
+		t.run = -1
+	}
 }
 
 func isSpecial(c byte) bool {
@@ -224,7 +261,7 @@ func (p *parser) isDirective(name string) bool {
 
 // parseBackslash handles a run of backslashes: an escaped reference or
 // directive, or plain text.
-func (p *parser) parseBackslash(text *strings.Builder) (node, error) {
+func (p *parser) parseBackslash(text *textBuf) (node, error) {
 	j := p.pos
 	for j < len(p.src) && p.src[j] == '\\' {
 		j++
@@ -237,16 +274,17 @@ func (p *parser) parseBackslash(text *strings.Builder) (node, error) {
 		}
 	}
 	if name, end, _ := p.directiveName(j); name != "" && p.isDirective(name) {
-		text.WriteString(strings.Repeat(`\`, n/2))
+		text.dropRun()
+		text.plain(strings.Repeat(`\`, n/2))
 		if n%2 == 1 {
-			text.WriteString(p.src[j:end])
+			text.plain(p.src[j:end])
 			p.pos = end
 		} else {
 			p.pos = j
 		}
 		return nil, nil
 	}
-	text.WriteString(p.src[p.pos:j])
+	text.special(p.src[p.pos:j])
 	p.pos = j
 	return nil, nil
 }

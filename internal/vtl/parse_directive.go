@@ -3,8 +3,9 @@ package vtl
 import "strings"
 
 // parseHash handles '#' at p.pos: comments, unparsed blocks, directives,
-// macro calls, or a literal '#'. done reports a block terminator in tm.
-func (p *parser) parseHash(text *strings.Builder) (n node, tm term, done bool, err error) {
+// macro calls, or a literal '#'. done reports a block terminator in tm;
+// directive reports a directive, macro call or block comment.
+func (p *parser) parseHash(text *textBuf) (n node, tm term, done, directive bool, err error) {
 	off := p.pos
 	rest := p.src[off:]
 	switch {
@@ -18,22 +19,22 @@ func (p *parser) parseHash(text *strings.Builder) (n node, tm term, done bool, e
 				p.pos++
 			}
 		}
-		return nil, tm, false, nil
+		return nil, tm, false, false, nil
 	case strings.HasPrefix(rest, "#*"):
 		i := strings.Index(rest[2:], "*#")
 		if i < 0 {
-			return nil, tm, false, p.errorf(off, "unterminated comment")
+			return nil, tm, false, false, p.errorf(off, "unterminated comment")
 		}
 		p.pos = off + 2 + i + 2
-		return nil, tm, false, nil
+		return nil, tm, false, true, nil
 	case strings.HasPrefix(rest, "#[["):
 		i := strings.Index(rest[3:], "]]#")
 		if i < 0 {
-			return nil, tm, false, p.errorf(off, "unterminated #[[ block")
+			return nil, tm, false, false, p.errorf(off, "unterminated #[[ block")
 		}
-		text.WriteString(rest[3 : 3+i])
+		text.plain(rest[3 : 3+i])
 		p.pos = off + 3 + i + 3
-		return nil, tm, false, nil
+		return nil, tm, false, false, nil
 	}
 	name, end, _ := p.directiveName(off)
 	switch name {
@@ -44,15 +45,15 @@ func (p *parser) parseHash(text *strings.Builder) (n node, tm term, done bool, e
 		if name == "else" {
 			k = termElse
 		}
-		return nil, term{kind: k, off: off}, true, nil
+		return nil, term{kind: k, off: off}, true, true, nil
 	case "elseif":
 		p.pos = end
 		c, err := p.parseParenExpr("#elseif")
 		if err != nil {
-			return nil, tm, false, err
+			return nil, tm, false, false, err
 		}
 		p.eatLineEnd()
-		return nil, term{kind: termElseif, cond: c, off: off}, true, nil
+		return nil, term{kind: termElseif, cond: c, off: off}, true, true, nil
 	case "set":
 		p.pos = end
 		n, err = p.parseSet(off)
@@ -78,18 +79,18 @@ func (p *parser) parseHash(text *strings.Builder) (n node, tm term, done bool, e
 		if name != "" && p.parenFollows(end) {
 			p.pos = end
 			if n, err = p.parseMacroCall(name, off); err == nil {
-				return n, tm, false, nil
+				return n, tm, false, true, nil
 			}
 			if p.macros[name] != nil {
-				return nil, tm, false, err
+				return nil, tm, false, false, err
 			}
 		}
 		// Not a macro call: a literal '#'.
-		text.WriteByte('#')
+		text.plain("#")
 		p.pos = off + 1
-		return nil, tm, false, nil
+		return nil, tm, false, false, nil
 	}
-	return n, tm, false, err
+	return n, tm, false, true, err
 }
 
 // parenFollows reports whether '(' follows off after optional spaces.

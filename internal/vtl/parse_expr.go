@@ -76,14 +76,20 @@ func (p *parser) parseRef(off, esc int) (*refNode, error) {
 			continue
 		}
 		if j < len(p.src) && p.src[j] == '[' {
+			// As in Velocity 1.7, '[' right after a reference must
+			// open a valid index.
 			p.pos = j + 1
 			p.skipWS()
 			e, err := p.parseExpr()
-			if err == nil && p.pos < len(p.src) && p.src[p.pos] == ']' {
-				r.parts = append(r.parts, accessor{kind: accIndex, args: []expr{e}, off: j})
-				j = p.pos + 1
-				continue
+			if err != nil {
+				return nil, err
 			}
+			if err := p.expect(']', "index"); err != nil {
+				return nil, err
+			}
+			r.parts = append(r.parts, accessor{kind: accIndex, args: []expr{e}, off: j})
+			j = p.pos
+			continue
 		}
 		break
 	}

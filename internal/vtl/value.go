@@ -114,7 +114,9 @@ type List struct {
 	json bool
 	// coll marks the results of keySet(), values() and entrySet(): Java
 	// collections that are not lists, so $c[0] and $c.get(0) are null.
+	// of is the map they view.
 	coll bool
+	of   any
 }
 
 // NewList returns a List holding items.
