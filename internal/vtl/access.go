@@ -76,6 +76,15 @@ func (s *state) property(v any, name string) (any, error) {
 	case Object:
 		r, _ := x.Property(name)
 		return r, nil
+	case *foreachInfo:
+		return x.method(name, nil), nil
+	case entry:
+		switch name {
+		case "key":
+			return x.key, nil
+		case "value":
+			return x.val, nil
+		}
 	}
 	cp := strings.ToUpper(name[:1]) + name[1:]
 	r, err := s.call(v, "get"+cp, nil)

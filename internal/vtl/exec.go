@@ -39,11 +39,20 @@ var (
 	ErrAllocTooLarge  = errors.New("vtl: strings built exceed MaxAlloc")
 )
 
-// errBreak and errStop unwind #break and #stop.
-var (
-	errBreak = errors.New("#break")
-	errStop  = errors.New("#stop")
+// control is an error that unwinds #break and #stop.
+type control uint8
+
+const (
+	errBreak control = iota + 1
+	errStop
 )
+
+func (c control) Error() string {
+	if c == errBreak {
+		return "#break"
+	}
+	return "#stop"
+}
 
 // Execute renders the template with vars and returns the output. vars is
 // read, never written at its top level: #set($x = ...) is local to this

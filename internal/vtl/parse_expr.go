@@ -140,21 +140,34 @@ func (p *parser) parseExpr() (expr, error) {
 	return p.parseBinary(0)
 }
 
-// binLevels lists the binary operators per precedence level.
-var binLevels = [...][]struct {
+// opTok is a binary operator's spelling.
+type opTok struct {
 	tok string
 	op  binOp
-}{
-	{{"||", opOr}, {"or", opOr}},
-	{{"&&", opAnd}, {"and", opAnd}},
-	{{"==", opEq}, {"!=", opNe}, {"eq", opEq}, {"ne", opNe}},
-	{{"<=", opLe}, {">=", opGe}, {"<", opLt}, {">", opGt}, {"le", opLe}, {"ge", opGe}, {"lt", opLt}, {"gt", opGt}},
-	{{"+", opAdd}, {"-", opSub}},
-	{{"*", opMul}, {"/", opDiv}, {"%", opMod}},
+}
+
+// numLevels is the number of binary precedence levels.
+const numLevels = 6
+
+// binLevel lists the binary operators of a precedence level, lowest first.
+func binLevel(level int) []opTok {
+	switch level {
+	case 0:
+		return []opTok{{"||", opOr}, {"or", opOr}}
+	case 1:
+		return []opTok{{"&&", opAnd}, {"and", opAnd}}
+	case 2:
+		return []opTok{{"==", opEq}, {"!=", opNe}, {"eq", opEq}, {"ne", opNe}}
+	case 3:
+		return []opTok{{"<=", opLe}, {">=", opGe}, {"<", opLt}, {">", opGt}, {"le", opLe}, {"ge", opGe}, {"lt", opLt}, {"gt", opGt}}
+	case 4:
+		return []opTok{{"+", opAdd}, {"-", opSub}}
+	}
+	return []opTok{{"*", opMul}, {"/", opDiv}, {"%", opMod}}
 }
 
 func (p *parser) parseBinary(level int) (expr, error) {
-	if level == len(binLevels) {
+	if level == numLevels {
 		return p.parseUnary()
 	}
 	l, err := p.parseBinary(level + 1)
@@ -180,7 +193,7 @@ func (p *parser) parseBinary(level int) (expr, error) {
 
 func (p *parser) matchOp(level int) (binOp, int, bool) {
 	rest := p.src[p.pos:]
-	for _, o := range binLevels[level] {
+	for _, o := range binLevel(level) {
 		if !strings.HasPrefix(rest, o.tok) {
 			continue
 		}
