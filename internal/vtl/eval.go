@@ -316,6 +316,19 @@ func kind(v any) int {
 // equals implements Velocity 1.7's ==: null equals only null, numbers
 // compare by value, values of one class by equals(), others by toString().
 func equals(l, r any) bool {
+	budget := maxCompare
+	return equalsN(l, r, &budget)
+}
+
+// maxCompare bounds the elements one comparison visits; values built by a
+// template can share structure exponentially or be cyclic. Past it, values
+// compare unequal.
+const maxCompare = 1_000_000
+
+func equalsN(l, r any, budget *int) bool {
+	if *budget--; *budget < 0 {
+		return false
+	}
 	if _, ok := l.(absent); ok {
 		return r == nil || r == "" || r == absent{}
 	}
@@ -340,19 +353,24 @@ func equals(l, r any) bool {
 			return false
 		}
 		for i := range a {
-			if !javaEquals(a[i], b[i]) {
+			if !javaEqualsN(a[i], b[i], budget) {
 				return false
 			}
 		}
 		return true
 	case 4:
-		return mapEquals(l, r)
+		return mapEqualsN(l, r, budget)
 	}
 	return l == r
 }
 
 // javaEquals is Java's Object.equals for elements of collections.
 func javaEquals(a, b any) bool {
+	budget := maxCompare
+	return javaEqualsN(a, b, &budget)
+}
+
+func javaEqualsN(a, b any, budget *int) bool {
 	if a == nil || b == nil {
 		return a == nil && b == nil
 	}
@@ -364,10 +382,15 @@ func javaEquals(a, b any) bool {
 	if kind(a) != kind(b) {
 		return false
 	}
-	return equals(a, b)
+	return equalsN(a, b, budget)
 }
 
 func mapEquals(l, r any) bool {
+	budget := maxCompare
+	return mapEqualsN(l, r, &budget)
+}
+
+func mapEqualsN(l, r any, budget *int) bool {
 	a, b := mapView(l), mapView(r)
 	if a.len() != b.len() {
 		return false
@@ -375,7 +398,7 @@ func mapEquals(l, r any) bool {
 	for _, k := range a.keys() {
 		va, _ := a.get(k)
 		vb, ok := b.get(k)
-		if !ok || !javaEquals(va, vb) {
+		if !ok || !javaEqualsN(va, vb, budget) {
 			return false
 		}
 	}

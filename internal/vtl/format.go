@@ -18,12 +18,21 @@ func display(v any) string {
 		return "null"
 	}
 	var b strings.Builder
-	writeDisplay(&b, v)
+	writeDisplay(&b, v, 0)
 	return b.String()
 }
 
-// writeDisplay appends Java's toString of v to b.
-func writeDisplay(b *strings.Builder, v any) {
+// maxValueDepth bounds recursion over nested values, which templates can
+// make cyclic ($l.add($l)).
+const maxValueDepth = 100
+
+// writeDisplay appends Java's toString of v to b. It stops early past
+// maxValueDepth or MaxOutput bytes; the caller's output limit then fails.
+func writeDisplay(b *strings.Builder, v any, depth int) {
+	if depth > maxValueDepth || b.Len() > MaxOutput {
+		b.WriteString("...")
+		return
+	}
 	switch x := v.(type) {
 	case nil:
 		b.WriteString("null")
@@ -39,12 +48,12 @@ func writeDisplay(b *strings.Builder, v any) {
 		b.WriteString(javaDouble(x))
 	case *List:
 		if x.json {
-			writeJSON(b, x)
+			writeJSON(b, x, depth)
 			return
 		}
-		writeDisplayList(b, x.Items)
+		writeDisplayList(b, x.Items, depth)
 	case []any:
-		writeDisplayList(b, x)
+		writeDisplayList(b, x, depth)
 	case *Map:
 		b.WriteByte('{')
 		for i, k := range x.keys {
@@ -53,7 +62,7 @@ func writeDisplay(b *strings.Builder, v any) {
 			}
 			b.WriteString(k)
 			b.WriteByte('=')
-			writeDisplay(b, x.vals[i])
+			writeDisplay(b, x.vals[i], depth+1)
 		}
 		b.WriteByte('}')
 	case map[string]any:
@@ -64,13 +73,13 @@ func writeDisplay(b *strings.Builder, v any) {
 			}
 			b.WriteString(k)
 			b.WriteByte('=')
-			writeDisplay(b, x[k])
+			writeDisplay(b, x[k], depth+1)
 		}
 		b.WriteByte('}')
 	case entry:
 		b.WriteString(x.key)
 		b.WriteByte('=')
-		writeDisplay(b, x.val)
+		writeDisplay(b, x.val, depth+1)
 	case fmt.Stringer:
 		b.WriteString(x.String())
 	default:
@@ -78,13 +87,13 @@ func writeDisplay(b *strings.Builder, v any) {
 	}
 }
 
-func writeDisplayList(b *strings.Builder, items []any) {
+func writeDisplayList(b *strings.Builder, items []any, depth int) {
 	b.WriteByte('[')
 	for i, it := range items {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		writeDisplay(b, it)
+		writeDisplay(b, it, depth+1)
 	}
 	b.WriteByte(']')
 }
@@ -162,22 +171,26 @@ func javaDouble(f float64) string {
 // formatting, as API Gateway's JSON library does.
 func toJSON(v any) string {
 	var b strings.Builder
-	writeJSON(&b, v)
+	writeJSON(&b, v, 0)
 	return b.String()
 }
 
-func writeJSON(b *strings.Builder, v any) {
+func writeJSON(b *strings.Builder, v any, depth int) {
+	if depth > maxValueDepth || b.Len() > MaxOutput {
+		b.WriteString("null")
+		return
+	}
 	switch x := v.(type) {
 	case nil:
 		b.WriteString("null")
 	case string:
 		writeJSONString(b, x)
 	case bool, int64, int, float64:
-		writeDisplay(b, x)
+		writeDisplay(b, x, depth)
 	case *List:
-		writeJSONList(b, x.Items)
+		writeJSONList(b, x.Items, depth)
 	case []any:
-		writeJSONList(b, x)
+		writeJSONList(b, x, depth)
 	case *Map:
 		b.WriteByte('{')
 		for i, k := range x.keys {
@@ -186,7 +199,7 @@ func writeJSON(b *strings.Builder, v any) {
 			}
 			writeJSONString(b, k)
 			b.WriteByte(':')
-			writeJSON(b, x.vals[i])
+			writeJSON(b, x.vals[i], depth+1)
 		}
 		b.WriteByte('}')
 	case map[string]any:
@@ -197,7 +210,7 @@ func writeJSON(b *strings.Builder, v any) {
 			}
 			writeJSONString(b, k)
 			b.WriteByte(':')
-			writeJSON(b, x[k])
+			writeJSON(b, x[k], depth+1)
 		}
 		b.WriteByte('}')
 	default:
@@ -205,13 +218,13 @@ func writeJSON(b *strings.Builder, v any) {
 	}
 }
 
-func writeJSONList(b *strings.Builder, items []any) {
+func writeJSONList(b *strings.Builder, items []any, depth int) {
 	b.WriteByte('[')
 	for i, it := range items {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		writeJSON(b, it)
+		writeJSON(b, it, depth+1)
 	}
 	b.WriteByte(']')
 }

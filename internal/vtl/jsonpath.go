@@ -197,7 +197,8 @@ func (p *jsonPath) eval(root any) (any, bool) {
 		var next []any
 		for _, v := range cur {
 			if seg.deep {
-				walk(v, func(x any) { next = seg.apply(x, next) })
+				budget := maxCompare
+				walk(v, func(x any) { next = seg.apply(x, next) }, 0, &budget)
 			} else {
 				next = seg.apply(v, next)
 			}
@@ -216,17 +217,21 @@ func (p *jsonPath) eval(root any) (any, bool) {
 	return &List{Items: cur, json: true}, true
 }
 
-// walk calls f for v and every value nested in it, depth first.
-func walk(v any, f func(any)) {
+// walk calls f for v and every value nested in it, depth first, within
+// maxValueDepth levels and budget values (templates can make cycles).
+func walk(v any, f func(any), depth int, budget *int) {
+	if *budget--; *budget < 0 || depth > maxValueDepth {
+		return
+	}
 	f(v)
 	switch x := v.(type) {
 	case *Map:
 		for i := range x.keys {
-			walk(x.vals[i], f)
+			walk(x.vals[i], f, depth+1, budget)
 		}
 	case *List:
 		for _, it := range x.Items {
-			walk(it, f)
+			walk(it, f, depth+1, budget)
 		}
 	}
 }

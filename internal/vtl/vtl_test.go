@@ -219,3 +219,21 @@ func TestJavaReplacement(t *testing.T) {
 		t.Errorf("got %q, %v, want %q", out, err, want)
 	}
 }
+
+func TestCyclicAndSharedValues(t *testing.T) {
+	tests := []string{
+		`#set($l = [1])#set($d = $l.add($l))$l.size() $l`,
+		`#set($m = {})#set($d = $m.put("self", $m))$m #if($m == $m)eq#end`,
+		`#set($a = [1])#foreach($i in [1..40])#set($a = [$a, $a])#end$a.size() #if($a == $a)eq#end`,
+		`#set($a = [1])#foreach($i in [1..40])#set($a = [$a, $a])#end$a`,
+		`#set($x = $input.path('$'))#set($d = $x.put("self", $x))$input.json('$..a')`,
+	}
+	for _, src := range tests {
+		tmpl, err := Parse("t", src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vars := map[string]any{"input": NewInput([]byte(`{"a": 1}`), Params{})}
+		_, _ = tmpl.Execute(t.Context(), vars) // must terminate without crashing
+	}
+}
