@@ -343,7 +343,7 @@ func equalsN(l, r any, budget *int) bool {
 	}
 	kl, kr := kind(l), kind(r)
 	if kl != kr || kl == 0 {
-		return display(l) == display(r)
+		return toStringEqual(l, r)
 	}
 	switch kl {
 	case 3:
@@ -412,4 +412,20 @@ func literalOf(e expr) any {
 		return r.raw
 	}
 	return nil
+}
+
+// toStringEqual compares the toString of two values without printing more
+// of either than the other's length needs.
+func toStringEqual(l, r any) bool {
+	ls, lok := l.(string)
+	rs, rok := r.(string)
+	switch {
+	case lok && rok:
+		return ls == rs
+	case lok:
+		return displayLimit(r, len(ls)+1) == ls
+	case rok:
+		return displayLimit(l, len(rs)+1) == rs
+	}
+	return display(l) == display(r)
 }

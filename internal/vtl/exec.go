@@ -145,7 +145,7 @@ func (s *state) step() error {
 	if s.steps > MaxIterations {
 		return ErrTooManySteps
 	}
-	if s.steps%256 == 0 {
+	if s.steps%16 == 0 {
 		return s.ctx.Err()
 	}
 	return nil

@@ -17,8 +17,16 @@ func display(v any) string {
 	case nil:
 		return "null"
 	}
+	return displayLimit(v, MaxOutput)
+}
+
+// displayLimit is display, stopping after about limit bytes.
+func displayLimit(v any, limit int) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
 	var b strings.Builder
-	writeDisplay(&b, v, 0)
+	writeDisplay(&b, v, limit)
 	return b.String()
 }
 
@@ -28,8 +36,12 @@ const maxValueDepth = 100
 
 // writeDisplay appends Java's toString of v to b. It stops early past
 // maxValueDepth or MaxOutput bytes; the caller's output limit then fails.
-func writeDisplay(b *strings.Builder, v any, depth int) {
-	if depth > maxValueDepth || b.Len() > MaxOutput {
+func writeDisplay(b *strings.Builder, v any, limit int) {
+	writeDisplayN(b, v, limit, 0)
+}
+
+func writeDisplayN(b *strings.Builder, v any, limit, depth int) {
+	if depth > maxValueDepth || b.Len() > limit {
 		b.WriteString("...")
 		return
 	}
@@ -51,9 +63,9 @@ func writeDisplay(b *strings.Builder, v any, depth int) {
 			writeJSON(b, x, depth)
 			return
 		}
-		writeDisplayList(b, x.Items, depth)
+		writeDisplayList(b, x.Items, limit, depth)
 	case []any:
-		writeDisplayList(b, x, depth)
+		writeDisplayList(b, x, limit, depth)
 	case *Map:
 		b.WriteByte('{')
 		for i, k := range x.keys {
@@ -62,7 +74,7 @@ func writeDisplay(b *strings.Builder, v any, depth int) {
 			}
 			b.WriteString(k)
 			b.WriteByte('=')
-			writeDisplay(b, x.vals[i], depth+1)
+			writeDisplayN(b, x.vals[i], limit, depth+1)
 		}
 		b.WriteByte('}')
 	case map[string]any:
@@ -73,13 +85,13 @@ func writeDisplay(b *strings.Builder, v any, depth int) {
 			}
 			b.WriteString(k)
 			b.WriteByte('=')
-			writeDisplay(b, x[k], depth+1)
+			writeDisplayN(b, x[k], limit, depth+1)
 		}
 		b.WriteByte('}')
 	case entry:
 		b.WriteString(x.key)
 		b.WriteByte('=')
-		writeDisplay(b, x.val, depth+1)
+		writeDisplayN(b, x.val, limit, depth+1)
 	case fmt.Stringer:
 		b.WriteString(x.String())
 	default:
@@ -87,13 +99,13 @@ func writeDisplay(b *strings.Builder, v any, depth int) {
 	}
 }
 
-func writeDisplayList(b *strings.Builder, items []any, depth int) {
+func writeDisplayList(b *strings.Builder, items []any, limit, depth int) {
 	b.WriteByte('[')
 	for i, it := range items {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		writeDisplay(b, it, depth+1)
+		writeDisplayN(b, it, limit, depth+1)
 	}
 	b.WriteByte(']')
 }
@@ -186,7 +198,7 @@ func writeJSON(b *strings.Builder, v any, depth int) {
 	case string:
 		writeJSONString(b, x)
 	case bool, int64, int, float64:
-		writeDisplay(b, x, depth)
+		writeDisplayN(b, x, MaxOutput, depth)
 	case *List:
 		writeJSONList(b, x.Items, depth)
 	case []any:
