@@ -8,11 +8,13 @@ import (
 
 // A JSONPath in the Jayway dialect API Gateway uses, for the common subset:
 // $, .name, ['name'] and ["a","b"], [n] (negative from the end), [n,m],
-// [start:end], [*] and .*, ..name (deep scan), and filters [?(...)] over
-// @-relative paths with == != < <= > >=, existence tests, && and ||.
+// [start:end], [*] and .*, ..name (deep scan), filters [?(...)] over
+// @-relative paths with == != < <= > >=, existence tests, && and ||, and a
+// final .length().
 type jsonPath struct {
 	segs     []pathSeg
 	definite bool // no wildcard, deep scan, slice, union or filter
+	length   bool // ends with the function length() (or size())
 }
 
 type segKind uint8
@@ -62,9 +64,19 @@ func compilePath(src string) (*jsonPath, error) {
 				j++
 			}
 			name := s[i:j]
+			switch {
+			case name == "length()" || name == "size()":
+			case name == "" || strings.ContainsAny(name, " \t'\"()"):
+				return nil, fmt.Errorf("JSONPath %q: bad name %q at %d", src, name, i)
+			}
 			switch name {
-			case "":
-				return nil, fmt.Errorf("JSONPath %q: empty name at %d", src, i)
+			case "length()", "size()":
+				if j != len(s) {
+					return nil, fmt.Errorf("JSONPath %q: %s must come last", src, name)
+				}
+				p.length = true
+				i = j
+				continue
 			case "*":
 				seg.kind = segWildcard
 				p.definite = false
@@ -204,6 +216,29 @@ func (p *jsonPath) eval(root any) (any, bool) {
 			}
 		}
 		cur = next
+	}
+	if p.length {
+		if !p.definite {
+			// Jayway's README: "$..book.length()" is the number of books.
+			if len(cur) == 1 {
+				if l, ok := cur[0].(*List); ok {
+					return int64(len(l.Items)), true
+				}
+			}
+			return int64(len(cur)), true
+		}
+		if len(cur) == 0 {
+			return nil, false
+		}
+		switch x := cur[0].(type) {
+		case *List:
+			return int64(len(x.Items)), true
+		case *Map:
+			return int64(x.Len()), true
+		case string:
+			return int64(len([]rune(x))), true
+		}
+		return nil, false
 	}
 	if p.definite {
 		if len(cur) == 0 {
