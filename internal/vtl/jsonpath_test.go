@@ -76,3 +76,18 @@ func TestJSONPathMissingAndErrors(t *testing.T) {
 		}
 	}
 }
+
+// FuzzJSONPath checks that compiling and evaluating any path never panics.
+func FuzzJSONPath(f *testing.F) {
+	for _, s := range []string{"$", "$..a[?(@.b > 1 && @.c)]", "$['x','y'][1:-1]", "$.a.length()", "$[*].*"} {
+		f.Add(s)
+	}
+	root, _ := DecodeJSON([]byte(storeJSON))
+	f.Fuzz(func(t *testing.T, path string) {
+		p, err := compilePath(path)
+		if err != nil {
+			return
+		}
+		p.eval(root)
+	})
+}
