@@ -68,7 +68,7 @@ func (t *Template) Execute(ctx context.Context, vars map[string]any) (string, er
 // ExecuteTo is Execute writing to w, for callers that pool buffers. On error,
 // w holds the output rendered so far.
 func (t *Template) ExecuteTo(ctx context.Context, w *bytes.Buffer, vars map[string]any) error {
-	s := &state{ctx: ctx, t: t, global: vars, local: map[string]any{}, w: w}
+	s := &state{ctx: ctx, t: t, global: vars, local: map[string]any{}, w: w, max: w.Len() + MaxOutput}
 	err := s.render(t.nodes)
 	if errors.Is(err, errStop) || errors.Is(err, errBreak) {
 		err = nil
@@ -83,6 +83,7 @@ type state struct {
 	global map[string]any
 	local  map[string]any
 	w      *bytes.Buffer
+	max    int // the length w may reach
 	steps  int
 	alloc  int
 	depth  int
@@ -114,7 +115,7 @@ func (s *state) errorf(off int, format string, args ...any) error {
 }
 
 func (s *state) write(str string) error {
-	if s.w.Len()+len(str) > MaxOutput {
+	if s.w.Len()+len(str) > s.max {
 		return ErrOutputTooLarge
 	}
 	s.w.WriteString(str)
@@ -123,7 +124,7 @@ func (s *state) write(str string) error {
 
 // writeBytes writes b, which may alias s.w's available buffer.
 func (s *state) writeBytes(b []byte) error {
-	if s.w.Len()+len(b) > MaxOutput {
+	if s.w.Len()+len(b) > s.max {
 		return ErrOutputTooLarge
 	}
 	s.w.Write(b)
@@ -246,11 +247,11 @@ func (b *block) render() error {
 // String renders the block to a string, for uses other than direct output.
 func (b *block) String() string {
 	s := b.s
-	saved := s.w
+	saved, savedMax := s.w, s.max
 	var buf bytes.Buffer
-	s.w = &buf
+	s.w, s.max = &buf, MaxOutput
 	err := b.render()
-	s.w = saved
+	s.w, s.max = saved, savedMax
 	if err != nil {
 		return ""
 	}
@@ -259,11 +260,11 @@ func (b *block) String() string {
 
 // renderString renders interpolated string parts to a string.
 func (s *state) renderString(parts []node) (string, error) {
-	saved := s.w
+	saved, savedMax := s.w, s.max
 	var buf bytes.Buffer
-	s.w = &buf
+	s.w, s.max = &buf, MaxOutput
 	err := s.render(parts)
-	s.w = saved
+	s.w, s.max = saved, savedMax
 	if err != nil && !errors.Is(err, errStop) {
 		return "", err
 	}
