@@ -126,4 +126,5 @@ type binExpr struct {
 	op   binOp
 	l, r expr
 	off  int
+	lit  string // for arithmetic: see parser.mathLiteral
 }

@@ -179,10 +179,16 @@ func (s *state) evalRange(e *rangeExpr) (any, error) {
 }
 
 // literalOf is the text a null operand contributes to a concatenation: a
-// reference's source text, or nil.
+// reference's source text, an arithmetic expression's odd literal (see
+// parser.mathLiteral), or nil.
 func literalOf(e expr) any {
-	if r, ok := e.(*refNode); ok {
-		return r.raw
+	switch x := e.(type) {
+	case *refNode:
+		return x.raw
+	case *binExpr:
+		if x.op >= opAdd {
+			return x.lit
+		}
 	}
 	return nil
 }

@@ -187,8 +187,25 @@ func (p *parser) parseBinary(level int) (expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		l = &binExpr{op: op, l: l, r: r, off: off}
+		l = &binExpr{op: op, l: l, r: r, off: off, lit: p.mathLiteral(op, off+n)}
 	}
+}
+
+// mathLiteral is the text Velocity 1.7 substitutes for a null arithmetic
+// result in a string concatenation: the source after the operator through
+// the right operand and the blanks after it.
+func (p *parser) mathLiteral(op binOp, from int) string {
+	if op < opAdd {
+		return ""
+	}
+	return p.src[from:p.skipBlank(p.pos)]
+}
+
+func (p *parser) skipBlank(i int) int {
+	for i < len(p.src) && (p.src[i] == ' ' || p.src[i] == '\t' || p.src[i] == '\n' || p.src[i] == '\r') {
+		i++
+	}
+	return i
 }
 
 func (p *parser) matchOp(level int) (binOp, int, bool) {
