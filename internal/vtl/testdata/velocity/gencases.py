@@ -3,9 +3,11 @@
 # format, for differential testing against Apache Velocity 1.7:
 #   python3 gencases.py text SEED COUNT > ../corpus/98-generated.txt
 #   python3 gencases.py expr SEED COUNT > ../corpus/98-generated-expr.txt
+#   python3 gencases.py methods SEED COUNT > ../corpus/98-generated-methods.txt
 #   ./golden.sh && (cd ../.. && go test -run TestCorpus)
 # "text" mixes text, references and directives; "expr" stresses operators
-# on mixed types. The committed files are text 3 300 and expr 6 300. Plain
+# on mixed types; "methods" calls String, List and Map methods with edge
+# arguments. The committed files are text 3 300, expr 6 300, methods 1 400. Plain
 # text stays away from the lexer corner cases listed in README.md.
 import random, sys, json
 
@@ -98,6 +100,43 @@ def gen_expr(R, n):
         print("|".join(parts))
 
 
+
+def gen_methods(R, n):
+    VARS = {"s": "Hello, World", "e": "", "p": "  pad  ", "u": "a/b/c//", "c": "a,b,,c,,", "l": [3, "x", 1.5, True, None], "m": {"a": 1, "b": "two", "c": [1]}, "n": 3}
+    STR = ["$s", "$e", "$p", "$u", "$c", "\"xyz\"", "$m.b"]
+    def sarg():
+        return R.choice(["\"l\"", "\"o\"", "\"\"", "\"World\"", "\"x\"", "\",\"", "\"/\"", "'H'", "\"lo\"", "$m.b", "\" \""])
+    def iarg():
+        return R.choice(["0", "1", "2", "5", "-1", "12", "13", "$n", "$m.a"])
+    def smeth():
+        k = R.random()
+        choices = [
+            "length()", "isEmpty()", "trim()", "toUpperCase()", "toLowerCase()",
+            "substring(%s)" % iarg(), "substring(%s, %s)" % (iarg(), iarg()), "indexOf(%s)" % sarg(), "indexOf(%s, %s)" % (sarg(), iarg()),
+            "lastIndexOf(%s)" % sarg(), "charAt(%s)" % iarg(), "contains(%s)" % sarg(), "startsWith(%s)" % sarg(), "endsWith(%s)" % sarg(),
+            "equals(%s)" % sarg(), "equalsIgnoreCase(%s)" % sarg(), "replace(%s, %s)" % (sarg(), sarg()), "concat(%s)" % sarg(),
+            "split(%s).size()" % sarg(), "compareTo(%s)" % sarg(), "matches(\"%s\")" % R.choice([".*o.*", "H.*", "[a-z]+", ""]),
+            "replaceAll(\"%s\", %s)" % (R.choice(["[aeiou]", "l+", "/+", ",", "^", "$", "o(.)"]), R.choice(["\"_\"", "\"\"", "\"[$1]\"" if False else "\"#\""])),
+            "toString()", "hashCode()", "lastIndexOf(%s, %s)" % (sarg(), iarg()), "startsWith(%s, %s)" % (sarg(), iarg()),
+        ]
+        return R.choice(choices)
+    def lmeth():
+        return R.choice(["size()", "get(%s)" % iarg(), "contains(%s)" % R.choice(["3", "\"x\"", "1.5", "true", "$n", "\"3\""]), "indexOf(%s)" % R.choice(["3", "\"x\"", "1.5"]),
+                         "isEmpty()", "toString()", "subList(%s, %s)" % (iarg(), iarg())])
+    def mmeth():
+        return R.choice(["size()", "get(\"a\")", "get(\"z\")", "containsKey(\"b\")", "containsValue(1)", "keySet()", "values()", "isEmpty()", "entrySet()", "getOrDefault(\"z\", 9)"])
+    print("-- _.json --"); print(json.dumps(VARS))
+    for k in range(n):
+        print("-- m%d.vm --" % k)
+        parts = []
+        for j in range(R.randint(1, 3)):
+            x = R.random()
+            if x < 0.6: parts.append("%s.%s" % (R.choice(STR), smeth()))
+            elif x < 0.8: parts.append("$l.%s" % lmeth())
+            else: parts.append("$m.%s" % mmeth())
+        print(" | ".join(parts))
+
+
 if __name__ == "__main__":
     mode, seed, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    {"text": gen_text, "expr": gen_expr}[mode](random.Random(seed), count)
+    {"text": gen_text, "expr": gen_expr, "methods": gen_methods}[mode](random.Random(seed), count)
