@@ -105,6 +105,7 @@ func (p *parser) parseNodes() (nodes []node, t term, err error) {
 	// start, and after anything but plain text. Spaces and tabs there are
 	// swallowed when a #set follows (Velocity 1.7's SET_DIRECTIVE token).
 	tokStart := true
+	refEnd := -1 // where the last reference ended
 	for p.pos < len(p.src) {
 		c := p.src[p.pos]
 		switch c {
@@ -116,6 +117,7 @@ func (p *parser) parseNodes() (nodes []node, t term, err error) {
 			if r != nil {
 				flush()
 				nodes = append(nodes, r)
+				refEnd = p.pos
 			} else if p.pos+1 < len(p.src) && p.src[p.pos+1] == '!' {
 				// Velocity 1.7 drops the '!' of a lone "$!", except
 				// before '}' or '$'.
@@ -145,6 +147,9 @@ func (p *parser) parseNodes() (nodes []node, t term, err error) {
 			if n != nil {
 				flush()
 				nodes = append(nodes, n)
+				if err := p.checkSetAfterRef(n, nodes, refEnd); err != nil {
+					return nil, t, err
+				}
 			}
 			tokStart = true
 		case '\\':
@@ -179,6 +184,23 @@ func (p *parser) parseNodes() (nodes []node, t term, err error) {
 	}
 	flush()
 	return nodes, term{kind: termEOF, off: p.pos}, nil
+}
+
+// checkSetAfterRef reproduces a Velocity 1.7 parse error: after a
+// non-formal reference, blanks and a #set, a '[' is taken as an index of
+// nothing.
+func (p *parser) checkSetAfterRef(n node, nodes []node, refEnd int) error {
+	if _, ok := n.(*setNode); !ok || len(nodes) < 2 || p.pos >= len(p.src) || p.src[p.pos] != '[' {
+		return nil
+	}
+	r, ok := nodes[len(nodes)-2].(*refNode)
+	if !ok || strings.HasPrefix(r.raw, "${") || strings.HasPrefix(r.raw, "$!{") {
+		return nil
+	}
+	if strings.Trim(p.src[refEnd:n.(*setNode).off], " \t") != "" {
+		return nil
+	}
+	return p.errorf(p.pos, "'[' after #set following a reference")
 }
 
 // textBuf collects literal text. run marks where a run of stray '$' and

@@ -4,11 +4,14 @@
 #   python3 gencases.py text SEED COUNT > ../corpus/98-generated.txt
 #   python3 gencases.py expr SEED COUNT > ../corpus/98-generated-expr.txt
 #   python3 gencases.py methods SEED COUNT > ../corpus/98-generated-methods.txt
+#   python3 gencases.py layout SEED COUNT > ../corpus/98-generated-layout.txt
 #   ./golden.sh && (cd ../.. && go test -run TestCorpus)
 # "text" mixes text, references and directives; "expr" stresses operators
 # on mixed types; "methods" calls String, List and Map methods with edge
-# arguments. The committed files are text 3 300, expr 6 300, methods 1 400. Plain
-# text stays away from the lexer corner cases listed in README.md.
+# arguments; "layout" builds multi-line templates with indented directives,
+# trailing blanks and CRLF. The committed files are text 3 300, expr 6 300,
+# methods 1 400 and layout 1 300. Plain text stays away from the lexer
+# corner cases listed in README.md.
 import random, sys, json
 
 def gen_text(R, n):
@@ -137,6 +140,33 @@ def gen_methods(R, n):
         print(" | ".join(parts))
 
 
+def gen_layout(R, n):
+    VARS = {"items": [{"id": 1, "name": "a"}, {"id": 2, "name": "b"}], "t": True, "no": False, "s": "str", "m": {"k": "v"}}
+    def ind(): return R.choice(["", "", "  ", "    ", "\t", " "])
+    def eol(): return R.choice(["\n", "\n", "\n", " \n", "\t\n", "\r\n", "  \n"])
+    def line(d):
+        c = R.random()
+        if c < 0.3: return ind() + R.choice(['"k": "$s",', '{', '}', '"id": $i.id', 'text', '$m.k', '"$!nope"', '[', ']', '$velocityCount', '$s$s']) + eol()
+        if c < 0.45: return ind() + "#set($x = %s)" % R.choice(['1', '"a"', '$s', '[1]', '$x']) + R.choice(["", "", " trailing"]) + eol()
+        if c < 0.5: return ind() + R.choice(["## comment", "#* block *#", "#**#"]) + eol()
+        if c < 0.62 and d < 3:
+            body = "".join(line(d+1) for _ in range(R.randint(0, 3)))
+            s = ind() + "#if(%s)" % R.choice(["$t", "$no", "$nope", "$s == 'str'"]) + R.choice(["", " x"]) + eol() + body
+            if R.random() < 0.5:
+                s += ind() + R.choice(["#else", "#{else}", "#elseif($t)"]) + eol() + "".join(line(d+1) for _ in range(R.randint(0, 2)))
+            s += ind() + R.choice(["#end", "#{end}"]) + R.choice(["", ","]) + eol()
+            return s
+        if c < 0.72 and d < 3:
+            body = "".join(line(d+1) for _ in range(R.randint(0, 3)))
+            return ind() + "#foreach($i in $items)" + eol() + body + ind() + "#if($foreach.hasNext),#end" + eol() + ind() + "#end" + eol()
+        if c < 0.8: return ind() + "$s " + "#set($y = 2)" + eol()
+        return ind() + R.choice(["a #if($t)b#end c", "#if($t)inline#end", "x#set($z = 1)y", "$s #if($no)n#else e#end"]) + eol()
+    print("-- _.json --"); print(json.dumps(VARS))
+    for k in range(n):
+        print("-- w%d.vm --" % k)
+        sys.stdout.write("".join(line(0) for _ in range(R.randint(2, 6))))
+
+
 if __name__ == "__main__":
     mode, seed, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    {"text": gen_text, "expr": gen_expr, "methods": gen_methods}[mode](random.Random(seed), count)
+    {"text": gen_text, "expr": gen_expr, "methods": gen_methods, "layout": gen_layout}[mode](random.Random(seed), count)
