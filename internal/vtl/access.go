@@ -68,11 +68,9 @@ func (e *locatedError) Unwrap() error { return e.err }
 // Java bean getter (getName(), then isName()).
 func (s *state) property(v any, name string) (any, error) {
 	switch x := v.(type) {
-	case *Map:
-		r, _ := x.Get(name)
+	case *Map, map[string]any, map[string]string:
+		r, _ := mapView(x).get(name)
 		return r, nil
-	case map[string]any:
-		return x[name], nil
 	case Object:
 		r, _ := x.Property(name)
 		return r, nil
@@ -114,7 +112,7 @@ func index(v, idx any) (any, error) {
 		return l[i], nil
 	}
 	switch x := v.(type) {
-	case *Map, map[string]any:
+	case *Map, map[string]any, map[string]string:
 		r, _ := mapView(x).get(display(idx))
 		return r, nil
 	case Object:
@@ -131,9 +129,9 @@ func (s *state) call(v any, name string, args []any) (any, error) {
 	switch x := v.(type) {
 	case string:
 		return s.stringMethod(x, name, args)
-	case *List, []any:
+	case *List, []any, []string:
 		return s.listMethod(x, name, args)
-	case *Map, map[string]any:
+	case *Map, map[string]any, map[string]string:
 		return s.mapMethod(x, name, args)
 	case Object:
 		r, err := x.Method(name, args)
@@ -218,65 +216,106 @@ func (f *foreachInfo) method(name string, args []any) any {
 	return nil
 }
 
-// asList returns the elements of a list value.
+// asList returns the elements of a list value. A []string is copied, so
+// it is read-only to templates.
 func asList(v any) ([]any, bool) {
 	switch x := v.(type) {
 	case *List:
 		return x.Items, true
 	case []any:
 		return x, true
+	case []string:
+		out := make([]any, len(x))
+		for i, s := range x {
+			out[i] = s
+		}
+		return out, true
 	}
 	return nil, false
 }
 
-// mview is a uniform view of *Map and map[string]any.
+// isMap reports whether v is one of the map types templates accept.
+func isMap(v any) bool {
+	switch v.(type) {
+	case *Map, map[string]any, map[string]string:
+		return true
+	}
+	return false
+}
+
+// mview is a uniform view of *Map, map[string]any and map[string]string.
+// Go maps are visited in sorted key order.
 type mview struct {
-	m *Map
-	g map[string]any
+	m  *Map
+	g  map[string]any
+	ss map[string]string
 }
 
 func mapView(v any) mview {
-	if m, ok := v.(*Map); ok {
-		return mview{m: m}
+	switch x := v.(type) {
+	case *Map:
+		return mview{m: x}
+	case map[string]string:
+		return mview{ss: x}
 	}
 	g, _ := v.(map[string]any)
 	return mview{g: g}
 }
 
 func (v mview) len() int {
-	if v.m != nil {
+	switch {
+	case v.m != nil:
 		return v.m.Len()
+	case v.ss != nil:
+		return len(v.ss)
 	}
 	return len(v.g)
 }
 
 func (v mview) keys() []string {
-	if v.m != nil {
+	switch {
+	case v.m != nil:
 		return v.m.keys
+	case v.ss != nil:
+		return sortedKeys(v.ss)
 	}
 	return sortedKeys(v.g)
 }
 
 func (v mview) get(k string) (any, bool) {
-	if v.m != nil {
+	switch {
+	case v.m != nil:
 		return v.m.Get(k)
+	case v.ss != nil:
+		r, ok := v.ss[k]
+		if !ok {
+			return nil, false
+		}
+		return r, true
 	}
 	r, ok := v.g[k]
 	return r, ok
 }
 
+// set stores val; a map[string]string stores its toString.
 func (v mview) set(k string, val any) {
-	if v.m != nil {
+	switch {
+	case v.m != nil:
 		v.m.Set(k, val)
-		return
+	case v.ss != nil:
+		v.ss[k] = display(val)
+	case v.g != nil:
+		v.g[k] = val
 	}
-	v.g[k] = val
 }
 
 func (v mview) del(k string) {
-	if v.m != nil {
+	switch {
+	case v.m != nil:
 		v.m.Delete(k)
-		return
+	case v.ss != nil:
+		delete(v.ss, k)
+	default:
+		delete(v.g, k)
 	}
-	delete(v.g, k)
 }

@@ -43,11 +43,8 @@ func (s *state) execSet(n *setNode) error {
 	} else if last.kind == accMethod {
 		return s.errorf(n.off, "cannot #set a method call")
 	}
-	switch m := target.(type) {
-	case *Map:
-		m.Set(key, v)
-	case map[string]any:
-		m[key] = v
+	if isMap(target) {
+		mapView(target).set(key, v)
 	}
 	return nil
 }
@@ -184,10 +181,8 @@ func iterSize(v any) int {
 			return mapView(x.of).len() // a keySet() or values() view
 		}
 		return len(x.Items)
-	case *Map:
-		return x.Len()
-	case map[string]any:
-		return len(x)
+	case *Map, map[string]any, map[string]string:
+		return mapView(x).len()
 	}
 	return len(iterItems(v))
 }
@@ -202,10 +197,15 @@ func iterItems(v any) []any {
 		return x
 	case *Map:
 		return append([]any(nil), x.vals...)
-	case map[string]any:
-		out := make([]any, 0, len(x))
-		for _, k := range sortedKeys(x) {
-			out = append(out, x[k])
+	case []string:
+		l, _ := asList(x)
+		return l
+	case map[string]any, map[string]string:
+		m := mapView(x)
+		out := make([]any, 0, m.len())
+		for _, k := range m.keys() {
+			val, _ := m.get(k)
+			out = append(out, val)
 		}
 		return out
 	}

@@ -5,7 +5,9 @@
 // times, concurrently, with [Template.Execute] or [Template.ExecuteTo].
 // Variables are plain Go values: nil, bool, int64 (int is accepted),
 // float64, string, []any, map[string]any, the ordered [*Map] and mutable
-// [*List], and host objects implementing [Object]. [NewInput] builds $input
+// [*List], and host objects implementing [Object]; map[string]string and
+// []string are accepted too (a []string is read-only, and #set into a
+// map[string]string stores the value's string form). [NewInput] builds $input
 // from a body and [Params]; [NewUtil] builds $util; $context and
 // $stageVariables are plain maps supplied by the caller. #set of a nested
 // key, such as #set($context.responseOverride.status = 444), writes into the

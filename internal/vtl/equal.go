@@ -10,9 +10,9 @@ func kind(v any) int {
 		return 1
 	case bool:
 		return 2
-	case *List, []any:
+	case *List, []any, []string:
 		return 3
-	case *Map, map[string]any:
+	case *Map, map[string]any, map[string]string:
 		return 4
 	}
 	if isNumber(v) {

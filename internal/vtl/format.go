@@ -77,17 +77,22 @@ func writeDisplayN(b *strings.Builder, v any, limit, depth int) {
 			writeDisplayN(b, x.vals[i], limit, depth+1)
 		}
 		b.WriteByte('}')
-	case map[string]any:
+	case map[string]any, map[string]string:
+		m := mapView(x)
 		b.WriteByte('{')
-		for i, k := range sortedKeys(x) {
+		for i, k := range m.keys() {
 			if i > 0 {
 				b.WriteString(", ")
 			}
 			b.WriteString(k)
 			b.WriteByte('=')
-			writeDisplayN(b, x[k], limit, depth+1)
+			val, _ := m.get(k)
+			writeDisplayN(b, val, limit, depth+1)
 		}
 		b.WriteByte('}')
+	case []string:
+		l, _ := asList(x)
+		writeDisplayList(b, l, limit, depth)
 	case entry:
 		b.WriteString(x.key)
 		b.WriteByte('=')
@@ -110,7 +115,7 @@ func writeDisplayList(b *strings.Builder, items []any, limit, depth int) {
 	b.WriteByte(']')
 }
 
-func sortedKeys(m map[string]any) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -214,17 +219,22 @@ func writeJSON(b *strings.Builder, v any, depth int) {
 			writeJSON(b, x.vals[i], depth+1)
 		}
 		b.WriteByte('}')
-	case map[string]any:
+	case map[string]any, map[string]string:
+		m := mapView(x)
 		b.WriteByte('{')
-		for i, k := range sortedKeys(x) {
+		for i, k := range m.keys() {
 			if i > 0 {
 				b.WriteByte(',')
 			}
 			writeJSONString(b, k)
 			b.WriteByte(':')
-			writeJSON(b, x[k], depth+1)
+			val, _ := m.get(k)
+			writeJSON(b, val, depth+1)
 		}
 		b.WriteByte('}')
+	case []string:
+		l, _ := asList(x)
+		writeJSONList(b, l, depth)
 	default:
 		writeJSONString(b, display(x))
 	}
@@ -248,9 +258,8 @@ func writeJSONString(b *strings.Builder, s string) {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c >= utf8.RuneSelf {
-			r, n := utf8.DecodeRuneInString(s[i:])
+			_, n := utf8.DecodeRuneInString(s[i:])
 			b.WriteString(s[i : i+n])
-			_ = r
 			i += n
 			continue
 		}

@@ -114,18 +114,10 @@ func (absent) String() string { return "" }
 // stringMap converts a parameter map to a *Map with sorted keys.
 func stringMap(src map[string]string) *Map {
 	m := NewMap(len(src))
-	for _, k := range sortedStringKeys(src) {
+	for _, k := range sortedKeys(src) {
 		m.Set(k, src[k])
 	}
 	return m
-}
-
-func sortedStringKeys(src map[string]string) []string {
-	keys := make(map[string]any, len(src))
-	for k := range src {
-		keys[k] = nil
-	}
-	return sortedKeys(keys)
 }
 
 // String is how $input prints.

@@ -237,3 +237,22 @@ func TestCyclicAndSharedValues(t *testing.T) {
 		_, _ = tmpl.Execute(t.Context(), vars) // must terminate without crashing
 	}
 }
+
+func TestStringMapsAndSlices(t *testing.T) {
+	header := map[string]string{"X-A": "1"}
+	vars := map[string]any{
+		"sv":  map[string]string{"b": "2", "a": "1"},
+		"ss":  []string{"x", "y"},
+		"ctx": map[string]any{"requestOverride": map[string]any{"header": header}},
+	}
+	src := `$sv.a $sv['b'] $sv $sv.size() $sv.keySet() $ss $ss[1] $ss.size() #foreach($v in $sv)$v#end #foreach($v in $ss)$v#end` +
+		`#set($ctx.requestOverride.header.X-B = 42)#set($ctx.requestOverride.header['X-C'] = "c") $sv.nope`
+	out, err := execErr(t, src, vars)
+	want := `1 2 {a=1, b=2} 2 [a, b] [x, y] y 2 12 xy $sv.nope`
+	if err != nil || out != want {
+		t.Errorf("got %q, %v, want %q", out, err, want)
+	}
+	if header["X-B"] != "42" || header["X-C"] != "c" {
+		t.Errorf("header map not updated: %v", header)
+	}
+}
