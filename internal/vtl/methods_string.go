@@ -4,12 +4,11 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"unicode/utf8"
+	"unicode/utf16"
 )
 
 // stringMethod implements the java.lang.String methods templates use.
-// Indexes count runes (Java counts UTF-16 units; they differ only outside
-// the Basic Multilingual Plane).
+// Indexes count UTF-16 code units, as Java does (see units).
 func (s *state) stringMethod(str, name string, args []any) (any, error) {
 	switch len(args) {
 	case 0:
@@ -37,7 +36,7 @@ func (s *state) stringMethod(str, name string, args []any) (any, error) {
 func (s *state) stringMethod0(str, name string) (any, error) {
 	switch name {
 	case "length":
-		return int64(utf8.RuneCountInString(str)), nil
+		return int64(unitLen(str)), nil
 	case "isEmpty":
 		return str == "", nil
 	case "isBlank":
@@ -54,7 +53,7 @@ func (s *state) stringMethod0(str, name string) (any, error) {
 		return str, nil
 	case "hashCode":
 		var h int32
-		for _, u := range []rune(str) {
+		for _, u := range units(str) {
 			h = 31*h + int32(u)
 		}
 		return int64(h), nil
@@ -65,17 +64,17 @@ func (s *state) stringMethod0(str, name string) (any, error) {
 func stringMethodInt(str, name string, i int64) (any, error) {
 	switch name {
 	case "charAt":
-		r := []rune(str)
-		if i < 0 || i >= int64(len(r)) {
+		u := units(str)
+		if i < 0 || i >= int64(len(u)) {
 			return nil, fmt.Errorf("String index out of range: %d", i)
 		}
-		return string(r[i]), nil
+		return fromUnits(u[i : i+1]), nil
 	case "substring":
-		r := []rune(str)
-		if i < 0 || i > int64(len(r)) {
-			return nil, fmt.Errorf("begin %d, end %d, length %d", i, len(r), len(r))
+		u := units(str)
+		if i < 0 || i > int64(len(u)) {
+			return nil, fmt.Errorf("begin %d, end %d, length %d", i, len(u), len(u))
 		}
-		return string(r[i:]), nil
+		return fromUnits(u[i:]), nil
 	}
 	return nil, nil
 }
@@ -91,50 +90,69 @@ func (s *state) stringMethodMixed(str, name string, args []any) (any, error) {
 		if !ok1 || !ok2 {
 			return nil, nil
 		}
-		r := []rune(str)
-		if b < 0 || e > int64(len(r)) || b > e {
-			return nil, fmt.Errorf("begin %d, end %d, length %d", b, e, len(r))
+		u := units(str)
+		if b < 0 || e > int64(len(u)) || b > e {
+			return nil, fmt.Errorf("begin %d, end %d, length %d", b, e, len(u))
 		}
-		return string(r[b:e]), nil
+		return fromUnits(u[b:e]), nil
 	}
 	sub, ok1 := args[0].(string)
 	from, ok2 := toInt(args[1])
 	if !ok1 || !ok2 {
 		return nil, nil
 	}
-	r := []rune(str)
+	u := units(str)
 	switch name {
 	case "indexOf":
 		from = max(from, 0)
-		if from > int64(len(r)) {
+		if from > int64(len(u)) {
 			return int64(-1), nil
 		}
-		i := strings.Index(string(r[from:]), sub)
+		rest := fromUnits(u[from:])
+		i := strings.Index(rest, sub)
 		if i < 0 {
 			return int64(-1), nil
 		}
-		return from + int64(utf8.RuneCountInString(string(r[from:])[:i])), nil
+		return from + unitIndex(rest, i), nil
 	case "lastIndexOf":
 		if from < 0 {
 			return int64(-1), nil
 		}
-		end := min(from+int64(utf8.RuneCountInString(sub)), int64(len(r)))
-		return runeIndex(string(r[:end]), strings.LastIndex(string(r[:end]), sub)), nil
+		head := fromUnits(u[:min(from+int64(unitLen(sub)), int64(len(u)))])
+		return unitIndex(head, strings.LastIndex(head, sub)), nil
 	case "startsWith":
-		if from < 0 || from > int64(len(r)) {
+		if from < 0 || from > int64(len(u)) {
 			return false, nil
 		}
-		return strings.HasPrefix(string(r[from:]), sub), nil
+		return strings.HasPrefix(fromUnits(u[from:]), sub), nil
 	}
 	return nil, nil
 }
 
-// runeIndex converts a byte index in str to a rune index (-1 stays -1).
-func runeIndex(str string, i int) int64 {
+// units returns str as Java sees it: UTF-16 code units.
+func units(str string) []uint16 { return utf16.Encode([]rune(str)) }
+
+// fromUnits converts UTF-16 code units back to a string.
+func fromUnits(u []uint16) string { return string(utf16.Decode(u)) }
+
+// unitLen is Java's String.length(): the UTF-16 code units of str.
+func unitLen(str string) int {
+	n := 0
+	for _, r := range str {
+		n++
+		if r >= 0x10000 {
+			n++
+		}
+	}
+	return n
+}
+
+// unitIndex converts a byte index in str to a UTF-16 index (-1 stays -1).
+func unitIndex(str string, i int) int64 {
 	if i < 0 {
 		return -1
 	}
-	return int64(utf8.RuneCountInString(str[:i]))
+	return int64(unitLen(str[:i]))
 }
 
 func (s *state) stringMethodStr(str, name string, a []string) (any, error) {
@@ -150,9 +168,9 @@ func (s *state) stringMethodStr(str, name string, a []string) (any, error) {
 		case "equalsIgnoreCase":
 			return strings.EqualFold(str, x), nil
 		case "indexOf":
-			return runeIndex(str, strings.Index(str, x)), nil
+			return unitIndex(str, strings.Index(str, x)), nil
 		case "lastIndexOf":
-			return runeIndex(str, strings.LastIndex(str, x)), nil
+			return unitIndex(str, strings.LastIndex(str, x)), nil
 		case "concat":
 			return str + x, s.charge(len(str) + len(x))
 		case "compareTo":
@@ -199,7 +217,7 @@ func (s *state) stringMethodStr(str, name string, a []string) (any, error) {
 // compareJava is String.compareTo: the difference of the first differing
 // characters, or of the lengths.
 func compareJava(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
+	ra, rb := units(a), units(b)
 	for i := 0; i < len(ra) && i < len(rb); i++ {
 		if ra[i] != rb[i] {
 			return int(ra[i]) - int(rb[i])
