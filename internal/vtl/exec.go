@@ -218,6 +218,8 @@ func (s *state) renderRef(n *refNode) error {
 		return x.render()
 	case int64:
 		return s.writeBytes(strconv.AppendInt(s.w.AvailableBuffer(), x, 10))
+	case float64:
+		return s.writeBytes(appendJavaDouble(s.w.AvailableBuffer(), x))
 	case string:
 		return s.write(x)
 	}

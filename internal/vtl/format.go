@@ -1,6 +1,7 @@
 package vtl
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"slices"
@@ -57,7 +58,8 @@ func writeDisplayN(b *strings.Builder, v any, limit, depth int) {
 	case int:
 		b.WriteString(strconv.Itoa(x))
 	case float64:
-		b.WriteString(javaDouble(x))
+		var tmp [32]byte
+		b.Write(appendJavaDouble(tmp[:0], x))
 	case *List:
 		if x.json {
 			writeJSON(b, x, depth)
@@ -126,62 +128,47 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // javaDouble formats f as Java's Double.toString does: plain decimal with at
 // least one fractional digit for 1e-3 <= |f| < 1e7, otherwise computerized
-// scientific notation such as 1.0E10 or 1.5E-4.
+// scientific notation such as 1.0E10 or 1.5E-4. Digits are the shortest
+// that round-trip (as JDK 19+; older JDKs rarely print one digit more).
 func javaDouble(f float64) string {
+	return string(appendJavaDouble(nil, f))
+}
+
+func appendJavaDouble(dst []byte, f float64) []byte {
 	switch {
 	case math.IsNaN(f):
-		return "NaN"
+		return append(dst, "NaN"...)
 	case math.IsInf(f, 1):
-		return "Infinity"
+		return append(dst, "Infinity"...)
 	case math.IsInf(f, -1):
-		return "-Infinity"
+		return append(dst, "-Infinity"...)
 	case f == 0:
 		if math.Signbit(f) {
-			return "-0.0"
+			return append(dst, "-0.0"...)
 		}
-		return "0.0"
+		return append(dst, "0.0"...)
 	}
-	s := strconv.FormatFloat(f, 'e', -1, 64) // d.ddde±xx
-	neg := s[0] == '-'
-	if neg {
-		s = s[1:]
-	}
-	mant, exps, _ := strings.Cut(s, "e")
-	exp, _ := strconv.Atoi(exps)
-	digits := strings.Replace(mant, ".", "", 1)
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	abs := math.Abs(f)
-	if abs >= 1e-3 && abs < 1e7 {
-		if exp < 0 {
-			b.WriteString("0.")
-			b.WriteString(strings.Repeat("0", -exp-1))
-			b.WriteString(digits)
-			return b.String()
+	if abs := math.Abs(f); abs >= 1e-3 && abs < 1e7 {
+		start := len(dst)
+		dst = strconv.AppendFloat(dst, f, 'f', -1, 64)
+		if !bytes.ContainsRune(dst[start:], '.') {
+			dst = append(dst, ".0"...)
 		}
-		if len(digits) <= exp+1 {
-			b.WriteString(digits)
-			b.WriteString(strings.Repeat("0", exp+1-len(digits)))
-			b.WriteString(".0")
-			return b.String()
-		}
-		b.WriteString(digits[:exp+1])
-		b.WriteByte('.')
-		b.WriteString(digits[exp+1:])
-		return b.String()
+		return dst
 	}
-	b.WriteByte(digits[0])
-	b.WriteByte('.')
-	if len(digits) > 1 {
-		b.WriteString(digits[1:])
-	} else {
-		b.WriteByte('0')
+	var tmp [32]byte
+	e := strconv.AppendFloat(tmp[:0], f, 'e', -1, 64) // -d.ddde±xx
+	mant, exp, _ := bytes.Cut(e, []byte("e"))
+	dst = append(dst, mant...)
+	if !bytes.ContainsRune(mant, '.') {
+		dst = append(dst, ".0"...)
 	}
-	b.WriteByte('E')
-	b.WriteString(strconv.Itoa(exp))
-	return b.String()
+	dst = append(dst, 'E')
+	if exp[0] == '-' {
+		dst = append(dst, '-')
+	}
+	exp = bytes.TrimLeft(exp[1:], "0")
+	return append(dst, exp...)
 }
 
 // toJSON encodes v as JSON, keeping Map order. Numbers use Java's

@@ -38,6 +38,7 @@ type jsonDecoder struct {
 	data      []byte
 	pos       int
 	jsonLists bool
+	keys      map[string]string // interned object keys: arrays repeat them
 }
 
 func (d *jsonDecoder) errorf(format string, args ...any) error {
@@ -86,7 +87,7 @@ func (d *jsonDecoder) value(depth int) (any, error) {
 
 func (d *jsonDecoder) object(depth int) (any, error) {
 	d.pos++
-	m := NewMap(4)
+	m := NewMap(8)
 	d.ws()
 	if d.pos < len(d.data) && d.data[d.pos] == '}' {
 		d.pos++
@@ -97,7 +98,7 @@ func (d *jsonDecoder) object(depth int) (any, error) {
 		if d.pos >= len(d.data) || d.data[d.pos] != '"' {
 			return nil, d.errorf("expected a key")
 		}
-		k, err := d.str()
+		k, err := d.key()
 		if err != nil {
 			return nil, err
 		}
@@ -176,6 +177,31 @@ func (d *jsonDecoder) number() (any, error) {
 		return nil, d.errorf("bad number %q", s)
 	}
 	return f, nil
+}
+
+// key decodes an object key, reusing the string of an equal earlier key.
+func (d *jsonDecoder) key() (string, error) {
+	start := d.pos + 1
+	end := start
+	for end < len(d.data) && d.data[end] != '"' && d.data[end] != '\\' && d.data[end] >= 0x20 && d.data[end] < utf8.RuneSelf {
+		end++
+	}
+	if end >= len(d.data) || d.data[end] != '"' {
+		return d.str() // escapes or non-ASCII: no interning
+	}
+	if k, ok := d.keys[string(d.data[start:end])]; ok {
+		d.pos = end + 1
+		return k, nil
+	}
+	k := string(d.data[start:end])
+	if d.keys == nil {
+		d.keys = map[string]string{}
+	}
+	if len(d.keys) < 1024 {
+		d.keys[k] = k
+	}
+	d.pos = end + 1
+	return k, nil
 }
 
 // str decodes a string at d.pos ('"').
