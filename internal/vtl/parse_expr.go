@@ -140,31 +140,8 @@ func (p *parser) parseExpr() (expr, error) {
 	return p.parseBinary(0)
 }
 
-// opTok is a binary operator's spelling.
-type opTok struct {
-	tok string
-	op  binOp
-}
-
 // numLevels is the number of binary precedence levels.
 const numLevels = 6
-
-// binLevel lists the binary operators of a precedence level, lowest first.
-func binLevel(level int) []opTok {
-	switch level {
-	case 0:
-		return []opTok{{"||", opOr}, {"or", opOr}}
-	case 1:
-		return []opTok{{"&&", opAnd}, {"and", opAnd}}
-	case 2:
-		return []opTok{{"==", opEq}, {"!=", opNe}, {"eq", opEq}, {"ne", opNe}}
-	case 3:
-		return []opTok{{"<=", opLe}, {">=", opGe}, {"<", opLt}, {">", opGt}, {"le", opLe}, {"ge", opGe}, {"lt", opLt}, {"gt", opGt}}
-	case 4:
-		return []opTok{{"+", opAdd}, {"-", opSub}}
-	}
-	return []opTok{{"*", opMul}, {"/", opDiv}, {"%", opMod}}
-}
 
 func (p *parser) parseBinary(level int) (expr, error) {
 	if level == numLevels {
@@ -210,22 +187,62 @@ func (p *parser) skipBlank(i int) int {
 
 func (p *parser) matchOp(level int) (binOp, int, bool) {
 	rest := p.src[p.pos:]
-	for _, o := range binLevel(level) {
-		if !strings.HasPrefix(rest, o.tok) {
-			continue
+	sym := func(t string) bool { return strings.HasPrefix(rest, t) }
+	word := func(w string) bool {
+		return strings.HasPrefix(rest, w) && (len(rest) == len(w) || !isIdentChar(rest[len(w)]))
+	}
+	switch level {
+	case 0:
+		if sym("||") || word("or") {
+			return opOr, 2, true
 		}
-		if isIdentStart(o.tok[0]) && len(rest) > len(o.tok) && isIdentChar(rest[len(o.tok)]) {
-			continue
+	case 1:
+		if sym("&&") {
+			return opAnd, 2, true
 		}
+		if word("and") {
+			return opAnd, 3, true
+		}
+	case 2:
+		switch {
+		case sym("=="), word("eq"):
+			return opEq, 2, true
+		case sym("!="), word("ne"):
+			return opNe, 2, true
+		}
+	case 3:
+		switch {
+		case sym("<="), word("le"):
+			return opLe, 2, true
+		case sym(">="), word("ge"):
+			return opGe, 2, true
+		case sym("<"):
+			return opLt, 1, true
+		case sym(">"):
+			return opGt, 1, true
+		case word("lt"):
+			return opLt, 2, true
+		case word("gt"):
+			return opGt, 2, true
+		}
+	case 4:
+		switch {
+		case sym("+"):
+			return opAdd, 1, true
 		// "-" directly before a digit lexes as a negative number in
 		// Velocity, so "$a -1" is a syntax error there too.
-		if o.op == opSub && len(rest) > 1 && rest[1] >= '0' && rest[1] <= '9' {
-			continue
+		case sym("-") && !(len(rest) > 1 && rest[1] >= '0' && rest[1] <= '9'):
+			return opSub, 1, true
 		}
-		if (o.op == opLt || o.op == opGt) && len(rest) > 1 && rest[1] == '=' {
-			continue
+	case 5:
+		switch {
+		case sym("*"):
+			return opMul, 1, true
+		case sym("/"):
+			return opDiv, 1, true
+		case sym("%"):
+			return opMod, 1, true
 		}
-		return o.op, len(o.tok), true
 	}
 	return 0, 0, false
 }
