@@ -14,7 +14,9 @@ type Params struct {
 }
 
 // Input is API Gateway's $input for one request or integration response.
-// It is safe for concurrent use.
+// Concurrent executions may share an Input, but the values $input.path
+// returns are shared too: templates that modify them (for example with
+// $list.add) must not run concurrently on one Input.
 type Input struct {
 	body   []byte
 	params Params

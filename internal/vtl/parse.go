@@ -21,9 +21,16 @@ type Template struct {
 // Name returns the name given to Parse.
 func (t *Template) Name() string { return t.name }
 
+// MaxTemplateSize is the largest template Parse accepts, API Gateway's
+// mapping template quota (300 KB).
+const MaxTemplateSize = 300 << 10
+
 // Parse parses src as a Velocity 1.7 template. name is used only in error
 // messages, which have the form "name:line:col: message".
 func Parse(name, src string) (*Template, error) {
+	if len(src) > MaxTemplateSize {
+		return nil, fmt.Errorf("%s: template of %d bytes exceeds %d", name, len(src), MaxTemplateSize)
+	}
 	p := &parser{name: name, full: src, src: src, macros: map[string]*macro{}}
 	nodes, t, err := p.parseNodes()
 	if err != nil {

@@ -256,3 +256,12 @@ func TestStringMapsAndSlices(t *testing.T) {
 		t.Errorf("header map not updated: %v", header)
 	}
 }
+
+func TestMaxTemplateSize(t *testing.T) {
+	if _, err := Parse("big", strings.Repeat("x", MaxTemplateSize+1)); err == nil {
+		t.Error("want an error for an oversized template")
+	}
+	if _, err := Parse("ok", strings.Repeat("x", MaxTemplateSize)); err != nil {
+		t.Error(err)
+	}
+}
