@@ -105,7 +105,10 @@ func (s *state) stringMethodMixed(str, name string, args []any) (any, error) {
 	switch name {
 	case "indexOf":
 		from = max(from, 0)
-		if from > int64(len(u)) {
+		if from >= int64(len(u)) {
+			if sub == "" {
+				return int64(len(u)), nil
+			}
 			return int64(-1), nil
 		}
 		rest := fromUnits(u[from:])

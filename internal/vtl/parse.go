@@ -125,6 +125,7 @@ func (p *parser) parseNodes() (nodes []node, t term, err error) {
 				flush()
 				nodes = append(nodes, r)
 				refEnd = p.pos
+				p.propertyComment(r, &text)
 			} else if p.pos+1 < len(p.src) && p.src[p.pos+1] == '!' {
 				// Velocity 1.7 drops the '!' of a lone "$!", except
 				// before '}' or '$'.
@@ -191,6 +192,22 @@ func (p *parser) parseNodes() (nodes []node, t term, err error) {
 	}
 	flush()
 	return nodes, term{kind: termEOF, off: p.pos}, nil
+}
+
+// propertyComment reproduces a Velocity 1.7 lexer quirk: "##" right after
+// a non-formal reference ending in a property is text, not a comment, up to
+// and including the end of the line.
+func (p *parser) propertyComment(r *refNode, text *textBuf) {
+	if len(r.parts) == 0 || r.parts[len(r.parts)-1].kind != accProp || r.raw[len(r.raw)-1] == '}' ||
+		!strings.HasPrefix(p.src[p.pos:], "##") {
+		return
+	}
+	end := strings.IndexByte(p.src[p.pos:], '\n')
+	if end < 0 {
+		end = len(p.src) - p.pos - 1
+	}
+	text.plain(p.src[p.pos : p.pos+end+1])
+	p.pos += end + 1
 }
 
 // checkSetAfterRef reproduces a Velocity 1.7 parse error: after a
