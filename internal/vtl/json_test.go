@@ -64,3 +64,14 @@ func FuzzDecodeJSON(f *testing.F) {
 		}
 	})
 }
+
+func TestToJSON(t *testing.T) {
+	m := NewMap(2)
+	m.Set("b", NewList(int64(1), 2.5, nil, true))
+	m.Set("a", map[string]any{"y": []any{"s"}, "x": map[string]string{"k": "v"}})
+	v := []any{m, []string{"p"}, "q\"\\\n\r\t\b\f\x01é/", int(3), entry{key: "k", val: 1}}
+	want := `[{"b":[1,2.5,null,true],"a":{"x":{"k":"v"},"y":["s"]}},["p"],"q\"\\\n\r\t\b\f\u0001é/",3,"k=1"]`
+	if got := toJSON(v); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
