@@ -99,7 +99,7 @@ func TestCorpus(t *testing.T) {
 	cases := readCorpus(t)
 	for _, c := range cases {
 		t.Run(c.file+"/"+c.name, func(t *testing.T) {
-			want, err := os.ReadFile(filepath.Join("testdata/golden", c.file, c.name+".out"))
+			want, err := os.ReadFile(filepath.Join("testdata/golden", c.file, c.name+".golden"))
 			if err != nil {
 				t.Fatalf("no golden output (run testdata/velocity/golden.sh): %v", err)
 			}

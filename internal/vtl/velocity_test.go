@@ -21,7 +21,7 @@ func TestGoldensMatchVelocity(t *testing.T) {
 		t.Fatalf("golden.sh: %v\n%s", err, b)
 	}
 	for _, c := range readCorpus(t) {
-		rel := filepath.Join(c.file, c.name+".out")
+		rel := filepath.Join(c.file, c.name+".golden")
 		fresh, err := os.ReadFile(filepath.Join(out, rel))
 		if err != nil {
 			t.Errorf("%s: not rendered by Velocity: %v", rel, err)
@@ -37,7 +37,7 @@ func TestGoldensMatchVelocity(t *testing.T) {
 		}
 	}
 	// Goldens without a corpus case are stale too.
-	goldens, _ := filepath.Glob("testdata/golden/*/*.out")
+	goldens, _ := filepath.Glob("testdata/golden/*/*.golden")
 	if n := len(readCorpus(t)); len(goldens) != n {
 		t.Errorf("%d committed goldens for %d corpus cases", len(goldens), n)
 	}

@@ -7,7 +7,7 @@
 // variables, a JSON object; optional: default the file's "-- _.json --"
 // section, else {}). A section's content is
 // every line up to the next section line, each line keeping its newline.
-// Output: OUT/<file base>/<NAME>.out holding the rendered bytes (UTF-8), or
+// Output: OUT/<file base>/<NAME>.golden holding the rendered bytes (UTF-8), or
 // the single line "<<error>>" when Velocity throws.
 import java.io.*;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +51,7 @@ public class Golden {
         } catch (Exception ex) {
           result = "<<error>>\n";
         }
-        Files.write(dir.resolve(name + ".out"), result.getBytes(StandardCharsets.UTF_8));
+        Files.write(dir.resolve(name + ".golden"), result.getBytes(StandardCharsets.UTF_8));
         n++;
       }
     }

@@ -13,7 +13,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 javac -nowarn -Xlint:none -d "$tmp" -cp "$cp" "$here/Golden.java" 2>/dev/null || javac -d "$tmp" -cp "$cp" "$here/Golden.java"
 mkdir -p "$out"
-find "$out" -name "*.out" -type f -delete
+find "$out" -name "*.golden" -type f -delete
 find "$out" -mindepth 1 -type d -empty -delete
 mkdir -p "$out"
 java -cp "$tmp:$cp" Golden "$here/../corpus" "$out"
