@@ -80,6 +80,8 @@ func (in *Input) Method(name string, args []any) (any, error) {
 			return v, nil
 		}
 		if !ok {
+			// Like path, nothing is printed for a missing path (not
+			// confirmed against API Gateway for json).
 			return "", nil
 		}
 		return toJSON(v), nil
