@@ -45,7 +45,7 @@ func TestValidateDeployProblem(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	def := filepath.Join(dir, "api.yaml")
-	src := "openapi: 3.0.1\ninfo: {title: t, version: \"1\"}\npaths:\n  /a:\n    get:\n      responses: {\"200\": {description: x}}\n      x-amazon-apigateway-integration:\n        type: mock\n        requestTemplates: {application/json: '#set($x = 1){\"statusCode\": 200}'}\n"
+	src := "openapi: 3.0.1\ninfo: {title: t, version: \"1\"}\npaths:\n  /a:\n    get:\n      responses: {\"200\": {description: x}}\n      x-amazon-apigateway-integration:\n        type: mock\n        requestTemplates: {application/json: '#if($x == 1){\"statusCode\": 200}'}\n"
 	if err := os.WriteFile(def, []byte(src), 0o600); err != nil {
 		t.Fatal(err)
 	}

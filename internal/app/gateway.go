@@ -197,8 +197,8 @@ func (g *Gateway) Info() map[string]any {
 		"storeFailures": g.health.failures.Load()}
 }
 
-// Compiler returns the mapping-template compiler deploys use.
-func Compiler() integration.Compiler { return deploy.StaticOnly }
+// Compiler returns the mapping-template compiler deploys use: Velocity.
+func Compiler() integration.Compiler { return integration.VTL }
 
 // UsageReport implements admin.Usage over the current keys and plans.
 func (g *Gateway) UsageReport(ctx context.Context, plan, key string, from, to time.Time) (any, error) {

@@ -87,6 +87,7 @@ func (h *HTTP) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Result, 
 	if err != nil {
 		return nil, classify(ctx, err, h.uri)
 	}
+	mp.override(o)
 	up, status, err := h.call(ctx, c, mp, body)
 	if err != nil {
 		return nil, err

@@ -143,3 +143,16 @@ func expandURI(uri string, path map[string]string, c *pipeline.Call) string {
 		uri = uri[i+1+j+1:]
 	}
 }
+
+// override applies $context.requestOverride values set by a request template.
+func (m mapped) override(o *Overrides) {
+	for k, v := range o.RequestHeader {
+		m.header.Set(k, v)
+	}
+	for k, v := range o.RequestQuery {
+		m.query.Set(k, v)
+	}
+	for k, v := range o.RequestPath {
+		m.path[k] = v
+	}
+}

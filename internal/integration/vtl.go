@@ -1,0 +1,146 @@
+package integration
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/portico-gw/portico/internal/pipeline"
+	"github.com/portico-gw/portico/internal/vtl"
+)
+
+// VTL compiles mapping templates with the Velocity engine; templates with
+// no $ or # stay Static (identical output, no engine at request time).
+func VTL(name, src string) (Template, error) {
+	if IsStatic(src) {
+		return Static(src), nil
+	}
+	t, err := vtl.Parse(name, src)
+	if err != nil {
+		return nil, err
+	}
+	return &vtlTemplate{t: t}, nil
+}
+
+// vtlTemplate runs a compiled template with API Gateway's bindings.
+type vtlTemplate struct{ t *vtl.Template }
+
+// Render executes the template with $input (over body), $util, $context
+// (including requestOverride and responseOverride, carried in o) and
+// $stageVariables, then reads the overrides back into o.
+func (v *vtlTemplate) Render(ctx context.Context, c *pipeline.Call, body []byte, o *Overrides) (string, error) {
+	ctxMap := contextVars(c, o)
+	vars := map[string]any{
+		"input":          vtl.NewInput(body, params(c)),
+		"util":           vtl.NewUtil(),
+		"context":        ctxMap,
+		"stageVariables": stageVars(c),
+	}
+	out, err := v.t.Execute(ctx, vars)
+	if err != nil {
+		return "", err
+	}
+	readOverrides(ctxMap, o)
+	return out, nil
+}
+
+// params is $input.params(): the decoded path, query string (last value)
+// and header (last value) parameters.
+func params(c *pipeline.Call) vtl.Params {
+	p := vtl.Params{Path: c.PathParams, QueryString: map[string]string{}, Header: map[string]string{}}
+	for k, vs := range c.Query {
+		if len(vs) > 0 {
+			p.QueryString[k] = vs[len(vs)-1]
+		}
+	}
+	for k, vs := range c.Header {
+		if len(vs) > 0 {
+			p.Header[k] = vs[len(vs)-1]
+		}
+	}
+	return p
+}
+
+func stageVars(c *pipeline.Call) map[string]any {
+	m := make(map[string]any, len(c.StageVariables))
+	for k, v := range c.StageVariables {
+		m[k] = v
+	}
+	return m
+}
+
+// contextVars builds $context as nested maps (aws-reference.md §8.4).
+func contextVars(c *pipeline.Call, o *Overrides) map[string]any {
+	m := map[string]any{}
+	for _, name := range []string{"accountId", "apiId", "deploymentId", "domainName", "domainPrefix", "extendedRequestId",
+		"httpMethod", "path", "protocol", "requestId", "requestTime", "resourceId", "resourcePath", "stage", "isCanaryRequest"} {
+		if v, ok := c.ContextValue(name); ok {
+			m[name] = v
+		}
+	}
+	m["requestTimeEpoch"] = c.Start.UnixMilli()
+	id := map[string]any{}
+	for _, name := range []string{"sourceIp", "userAgent", "apiKey", "apiKeyId", "caller", "user", "userArn", "accountId", "accessKey",
+		"cognitoIdentityPoolId", "cognitoIdentityId", "cognitoAuthenticationType", "cognitoAuthenticationProvider", "principalOrgId"} {
+		v, ok := c.ContextValue("identity." + name)
+		if ok {
+			id[name] = v
+		} else {
+			id[name] = nil
+		}
+	}
+	m["identity"] = id
+	auth := map[string]any{}
+	for k, v := range c.Authorizer {
+		auth[k] = v
+	}
+	m["authorizer"] = auth
+	m["requestOverride"] = map[string]any{"header": strMap(o.RequestHeader), "querystring": strMap(o.RequestQuery), "path": strMap(o.RequestPath)}
+	ro := map[string]any{"header": strMap(o.Header)}
+	if o.Status != 0 {
+		ro["status"] = int64(o.Status)
+	}
+	m["responseOverride"] = ro
+	return m
+}
+
+func strMap(in map[string]string) map[string]any {
+	m := make(map[string]any, len(in))
+	for k, v := range in {
+		m[k] = v
+	}
+	return m
+}
+
+// readOverrides copies #set($context.requestOverride.*) and
+// responseOverride.* back. A status that is not an integer in 100–599 is
+// ignored, as AWS does.
+func readOverrides(ctxMap map[string]any, o *Overrides) {
+	if ro, ok := ctxMap["responseOverride"].(map[string]any); ok {
+		if st, ok := ro["status"]; ok {
+			if n, err := strconv.Atoi(fmt.Sprint(st)); err == nil && n >= 100 && n <= 599 {
+				o.Status = n
+			}
+		}
+		o.Header = fromAny(ro["header"], o.Header)
+	}
+	if rq, ok := ctxMap["requestOverride"].(map[string]any); ok {
+		o.RequestHeader = fromAny(rq["header"], o.RequestHeader)
+		o.RequestQuery = fromAny(rq["querystring"], o.RequestQuery)
+		o.RequestPath = fromAny(rq["path"], o.RequestPath)
+	}
+}
+
+func fromAny(v any, into map[string]string) map[string]string {
+	m, ok := v.(map[string]any)
+	if !ok || len(m) == 0 {
+		return into
+	}
+	if into == nil {
+		into = map[string]string{}
+	}
+	for k, val := range m {
+		into[k] = fmt.Sprint(val)
+	}
+	return into
+}
