@@ -82,35 +82,49 @@ func parseQuery(raw string) []queryPair {
 
 // canonicalQuery writes the canonical query string: every pair encoded with
 // SigV4's rules and sorted by key, then value. skip names one parameter to
-// leave out (X-Amz-Signature for presigned URLs).
+// leave out (X-Amz-Signature for presigned URLs). All pairs are encoded into
+// one buffer so that the cost does not grow with one allocation per pair.
 func canonicalQuery(b *strings.Builder, pairs []queryPair, skip string) {
-	enc := make([]queryPair, 0, len(pairs))
-	var sb strings.Builder
+	type span struct{ start, mid, end int } // key is buf[start:mid], value buf[mid:end]
+	spans := make([]span, 0, len(pairs))
+	var buf []byte
 	for _, p := range pairs {
 		if skip != "" && p.Key == skip {
 			continue
 		}
-		sb.Reset()
-		awsEscape(&sb, p.Key, false)
-		k := sb.String()
-		sb.Reset()
-		awsEscape(&sb, p.Value, false)
-		enc = append(enc, queryPair{k, sb.String()})
+		start := len(buf)
+		buf = appendEscape(buf, p.Key)
+		mid := len(buf)
+		buf = appendEscape(buf, p.Value)
+		spans = append(spans, span{start, mid, len(buf)})
 	}
-	slices.SortFunc(enc, func(a, b queryPair) int {
-		if c := strings.Compare(a.Key, b.Key); c != 0 {
+	enc := string(buf)
+	slices.SortFunc(spans, func(x, y span) int {
+		if c := strings.Compare(enc[x.start:x.mid], enc[y.start:y.mid]); c != 0 {
 			return c
 		}
-		return strings.Compare(a.Value, b.Value)
+		return strings.Compare(enc[x.mid:x.end], enc[y.mid:y.end])
 	})
-	for i, p := range enc {
+	for i, sp := range spans {
 		if i > 0 {
 			b.WriteByte('&')
 		}
-		b.WriteString(p.Key)
+		b.WriteString(enc[sp.start:sp.mid])
 		b.WriteByte('=')
-		b.WriteString(p.Value)
+		b.WriteString(enc[sp.mid:sp.end])
 	}
+}
+
+// appendEscape is awsEscape for query components, appending to dst.
+func appendEscape(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; unreserved(c) {
+			dst = append(dst, c)
+		} else {
+			dst = append(dst, '%', hexUpper[c>>4], hexUpper[c&15])
+		}
+	}
+	return dst
 }
 
 // canonicalHeaders writes "name:value\n" for every signed header in the

@@ -2,8 +2,8 @@ package sigv4
 
 import "strings"
 
-// identityOf builds the $context.identity fields for an authenticated
-// credential.
+// identityOf builds the $context.identity fields for a credential. New
+// calls it once per credential; Verify hands out copies.
 func identityOf(c *Credential) *Identity {
 	id := &Identity{AccessKeyID: c.AccessKeyID, ARN: c.ARN, UserArn: c.ARN}
 	account, principal := parseARN(c.ARN)

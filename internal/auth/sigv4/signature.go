@@ -49,7 +49,7 @@ func isSHA256Hex(v string) bool {
 // checkSignature rebuilds the canonical request and the string to sign,
 // signs it with cred and compares the result with the client's signature in
 // constant time.
-func (v *Verifier) checkSignature(r *http.Request, s *signedRequest, cred *Credential, path string, q []queryPair, hash string) error {
+func (v *Verifier) checkSignature(r *http.Request, s *signedRequest, cred *entry, path string, q []queryPair, hash string) error {
 	var b strings.Builder
 	b.Grow(512)
 	b.WriteString(r.Method)
@@ -77,7 +77,7 @@ func (v *Verifier) checkSignature(r *http.Request, s *signedRequest, cred *Crede
 	crHash := sha256.Sum256([]byte(canonical))
 	sts := algorithm + "\n" + s.amzDate + "\n" + s.scope.String() + "\n" + hex.EncodeToString(crHash[:])
 
-	key := v.keys.signingKey(cred, s.scope.Date, v.region, v.service)
+	key := v.keys.signingKey(&cred.Credential, s.scope.Date, v.region, v.service)
 	mac := hmac.New(sha256.New, key[:])
 	mac.Write([]byte(sts))
 	var sum [2 * sha256.Size]byte

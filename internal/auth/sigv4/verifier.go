@@ -67,10 +67,16 @@ type Identity struct {
 	UserArn string
 }
 
+// entry is an accepted credential with its precomputed identity.
+type entry struct {
+	Credential
+	identity Identity
+}
+
 // Verifier checks SigV4 signatures for one region and service. It is safe
 // for concurrent use; its only mutable state is a cache of signing keys.
 type Verifier struct {
-	creds   map[string]*Credential
+	creds   map[string]*entry
 	region  string
 	service string
 	skew    time.Duration
@@ -89,7 +95,7 @@ func New(cfg Config) (*Verifier, error) {
 		errs = append(errs, fmt.Errorf("sigv4: skew %v is negative", cfg.Skew))
 	}
 	v := &Verifier{
-		creds:   make(map[string]*Credential, len(cfg.Credentials)),
+		creds:   make(map[string]*entry, len(cfg.Credentials)),
 		region:  cfg.Region,
 		service: cfg.Service,
 		skew:    cfg.Skew,
@@ -112,7 +118,7 @@ func New(cfg Config) (*Verifier, error) {
 		case v.creds[c.AccessKeyID] != nil:
 			errs = append(errs, fmt.Errorf("sigv4: credential %d: duplicate access key ID %q", i, c.AccessKeyID))
 		default:
-			v.creds[c.AccessKeyID] = &c
+			v.creds[c.AccessKeyID] = &entry{Credential: c, identity: *identityOf(&c)}
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -165,7 +171,8 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (*Identity, error) {
 	if err := v.checkSignature(r, s, cred, path, query, hash); err != nil {
 		return nil, err
 	}
-	return identityOf(cred), nil
+	id := cred.identity
+	return &id, nil
 }
 
 // checkTime enforces the clock skew and, for presigned URLs, X-Amz-Expires.
@@ -187,7 +194,7 @@ func (v *Verifier) checkTime(s *signedRequest, now time.Time) error {
 
 // credential finds the signing credential and checks its session token and
 // expiry.
-func (v *Verifier) credential(s *signedRequest, now time.Time) (*Credential, error) {
+func (v *Verifier) credential(s *signedRequest, now time.Time) (*entry, error) {
 	c := v.creds[s.scope.AccessKeyID]
 	if c == nil {
 		return nil, ErrUnrecognizedClient
