@@ -112,7 +112,13 @@ func clientRequest(t testing.TB, o *signOpts) *http.Request {
 func sdkSign(t testing.TB, o signOpts) (*http.Request, []byte) {
 	t.Helper()
 	o.defaults()
-	req := clientRequest(t, &o)
+	return signAndSend(t, o, clientRequest(t, &o))
+}
+
+// signAndSend signs req (built from o, with defaults applied) with the SDK
+// and returns it as a server receives it.
+func signAndSend(t testing.TB, o signOpts, req *http.Request) (*http.Request, []byte) {
+	t.Helper()
 	creds := aws.Credentials{AccessKeyID: o.akid, SecretAccessKey: o.secret, SessionToken: o.token}
 	if err := v4.NewSigner().SignHTTP(t.Context(), creds, req, o.payloadHash, o.service, o.region, o.at); err != nil {
 		t.Fatalf("SignHTTP: %v", err)

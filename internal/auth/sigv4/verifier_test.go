@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -36,6 +37,9 @@ func TestVerifySDKSigned(t *testing.T) {
 		{"session token", signOpts{url: base + "/prod/me", akid: sessionAKID, secret: sessionKey, token: sessionTok}},
 		{"port in host", signOpts{url: "http://localhost:8080/prod/x?a=b"}},
 		{"delete", signOpts{method: http.MethodDelete, url: base + "/prod/pets/1"}},
+		{"dot segments and double slash kept", signOpts{url: base + "/prod//a/./b/../c"}},
+		{"semicolon pair dropped", signOpts{url: base + "/prod?q=1&a;b=2&c+d=e+f"}},
+		{"unicode query", signOpts{url: base + "/prod?name=Zo%C3%AB&emoji=%F0%9F%98%80"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -46,6 +50,45 @@ func TestVerifySDKSigned(t *testing.T) {
 			}
 		})
 	}
+	t.Run("repeated header", func(t *testing.T) {
+		t.Parallel()
+		o := signOpts{url: base + "/prod/x"}
+		o.defaults()
+		req := clientRequest(t, &o)
+		req.Header.Add("X-Multi", " one ")
+		req.Header.Add("X-Multi", "two  three")
+		r, body := signAndSend(t, o, req)
+		if got := r.Header.Values("X-Multi"); len(got) != 2 {
+			t.Fatalf("server sees %q, want two values", got)
+		}
+		if _, err := newVerifier(t, 0, nil).Verify(r, body); err != nil {
+			t.Fatalf("Verify: %v\n%s", err, explain(err))
+		}
+	})
+}
+
+// TestVerifyConcurrent shares one Verifier (and its key cache) across
+// goroutines; run with -race.
+func TestVerifyConcurrent(t *testing.T) {
+	t.Parallel()
+	v := newVerifier(t, 0, nil)
+	var wg sync.WaitGroup
+	for i := range 8 {
+		o := signOpts{url: base + "/prod/" + itoa(i), at: signTime().Add(-time.Duration(i) * time.Second)}
+		if i%2 == 1 {
+			o.akid, o.secret, o.token = sessionAKID, sessionKey, sessionTok
+		}
+		r, body := sdkSign(t, o)
+		wg.Go(func() {
+			for range 20 {
+				if _, err := v.Verify(r, body); err != nil {
+					t.Errorf("Verify %d: %v", i, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // TestVerifySDKPresigned: URLs presigned by aws-sdk-go-v2 verify.
