@@ -146,3 +146,14 @@ func TestVerifyDateHeader(t *testing.T) {
 		t.Fatalf("canonical request:\n%s", ise.CanonicalRequest)
 	}
 }
+
+// TestSkewErrorText pins the AWS capture quoted in aws-reference.md §6.3.
+func TestSkewErrorText(t *testing.T) {
+	t.Parallel()
+	signed := time.Date(2020, 10, 27, 12, 30, 8, 0, time.UTC)
+	now := time.Date(2020, 10, 27, 13, 0, 7, 0, time.UTC)
+	const want = "Signature expired: 20201027T123008Z is now earlier than 20201027T125507Z (20201027T130007Z - 5 min.)"
+	if got := skewError(signed, now, DefaultSkew).Error(); got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+}

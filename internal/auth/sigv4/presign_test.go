@@ -13,34 +13,30 @@ import (
 func TestVerifyPresignedTampered(t *testing.T) {
 	t.Parallel()
 	o := signOpts{url: base + "/prod/ws?room=a"}
-	var (
-		invalid *InvalidSignatureError
-		expired *SignatureExpiredError
-	)
 	cases := []struct {
 		name    string
 		expires int
 		tamper  func(r *http.Request)
 		offset  time.Duration
 		wantIs  error
-		wantAs  any
+		wantAs  func(error) bool
 		wantMsg string
 	}{
 		{name: "query value", expires: 300, tamper: func(r *http.Request) {
 			r.RequestURI = strings.Replace(r.RequestURI, "room=a", "room=b", 1)
-		}, wantAs: &invalid},
+		}, wantAs: isA[*InvalidSignatureError]},
 		{name: "expires extended", expires: 300, tamper: func(r *http.Request) {
 			r.RequestURI = strings.Replace(r.RequestURI, "X-Amz-Expires=300", "X-Amz-Expires=3000", 1)
-		}, wantAs: &invalid},
+		}, wantAs: isA[*InvalidSignatureError]},
 		{name: "path", expires: 300, tamper: func(r *http.Request) {
 			r.RequestURI = strings.Replace(r.RequestURI, "/ws", "/wss", 1)
-		}, wantAs: &invalid},
-		{name: "method", expires: 300, tamper: func(r *http.Request) { r.Method = http.MethodPost }, wantAs: &invalid},
-		{name: "expired", expires: 60, offset: 61 * time.Second, wantAs: &expired, wantMsg: "Request has expired"},
+		}, wantAs: isA[*InvalidSignatureError]},
+		{name: "method", expires: 300, tamper: func(r *http.Request) { r.Method = http.MethodPost }, wantAs: isA[*InvalidSignatureError]},
+		{name: "expired", expires: 60, offset: 61 * time.Second, wantAs: isA[*SignatureExpiredError], wantMsg: "Request has expired"},
 		{name: "long expiry outlives skew", expires: 3600, offset: 59 * time.Minute},
-		{name: "no expiry uses skew", offset: 6 * time.Minute, wantAs: &expired,
+		{name: "no expiry uses skew", offset: 6 * time.Minute, wantAs: isA[*SignatureExpiredError],
 			wantMsg: "Signature expired: 20260101T120000Z is now earlier than 20260101T120100Z (20260101T120600Z - 5 min.)"},
-		{name: "not yet current", expires: 300, offset: -6 * time.Minute, wantAs: &expired},
+		{name: "not yet current", expires: 300, offset: -6 * time.Minute, wantAs: isA[*SignatureExpiredError]},
 		{name: "signature removed", expires: 300, tamper: func(r *http.Request) {
 			i := strings.Index(r.RequestURI, "&X-Amz-Signature=")
 			r.RequestURI = r.RequestURI[:i]
