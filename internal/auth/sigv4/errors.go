@@ -6,6 +6,19 @@ import (
 	"time"
 )
 
+// Provenance of the texts, as in aws-reference.md's labels. Observed in AWS
+// captures [OBS]: the signature mismatch, "Signature expired: … is now
+// earlier than … (… - 5 min.)", the expired and invalid security token, the
+// missing-equal-sign text in its hashed form, the missing-parameter list,
+// "Credential should be scoped to a valid region, not '…'. " and "… to
+// correct service: '…'. ". Recalled from other AWS services' SigV4 front end
+// and UNCONFIRMED for execute-api: "Signature not yet current", the
+// credential-element, terminator, scope-date, ISO-8601 and Host texts, the
+// query-string texts and "Request has expired" (S3's wording for a presigned
+// URL past X-Amz-Expires). The hashed form of the missing-parameter list is
+// modelled on the hashed missing-equal-sign text (UNCONFIRMED); older AWS
+// responses echoed "Authorization=<header>" instead.
+
 // The x-amzn-ErrorType names AWS sends with each error. The gateway copies
 // them into its fault so that the response header matches AWS.
 const (
@@ -46,9 +59,11 @@ var (
 	// X-Amz-Security-Token does not belong to the credential. AWS answers
 	// execute-api requests signed with an unknown key with 403
 	// UnrecognizedClientException "The security token included in the
-	// request is invalid." (observed in public captures); there is no
-	// dedicated gateway response type, so the gateway should render it as
-	// DEFAULT_4XX (403) with this message and error type.
+	// request is invalid." (observed in public captures). There is no
+	// dedicated gateway response type; Fault maps it to INVALID_SIGNATURE
+	// with this message and error type. A wrong signature cannot be told
+	// from an unknown key without the secret, so this is also the most
+	// useful answer for the client.
 	ErrUnrecognizedClient error = &sentinel{"The security token included in the request is invalid.", errTypeUnrecognized}
 )
 
