@@ -8,7 +8,7 @@
 // The package owns only the cryptographic check and AWS's error texts: it
 // never writes HTTP and never decides on IAM policies. New builds an immutable
 // Verifier from a Config; Verifier.Verify returns the caller's Identity or one
-// of the typed errors in errors.go, which the gateway maps onto its gateway
+// of the typed errors in errors.go, and Fault maps those onto the gateway
 // response types (MISSING_AUTHENTICATION_TOKEN, INVALID_SIGNATURE,
-// EXPIRED_TOKEN, ...). See aws-reference.md §6.3 and §2.2.
+// EXPIRED_TOKEN) that the edge renders. See aws-reference.md §6.3 and §2.2.
 package sigv4

@@ -14,8 +14,10 @@ import (
 // correct service: '…'. ". Recalled from other AWS services' SigV4 front end
 // and UNCONFIRMED for execute-api: "Signature not yet current", the
 // credential-element, terminator, scope-date, ISO-8601 and Host texts, the
-// query-string texts and "Request has expired" (S3's wording for a presigned
-// URL past X-Amz-Expires). The hashed form of the missing-parameter list is
+// query-string and X-Amz-Expires texts, "Unsupported AWS 'algorithm'", and
+// S3's wordings "Request has expired" (a presigned URL past X-Amz-Expires)
+// and "The provided 'x-amz-content-sha256' header does not match what was
+// computed.". The RFC 1123 Date-header text is Portico's own. The hashed form of the missing-parameter list is
 // modelled on the hashed missing-equal-sign text (UNCONFIRMED); older AWS
 // responses echoed "Authorization=<header>" instead.
 

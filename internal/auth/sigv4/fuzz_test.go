@@ -51,3 +51,29 @@ func FuzzParseAuthorization(f *testing.F) {
 		}
 	})
 }
+
+// FuzzVerifyQuery: any presigned-looking query string (and any path) yields
+// one of the package's errors, never a panic or a success.
+func FuzzVerifyQuery(f *testing.F) {
+	const cred = "AKIDEXAMPLE%2F20260101%2Fus-east-1%2Fexecute-api%2Faws4_request"
+	for _, s := range []string{
+		"X-Amz-Algorithm=AWS4-HMAC-SHA256",
+		"X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" + cred + "&X-Amz-Date=20260101T120000Z&X-Amz-SignedHeaders=host&X-Amz-Signature=00&X-Amz-Expires=60",
+		"X-Amz-Algorithm=&X-Amz-Expires=-1&%zz=1&a;b=2",
+		"X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=a%2Fb&X-Amz-Expires=99999999999999999999",
+	} {
+		f.Add("/prod/x", s)
+	}
+	v := newVerifier(f, 0, nil)
+	f.Fuzz(func(t *testing.T, path, query string) {
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.RequestURI = "/" + path + "?" + query
+		_, err := v.Verify(r, nil)
+		if err == nil {
+			t.Fatalf("%q verified", r.RequestURI)
+		}
+		if ErrorType(err) == "" {
+			t.Fatalf("%q: foreign error %T %v", r.RequestURI, err, err)
+		}
+	})
+}
