@@ -1,0 +1,41 @@
+package sigv4
+
+import (
+	"errors"
+
+	"github.com/portico-gw/portico/internal/fault"
+)
+
+// Fault classifies an error returned by Verify as the gateway fault AWS
+// answers with, so that the AWS_IAM step can return it as is:
+//
+//   - ErrMissing: MISSING_AUTHENTICATION_TOKEN (403 "Missing Authentication
+//     Token").
+//   - ErrExpiredToken: EXPIRED_TOKEN (403).
+//   - *InvalidSignatureError and *SignatureExpiredError: INVALID_SIGNATURE
+//     (403) with the error's message.
+//   - *IncompleteSignatureError and ErrUnrecognizedClient: INVALID_SIGNATURE
+//     with the error's message and its own x-amzn-ErrorType
+//     (IncompleteSignatureException, UnrecognizedClientException). AWS does
+//     not document which gateway response type these use (UNCONFIRMED);
+//     INVALID_SIGNATURE keeps AWS's 403 and lets an API customize it.
+//
+// Any other error becomes DEFAULT_5XX through fault.From. Fault returns nil
+// for a nil error.
+func Fault(err error) *fault.Error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, ErrMissing):
+		return &fault.Error{Type: fault.MissingAuthenticationToken, Cause: err}
+	case errors.Is(err, ErrExpiredToken):
+		return &fault.Error{Type: fault.ExpiredToken, Cause: err}
+	}
+	switch t := ErrorType(err); t {
+	case errTypeInvalid:
+		return &fault.Error{Type: fault.InvalidSignature, Message: err.Error(), Cause: err}
+	case errTypeIncomplete, errTypeUnrecognized:
+		return &fault.Error{Type: fault.InvalidSignature, Message: err.Error(), ErrorType: t, Cause: err}
+	}
+	return fault.From(err)
+}
