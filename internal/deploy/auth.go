@@ -55,6 +55,11 @@ func authSteps(spec APISpec, sa *stageAuth, m *apidef.Method, opts Options) ([]p
 			return nil, fmt.Errorf("security scheme %q has no token or request x-amazon-apigateway-authorizer", m.AuthorizerName)
 		}
 		authz = l
+	case "AWS_IAM":
+		if opts.Auth.IAM == nil {
+			return nil, fmt.Errorf("the method uses AWS_IAM authorization but the settings have no iam.credentials")
+		}
+		authz = auth.NewIAM(opts.Auth.IAM)
 	default:
 		authz = &refuse{name: "authorize", f: &fault.Error{Type: fault.AuthorizerConfigurationError,
 			Cause: fmt.Errorf("authorization type %s is not enforced by this build; the method refuses every call", m.AuthorizationType)}}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/auth/sigv4"
 	"github.com/portico-gw/portico/internal/integration"
 	"github.com/portico-gw/portico/internal/pipeline"
 	"github.com/portico-gw/portico/internal/router"
@@ -80,6 +81,9 @@ type AuthOptions struct {
 	ExplicitDenyMessage string
 	// Now is the authorizer caches' clock; nil means time.Now.
 	Now func() time.Time
+	// IAM verifies AWS_IAM signatures; nil means no credentials are
+	// configured, so every AWS_IAM call is refused.
+	IAM *sigv4.Verifier
 }
 
 // Functions is the local function runtime as deploy sees it.

@@ -130,6 +130,7 @@ func (e *Edge) newCall(r *http.Request) *pipeline.Call {
 		HTTPMethod:        r.Method,
 		Header:            r.Header,
 		RawQuery:          r.URL.RawQuery,
+		RequestURI:        r.RequestURI,
 		Query:             r.URL.Query(),
 		SourceIP:          sourceIP(r.RemoteAddr),
 		Protocol:          "HTTP/1.1",

@@ -43,6 +43,9 @@ type Call struct {
 	Query url.Values
 	// RawQuery is the query string as sent.
 	RawQuery string
+	// RequestURI is the request target as sent (path and query), which
+	// SigV4 signatures cover.
+	RequestURI string
 	// Header holds the request headers.
 	Header http.Header
 	// SourceIP is the immediate TCP peer.
