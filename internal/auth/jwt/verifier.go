@@ -121,6 +121,9 @@ func (v *Verifier) Verify(ctx context.Context, token string, opts VerifyOptions)
 // prefix.
 func stripBearer(s string) string {
 	s = strings.TrimSpace(s)
+	if strings.EqualFold(s, "bearer") {
+		return ""
+	}
 	if len(s) > 7 && strings.EqualFold(s[:7], "bearer ") {
 		s = strings.TrimSpace(s[7:])
 	}
@@ -164,15 +167,16 @@ func (v *Verifier) classify(tok *gojwt.Token, mc gojwt.MapClaims, err error) *Er
 		return invalid(DescMalformed, err)
 	}
 	// The signature is good; report the first failing claim.
-	if errors.Is(err, gojwt.ErrTokenInvalidIssuer) {
+	if iss, _ := mc["iss"].(string); iss != v.cfg.Issuer {
 		return invalid(DescIssuer, err)
 	}
 	if e := v.checkAudience(mc); e != nil {
 		return e
 	}
-	switch {
-	case errors.Is(err, gojwt.ErrTokenRequiredClaimMissing):
+	if _, ok := mc["exp"]; !ok {
 		return invalid(DescMissingExpiry, err)
+	}
+	switch {
 	case errors.Is(err, gojwt.ErrTokenExpired):
 		return invalid(DescExpired, err)
 	case errors.Is(err, gojwt.ErrTokenNotValidYet):
