@@ -107,8 +107,7 @@ func (ks *keySet) run(ctx context.Context, interval time.Duration) {
 }
 
 // parseJWKS decodes a JWK Set and keeps the keys usable for verifying
-// signatures: those with a kid, a supported type, and a "use" of "sig" or
-// none. Other keys are skipped; a set with no usable key is an error.
+// signatures: RSA and EC keys with a kid and a "use" of "sig" or none. Other keys are skipped; a set with no usable key is an error.
 func parseJWKS(b []byte) ([]jwkset.JWK, error) {
 	var set jwkset.JWKSMarshal
 	if err := json.Unmarshal(b, &set); err != nil {
@@ -117,7 +116,7 @@ func parseJWKS(b []byte) ([]jwkset.JWK, error) {
 	keys := make([]jwkset.JWK, 0, len(set.Keys))
 	var skipped []error
 	for i, m := range set.Keys {
-		if m.KID == "" || (m.USE != "" && m.USE != jwkset.UseSig) {
+		if m.KID == "" || (m.USE != "" && m.USE != jwkset.UseSig) || (m.KTY != jwkset.KtyRSA && m.KTY != jwkset.KtyEC) {
 			continue
 		}
 		k, err := jwkset.NewJWKFromMarshal(m, jwkset.JWKMarshalOptions{}, jwkset.JWKValidateOptions{})
