@@ -149,14 +149,15 @@ func (v *Verifier) keyfunc(ctx context.Context) gojwt.Keyfunc {
 // classify turns a parse or validation error into an *Error. Claim failures
 // are reported in AWS's order even when several claims are wrong.
 func (v *Verifier) classify(tok *gojwt.Token, mc gojwt.MapClaims, err error) *Error {
+	if errors.Is(err, gojwt.ErrTokenMalformed) {
+		return invalid(DescMalformed, err)
+	}
 	if tok != nil {
 		if alg, _ := tok.Header["alg"].(string); !slices.Contains(v.cfg.Algorithms, alg) {
 			return invalid(DescAlgorithm, err)
 		}
 	}
 	switch {
-	case errors.Is(err, gojwt.ErrTokenMalformed):
-		return invalid(DescMalformed, err)
 	case errors.As(err, new(missingKIDError)):
 		return invalid(DescMissingKeyID, err)
 	case errors.Is(err, jwkset.ErrKeyNotFound):
