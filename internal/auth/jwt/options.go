@@ -21,21 +21,24 @@ type VerifyOptions struct {
 	// Leave it empty for plain JWT authorizers.
 	TokenUse string
 	// AudienceExpression is a Cognito authorizer's
-	// identityValidationExpression: a regular expression that must match
-	// the whole "aud" claim (any of its values). Empty means no check.
+	// identityValidationExpression: a regular expression (Go RE2 syntax)
+	// that must match the whole "aud" claim, or one of its values. Empty
+	// means no check. Full-match semantics are our reading of AWS, which
+	// does not document them.
 	AudienceExpression string
 }
 
 // CognitoOptions returns the options of a Cognito user-pool authorizer
 // (REST) for a method with the given authorizationScopes and the
-// authorizer's identityValidationExpression: with no scopes the token must
-// be an ID token; with scopes it must be an access token holding one of them.
+// authorizer's identityValidationExpression, following AWS's rule: with no
+// scopes the token must be an ID token, and the expression (if any) must
+// match its aud; with scopes it must be an access token holding one of them
+// (access tokens have no aud, so the expression does not apply).
 func CognitoOptions(scopes []string, identityValidationExpression string) VerifyOptions {
-	use := "id"
 	if len(scopes) > 0 {
-		use = "access"
+		return VerifyOptions{Scopes: slices.Clone(scopes), TokenUse: "access"}
 	}
-	return VerifyOptions{Scopes: slices.Clone(scopes), TokenUse: use, AudienceExpression: identityValidationExpression}
+	return VerifyOptions{TokenUse: "id", AudienceExpression: identityValidationExpression}
 }
 
 // Validate reports options that can never be satisfied or do not compile.

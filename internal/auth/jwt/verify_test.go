@@ -137,6 +137,10 @@ func TestVerify(t *testing.T) {
 		{name: "cognito: access token lacking the scope", token: rsaKey.sign(t, access),
 			opts: jwt.CognitoOptions([]string{"pets/admin"}, ""), wantKind: jwt.KindInsufficientScope, wantDesc: jwt.DescScope},
 		{name: "cognito: audience expression matches", token: valid, opts: jwt.CognitoOptions(nil, `client-\d+`)},
+		{name: "cognito: audience expression ignored for access tokens", token: rsaKey.sign(t, access),
+			opts: jwt.CognitoOptions([]string{"pets/read"}, `nobody`)},
+		{name: "plain: audience expression applies to any token", token: rsaKey.sign(t, access),
+			opts: jwt.VerifyOptions{AudienceExpression: `client-\d+`}, wantKind: jwt.KindInvalidToken, wantDesc: jwt.DescAudience},
 		{name: "cognito: audience expression must match the whole aud", token: valid, opts: jwt.CognitoOptions(nil, `client-1`),
 			wantKind: jwt.KindInvalidToken, wantDesc: jwt.DescAudience},
 	}
