@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -237,5 +238,49 @@ func TestCloseTwice(t *testing.T) {
 	}
 	if err := v.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestConcurrentVerifyDuringRotation runs verifications in parallel while
+// the issuer adds a key, under the race detector in CI.
+func TestConcurrentVerifyDuringRotation(t *testing.T) {
+	oldKey, newKey := newEC(t, "old"), newEC(t, "new")
+	srv := newJWKSServer(t, jwksJSON(t, oldKey))
+	v := newVerifier(t, jwt.Config{JWKS: srv.URL, RefreshRateLimit: time.Hour})
+	oldToken, newToken := oldKey.sign(t, baseClaims()), newKey.sign(t, baseClaims())
+	srv.set(jwksJSON(t, oldKey, newKey))
+	errs := make(chan error, 8*10)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for i := range 10 {
+				tok := oldToken
+				if i%2 == 1 {
+					tok = newToken
+				}
+				if _, err := v.Verify(context.Background(), tok, jwt.VerifyOptions{}); err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if got := srv.hits.Load(); got != 2 {
+		t.Errorf("JWKS fetches = %d, want 2 (first load and one reload)", got)
+	}
+}
+
+func TestVerifyAfterClose(t *testing.T) {
+	k := newEC(t, "k")
+	v := newVerifier(t, jwt.Config{JWKS: writeJWKSFile(t, jwksJSON(t, k))})
+	if err := v.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if e := verifyErr(t, v, k.sign(t, baseClaims())); e != nil {
+		t.Fatalf("Verify after Close: %v", e)
 	}
 }

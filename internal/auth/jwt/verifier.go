@@ -18,7 +18,6 @@ import (
 type Verifier struct {
 	cfg    Config
 	parser *gojwt.Parser
-	keys   *keySet
 	kf     keyfunc.Keyfunc
 	exprs  sync.Map // AudienceExpression string -> *regexp.Regexp
 
@@ -60,9 +59,8 @@ func New(ctx context.Context, cfg Config) (*Verifier, error) {
 		return nil, fmt.Errorf("jwt: %w", err)
 	}
 	v := &Verifier{
-		cfg:  cfg,
-		keys: ks,
-		kf:   kf,
+		cfg: cfg,
+		kf:  kf,
 		parser: gojwt.NewParser(
 			gojwt.WithValidMethods(cfg.Algorithms),
 			gojwt.WithIssuer(cfg.Issuer),
