@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"strings"
 )
@@ -39,10 +38,7 @@ func newLoader(client *http.Client, location string) loader {
 	if isURL(location) {
 		return func(ctx context.Context) ([]byte, error) { return fetchURL(ctx, client, location) }
 	}
-	path := location
-	if u, err := url.Parse(location); err == nil && u.Scheme == "file" {
-		path = u.Path
-	}
+	path := strings.TrimPrefix(location, "file://")
 	return func(context.Context) ([]byte, error) { return readFile(path) }
 }
 
