@@ -77,6 +77,9 @@ type Method struct {
 	// AuthorizationScopes are the OAuth scopes of the method's security
 	// requirement (Cognito access tokens, JWT).
 	AuthorizationScopes []string
+	// Security maps every security requirement name of the method to its
+	// scopes, so settings-defined JWT authorizers can claim a scheme.
+	Security map[string][]string
 	// RequestParameters maps method.request.{path|querystring|header}.{name} to required.
 	RequestParameters map[string]bool
 	// RequestModels maps a content type to a model name.

@@ -55,6 +55,7 @@ type Gateway struct {
 	insecure  *http.Transport
 	store     counters
 	functions *function.Manager
+	tokens    *tokenVerifiers
 	health    *storeHealth
 	registry  atomic.Pointer[usage.Registry]
 	mu        sync.Mutex
@@ -77,6 +78,10 @@ func New(src Source, opts Options) (*Gateway, error) {
 	}
 	if g.functions, err = openFunctions(first, opts.Logger); err != nil {
 		_ = g.store.Close()
+		return nil, err
+	}
+	if g.tokens, err = openVerifiers(first, opts.Logger); err != nil {
+		_ = g.Close()
 		return nil, err
 	}
 	cfg, snap, files, err := g.build()
@@ -107,8 +112,13 @@ func (g *Gateway) build() (*config.File, *deploy.Snapshot, []string, error) {
 	if err != nil {
 		return nil, nil, l.Files, err
 	}
+	iam, err := iamVerifier(cfg)
+	if err != nil {
+		return nil, nil, l.Files, err
+	}
 	snap, err := Deploy(cfg, l, deploy.Options{Transport: g.transport, InsecureTransport: g.insecure, Compile: Compiler(), Limits: lim,
-		Functions: functions{g.functions}, Auth: deploy.AuthOptions{ExplicitDenyMessage: cfg.Authorization.ExplicitDenyMessage}})
+		Functions: functions{g.functions}, Auth: deploy.AuthOptions{ExplicitDenyMessage: cfg.Authorization.ExplicitDenyMessage,
+			IAM: iam, CognitoPools: g.tokens.cognito, JWT: g.tokens.jwt}})
 	if err != nil {
 		return nil, nil, l.Files, err
 	}
@@ -137,6 +147,9 @@ func (g *Gateway) Reload() error {
 	if !sameFunctions(cfg.Functions, g.cfg.Functions) {
 		g.log.Warn("function settings changed; they take effect on restart")
 	}
+	if fmt.Sprint(cfg.CognitoUserPools, cfg.JWTAuthorizers) != fmt.Sprint(g.cfg.CognitoUserPools, g.cfg.JWTAuthorizers) {
+		g.log.Warn("cognitoUserPools and jwtAuthorizers changes take effect on restart")
+	}
 	g.edge.Swap(snap)
 	return nil
 }
@@ -163,6 +176,7 @@ func (g *Gateway) Close() error {
 	if g.functions != nil {
 		errs = append(errs, g.functions.Close())
 	}
+	errs = append(errs, g.tokens.Close())
 	if g.store != nil {
 		errs = append(errs, g.store.Close())
 	}

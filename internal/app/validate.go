@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/auth/jwt"
 	"github.com/portico-gw/portico/internal/config"
 	"github.com/portico-gw/portico/internal/deploy"
 	"github.com/portico-gw/portico/internal/integration"
@@ -35,8 +36,22 @@ func Validate(src Source) (Report, error) {
 	}
 	t := integration.NewTransport(false)
 	defer t.CloseIdleConnections()
+	iam, err := iamVerifier(cfg)
+	if err != nil {
+		return rep, err
+	}
+	// Key sets are not fetched here: the verifiers are only declared, so
+	// validate works offline and checks that every pool and JWT authorizer
+	// a definition names is configured.
+	pools, jwts := map[string]*jwt.Verifier{}, map[string]*jwt.Verifier{}
+	for _, p := range cfg.CognitoUserPools {
+		pools[p.ARN] = nil
+	}
+	for _, a := range cfg.JWTAuthorizers {
+		jwts[a.Name] = nil
+	}
 	_, err = Deploy(cfg, l, deploy.Options{Transport: t, InsecureTransport: t, Compile: Compiler(), Functions: declaredFunctions(cfg),
-		Auth: deploy.AuthOptions{ExplicitDenyMessage: cfg.Authorization.ExplicitDenyMessage}})
+		Auth: deploy.AuthOptions{ExplicitDenyMessage: cfg.Authorization.ExplicitDenyMessage, IAM: iam, CognitoPools: pools, JWT: jwts}})
 	return rep, errors.Join(err)
 }
 

@@ -2,10 +2,11 @@ package deploy
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/auth"
-	"github.com/portico-gw/portico/internal/fault"
+	"github.com/portico-gw/portico/internal/auth/jwt"
 	"github.com/portico-gw/portico/internal/pipeline"
 )
 
@@ -47,6 +48,14 @@ func authSteps(spec APISpec, sa *stageAuth, m *apidef.Method, opts Options) ([]p
 		pol = p
 	}
 	var authz pipeline.Step
+	if name, ok := jwtRequirement(m, opts); ok {
+		t, err := auth.NewToken(auth.TokenConfig{Name: name, Verifiers: []*jwt.Verifier{opts.Auth.JWT[name]},
+			Options: jwt.VerifyOptions{Scopes: m.Security[name]}, WWWAuthenticate: true})
+		if err != nil {
+			return nil, err
+		}
+		return appendSteps(nil, pol, t), nil
+	}
 	switch m.AuthorizationType {
 	case "", "NONE":
 	case "CUSTOM":
@@ -55,14 +64,19 @@ func authSteps(spec APISpec, sa *stageAuth, m *apidef.Method, opts Options) ([]p
 			return nil, fmt.Errorf("security scheme %q has no token or request x-amazon-apigateway-authorizer", m.AuthorizerName)
 		}
 		authz = l
+	case "COGNITO_USER_POOLS":
+		t, err := cognitoStep(spec, m, opts)
+		if err != nil {
+			return nil, err
+		}
+		authz = t
 	case "AWS_IAM":
 		if opts.Auth.IAM == nil {
 			return nil, fmt.Errorf("the method uses AWS_IAM authorization but the settings have no iam.credentials")
 		}
 		authz = auth.NewIAM(opts.Auth.IAM)
-	default:
-		authz = &refuse{name: "authorize", f: &fault.Error{Type: fault.AuthorizerConfigurationError,
-			Cause: fmt.Errorf("authorization type %s is not enforced by this build; the method refuses every call", m.AuthorizationType)}}
+	default: // a JWT authorizer in the definition without a settings entry
+		return nil, fmt.Errorf("security scheme %q is a %s authorizer; define it in the settings' jwtAuthorizers (issuer, audiences, jwks)", m.AuthorizerName, m.AuthorizationType)
 	}
 	var steps []pipeline.Step
 	if m.AuthorizationType == "AWS_IAM" {
@@ -78,4 +92,35 @@ func appendSteps(steps []pipeline.Step, more ...pipeline.Step) []pipeline.Step {
 		}
 	}
 	return steps
+}
+
+// jwtRequirement finds a security requirement of the method that names a
+// settings-defined JWT authorizer.
+func jwtRequirement(m *apidef.Method, opts Options) (string, bool) {
+	for name := range m.Security {
+		if _, ok := opts.Auth.JWT[name]; ok {
+			return name, true
+		}
+	}
+	return "", false
+}
+
+// cognitoStep builds a Cognito user-pool authorizer: the token comes from
+// the identity-source header and is verified against the authorizer's
+// pools; method scopes make it an access-token check.
+func cognitoStep(spec APISpec, m *apidef.Method, opts Options) (pipeline.Step, error) {
+	def, ok := spec.Def.Authorizers[m.AuthorizerName]
+	if !ok {
+		return nil, fmt.Errorf("security scheme %q has no cognito_user_pools authorizer", m.AuthorizerName)
+	}
+	var vs []*jwt.Verifier
+	for _, arn := range def.ProviderARNs {
+		v, ok := opts.Auth.CognitoPools[arn]
+		if !ok {
+			return nil, fmt.Errorf("%s:%d: authorizer %s: user pool %s is not in the settings' cognitoUserPools", def.Loc.File, def.Loc.Line, def.Name, arn)
+		}
+		vs = append(vs, v)
+	}
+	return auth.NewToken(auth.TokenConfig{Name: def.Name, Header: strings.TrimPrefix(def.IdentitySource, "method.request.header."),
+		Verifiers: vs, Options: jwt.CognitoOptions(m.AuthorizationScopes, def.IdentityValidationExpression)})
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/auth/jwt"
 	"github.com/portico-gw/portico/internal/auth/sigv4"
 	"github.com/portico-gw/portico/internal/integration"
 	"github.com/portico-gw/portico/internal/pipeline"
@@ -84,6 +85,10 @@ type AuthOptions struct {
 	// IAM verifies AWS_IAM signatures; nil means no credentials are
 	// configured, so every AWS_IAM call is refused.
 	IAM *sigv4.Verifier
+	// CognitoPools verifies Cognito user-pool tokens, by user pool ARN.
+	CognitoPools map[string]*jwt.Verifier
+	// JWT verifies tokens of settings-defined JWT authorizers, by name.
+	JWT map[string]*jwt.Verifier
 }
 
 // Functions is the local function runtime as deploy sees it.

@@ -1,10 +1,8 @@
 package deploy
 
 import (
-	"context"
 
 	"github.com/portico-gw/portico/internal/apidef"
-	"github.com/portico-gw/portico/internal/fault"
 	"github.com/portico-gw/portico/internal/pipeline"
 	"github.com/portico-gw/portico/internal/throttle"
 	"github.com/portico-gw/portico/internal/usage"
@@ -88,17 +86,3 @@ func stageLimit(settings []MethodSetting, m *apidef.Method) *throttle.Limit {
 	}
 	return &l
 }
-
-// refuse is a step that rejects every call: the fail-closed answer for a
-// method whose protection Portico cannot enforce, so a protected method is
-// never served unprotected.
-type refuse struct {
-	name string
-	f    *fault.Error
-}
-
-var _ pipeline.Step = (*refuse)(nil)
-
-func (r *refuse) Name() string { return r.name }
-
-func (r *refuse) Run(context.Context, *pipeline.Call) error { return r.f }

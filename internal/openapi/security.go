@@ -29,9 +29,14 @@ func (im *importer) security(m *apidef.Method, op map[string]any, ptr string) {
 				continue
 			}
 			im.applyScheme(m, name, scheme)
+			list, _ := strings1(scopes)
 			if m.AuthorizerName == name {
-				m.AuthorizationScopes, _ = strings1(scopes)
+				m.AuthorizationScopes = list
 			}
+			if m.Security == nil {
+				m.Security = map[string][]string{}
+			}
+			m.Security[name] = list
 		}
 	}
 }
