@@ -1,7 +1,6 @@
 package deploy
 
 import (
-
 	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/pipeline"
 	"github.com/portico-gw/portico/internal/throttle"
