@@ -37,8 +37,9 @@ const (
 	//   - '{' (JSON): values inside a JSON string literal get JSON string
 	//     escaping (quotes, backslashes, control characters), so a
 	//     hostile User-Agent or authorizer value cannot break the record;
-	//     values outside strings (e.g. "status": $context.status) are
-	//     written as they are;
+	//     $context.error.messageString outside a string has the text
+	//     between its quotes escaped; other values outside strings (e.g.
+	//     "status": $context.status) are written as they are;
 	//   - '<' (XML): values get XML escaping (& < > " ') and control
 	//     characters become character references or U+FFFD;
 	//   - anything else (CLF, CSV, free text): control characters are
@@ -117,6 +118,12 @@ func CompileAccessLog(format string, opts ...AccessLogOption) (*AccessLog, error
 			lit.Reset()
 		}
 		ref.esc = shape.modeFor(inString)
+		if ref.esc == escNone && shape == shapeJSON && ref.id == VarErrorMessageString {
+			// AWS meant messageString for use outside quotes
+			// ("message": $context.error.messageString): escape what
+			// is between its quotes.
+			ref.esc = escJSONQuoted
+		}
 		hasID = hasID || ref.id == VarRequestID || ref.id == VarExtendedRequestID
 		a.parts = append(a.parts, ref)
 	}

@@ -112,10 +112,13 @@ func TestAccessLogEscaping(t *testing.T) {
 			"<r id=\"r1\">a&quot;b\\c&#10;d&lt;e&gt;&amp;&apos;\uFFFD</r>"},
 		{"text", `$context.requestId "$context.identity.userAgent"`, EscapeAuto,
 			`r1 "a"b\c\x0ad<e>&'\x01"`},
+		{"json messageString escapes inside its quotes", `{"id":"$context.requestId","m":$context.error.messageString}`, EscapeAuto,
+			`{"id":"r1","m":"say \"hi\"\n"}`},
 		{"none is AWS verbatim", `{"id":"$context.requestId","ua":"$context.identity.userAgent"}`, EscapeNone,
 			"{\"id\":\"r1\",\"ua\":\"" + hostile + "\"}"},
 	}
-	v := mapVars{fixed: map[VarID]string{VarRequestID: "r1", VarIdentityUserAgent: hostile}}
+	v := mapVars{fixed: map[VarID]string{VarRequestID: "r1", VarIdentityUserAgent: hostile,
+		VarErrorMessageString: "\"say \"hi\"\n\""}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a, err := CompileAccessLog(tt.format, WithEscaping(tt.esc))

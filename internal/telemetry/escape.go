@@ -8,6 +8,7 @@ const (
 	escText
 	escJSON
 	escXML
+	escJSONQuoted // a value in quotes whose inside gets escJSON
 )
 
 const hexDigits = "0123456789abcdef"
@@ -16,6 +17,14 @@ const hexDigits = "0123456789abcdef"
 // form after the raw value and then moves it down, so it needs no scratch
 // buffer and allocates only when dst must grow.
 func escapeTail(dst []byte, start int, mode escapeMode) []byte {
+	if mode == escJSONQuoted {
+		n := len(dst)
+		if n-start < 2 || dst[start] != '"' || dst[n-1] != '"' {
+			return dst
+		}
+		dst = escapeTail(dst[:n-1], start+1, escJSON)
+		return append(dst, '"')
+	}
 	if !needsEscape(dst[start:], mode) {
 		return dst
 	}
