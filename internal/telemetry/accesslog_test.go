@@ -292,3 +292,22 @@ func BenchmarkAccessLogJSON(b *testing.B) {
 		buf = a.Append(buf[:0], c)
 	}
 }
+
+func TestAppendRequestTimeMatchesLayout(t *testing.T) {
+	const layout = "02/Jan/2006:15:04:05 -0700"
+	times := []time.Time{
+		time.Date(2026, 11, 26, 2, 42, 7, 999, time.UTC),
+		time.Date(1999, 1, 1, 0, 0, 0, 0, time.FixedZone("x", -5*3600)),
+		time.Date(2024, 2, 29, 23, 59, 59, 0, time.UTC),
+		time.Date(12345, 12, 31, 23, 59, 59, 0, time.UTC),
+		time.Unix(0, 0),
+	}
+	for i := range 1000 {
+		times = append(times, time.Unix(int64(i)*7919*3607, 0))
+	}
+	for _, tm := range times {
+		if got, want := string(AppendRequestTime(nil, tm)), tm.UTC().Format(layout); got != want {
+			t.Fatalf("%v: got %q, want %q", tm, got, want)
+		}
+	}
+}

@@ -351,8 +351,22 @@ func LookupVar(name string) (id VarID, key string, ok bool) {
 
 // AppendRequestTime appends t as $context.requestTime renders it: the CLF
 // time "02/Jan/2006:15:04:05 +0000", in UTC.
+// It is a hand-rolled time.AppendFormat for this one layout, which is about
+// half of a CLF line's rendering cost otherwise.
 func AppendRequestTime(dst []byte, t time.Time) []byte {
-	return t.UTC().AppendFormat(dst, "02/Jan/2006:15:04:05 -0700")
+	t = t.UTC()
+	year, month, day := t.Date()
+	hour, minute, sec := t.Clock()
+	if year < 0 || year > 9999 {
+		return t.AppendFormat(dst, "02/Jan/2006:15:04:05 -0700")
+	}
+	const months = "JanFebMarAprMayJunJulAugSepOctNovDec"
+	m := 3 * (int(month) - 1)
+	dst = append(dst, byte('0'+day/10), byte('0'+day%10), '/', months[m], months[m+1], months[m+2], '/',
+		byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10), ':',
+		byte('0'+hour/10), byte('0'+hour%10), ':', byte('0'+minute/10), byte('0'+minute%10), ':',
+		byte('0'+sec/10), byte('0'+sec%10))
+	return append(dst, " +0000"...)
 }
 
 // AppendEpochMillis appends t as $context.requestTimeEpoch renders it:
