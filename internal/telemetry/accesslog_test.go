@@ -311,3 +311,27 @@ func TestAppendRequestTimeMatchesLayout(t *testing.T) {
 		}
 	}
 }
+
+func FuzzCompileAccessLog(f *testing.F) {
+	for _, s := range []string{
+		`$context.identity.sourceIp [$context.requestTime] "$context.httpMethod" $context.requestId`,
+		`{"id":"$context.requestId","m":$context.error.messageString,"a":"$context.authorizer.claims.sub"}`,
+		`<r id="$context.requestId">$context.identity.userAgent</r>`,
+		`$$context.requestId.$ $context.`, `"\"$context.requestId\\"`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, format string) {
+		a, err := CompileAccessLog(format)
+		if err != nil {
+			return
+		}
+		if a.Format() != format || !a.Uses(VarRequestID) && !a.Uses(VarExtendedRequestID) {
+			t.Fatalf("compiled %q into %+v", format, a.parts)
+		}
+		v := mapVars{fixed: map[VarID]string{VarRequestID: "r\"\n<&"}}
+		if line := a.Append(nil, v); len(line) == 0 {
+			t.Fatal("empty line")
+		}
+	})
+}

@@ -6,7 +6,11 @@
 //
 // It imports no other Portico package and never writes HTTP responses: the
 // gateway implements the small Vars interface on its own request type and
-// calls these types from the edge. Entry points are CompileAccessLog,
-// NewAccessLogWriter, NewMetrics, NewExecLog, ParseTraceHeader and
-// NewTracerProvider. Nothing here keeps package-level state.
+// calls these types from the edge. Entry points are CompileAccessLog and
+// NewAccessLogWriter (access logs), NewMetrics and MetricsHandler (metrics),
+// NewExecLog (execution logs), ContinueTrace and ParseTraceHeader (trace
+// ids), and NewTracerProvider with XRayPropagator (OpenTelemetry). Nothing
+// here keeps package-level state; the only background goroutines are the
+// access-log writer's flusher and the tracer's batcher, both stopped by
+// their Close or shutdown.
 package telemetry

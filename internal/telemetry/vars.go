@@ -77,9 +77,9 @@ const (
 	VarIdentityVpceID
 	VarIntegrationError
 	VarIntegrationIntegrationStatus
-	VarIntegrationLatencyDetail
+	VarIntegrationLatencyDetail // integration.latency (not integrationLatency)
 	VarIntegrationRequestID
-	VarIntegrationStatusDetail
+	VarIntegrationStatusDetail // integration.status (not integrationStatus)
 	VarIntegrationErrorMessage
 	VarIntegrationLatency
 	VarIntegrationStatus
