@@ -1,6 +1,7 @@
 // Package admin serves the admin listener: /healthz (the process is up),
-// /readyz (a snapshot is deployed and the data plane is listening) and
-// /usage (API-key usage per day, as GetUsage). Later features add their
+// /readyz (a snapshot is deployed and the data plane is listening), /usage
+// (API-key usage per day, as GetUsage), /metrics (Prometheus) and Lambda's
+// Invoke API. Later features add their
 // endpoints here. It never touches the data plane's requests.
 package admin
 
@@ -26,10 +27,14 @@ type Usage interface {
 	UsageReport(ctx context.Context, plan, key string, from, to time.Time) (any, error)
 }
 
-// Handler returns the admin routes. u and lambda may be nil; lambda serves
-// Lambda's Invoke API (POST /2015-03-31/functions/{name}/invocations).
-func Handler(st Status, u Usage, lambda http.Handler) http.Handler {
+// Handler returns the admin routes. u, lambda and metrics may be nil;
+// lambda serves Lambda's Invoke API (POST
+// /2015-03-31/functions/{name}/invocations), metrics serves /metrics.
+func Handler(st Status, u Usage, lambda, metrics http.Handler) http.Handler {
 	mux := http.NewServeMux()
+	if metrics != nil {
+		mux.Handle("GET /metrics", metrics)
+	}
 	if lambda != nil {
 		mux.Handle("/2015-03-31/", lambda)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/portico-gw/portico/internal/fault"
 	"github.com/portico-gw/portico/internal/function"
 	"github.com/portico-gw/portico/internal/integration"
+	"github.com/portico-gw/portico/internal/telemetry"
 )
 
 // functions adapts the function runtime to what integrations need, turning
@@ -17,7 +18,10 @@ import (
 // error (502 through AWS_PROXY, errorMessage for AWS selection patterns);
 // reserved concurrency is 429 THROTTLED (design.md §5); a payload over
 // 6 MB is 413 Request Too Long.
-type functions struct{ m *function.Manager }
+type functions struct {
+	m       *function.Manager
+	metrics *telemetry.Metrics
+}
 
 // openFunctions starts the runtime for the configured functions (builds Go
 // sources once; processes start on first use). It starts background work
@@ -41,7 +45,18 @@ func (f functions) Has(name string) bool { return f.m.Has(name) }
 
 // InvokeFunction implements integration.FunctionInvoker.
 func (f functions) InvokeFunction(ctx context.Context, name string, payload []byte, _, traceID string) (integration.FunctionResult, error) {
+	var fm *telemetry.FunctionMetrics
+	if f.metrics != nil {
+		fm = f.metrics.Function(name)
+		fm.Start(false)
+	}
 	resp, err := f.m.Invoke(ctx, name, payload, function.InvokeOptions{TraceID: traceID})
+	if fm != nil {
+		if resp != nil && resp.ColdStart {
+			fm.MarkCold()
+		}
+		fm.Finish(err != nil || (resp != nil && resp.FunctionError != ""))
+	}
 	if err == nil {
 		return integration.FunctionResult{Payload: resp.Payload, FunctionError: resp.FunctionError, RequestID: resp.RequestID}, nil
 	}

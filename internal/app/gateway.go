@@ -16,6 +16,7 @@ import (
 	"github.com/portico-gw/portico/internal/function"
 	"github.com/portico-gw/portico/internal/httpserver"
 	"github.com/portico-gw/portico/internal/integration"
+	"github.com/portico-gw/portico/internal/telemetry"
 	"github.com/portico-gw/portico/internal/usage"
 )
 
@@ -56,6 +57,7 @@ type Gateway struct {
 	store     counters
 	functions *function.Manager
 	tokens    *tokenVerifiers
+	obs       *observability
 	health    *storeHealth
 	registry  atomic.Pointer[usage.Registry]
 	mu        sync.Mutex
@@ -73,7 +75,12 @@ func New(src Source, opts Options) (*Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
+	if g.obs, err = newObservability(first); err != nil {
+		return nil, err
+	}
+	g.health.metrics, g.health.storeType = g.obs.metrics, first.Store.Type
 	if g.store, err = openStore(first.Store, opts.Logger); err != nil {
+		_ = g.obs.Close()
 		return nil, err
 	}
 	if g.functions, err = openFunctions(first, opts.Logger); err != nil {
@@ -90,8 +97,12 @@ func New(src Source, opts Options) (*Gateway, error) {
 		return nil, err
 	}
 	g.cfg, g.files = cfg, files
-	g.edge = httpserver.New(snap, httpserver.Options{Region: cfg.Region, AccountID: cfg.AccountID,
-		MaxBodyBytes: cfg.Server.MaxBodyBytes, Logger: opts.Logger, AccessLog: opts.AccessLog})
+	eo := httpserver.Options{Region: cfg.Region, AccountID: cfg.AccountID,
+		MaxBodyBytes: cfg.Server.MaxBodyBytes, Logger: opts.Logger, AccessLog: opts.AccessLog, Metrics: g.obs.metrics}
+	if cfg.Tracing.Enabled {
+		eo.Tracer = g.obs.tracer.Tracer("portico")
+	}
+	g.edge = httpserver.New(snap, eo)
 	return g, nil
 }
 
@@ -108,6 +119,9 @@ func (g *Gateway) build() (*config.File, *deploy.Snapshot, []string, error) {
 	if err != nil {
 		return nil, nil, l.Files, err
 	}
+	if err := g.attachLogs(cfg, l); err != nil {
+		return nil, nil, l.Files, err
+	}
 	lim, err := limits(cfg, g.store, g.health)
 	if err != nil {
 		return nil, nil, l.Files, err
@@ -117,7 +131,7 @@ func (g *Gateway) build() (*config.File, *deploy.Snapshot, []string, error) {
 		return nil, nil, l.Files, err
 	}
 	snap, err := Deploy(cfg, l, deploy.Options{Transport: g.transport, InsecureTransport: g.insecure, Compile: Compiler(), Limits: lim,
-		Functions: functions{g.functions}, Auth: deploy.AuthOptions{ExplicitDenyMessage: cfg.Authorization.ExplicitDenyMessage,
+		Functions: functions{m: g.functions, metrics: g.obs.metrics}, Auth: deploy.AuthOptions{ExplicitDenyMessage: cfg.Authorization.ExplicitDenyMessage,
 			IAM: iam, CognitoPools: g.tokens.cognito, JWT: g.tokens.jwt}})
 	if err != nil {
 		return nil, nil, l.Files, err
@@ -132,6 +146,7 @@ func (g *Gateway) Reload() error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	cfg, snap, files, err := g.build()
+	g.obs.metrics.Reloaded(err)
 	if len(files) > 0 {
 		g.files = files
 	}
@@ -176,7 +191,7 @@ func (g *Gateway) Close() error {
 	if g.functions != nil {
 		errs = append(errs, g.functions.Close())
 	}
-	errs = append(errs, g.tokens.Close())
+	errs = append(errs, g.tokens.Close(), g.obs.Close())
 	if g.store != nil {
 		errs = append(errs, g.store.Close())
 	}
@@ -218,3 +233,33 @@ func Compiler() integration.Compiler { return integration.VTL }
 func (g *Gateway) UsageReport(ctx context.Context, plan, key string, from, to time.Time) (any, error) {
 	return usage.Report(ctx, g.registry.Load(), g.store, plan, key, from, to, time.Now())
 }
+
+// attachLogs gives each stage its execution log and, when it has
+// accessLogSettings, the writer of its destination.
+func (g *Gateway) attachLogs(cfg *config.File, l *Loaded) error {
+	for i := range l.Specs {
+		spec := &l.Specs[i]
+		for _, a := range cfg.APIs {
+			if a.ID != spec.ID {
+				continue
+			}
+			for j := range spec.Stages {
+				st, sc := &spec.Stages[j], a.Stages[j]
+				if lvl, err := telemetry.ParseLogLevel(sc.LoggingLevel); err == nil && sc.LoggingLevel != "" {
+					st.Telemetry.Exec = telemetry.NewExecLog(telemetry.ExecLogConfig{Logger: g.log, Level: lvl, DataTrace: sc.DataTraceEnabled, API: a.ID, Stage: sc.Name})
+				}
+				if st.Telemetry.AccessLog != nil {
+					w, err := g.obs.writer(sc.AccessLogSettings.Destination)
+					if err != nil {
+						return err
+					}
+					st.Telemetry.AccessWriter = w
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// MetricsHandler serves /metrics for the admin listener.
+func (g *Gateway) MetricsHandler() http.Handler { return telemetry.MetricsHandler(g.obs.reg) }

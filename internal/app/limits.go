@@ -14,6 +14,7 @@ import (
 	"github.com/portico-gw/portico/internal/store/bolt"
 	"github.com/portico-gw/portico/internal/store/memory"
 	"github.com/portico-gw/portico/internal/store/redis"
+	"github.com/portico-gw/portico/internal/telemetry"
 	"github.com/portico-gw/portico/internal/throttle"
 	"github.com/portico-gw/portico/internal/usage"
 )
@@ -63,13 +64,18 @@ func redactURL(u string) string {
 
 // storeHealth counts store failures and logs them, at most once a second.
 type storeHealth struct {
-	log      *slog.Logger
-	failures atomic.Int64
-	lastLog  atomic.Int64
+	log       *slog.Logger
+	metrics   *telemetry.Metrics
+	storeType string
+	failures  atomic.Int64
+	lastLog   atomic.Int64
 }
 
 func (h *storeHealth) report(err error) {
 	h.failures.Add(1)
+	if h.metrics != nil {
+		h.metrics.StoreError(h.storeType, "check")
+	}
 	now := time.Now().UnixNano()
 	if last := h.lastLog.Load(); now-last > int64(time.Second) && h.lastLog.CompareAndSwap(last, now) {
 		h.log.Error("usage store failure; limits applied per store.onError", "error", err, "failuresTotal", h.failures.Load())

@@ -9,6 +9,7 @@ import (
 	"github.com/portico-gw/portico/internal/deploy"
 	"github.com/portico-gw/portico/internal/openapi"
 	"github.com/portico-gw/portico/internal/source"
+	"github.com/portico-gw/portico/internal/telemetry"
 	"github.com/portico-gw/portico/internal/validate"
 )
 
@@ -29,7 +30,7 @@ func Load(cfg *config.File) (*Loaded, error) {
 		l.Files = append(l.Files, cfg.Path())
 	}
 	var errs []error
-	for _, a := range cfg.APIs {
+	for i, a := range cfg.APIs {
 		l.Files = append(l.Files, a.Definition)
 		def, err := openapi.Load(a.Definition)
 		if def != nil {
@@ -44,8 +45,17 @@ func Load(cfg *config.File) (*Loaded, error) {
 			continue
 		}
 		spec := deploy.APISpec{ID: a.ID, Def: def}
-		for _, s := range a.Stages {
+		for j, s := range a.Stages {
 			ss := deploy.StageSpec{Name: s.Name, Variables: s.Variables}
+			if s.AccessLogSettings != nil {
+				al, err := telemetry.CompileAccessLog(s.AccessLogSettings.Format)
+				if err != nil {
+					errs = append(errs, &source.Error{File: cfg.Path(), Pointer: fmt.Sprintf("/apis/%d/stages/%d/accessLogSettings/format", i, j), Message: err.Error()})
+					continue
+				}
+				ss.Telemetry.AccessLog = al
+			}
+			ss.Telemetry.DebugErrors = s.DebugErrors
 			for _, ms := range s.MethodSettings {
 				ss.MethodSettings = append(ss.MethodSettings, deploy.MethodSetting{ResourcePath: ms.ResourcePath, HTTPMethod: ms.HTTPMethod,
 					RateLimit: ms.ThrottlingRateLimit, BurstLimit: ms.ThrottlingBurstLimit})

@@ -32,6 +32,8 @@ type File struct {
 	JWTAuthorizers []JWTAuthorizer `yaml:"jwtAuthorizers"`
 	// Authorization holds authorization message choices.
 	Authorization Authorization `yaml:"authorization"`
+	// Tracing configures OpenTelemetry span export.
+	Tracing Tracing `yaml:"tracing"`
 
 	// path is the file the settings came from ("" in quick mode).
 	path string
@@ -77,6 +79,33 @@ type Stage struct {
 	Variables map[string]string `yaml:"variables"`
 	// MethodSettings are the stage's per-method throttles.
 	MethodSettings []MethodSetting `yaml:"methodSettings"`
+	// AccessLogSettings replaces the default JSON access line with a
+	// $context format; absent means the default line on stdout.
+	AccessLogSettings *AccessLogSettings `yaml:"accessLogSettings"`
+	// LoggingLevel is the execution log: OFF (default), ERROR or INFO.
+	LoggingLevel string `yaml:"loggingLevel"`
+	// DataTraceEnabled adds request bodies (cut at 1 KiB) to INFO lines.
+	DataTraceEnabled bool `yaml:"dataTraceEnabled"`
+	// DebugErrors adds x-portico-error-reason to gateway responses (local
+	// development only: it reveals internal reasons).
+	DebugErrors bool `yaml:"debugErrors"`
+}
+
+// AccessLogSettings is a stage's access log.
+type AccessLogSettings struct {
+	// Format uses $context variables (AWS's CLF, JSON, XML and CSV
+	// examples work unchanged).
+	Format string `yaml:"format"`
+	// Destination is stdout (default) or a file path.
+	Destination string `yaml:"destination"`
+}
+
+// Tracing configures OpenTelemetry export (off by default).
+type Tracing struct {
+	Enabled     bool              `yaml:"enabled"`
+	Endpoint    string            `yaml:"endpoint"`
+	Headers     map[string]string `yaml:"headers"`
+	SampleRatio float64           `yaml:"sampleRatio"`
 }
 
 // Path returns the file the settings were loaded from ("" in quick mode).

@@ -7,6 +7,7 @@ import (
 	"os"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/portico-gw/portico/internal/source"
 )
@@ -92,6 +93,14 @@ func (v *validator) stages(p string, stages []Stage) {
 		v.check(sp+"/name", !names[s.Name], "duplicate stage %q", s.Name)
 		names[s.Name] = true
 		v.check(sp+"/variables", len(s.Variables) <= 100, "at most 100 stage variables")
+		switch s.LoggingLevel {
+		case "", "OFF", "ERROR", "INFO":
+		default:
+			v.check(sp+"/loggingLevel", false, "loggingLevel must be OFF, ERROR or INFO, not %q", s.LoggingLevel)
+		}
+		if s.AccessLogSettings != nil {
+			v.check(sp+"/accessLogSettings/format", strings.TrimSpace(s.AccessLogSettings.Format) != "", "Access Log value must not be empty")
+		}
 		for k, val := range s.Variables {
 			vp := sp + "/variables/" + source.Escape(k)
 			v.check(vp, varNameRe.MatchString(k), "stage variable name %q must be letters, digits and _ (at most 64)", k)

@@ -29,6 +29,13 @@ func (f *File) applyDefaults(dir string) {
 		return filepath.Join(dir, p)
 	}
 	f.Store.Path = abs(f.Store.Path)
+	for i := range f.APIs {
+		for j := range f.APIs[i].Stages {
+			if a := f.APIs[i].Stages[j].AccessLogSettings; a != nil && a.Destination != "" && a.Destination != "stdout" && a.Destination != "-" {
+				a.Destination = abs(a.Destination)
+			}
+		}
+	}
 	for i := range f.Functions {
 		fn := &f.Functions[i]
 		if fn.Timeout == 0 {

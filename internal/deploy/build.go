@@ -15,6 +15,7 @@ import (
 	"github.com/portico-gw/portico/internal/pipeline"
 	"github.com/portico-gw/portico/internal/router"
 	"github.com/portico-gw/portico/internal/store/memory"
+	"github.com/portico-gw/portico/internal/telemetry"
 	"github.com/portico-gw/portico/internal/throttle"
 	"github.com/portico-gw/portico/internal/usage"
 )
@@ -32,6 +33,19 @@ type StageSpec struct {
 	Variables map[string]string
 	// MethodSettings are the stage's per-method throttles, in order.
 	MethodSettings []MethodSetting
+	// Telemetry is the stage's logging setup.
+	Telemetry StageTelemetry
+}
+
+// StageTelemetry is a stage's access log, execution log and debugging.
+type StageTelemetry struct {
+	// AccessLog and AccessWriter replace the default access line when set.
+	AccessLog    *telemetry.AccessLog
+	AccessWriter *telemetry.AccessLogWriter
+	// Exec is the execution log (nil when loggingLevel is OFF).
+	Exec *telemetry.ExecLog
+	// DebugErrors adds x-portico-error-reason to gateway responses.
+	DebugErrors bool
 }
 
 // MethodSetting is one stage methodSettings throttle entry; nil fields are
@@ -138,7 +152,8 @@ func buildAPI(spec APISpec, opts Options) (*API, error) {
 	a := &API{ID: spec.ID, Def: spec.Def, Responses: resolveResponses(spec.Def.GatewayResponses), stages: map[string]*Stage{}}
 	var errs []error
 	for _, ss := range spec.Stages {
-		st := &Stage{Name: ss.Name, Variables: ss.Variables, DeploymentID: deploymentID(spec.ID, ss.Name), tree: router.New[*Method]()}
+		st := &Stage{Name: ss.Name, Variables: ss.Variables, DeploymentID: deploymentID(spec.ID, ss.Name), tree: router.New[*Method](),
+			Telemetry: ss.Telemetry}
 		sa, err := newStageAuth(spec, opts)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("stage %s: %w", ss.Name, err))

@@ -31,7 +31,9 @@ type Stage struct {
 	Name         string
 	DeploymentID string
 	Variables    map[string]string
-	tree         *router.Tree[*Method]
+	// Telemetry is the stage's logging setup.
+	Telemetry StageTelemetry
+	tree      *router.Tree[*Method]
 }
 
 // Method is one compiled method of a stage.

@@ -41,6 +41,8 @@ type Response struct {
 	// FunctionError is "Unhandled" when the function reported an error,
 	// else empty.
 	FunctionError string
+	// ColdStart is true when a new process started for this invocation.
+	ColdStart bool
 }
 
 // InvokeOptions are optional per-invocation inputs.

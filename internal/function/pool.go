@@ -48,8 +48,12 @@ func (p *pool) invoke(ctx context.Context, inv *invocation) (*Response, error) {
 			}
 			return nil, err
 		}
+		cold := !sb.used.Swap(true)
 		resp, err := p.run(ctx, sb, inv)
 		if !errors.Is(err, errNotDelivered) {
+			if resp != nil {
+				resp.ColdStart = cold
+			}
 			return resp, err
 		}
 		if attempt == maxDeliveryAttempts {

@@ -48,10 +48,13 @@ func (inv *invocation) finish(r result) {
 // sandbox is one function process with its own Runtime API listener. It
 // runs one invocation at a time; the pool decides which.
 type sandbox struct {
-	fn  string
-	pid int
-	log *slog.Logger
-	srv *http.Server
+	// used is set by the first invocation handed to this process, so the
+	// caller can tell cold starts from warm ones.
+	used atomic.Bool
+	fn   string
+	pid  int
+	log  *slog.Logger
+	srv  *http.Server
 
 	invokes   chan *invocation // unbuffered; taken by GET .../next
 	ready     chan struct{}    // closed at the first GET .../next

@@ -38,15 +38,9 @@ type accessLine struct {
 	ErrorMessage       string `json:"error.message,omitempty"`
 }
 
-// logAccess writes the access line and logs a rejection once with its
-// reason (the fault's cause), never with credentials.
-func (e *Edge) logAccess(c *pipeline.Call, status int, n int64, err error) {
-	var f *fault.Error
-	if err != nil {
-		f = fault.From(err)
-		e.log.Info("request rejected", "requestId", c.RequestID, "responseType", string(f.Type), "status", status,
-			"method", c.HTTPMethod, "path", c.StagePath, "reason", reason(f))
-	}
+// logAccess writes the default JSON access line (stages without
+// accessLogSettings).
+func (e *Edge) logAccess(c *pipeline.Call, status int, n int64, f *fault.Error) {
 	if e.alog == nil {
 		return
 	}

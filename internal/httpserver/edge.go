@@ -10,13 +10,20 @@ import (
 	"github.com/portico-gw/portico/internal/deploy"
 	"github.com/portico-gw/portico/internal/fault"
 	"github.com/portico-gw/portico/internal/pipeline"
+	"github.com/portico-gw/portico/internal/telemetry"
 )
 
 // ServeHTTP is the edge: select, limit, route, run, write, log.
 func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	snap := e.snap.Load()
 	c := e.newCall(r)
+	ctx, span := e.startSpan(r, c)
+	if span != nil {
+		defer span.End()
+		r = r.WithContext(ctx)
+	}
 	api, stage, rest := e.selectStage(snap, r)
+	x := &exchange{c: c}
 	var res *pipeline.Result
 	var err error
 	switch {
@@ -25,26 +32,38 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		err = &fault.Error{Type: fault.Default4XX, Status: 403, Message: "Forbidden", ErrorType: "ForbiddenException",
 			Cause: errors.New("no API and stage match the request (unknown stage, or several APIs and no apiId in the host or path)")}
 	default:
+		x.stage = stage
 		e.fillStage(c, snap, api, stage, rest)
 		if err = e.checkSize(r); err == nil {
-			res, err = e.route(r, c, stage, rest)
+			res, err = e.route(r, c, stage, rest, x)
 		}
 	}
-	status, respLen := 0, int64(0)
 	if err != nil {
-		status, respLen = e.writeFault(w, r, c, api, err)
+		x.status, x.length = e.writeFault(w, r, c, api, stage, err)
+		x.fault = fault.From(err)
 	} else {
-		status, respLen = e.writeResult(w, r, c, res)
+		x.status, x.length = e.writeResult(w, r, c, res)
 	}
-	e.logAccess(c, status, respLen, err)
+	e.finish(r.Context(), x, span)
+}
+
+// exchange is what the edge learned about one request, for logs and metrics.
+type exchange struct {
+	c      *pipeline.Call
+	stage  *deploy.Stage
+	method *deploy.Method
+	status int
+	length int64
+	fault  *fault.Error
 }
 
 // route matches the method and runs its pipeline.
-func (e *Edge) route(r *http.Request, c *pipeline.Call, stage *deploy.Stage, rest string) (*pipeline.Result, error) {
+func (e *Edge) route(r *http.Request, c *pipeline.Call, stage *deploy.Stage, rest string, x *exchange) (*pipeline.Result, error) {
 	m, ok := stage.Lookup(r.Method, rest)
 	if !ok {
 		return nil, missingToken(r)
 	}
+	x.method = m.Value
 	c.ResourceID, c.ResourcePath = m.Value.ResourceID, m.Value.Resource
 	if len(m.Params) > 0 {
 		c.PathParams = make(map[string]string, len(m.Params))
@@ -53,6 +72,9 @@ func (e *Edge) route(r *http.Request, c *pipeline.Call, stage *deploy.Stage, res
 		}
 	}
 	c.Body = pipeline.NewBody(r.Body, e.opts.MaxBodyBytes)
+	if ex := stage.Telemetry.Exec; ex != nil && ex.Enabled(telemetry.LogInfo) {
+		ex.MethodRequest(r.Context(), c.RequestID, c.PathParams, c.Query, c.Header, nil)
+	}
 	return m.Value.Pipeline.Serve(r.Context(), c)
 }
 
@@ -141,11 +163,8 @@ func (e *Edge) newCall(r *http.Request) *pipeline.Call {
 		c.RequestID = newRequestID()
 	}
 	c.DomainPrefix, _, _ = strings.Cut(c.DomainName, ".")
-	tid := r.Header.Get("X-Amzn-Trace-Id")
-	if tid == "" {
-		tid = newTraceID(now)
-	}
-	c.Vars = map[string]string{"traceId": tid}
+	tid := telemetry.ContinueTrace(r.Header.Get("X-Amzn-Trace-Id"), now, true)
+	c.Vars = map[string]string{"traceId": tid.String()}
 	return c
 }
 

@@ -23,12 +23,15 @@ const tooLargeBody = "HTTP content length exceeded %d bytes."
 // writeFault renders err through the API's gateway-response table and
 // returns the status and body length written. A client that went away gets
 // nothing.
-func (e *Edge) writeFault(w http.ResponseWriter, r *http.Request, c *pipeline.Call, api *deploy.API, err error) (int, int64) {
+func (e *Edge) writeFault(w http.ResponseWriter, r *http.Request, c *pipeline.Call, api *deploy.API, st *deploy.Stage, err error) (int, int64) {
 	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
 		return 499, 0
 	}
 	f := fault.From(err)
 	h := w.Header()
+	if st != nil && st.Telemetry.DebugErrors {
+		h.Set("X-Portico-Error-Reason", sanitizeHeader(reason(f)))
+	}
 	h["x-amzn-RequestId"] = []string{c.RequestID}
 	h["x-amz-apigw-id"] = []string{c.ExtendedRequestID}
 	if f.Type == fault.RequestTooLarge {
@@ -173,4 +176,19 @@ func incompleteSignatureMessage(auth string) string {
 	return "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. " +
 		"Authorization header requires 'SignedHeaders' parameter. Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. " +
 		"Authorization (hashed with SHA-256 and encoded with Base64): '" + hashed + "'"
+}
+
+// sanitizeHeader makes text safe as a header value: one line, printable,
+// at most 512 bytes.
+func sanitizeHeader(s string) string {
+	b := []byte(s)
+	for i, ch := range b {
+		if ch < 0x20 || ch == 0x7f {
+			b[i] = ' '
+		}
+	}
+	if len(b) > 512 {
+		b = append(b[:509], "..."...)
+	}
+	return string(b)
 }

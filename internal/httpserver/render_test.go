@@ -62,7 +62,7 @@ func TestBuiltInResponses(t *testing.T) {
 	for _, rt := range fault.All() {
 		rec := httptest.NewRecorder()
 		req := httptest.NewRequest(http.MethodGet, "/dev/x", nil)
-		status, _ := e.writeFault(rec, req, newTestCall(), api, &fault.Error{Type: rt})
+		status, _ := e.writeFault(rec, req, newTestCall(), api, nil, &fault.Error{Type: rt})
 		w := want[rt]
 		if status != w.status || rec.Code != w.status || rec.Body.String() != w.body {
 			t.Errorf("%s: got %d %q, want %d %q", rt, rec.Code, rec.Body.String(), w.status, w.body)
@@ -99,7 +99,7 @@ func TestFamilyFallback(t *testing.T) {
 	}
 	for _, c := range cases {
 		rec := httptest.NewRecorder()
-		e.writeFault(rec, httptest.NewRequest(http.MethodGet, "/dev/x", nil), newTestCall(), api, &fault.Error{Type: c.rt})
+		e.writeFault(rec, httptest.NewRequest(http.MethodGet, "/dev/x", nil), newTestCall(), api, nil, &fault.Error{Type: c.rt})
 		if rec.Code != c.status || rec.Body.String() != c.body {
 			t.Errorf("%s: got %d %q, want %d %q", c.rt, rec.Code, rec.Body.String(), c.status, c.body)
 		}
@@ -111,7 +111,7 @@ func TestUnknownErrorIsGeneric(t *testing.T) {
 	t.Parallel()
 	e := New(nil, Options{})
 	rec := httptest.NewRecorder()
-	e.writeFault(rec, httptest.NewRequest(http.MethodGet, "/dev/x", nil), newTestCall(), deployed(t, nil), errors.New("secret database password"))
+	e.writeFault(rec, httptest.NewRequest(http.MethodGet, "/dev/x", nil), newTestCall(), deployed(t, nil), nil, errors.New("secret database password"))
 	if rec.Code != 500 || rec.Body.String() != `{"message": "Internal server error"}` {
 		t.Errorf("got %d %q", rec.Code, rec.Body.String())
 	}

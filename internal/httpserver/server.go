@@ -7,7 +7,10 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/portico-gw/portico/internal/deploy"
+	"github.com/portico-gw/portico/internal/telemetry"
 )
 
 // Options configures the edge.
@@ -20,6 +23,10 @@ type Options struct {
 	Logger *slog.Logger
 	// AccessLog receives one JSON line per request; nil disables it.
 	AccessLog io.Writer
+	// Metrics records every request; nil disables metrics.
+	Metrics *telemetry.Metrics
+	// Tracer starts request spans; nil disables tracing.
+	Tracer trace.Tracer
 }
 
 // Edge is the data-plane http.Handler.

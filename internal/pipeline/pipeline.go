@@ -4,6 +4,9 @@ import (
 	"context"
 	"io"
 	"net/http"
+
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Step is one concern of the method request (throttle, API key, validation,
@@ -51,14 +54,38 @@ func New(steps []Step, integration Integration) *Pipeline {
 	return &Pipeline{steps: steps, integration: integration}
 }
 
-// Serve runs the steps until one rejects, then the integration.
+// Serve runs the steps until one rejects, then the integration. When the
+// request carries a recording trace span, each step and the integration
+// get a child span; otherwise this costs nothing.
 func (p *Pipeline) Serve(ctx context.Context, c *Call) (*Result, error) {
+	parent := trace.SpanFromContext(ctx)
+	if !parent.IsRecording() {
+		for _, s := range p.steps {
+			if err := s.Run(ctx, c); err != nil {
+				return nil, err
+			}
+		}
+		return p.integration.Invoke(ctx, c)
+	}
+	tr := parent.TracerProvider().Tracer("portico")
 	for _, s := range p.steps {
-		if err := s.Run(ctx, c); err != nil {
+		sctx, span := tr.Start(ctx, nameOf(s))
+		err := s.Run(sctx, c)
+		if err != nil {
+			span.SetStatus(codes.Error, err.Error())
+		}
+		span.End()
+		if err != nil {
 			return nil, err
 		}
 	}
-	return p.integration.Invoke(ctx, c)
+	ictx, span := tr.Start(ctx, nameOf(p.integration))
+	defer span.End()
+	res, err := p.integration.Invoke(ictx, c)
+	if err != nil {
+		span.SetStatus(codes.Error, err.Error())
+	}
+	return res, err
 }
 
 // StepNames lists the names of the steps and the integration, in order; used

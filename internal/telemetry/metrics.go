@@ -198,3 +198,7 @@ func (f *FunctionMetrics) Finish(failed bool) {
 		f.errors.Inc()
 	}
 }
+
+// MarkCold records that an invocation already Started turned out to need a
+// new process (known only once the runtime answers).
+func (f *FunctionMetrics) MarkCold() { f.coldStarts.Inc() }
