@@ -56,7 +56,7 @@ func buildIntegration(spec APISpec, ss StageSpec, m *apidef.Method, opts Options
 				RequestParameters: in.RequestParameters, Transport: transport}), nil
 		}
 		return integration.NewHTTP(integration.HTTPConfig{URI: uri, HTTPMethod: in.HTTPMethod, Timeout: timeout, APIID: spec.ID,
-			Method: m, Integration: in, Transport: transport, Compile: opts.Compile})
+			Method: m, Integration: in, Transport: transport, Compile: opts.Compile, BinaryMediaTypes: spec.Def.BinaryMediaTypes})
 	case apidef.TypeMock:
 		return integration.NewMock(m, in, opts.Compile)
 	case apidef.TypeAWS, apidef.TypeAWSProxy:

@@ -19,6 +19,7 @@ import (
 //	/slow?ms=N       answers after N ms (or when the client gives up)
 //	/reset           closes the connection without answering
 //	/headers         answers with Server, Date, Via, Connection and x-amzn-RequestId headers set
+//	/binary          answers image/png bytes
 func Upstream() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/echo/", echo)
@@ -49,6 +50,10 @@ func Upstream() http.Handler {
 				c.Close()
 			}
 		}
+	})
+	mux.HandleFunc("/binary", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "image/png")
+		_, _ = w.Write([]byte("PNGDATA"))
 	})
 	mux.HandleFunc("/headers", func(w http.ResponseWriter, _ *http.Request) {
 		h := w.Header()

@@ -25,6 +25,8 @@ type HTTP struct {
 	method    string
 	timeout   time.Duration
 	apiID     string
+	handling  string
+	media     binaryMedia
 	mappings  []mapping
 	requests  requestTemplates
 	responses responses
@@ -44,6 +46,8 @@ type HTTPConfig struct {
 	Integration *apidef.Integration
 	Transport   http.RoundTripper
 	Compile     Compiler
+	// BinaryMediaTypes drive contentHandling conversions.
+	BinaryMediaTypes []string
 }
 
 // NewHTTP compiles an HTTP integration.
@@ -53,11 +57,11 @@ func NewHTTP(cfg HTTPConfig) (*HTTP, error) {
 	if err != nil {
 		return nil, err
 	}
-	rs, err := compileResponses(cfg.Method, in.Responses, cfg.Compile)
+	rs, err := compileResponses(cfg.Method, in.Responses, cfg.Compile, binaryMedia{cfg.BinaryMediaTypes})
 	if err != nil {
 		return nil, err
 	}
-	return &HTTP{uri: cfg.URI, method: cfg.HTTPMethod, timeout: cfg.Timeout, apiID: cfg.APIID,
+	return &HTTP{uri: cfg.URI, method: cfg.HTTPMethod, timeout: cfg.Timeout, apiID: cfg.APIID, handling: in.ContentHandling, media: binaryMedia{cfg.BinaryMediaTypes},
 		mappings: compileMappings(in.RequestParameters), requests: requestTemplates{reqT, in.PassthroughBehavior},
 		responses: rs, transport: cfg.Transport}, nil
 }
@@ -82,6 +86,8 @@ func (h *HTTP) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Result, 
 			return nil, configError("request template failed: %v", err)
 		}
 		body = []byte(out)
+	} else if body, err = h.media.request(body, c.Header.Get("Content-Type"), h.handling); err != nil {
+		return nil, err
 	}
 	mp, err := apply(h.mappings, c)
 	if err != nil {

@@ -28,7 +28,7 @@ func NewAWSLambda(cfg LambdaConfig) (*AWSLambda, error) {
 	if err != nil {
 		return nil, err
 	}
-	rs, err := compileResponses(cfg.Method, in.Responses, cfg.Compile)
+	rs, err := compileResponses(cfg.Method, in.Responses, cfg.Compile, binaryMedia{cfg.BinaryMediaTypes})
 	if err != nil {
 		return nil, err
 	}
@@ -55,6 +55,8 @@ func (a *AWSLambda) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Res
 			return nil, configError("request template failed: %v", err)
 		}
 		payload = []byte(out)
+	} else if payload, err = (binaryMedia{a.cfg.BinaryMediaTypes}).request(payload, c.Header.Get("Content-Type"), a.cfg.Integration.ContentHandling); err != nil {
+		return nil, err
 	}
 	if len(payload) == 0 {
 		payload = []byte("{}")

@@ -29,7 +29,7 @@ func NewMock(m *apidef.Method, in *apidef.Integration, compile Compiler) (*Mock,
 	if err != nil {
 		return nil, err
 	}
-	rs, err := compileResponses(m, in.Responses, compile)
+	rs, err := compileResponses(m, in.Responses, compile, binaryMedia{})
 	if err != nil {
 		return nil, err
 	}

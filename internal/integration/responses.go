@@ -20,6 +20,8 @@ type response struct {
 	status    int
 	params    []respParam
 	templates map[string]Template
+	handling  string // contentHandling
+	media     binaryMedia
 }
 
 type respParam struct{ header, source string }
@@ -32,7 +34,7 @@ type responses struct {
 }
 
 // compileResponses compiles integration responses in definition order.
-func compileResponses(m *apidef.Method, rs []apidef.IntegrationResponse, compile Compiler) (responses, error) {
+func compileResponses(m *apidef.Method, rs []apidef.IntegrationResponse, compile Compiler, media binaryMedia) (responses, error) {
 	out := responses{}
 	if len(m.MethodResponses) > 0 {
 		out.declared = map[string]bool{}
@@ -45,7 +47,7 @@ func compileResponses(m *apidef.Method, rs []apidef.IntegrationResponse, compile
 		if err != nil {
 			return out, fmt.Errorf("integration response %q: statusCode %q is not a number", r.SelectionPattern, r.StatusCode)
 		}
-		cr := response{status: status}
+		cr := response{status: status, handling: r.ContentHandling, media: media}
 		if r.SelectionPattern != "" {
 			if cr.pattern, err = apidef.CompileSelectionPattern(r.SelectionPattern); err != nil {
 				return out, err
@@ -131,6 +133,19 @@ func (r *response) render(ctx context.Context, c *pipeline.Call, up upstream, o 
 			return nil, configError("response template failed: %v", err)
 		}
 		res.Body = []byte(out)
+	} else {
+		body, err := r.media.response(up.body, up.header.Get("Content-Type"), c.Header.Get("Accept"), r.handling)
+		if err != nil {
+			return nil, err
+		}
+		res.Body = body
+	}
+	if tpl != nil && r.handling == convertToBinary {
+		body, err := decodeBase64(res.Body)
+		if err != nil {
+			return nil, err
+		}
+		res.Body = body
 	}
 	if res.Header.Get("Content-Type") == "" {
 		res.Header.Set("Content-Type", ct)
