@@ -71,22 +71,9 @@ func (h *HTTP) Name() string { return "integration:HTTP" }
 
 // Invoke calls the back end and maps its answer.
 func (h *HTTP) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Result, error) {
-	tpl, err := h.requests.choose(c.Header.Get("Content-Type"))
-	if err != nil {
-		return nil, err
-	}
-	body, err := c.Body.Bytes()
-	if err != nil {
-		return nil, classify(ctx, err, h.uri)
-	}
 	o := &Overrides{}
-	if tpl != nil {
-		out, err := tpl.Render(ctx, c, body, o)
-		if err != nil {
-			return nil, configError("request template failed: %v", err)
-		}
-		body = []byte(out)
-	} else if body, err = h.media.request(body, c.Header.Get("Content-Type"), h.handling); err != nil {
+	body, err := requestPayload(ctx, h.requests, h.media, h.handling, c, o, h.uri)
+	if err != nil {
 		return nil, err
 	}
 	mp, err := apply(h.mappings, c)

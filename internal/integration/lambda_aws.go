@@ -40,22 +40,9 @@ func (a *AWSLambda) Name() string { return "integration:AWS" }
 
 // Invoke renders the payload, invokes the function and maps its answer.
 func (a *AWSLambda) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Result, error) {
-	tpl, err := a.requests.choose(c.Header.Get("Content-Type"))
-	if err != nil {
-		return nil, err
-	}
-	payload, err := c.Body.Bytes()
-	if err != nil {
-		return nil, classify(ctx, err, a.cfg.Function)
-	}
 	o := &Overrides{}
-	if tpl != nil {
-		out, err := tpl.Render(ctx, c, payload, o)
-		if err != nil {
-			return nil, configError("request template failed: %v", err)
-		}
-		payload = []byte(out)
-	} else if payload, err = (binaryMedia{a.cfg.BinaryMediaTypes}).request(payload, c.Header.Get("Content-Type"), a.cfg.Integration.ContentHandling); err != nil {
+	payload, err := requestPayload(ctx, a.requests, binaryMedia{a.cfg.BinaryMediaTypes}, a.cfg.Integration.ContentHandling, c, o, a.cfg.Function)
+	if err != nil {
 		return nil, err
 	}
 	if len(payload) == 0 {

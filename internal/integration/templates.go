@@ -92,3 +92,26 @@ func compileTemplates(src map[string]string, compile Compiler, what string) (map
 	}
 	return out, nil
 }
+
+// requestPayload is the non-proxy request side shared by HTTP and AWS
+// integrations: choose the template by Content-Type (or refuse per the
+// passthrough behaviour), render it, or convert the raw body per
+// contentHandling. o receives the template's overrides.
+func requestPayload(ctx context.Context, rt requestTemplates, media binaryMedia, handling string, c *pipeline.Call, o *Overrides, endpoint string) ([]byte, error) {
+	tpl, err := rt.choose(c.Header.Get("Content-Type"))
+	if err != nil {
+		return nil, err
+	}
+	body, err := c.Body.Bytes()
+	if err != nil {
+		return nil, classify(ctx, err, endpoint)
+	}
+	if tpl == nil {
+		return media.request(body, c.Header.Get("Content-Type"), handling)
+	}
+	out, err := tpl.Render(ctx, c, body, o)
+	if err != nil {
+		return nil, configError("request template failed: %v", err)
+	}
+	return []byte(out), nil
+}
