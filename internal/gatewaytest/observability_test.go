@@ -149,3 +149,20 @@ func TestTraceHeader(t *testing.T) {
 		t.Errorf("a gateway error carries X-Amzn-Trace-Id %q", got)
 	}
 }
+
+// TestExecutionLogFunctionError: at loggingLevel ERROR a function error is
+// logged with AWS's line, and INFO lines are not.
+func TestExecutionLogFunctionError(t *testing.T) {
+	fns, _ := filepath.Abs("../../testdata/functions")
+	g := Start(t, Options{Definition: "../../testdata/parity/lambda/api.yaml", Stages: map[string]map[string]string{"dev": {"dumper": "EventDump"}},
+		StageExtra: "loggingLevel: ERROR\n",
+		Extra: "store: {type: memory}\nfunctions:\n  - {name: ProxyEcho, build: \"" + fns + "/proxyecho\"}\n  - {name: EventDump, build: \"" + fns + "/eventdump\"}\n  - {name: Selector, build: \"" + fns + "/selector\"}\n  - {name: Sleeper, build: \"" + fns + "/sleeper\"}\n  - {name: ShortSleeper, build: \"" + fns + "/sleeper\"}\n"})
+	hit(t, g, "POST", "/dev/proxy/x", 1) // no body: the function fails
+	logs := g.Logs()
+	if !strings.Contains(logs, "Lambda execution failed with status 200 due to customer function error: the JSON object must be str") {
+		t.Errorf("function error not in the execution log:\n%s", logs)
+	}
+	if strings.Contains(logs, "Method completed with status") {
+		t.Error("INFO lines written at loggingLevel ERROR")
+	}
+}
