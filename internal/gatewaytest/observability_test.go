@@ -156,7 +156,7 @@ func TestExecutionLogFunctionError(t *testing.T) {
 	fns, _ := filepath.Abs("../../testdata/functions")
 	g := Start(t, Options{Definition: "../../testdata/parity/lambda/api.yaml", Stages: map[string]map[string]string{"dev": {"dumper": "EventDump"}},
 		StageExtra: "loggingLevel: ERROR\n",
-		Extra: "store: {type: memory}\nfunctions:\n  - {name: ProxyEcho, build: \"" + fns + "/proxyecho\"}\n  - {name: EventDump, build: \"" + fns + "/eventdump\"}\n  - {name: Selector, build: \"" + fns + "/selector\"}\n  - {name: Sleeper, build: \"" + fns + "/sleeper\"}\n  - {name: ShortSleeper, build: \"" + fns + "/sleeper\"}\n"})
+		Extra:      "store: {type: memory}\nfunctions:\n  - {name: ProxyEcho, build: \"" + fns + "/proxyecho\"}\n  - {name: EventDump, build: \"" + fns + "/eventdump\"}\n  - {name: Selector, build: \"" + fns + "/selector\"}\n  - {name: Sleeper, build: \"" + fns + "/sleeper\"}\n  - {name: ShortSleeper, build: \"" + fns + "/sleeper\"}\n"})
 	hit(t, g, "POST", "/dev/proxy/x", 1) // no body: the function fails
 	logs := g.Logs()
 	if !strings.Contains(logs, "Lambda execution failed with status 200 due to customer function error: the JSON object must be str") {
