@@ -87,6 +87,8 @@ type Options struct {
 	Functions Functions
 	// Auth configures authorization.
 	Auth AuthOptions
+	// Metrics, when set, gives every method its pre-resolved metric handle.
+	Metrics *telemetry.Metrics
 }
 
 // AuthOptions are authorization's shared settings.
@@ -183,7 +185,12 @@ func buildMethod(spec APISpec, ss StageSpec, sa *stageAuth, m *apidef.Method, op
 	if err != nil {
 		return nil, err
 	}
+	var mm *telemetry.MethodMetrics
+	if opts.Metrics != nil {
+		mm = opts.Metrics.Method(spec.ID, ss.Name, m.HTTPMethod, m.Path)
+	}
 	return &Method{
+		Metrics:    mm,
 		ResourceID: resourceID(spec.ID, m.Path),
 		Resource:   m.Path,
 		HTTPMethod: m.HTTPMethod,

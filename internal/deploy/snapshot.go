@@ -6,6 +6,7 @@ import (
 	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/pipeline"
 	"github.com/portico-gw/portico/internal/router"
+	"github.com/portico-gw/portico/internal/telemetry"
 )
 
 // Snapshot is everything the data plane serves, immutable once built.
@@ -48,6 +49,8 @@ type Method struct {
 	Def *apidef.Method
 	// Pipeline runs the method.
 	Pipeline *pipeline.Pipeline
+	// Metrics is the method's metric handle (nil without metrics).
+	Metrics *telemetry.MethodMetrics
 }
 
 // API returns the API with id.

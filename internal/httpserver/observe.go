@@ -49,7 +49,11 @@ func (e *Edge) finish(ctx context.Context, x *exchange, span trace.Span) {
 		if x.fault != nil {
 			obs.ResponseType = string(x.fault.Type)
 		}
-		e.opts.Metrics.Observe(obs)
+		if x.method != nil && x.method.Metrics != nil {
+			x.method.Metrics.Observe(obs)
+		} else {
+			e.opts.Metrics.Observe(obs)
+		}
 	}
 	if x.stage != nil && x.stage.Telemetry.Exec != nil {
 		execLog(ctx, x.stage.Telemetry.Exec, x)
