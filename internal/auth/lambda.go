@@ -2,6 +2,8 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -75,6 +77,9 @@ func NewLambda(cfg LambdaConfig) (*Lambda, error) {
 			l.sources = append(l.sources, s)
 		}
 	}
+	if len(l.sources) == 0 {
+		l.cache = nil // nothing to key a cache by: every call asks the function
+	}
 	return l, nil
 }
 
@@ -90,7 +95,7 @@ func (l *Lambda) Run(ctx context.Context, c *pipeline.Call) error {
 	if err != nil {
 		return err
 	}
-	key := strings.Join(values, "\x00")
+	key := cacheKey(values)
 	now := l.now()
 	out, ok := l.cache.get(key, now)
 	if !ok {
@@ -184,4 +189,18 @@ func configFault(name string, err error) error {
 	}
 	return &fault.Error{Type: fault.AuthorizerConfigurationError, Spaced: true,
 		Cause: fmt.Errorf("Execution failed due to configuration error: authorizer %s: %w", name, err)}
+}
+
+// cacheKey is the SHA-256 of the length-prefixed identity values: entries
+// stay small whatever the tokens' size, and no two different value lists
+// share a key.
+func cacheKey(values []string) string {
+	h := sha256.New()
+	var n [8]byte
+	for _, v := range values {
+		binary.BigEndian.PutUint64(n[:], uint64(len(v)))
+		h.Write(n[:])
+		h.Write([]byte(v))
+	}
+	return string(h.Sum(nil))
 }

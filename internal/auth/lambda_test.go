@@ -103,10 +103,13 @@ func TestIdentityFailuresDoNotInvoke(t *testing.T) {
 
 func TestMethodARN(t *testing.T) {
 	t.Parallel()
-	c := call("")
-	c.Path = "/pets/42"
-	if got := MethodARN(c); got != "arn:aws:execute-api:us-east-1:123456789012:a/dev/GET/pets/42" {
-		t.Errorf("got %s", got)
+	// Every spelling the router treats as /pets/42 must give one ARN.
+	for _, p := range []string{"/pets/42", "/pets/42/", "//pets//42", "/%70ets/4%32", "pets/42"} {
+		c := call("")
+		c.Path = p
+		if got := MethodARN(c); got != "arn:aws:execute-api:us-east-1:123456789012:a/dev/GET/pets/42" {
+			t.Errorf("%s: got %s", p, got)
+		}
 	}
 }
 

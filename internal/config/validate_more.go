@@ -15,7 +15,7 @@ import (
 
 var (
 	functionNameRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-	planMethodRe   = regexp.MustCompile(`^/.*/(GET|PUT|POST|DELETE|PATCH|OPTIONS|HEAD|ANY|\*)$`)
+	planMethodRe   = regexp.MustCompile(`^/.*/(GET|PUT|POST|DELETE|PATCH|OPTIONS|HEAD|ANY)$`)
 	httpMethodRe   = regexp.MustCompile(`^(GET|PUT|POST|DELETE|PATCH|OPTIONS|HEAD|ANY|\*)$`)
 )
 
@@ -129,6 +129,7 @@ func (v *validator) auth(f *File) {
 		v.check(p+"/name", j.Name != "" && !names[j.Name], "a unique name is required")
 		names[j.Name] = true
 		v.check(p+"/issuer", j.Issuer != "", "issuer is required")
+		v.check(p+"/audiences", len(j.Audiences) > 0, "at least one audience is required, or any client of the issuer would be accepted")
 	}
 }
 

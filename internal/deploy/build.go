@@ -153,6 +153,7 @@ func Build(specs []APISpec, opts Options) (*Snapshot, error) {
 func buildAPI(spec APISpec, opts Options) (*API, error) {
 	a := &API{ID: spec.ID, Def: spec.Def, Responses: resolveResponses(spec.Def.GatewayResponses), stages: map[string]*Stage{}}
 	var errs []error
+	errs = append(errs, checkLimitKeys(spec, opts.Limits)...)
 	for _, ss := range spec.Stages {
 		st := &Stage{Name: ss.Name, Variables: ss.Variables, DeploymentID: deploymentID(spec.ID, ss.Name), tree: router.New[*Method](),
 			Telemetry: ss.Telemetry}

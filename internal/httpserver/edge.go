@@ -59,6 +59,9 @@ type exchange struct {
 
 // route matches the method and runs its pipeline.
 func (e *Edge) route(r *http.Request, c *pipeline.Call, stage *deploy.Stage, rest string, x *exchange) (*pipeline.Result, error) {
+	if !awsMethod(r.Method) {
+		return nil, missingToken(r)
+	}
 	m, ok := stage.Lookup(r.Method, rest)
 	if !ok {
 		return nil, missingToken(r)
@@ -181,4 +184,16 @@ func sourceIP(remote string) string {
 		return strings.Trim(remote[:i], "[]")
 	}
 	return remote
+}
+
+// awsMethod reports whether m is one of the methods API Gateway serves
+// (case-sensitive): anything else matches no method, not even ANY, so a
+// "delete" or "FOO" cannot reach an ANY method under another name than the
+// one policies are written for.
+func awsMethod(m string) bool {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions:
+		return true
+	}
+	return false
 }

@@ -3,6 +3,7 @@ package openapi
 import (
 	"encoding/json"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/portico-gw/portico/internal/apidef"
@@ -79,6 +80,9 @@ func (im *importer) checkAuthorizer(a *apidef.Authorizer, ap string) {
 			im.errorf(ap+"/identitySource", "a %s authorizer needs one header identity source such as method.request.header.Authorization", strings.ToLower(a.Type))
 		}
 	}
+	if a.Type == apidef.AuthorizerRequest && strings.TrimSpace(a.IdentitySource) == "" && a.ResultTTLSeconds != 0 {
+		im.errorf(ap+"/identitySource", "a request authorizer with caching on (authorizerResultTtlInSeconds %s) needs an identitySource: the cache is keyed by it", ttlText(a.ResultTTLSeconds))
+	}
 	if a.Type == apidef.AuthorizerRequest && a.IdentitySource != "" {
 		for _, src := range strings.Split(a.IdentitySource, ",") {
 			if src = strings.TrimSpace(src); !identitySourceRe.MatchString(src) {
@@ -111,4 +115,11 @@ func (im *importer) resourcePolicy(api *apidef.RestAPI) {
 		return
 	}
 	api.Policy, api.PolicyLoc = b, im.loc("/"+key)
+}
+
+func ttlText(ttl int) string {
+	if ttl < 0 {
+		return "defaults to 300"
+	}
+	return "is " + strconv.Itoa(ttl)
 }

@@ -142,20 +142,33 @@ func (e *ExecLog) error(ctx context.Context, requestID, msg string) {
 	}
 }
 
-// MaskSecret shows the first 4 characters of a credential followed by
-// "****"; shorter values show only "****".
+// MaskSecret shows "****" followed by the last 4 characters of a
+// credential (the same form the rest of Portico logs); values of 8
+// characters or fewer show only "****".
 func MaskSecret(v string) string {
-	if len(v) <= 4 {
+	if len(v) <= 8 {
 		return "****"
 	}
-	return v[:4] + "****"
+	return "****" + v[len(v)-4:]
 }
 
-// sensitiveHeader reports headers whose values are credentials.
+// sensitiveHeader reports parameters (headers or query string) whose
+// values may be credentials: the well-known credential headers, every
+// X-Amz-* parameter (SigV4 and presigned URLs), and any name that mentions
+// a token, key, secret, password, signature, session or auth.
 func sensitiveHeader(name string) bool {
-	switch strings.ToLower(name) {
-	case "authorization", "proxy-authorization", "cookie", "x-api-key", "x-amz-security-token":
+	n := strings.ToLower(name)
+	switch n {
+	case "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key":
 		return true
+	}
+	if strings.HasPrefix(n, "x-amz-") {
+		return true
+	}
+	for _, w := range []string{"token", "key", "secret", "password", "signature", "session", "auth", "credential"} {
+		if strings.Contains(n, w) {
+			return true
+		}
 	}
 	return false
 }
@@ -182,12 +195,12 @@ func formatMap(m map[string]string) string {
 }
 
 // formatValues renders multi-valued parameters, values joined with ',';
-// headers have their credentials masked.
+// credentials (in headers or the query string) are masked.
 func formatValues(v url.Values, headers bool) string {
 	m := make(map[string]string, len(v))
 	for k, vs := range v {
 		joined := strings.Join(vs, ",")
-		if headers && sensitiveHeader(k) {
+		if sensitiveHeader(k) {
 			joined = MaskSecret(joined)
 		}
 		m[k] = joined

@@ -46,7 +46,7 @@ func readLines(t *testing.T, buf *bytes.Buffer) []logLine {
 func play(e *ExecLog) {
 	ctx := context.Background()
 	e.MethodRequest(ctx, "r1", map[string]string{"petId": "1", "a": "x"},
-		url.Values{"limit": {"5"}, "tag": {"a", "b"}},
+		url.Values{"limit": {"5"}, "tag": {"a", "b"}, "access_token": {"SECRETQUERYTOKEN"}, "X-Amz-Security-Token": {"SESSIONTOKENVALUE"}},
 		http.Header{"Authorization": {"Bearer eyJhbGciOi"}, "X-Api-Key": {"alice-0123456789abcdefghij"}, "Accept": {"*/*"}},
 		[]byte(`{"name":"rex"}`))
 	e.EndpointRequest(ctx, "r1", "https://backend.example/pets/1")
@@ -61,8 +61,8 @@ func TestExecLogInfo(t *testing.T) {
 	play(e)
 	want := []struct{ level, msg string }{
 		{"INFO", "Method request path: {a=x, petId=1}"},
-		{"INFO", "Method request query string: {limit=5, tag=a,b}"},
-		{"INFO", "Method request headers: {Accept=*/*, Authorization=Bear****, X-Api-Key=alic****}"},
+		{"INFO", "Method request query string: {X-Amz-Security-Token=****ALUE, access_token=****OKEN, limit=5, tag=a,b}"},
+		{"INFO", "Method request headers: {Accept=*/*, Authorization=****ciOi, X-Api-Key=****ghij}"},
 		{"INFO", `Method request body before transformations: {"name":"rex"}`},
 		{"INFO", "Endpoint request URI: https://backend.example/pets/1"},
 		{"ERROR", "Execution failed due to configuration error: No match for output mapping and no default output mapping"},
@@ -120,7 +120,7 @@ func TestParseLogLevelAndMask(t *testing.T) {
 	if _, err := ParseLogLevel("DEBUG"); err == nil {
 		t.Error("DEBUG accepted")
 	}
-	for in, want := range map[string]string{"": "****", "abcd": "****", "abcde": "abcd****"} {
+	for in, want := range map[string]string{"": "****", "abcd": "****", "abcdefgh": "****", "abcdefghij": "****ghij"} {
 		if got := MaskSecret(in); got != want {
 			t.Errorf("MaskSecret(%q) = %q, want %q", in, got, want)
 		}

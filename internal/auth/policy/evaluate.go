@@ -3,6 +3,7 @@ package policy
 import (
 	"net/netip"
 	"strings"
+	"unicode/utf8"
 )
 
 // Evaluate returns the policy's decision for r: an explicit Deny wins over
@@ -96,26 +97,36 @@ func anyMatch(patterns []string, s string, fold bool) bool {
 }
 
 // Match reports whether s matches pattern, where * matches any run of
-// characters (also none) and ? exactly one. It runs in O(len(p)·len(s))
-// worst case without recursion.
+// characters (also none) and ? exactly one character (rune). It runs in
+// O(len(p)·len(s)) worst case without recursion.
 func Match(pattern, s string) bool {
 	p, i := 0, 0
 	star, mark := -1, 0
 	for i < len(s) {
+		_, sz := utf8.DecodeRuneInString(s[i:])
 		switch {
-		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
-			p++
-			i++
 		case p < len(pattern) && pattern[p] == '*':
 			star, mark = p, i
 			p++
-		case star >= 0:
-			p = star + 1
-			mark++
-			i = mark
-		default:
+			continue
+		case p < len(pattern) && pattern[p] == '?':
+			p++
+			i += sz
+			continue
+		case p < len(pattern):
+			_, psz := utf8.DecodeRuneInString(pattern[p:])
+			if pattern[p:p+psz] == s[i:i+sz] {
+				p += psz
+				i += sz
+				continue
+			}
+		}
+		if star < 0 {
 			return false
 		}
+		_, msz := utf8.DecodeRuneInString(s[mark:])
+		p, mark = star+1, mark+msz
+		i = mark
 	}
 	for p < len(pattern) && pattern[p] == '*' {
 		p++

@@ -2,7 +2,10 @@ package policy
 
 import (
 	"net/netip"
+	"regexp"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 const arn = "arn:aws:execute-api:us-east-1:123456789012:api1/dev/GET/pets/42"
@@ -84,7 +87,33 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
+// FuzzMatch compares Match with an equivalent regular expression.
 func FuzzMatch(f *testing.F) {
 	f.Add("a*b?c", "aXXbYc")
-	f.Fuzz(func(t *testing.T, p, s string) { _ = Match(p, s) })
+	f.Add("x/*", "x/*y")
+	f.Fuzz(func(t *testing.T, p, s string) {
+		if len(p) > 64 || len(s) > 64 {
+			return
+		}
+		var b strings.Builder
+		b.WriteString("^(?s:")
+		for _, r := range p {
+			switch r {
+			case '*':
+				b.WriteString(".*")
+			case '?':
+				b.WriteString(".")
+			default:
+				b.WriteString(regexp.QuoteMeta(string(r)))
+			}
+		}
+		b.WriteString(")$")
+		re, err := regexp.Compile(b.String())
+		if err != nil || !utf8.ValidString(p) || !utf8.ValidString(s) {
+			return
+		}
+		if got, want := Match(p, s), re.MatchString(s); got != want {
+			t.Fatalf("Match(%q, %q) = %v, regexp says %v", p, s, got, want)
+		}
+	})
 }
