@@ -93,3 +93,21 @@ func TestSlowHeadersAreCut(t *testing.T) {
 		t.Errorf("closed after %v, want about the 300ms header timeout", d)
 	}
 }
+
+// TestStreamTimeoutAborts: an HTTP_PROXY back end that times out after its
+// headers were relayed cannot become a 504 any more; the connection is
+// aborted (the client sees a short body, never a complete 200) and the
+// timeout is logged.
+func TestStreamTimeoutAborts(t *testing.T) {
+	t.Parallel()
+	g := limitsGateway(t)
+	resp, err := http.Get(g.URL + "/dev/trickle")
+	if err == nil {
+		body, rerr := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if rerr == nil || len(body) >= 100 {
+			t.Errorf("read %d bytes, err %v: want the stream cut off", len(body), rerr)
+		}
+	}
+	waitUntil(t, func() bool { return strings.Contains(g.Logs(), "INTEGRATION_TIMEOUT") })
+}

@@ -20,6 +20,7 @@ import (
 //	/reset           closes the connection without answering
 //	/headers         answers with Server, Date, Via, Connection and x-amzn-RequestId headers set
 //	/binary          answers image/png bytes
+//	/trickle         sends headers, then a 100-byte body one byte every 20 ms
 func Upstream() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/echo/", echo)
@@ -49,6 +50,19 @@ func Upstream() http.Handler {
 				}
 				c.Close()
 			}
+		}
+	})
+	mux.HandleFunc("/trickle", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "100")
+		w.WriteHeader(http.StatusOK)
+		for range 100 {
+			select {
+			case <-time.After(20 * time.Millisecond):
+			case <-r.Context().Done():
+				return
+			}
+			_, _ = w.Write([]byte("x"))
+			w.(http.Flusher).Flush()
 		}
 	})
 	mux.HandleFunc("/binary", func(w http.ResponseWriter, _ *http.Request) {

@@ -38,13 +38,18 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			res, err = e.route(r, c, stage, rest, x)
 		}
 	}
+	broken := false
 	if err != nil {
 		x.status, x.length = e.writeFault(w, r, c, api, stage, err)
 		x.fault = fault.From(err)
 	} else {
-		x.status, x.length = e.writeResult(w, r, c, res)
+		x.status, x.length, x.fault = e.writeResult(w, r, c, res)
+		broken = x.fault != nil
 	}
 	e.finish(r.Context(), x, span)
+	if broken {
+		panic(http.ErrAbortHandler) // the headers are out: abort so the client sees the break
+	}
 }
 
 // exchange is what the edge learned about one request, for logs and metrics.

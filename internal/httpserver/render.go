@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/portico-gw/portico/internal/deploy"
 	"github.com/portico-gw/portico/internal/fault"
@@ -74,6 +75,7 @@ func (e *Edge) writeFault(w http.ResponseWriter, r *http.Request, c *pipeline.Ca
 	ct, body := faultBody(resp, f, r.Header.Get("Accept"), look)
 	h.Set("Content-Type", ct)
 	h.Set("Content-Length", strconv.Itoa(len(body)))
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(writeIdle))
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(body)

@@ -1,37 +1,58 @@
 package httpserver
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
+	"time"
 
+	"github.com/portico-gw/portico/internal/fault"
 	"github.com/portico-gw/portico/internal/pipeline"
 )
 
+// writeIdle bounds how long one write to a client may block: a client that
+// stops reading is cut off instead of holding its goroutine, while long
+// streams that keep moving are never limited.
+const writeIdle = 30 * time.Second
+
+// errStreamBroken reports a response cut off after its headers were sent.
+var errStreamBroken = errors.New("integration response body failed after the headers were sent")
+
 // writeResult copies an integration's result to the client with the
-// headers AWS adds to every response.
-func (e *Edge) writeResult(w http.ResponseWriter, r *http.Request, c *pipeline.Call, res *pipeline.Result) (int, int64) {
+// headers AWS adds to every response. A streamed body that fails midway
+// (an upstream timeout or reset) cannot become a gateway response any more:
+// the returned fault is logged, and the caller aborts the connection so the
+// client sees a broken response rather than a short 200.
+func (e *Edge) writeResult(w http.ResponseWriter, r *http.Request, c *pipeline.Call, res *pipeline.Result) (int, int64, *fault.Error) {
 	h := w.Header()
+	hasType := false
 	for k, vs := range res.Header {
 		h[k] = vs
+		if strings.EqualFold(k, "Content-Type") {
+			hasType = true
+		}
 	}
 	h["x-amzn-RequestId"] = []string{c.RequestID}
 	h["x-amz-apigw-id"] = []string{c.ExtendedRequestID}
-	if h.Get("Content-Type") == "" {
+	if !hasType {
 		h.Set("Content-Type", "application/json")
 	}
 	status := res.Status
-	if status < 100 || status > 999 {
-		status = http.StatusOK
+	if status < 200 || status > 599 {
+		status = http.StatusBadGateway // never relay an informational or invalid status
 	}
+	rc := http.NewResponseController(w)
 	if res.Stream == nil {
 		h.Set("Content-Length", strconv.Itoa(len(res.Body)))
 		w.WriteHeader(status)
 		if r.Method == http.MethodHead {
-			return status, 0
+			return status, 0, nil
 		}
+		_ = rc.SetWriteDeadline(time.Now().Add(writeIdle))
 		n, _ := w.Write(res.Body)
-		return status, int64(n)
+		return status, int64(n), nil
 	}
 	defer res.Stream.Close()
 	if res.ContentLength >= 0 {
@@ -39,15 +60,31 @@ func (e *Edge) writeResult(w http.ResponseWriter, r *http.Request, c *pipeline.C
 	}
 	w.WriteHeader(status)
 	if r.Method == http.MethodHead {
-		return status, 0
+		return status, 0, nil
 	}
 	bp := e.bufs.Get().(*[]byte)
-	n, _ := io.CopyBuffer(flushWriter{w}, res.Stream, *bp)
-	e.bufs.Put(bp)
-	return status, n
+	defer e.bufs.Put(bp)
+	dw := &deadlineWriter{w: w, rc: rc}
+	n, err := io.CopyBuffer(dw, res.Stream, *bp)
+	if err != nil && !dw.failed {
+		return status, n, fault.New(fault.IntegrationTimeout, errors.Join(errStreamBroken, err))
+	}
+	return status, n, nil
 }
 
-// flushWriter hides ReadFrom so CopyBuffer uses the pooled buffer.
-type flushWriter struct{ w io.Writer }
+// deadlineWriter renews the write deadline before each write and hides
+// ReadFrom so CopyBuffer uses the pooled buffer.
+type deadlineWriter struct {
+	w      io.Writer
+	rc     *http.ResponseController
+	failed bool // the client side failed (it stopped reading or went away)
+}
 
-func (f flushWriter) Write(p []byte) (int, error) { return f.w.Write(p) }
+func (d *deadlineWriter) Write(p []byte) (int, error) {
+	_ = d.rc.SetWriteDeadline(time.Now().Add(writeIdle))
+	n, err := d.w.Write(p)
+	if err != nil {
+		d.failed = true
+	}
+	return n, err
+}

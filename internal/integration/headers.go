@@ -40,6 +40,7 @@ func proxyRequestHeader(in http.Header) http.Header {
 		out.Del(h)
 	}
 	out.Del("Content-Encoding")
+	out.Del("Via")
 	return out
 }
 

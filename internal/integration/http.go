@@ -105,7 +105,11 @@ func (h *HTTP) call(ctx context.Context, c *pipeline.Call, mp mapped, body []byt
 	target.RawQuery = q.Encode()
 	ctx, cancel := context.WithTimeout(ctx, h.timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, h.method, target.String(), bytes.NewReader(body))
+	method := h.method
+	if method == "ANY" || method == "" {
+		method = c.HTTPMethod
+	}
+	req, err := http.NewRequestWithContext(ctx, method, target.String(), bytes.NewReader(body))
 	if err != nil {
 		return upstream{}, 0, configError("Invalid endpoint address")
 	}

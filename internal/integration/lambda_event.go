@@ -91,10 +91,9 @@ func eventHeaderName(name string) string {
 // the request's Content-Type is one of the API's binary media types, in
 // which case the body is base64-encoded.
 func buildEvent(c *pipeline.Call, body []byte, binary bool) ([]byte, error) {
-	ev := proxyEvent{Resource: c.ResourcePath, Path: c.Path, HTTPMethod: c.HTTPMethod}
-	if ev.Path == "" {
-		ev.Path = "/"
-	}
+	// Slashes right after the stage collapse (//fn is /fn), as recorded;
+	// a trailing slash and inner double slashes are kept.
+	ev := proxyEvent{Resource: c.ResourcePath, Path: "/" + strings.TrimLeft(c.Path, "/"), HTTPMethod: c.HTTPMethod}
 	{
 		ev.Headers, ev.MultiValueHeaders = map[string]string{}, map[string][]string{}
 		for k, vs := range c.Header {
@@ -108,6 +107,7 @@ func buildEvent(c *pipeline.Call, body []byte, binary bool) ([]byte, error) {
 		if c.Host != "" {
 			ev.Headers["Host"], ev.MultiValueHeaders["Host"] = c.Host, []string{c.Host}
 		}
+		addEventForwarding(ev.Headers, ev.MultiValueHeaders, c)
 	}
 	if len(c.Query) > 0 {
 		ev.QueryStringParameters, ev.MultiValueQueryStringParameters = map[string]string{}, map[string][]string{}
@@ -184,4 +184,27 @@ func isBinary(contentType string, binaryTypes []string) bool {
 		}
 	}
 	return false
+}
+
+// addEventForwarding adds the headers API Gateway's front end puts on every
+// proxied request (aws-recordings.md §6): X-Forwarded-For (appended),
+// X-Forwarded-Port, X-Forwarded-Proto and X-Amzn-Trace-Id.
+func addEventForwarding(single map[string]string, multi map[string][]string, c *pipeline.Call) {
+	set := func(k, v string) {
+		single[k], multi[k] = v, []string{v}
+	}
+	xff := c.SourceIP
+	if prior := c.Header.Get("X-Forwarded-For"); prior != "" {
+		xff = prior + ", " + c.SourceIP
+	}
+	set("X-Forwarded-For", xff)
+	port := "80"
+	if i := strings.LastIndexByte(c.Host, ':'); i >= 0 && !strings.Contains(c.Host[i:], "]") {
+		port = c.Host[i+1:]
+	}
+	set("X-Forwarded-Port", port)
+	set("X-Forwarded-Proto", "http")
+	if tid := c.Vars["traceId"]; tid != "" {
+		set("X-Amzn-Trace-Id", tid)
+	}
 }

@@ -75,7 +75,7 @@ func parseStatus(v json.RawMessage) (int, error) {
 		n = json.Number(strings.TrimSpace(s))
 	}
 	code, err := strconv.Atoi(string(n))
-	if err != nil || code < 100 || code > 599 {
+	if err != nil || code < 200 || code > 599 {
 		return 0, fmt.Errorf("statusCode %s is not a valid status", v)
 	}
 	return code, nil

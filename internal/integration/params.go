@@ -113,8 +113,10 @@ func jsonField(v any, path string) (string, bool) {
 }
 
 // expandURI fills {name} placeholders of an endpoint URI with mapped path
-// values, falling back to the method's own path parameter of that name. Each
-// value is path-escaped segment by segment, so a greedy value keeps its "/".
+// values, falling back to the method's own path parameter of that name. A
+// value is path-escaped whole ("/" becomes %2F), except the value of a
+// greedy {name+} parameter, which keeps its "/" separators; its "." and
+// ".." segments are escaped so it can never climb out of the endpoint's path.
 func expandURI(uri string, path map[string]string, c *pipeline.Call) string {
 	if !strings.Contains(uri, "{") {
 		return uri
@@ -134,11 +136,7 @@ func expandURI(uri string, path map[string]string, c *pipeline.Call) string {
 			v, ok = c.PathParams[name]
 		}
 		if ok {
-			segs := strings.Split(v, "/")
-			for k, s := range segs {
-				segs[k] = url.PathEscape(s)
-			}
-			b.WriteString(strings.Join(segs, "/"))
+			b.WriteString(escapePathValue(v, strings.Contains(c.ResourcePath, "{"+name+"+}")))
 		}
 		uri = uri[i+1+j+1:]
 	}
@@ -155,4 +153,27 @@ func (m mapped) override(o *Overrides) {
 	for k, v := range o.RequestPath {
 		m.path[k] = v
 	}
+}
+
+// escapePathValue escapes one path parameter value for an endpoint URI.
+func escapePathValue(v string, greedy bool) string {
+	if !greedy {
+		return dotSafe(url.PathEscape(v))
+	}
+	segs := strings.Split(v, "/")
+	for k, s := range segs {
+		segs[k] = dotSafe(url.PathEscape(s))
+	}
+	return strings.Join(segs, "/")
+}
+
+// dotSafe escapes a segment that is exactly "." or "..".
+func dotSafe(seg string) string {
+	switch seg {
+	case ".":
+		return "%2E"
+	case "..":
+		return "%2E%2E"
+	}
+	return seg
 }

@@ -2,6 +2,7 @@ package integration
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"time"
@@ -89,6 +90,11 @@ func (p *Proxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Result,
 		return nil, classify(ctx, err, target.Host)
 	}
 	c.IntegrationStatus = resp.StatusCode
+	if resp.StatusCode < 200 {
+		resp.Body.Close()
+		cancel()
+		return nil, classify(ctx, fmt.Errorf("back end answered informational status %d", resp.StatusCode), target.Host)
+	}
 	return &pipeline.Result{
 		Status:        resp.StatusCode,
 		Header:        proxyResponseHeader(resp.Header),

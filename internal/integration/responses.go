@@ -151,7 +151,7 @@ func (r *response) render(ctx context.Context, c *pipeline.Call, up upstream, o 
 		res.Header.Set("Content-Type", ct)
 	}
 	if o != nil {
-		if o.Status >= 100 && o.Status <= 599 {
+		if o.Status >= 200 && o.Status <= 599 {
 			res.Status = o.Status
 		}
 		for k, v := range o.Header {

@@ -113,12 +113,12 @@ func strMap(in map[string]string) map[string]any {
 }
 
 // readOverrides copies #set($context.requestOverride.*) and
-// responseOverride.* back. A status that is not an integer in 100–599 is
+// responseOverride.* back. A status that is not an integer in 200–599 is
 // ignored, as AWS does.
 func readOverrides(ctxMap map[string]any, o *Overrides) {
 	if ro, ok := ctxMap["responseOverride"].(map[string]any); ok {
 		if st, ok := ro["status"]; ok {
-			if n, err := strconv.Atoi(fmt.Sprint(st)); err == nil && n >= 100 && n <= 599 {
+			if n, err := strconv.Atoi(fmt.Sprint(st)); err == nil && n >= 200 && n <= 599 {
 				o.Status = n
 			}
 		}
