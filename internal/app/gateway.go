@@ -188,6 +188,9 @@ func (g *Gateway) Close() error {
 	g.transport.CloseIdleConnections()
 	g.insecure.CloseIdleConnections()
 	var errs []error
+	if g.edge != nil {
+		errs = append(errs, g.edge.Close())
+	}
 	if g.functions != nil {
 		errs = append(errs, g.functions.Close())
 	}

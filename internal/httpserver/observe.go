@@ -60,8 +60,8 @@ func (e *Edge) finish(ctx context.Context, x *exchange, span trace.Span) {
 	}
 	if x.stage != nil && x.stage.Telemetry.AccessLog != nil && x.stage.Telemetry.AccessWriter != nil {
 		x.stage.Telemetry.AccessWriter.Log(x.stage.Telemetry.AccessLog, &accessVars{x: x, latency: latency})
-	} else {
-		e.logAccess(c, x.status, x.length, x.fault)
+	} else if e.awriter != nil {
+		e.awriter.Log(e.alog, &accessVars{x: x, latency: latency})
 	}
 	if x.fault != nil {
 		e.log.Info("request rejected", "requestId", c.RequestID, "responseType", string(x.fault.Type), "status", x.status,

@@ -194,3 +194,14 @@ func sanitizeHeader(s string) string {
 	}
 	return string(b)
 }
+
+// reason is the plain-words cause of a rejection, for logs.
+func reason(f *fault.Error) string {
+	if f.Cause != nil {
+		if inner, ok := errors.AsType[*fault.Error](f.Cause); ok && inner != f {
+			return reason(inner)
+		}
+		return f.Cause.Error()
+	}
+	return f.MessageText()
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/portico-gw/portico/internal/apidef"
@@ -115,4 +116,14 @@ func TestUnknownErrorIsGeneric(t *testing.T) {
 	if rec.Code != 500 || rec.Body.String() != `{"message": "Internal server error"}` {
 		t.Errorf("got %d %q", rec.Code, rec.Body.String())
 	}
+}
+
+func TestDefaultAccessLogFormatCompiles(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	al, aw := defaultAccessLog(&b)
+	if al == nil || aw == nil {
+		t.Fatal("no default access log")
+	}
+	_ = aw.Close()
 }

@@ -72,16 +72,22 @@ func (e *Edge) writeResult(w http.ResponseWriter, r *http.Request, c *pipeline.C
 	return status, n, nil
 }
 
-// deadlineWriter renews the write deadline before each write and hides
-// ReadFrom so CopyBuffer uses the pooled buffer.
+// deadlineWriter keeps a write deadline writeIdle ahead while the stream
+// makes progress (renewing it at most every few seconds, so short answers
+// pay for one deadline) and hides ReadFrom so CopyBuffer uses the pooled
+// buffer.
 type deadlineWriter struct {
 	w      io.Writer
 	rc     *http.ResponseController
-	failed bool // the client side failed (it stopped reading or went away)
+	set    time.Time // when the deadline was last moved
+	failed bool      // the client side failed (it stopped reading or went away)
 }
 
 func (d *deadlineWriter) Write(p []byte) (int, error) {
-	_ = d.rc.SetWriteDeadline(time.Now().Add(writeIdle))
+	if now := time.Now(); now.Sub(d.set) > 5*time.Second {
+		_ = d.rc.SetWriteDeadline(now.Add(writeIdle))
+		d.set = now
+	}
 	n, err := d.w.Write(p)
 	if err != nil {
 		d.failed = true

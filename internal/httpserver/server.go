@@ -31,12 +31,13 @@ type Options struct {
 
 // Edge is the data-plane http.Handler.
 type Edge struct {
-	snap   atomic.Pointer[deploy.Snapshot]
-	opts   Options
-	log    *slog.Logger
-	alog   *accessLog
-	bufs   sync.Pool
-	region string
+	snap    atomic.Pointer[deploy.Snapshot]
+	opts    Options
+	log     *slog.Logger
+	alog    *telemetry.AccessLog
+	awriter *telemetry.AccessLogWriter
+	bufs    sync.Pool
+	region  string
 }
 
 // New returns an edge serving snap.
@@ -48,12 +49,18 @@ func New(snap *deploy.Snapshot, opts Options) *Edge {
 		opts.MaxBodyBytes = 10 << 20
 	}
 	e := &Edge{opts: opts, log: opts.Logger, region: opts.Region}
-	if opts.AccessLog != nil {
-		e.alog = &accessLog{w: opts.AccessLog}
-	}
+	e.alog, e.awriter = defaultAccessLog(opts.AccessLog)
 	e.bufs.New = func() any { b := make([]byte, 32<<10); return &b }
 	e.snap.Store(snap)
 	return e
+}
+
+// Close flushes the default access log. New starts its periodic flush.
+func (e *Edge) Close() error {
+	if e.awriter == nil {
+		return nil
+	}
+	return e.awriter.Close()
 }
 
 // Swap atomically replaces the served snapshot; in-flight requests finish
