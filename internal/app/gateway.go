@@ -60,7 +60,10 @@ type Gateway struct {
 	obs       *observability
 	health    *storeHealth
 	registry  atomic.Pointer[usage.Registry]
-	mu        sync.Mutex
+	// stamps are the watched files as the last build read them (guarded by
+	// mu once serving), so a change made at any time after that is seen.
+	stamps map[string]stamp
+	mu     sync.Mutex
 }
 
 // New loads the settings and definitions, deploys them and returns a
@@ -110,9 +113,11 @@ func New(src Source, opts Options) (*Gateway, error) {
 func (g *Gateway) build() (*config.File, *deploy.Snapshot, []string, error) {
 	cfg, err := g.src.load()
 	if err != nil {
+		g.stamps = stampFiles(g.files) // a broken file is reported once, not at every check
 		return nil, nil, nil, err
 	}
 	l, err := Load(cfg)
+	g.stamps = stampFiles(l.Files)
 	for _, w := range l.Warnings {
 		g.log.Warn(w.Message, "file", w.Loc.File, "line", w.Loc.Line, "pointer", w.Loc.Pointer)
 	}

@@ -109,23 +109,26 @@ func (g *Gateway) reloadLoop(ctx context.Context, opts RunOptions) {
 		defer t.Stop()
 		tick = t.C
 	}
-	stamps := stampFiles(g.Files())
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-opts.Reload:
 			g.reload("SIGHUP")
-			stamps = stampFiles(g.Files())
 		case <-tick:
-			now := stampFiles(g.Files())
-			if !sameStamps(stamps, now) {
-				stamps = now
+			if g.changed() {
 				g.reload("file change")
-				stamps = stampFiles(g.Files())
 			}
 		}
 	}
+}
+
+// changed reports whether a watched file differs from what the last build read.
+func (g *Gateway) changed() bool {
+	g.mu.Lock()
+	last, files := g.stamps, append([]string(nil), g.files...)
+	g.mu.Unlock()
+	return !sameStamps(last, stampFiles(files))
 }
 
 func (g *Gateway) reload(why string) {
