@@ -139,7 +139,7 @@ func (l *Lambda) call(ctx context.Context, c *pipeline.Call, values []string) (*
 	}
 	ctx, cancel := context.WithTimeout(ctx, authorizerTimeout)
 	defer cancel()
-	res, err := l.invoker.InvokeFunction(ctx, l.function, ev, c.RequestID, c.Vars["traceId"])
+	res, err := l.invoker.InvokeFunction(ctx, l.function, ev, c.RequestID, c.TraceID)
 	if err != nil {
 		return nil, configFault(l.def.Name, fmt.Errorf("Authorizer error: %w", err))
 	}

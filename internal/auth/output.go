@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/portico-gw/portico/internal/auth/policy"
+	"github.com/portico-gw/portico/internal/integration"
 )
 
 // output is a Lambda authorizer's parsed answer.
@@ -65,20 +65,8 @@ func parseOutput(payload []byte) (*output, error) {
 // contextValue stringifies a string, number or boolean; anything else is
 // invalid, as on AWS.
 func contextValue(v json.RawMessage) (string, error) {
-	var s string
-	if json.Unmarshal(v, &s) == nil {
+	if s, ok := integration.ScalarString(v); ok {
 		return s, nil
-	}
-	var b bool
-	if json.Unmarshal(v, &b) == nil {
-		return strconv.FormatBool(b), nil
-	}
-	var n json.Number
-	if json.Unmarshal(v, &n) == nil {
-		return n.String(), nil
-	}
-	if string(v) == "null" {
-		return "", nil
 	}
 	return "", errors.New("values must be strings, numbers or booleans")
 }

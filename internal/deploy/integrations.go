@@ -98,16 +98,7 @@ func illegalMapping(in *apidef.Integration) pipeline.Integration {
 	lambda := in.Type == apidef.TypeAWS || in.Type == apidef.TypeAWSProxy
 	for k := range in.RequestParameters {
 		h, ok := strings.CutPrefix(k, "integration.request.header.")
-		if !ok {
-			continue
-		}
-		switch strings.ToLower(h) {
-		case "content-length", "transfer-encoding":
-		case "authorization", "connection", "expect", "proxy-authenticate", "te":
-			if !lambda {
-				continue
-			}
-		default:
+		if !ok || !integration.IllegalMappedHeader(h, lambda) {
 			continue
 		}
 		return &integration.Failing{Kind: in.Type, Err: integration.ConfigError("illegal header mapping %s", k)}

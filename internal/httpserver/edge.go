@@ -172,7 +172,7 @@ func (e *Edge) newCall(r *http.Request) *pipeline.Call {
 	}
 	c.DomainPrefix, _, _ = strings.Cut(c.DomainName, ".")
 	tid := telemetry.ContinueTrace(r.Header.Get("X-Amzn-Trace-Id"), now, true)
-	c.Vars = map[string]string{"traceId": tid.String()}
+	c.TraceID = tid.String()
 	return c
 }
 

@@ -4,8 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
-	"strconv"
-	"time"
 )
 
 // newRequestID returns a random UUID (version 4), as AWS's request ids are.
@@ -47,11 +45,4 @@ func validClientRequestID(s string) bool {
 		}
 	}
 	return true
-}
-
-// newTraceID returns an X-Amzn-Trace-Id root value.
-func newTraceID(now time.Time) string {
-	var b [12]byte
-	_, _ = rand.Read(b[:])
-	return "Root=1-" + strconv.FormatInt(now.Unix(), 16) + "-" + hex.EncodeToString(b[:])
 }

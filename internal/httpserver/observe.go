@@ -21,7 +21,7 @@ func (e *Edge) startSpan(r *http.Request, c *pipeline.Call) (context.Context, tr
 		return r.Context(), nil
 	}
 	ctx := r.Context()
-	if h, err := telemetry.ParseTraceHeader(c.Vars["traceId"]); err == nil {
+	if h, err := telemetry.ParseTraceHeader(c.TraceID); err == nil {
 		if sc, ok := h.SpanContext(); ok && sc.IsValid() {
 			ctx = trace.ContextWithRemoteSpanContext(ctx, sc)
 		}

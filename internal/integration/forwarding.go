@@ -7,19 +7,22 @@ import (
 	"github.com/portico-gw/portico/internal/pipeline"
 )
 
-// addForwarding adds the headers API Gateway sends to back ends: the
-// X-Forwarded-* trio, X-Amzn-Trace-Id and the API id (aws-recordings.md §5.9, §6).
-func addForwarding(h http.Header, c *pipeline.Call) {
-	if prior := h.Get("X-Forwarded-For"); prior != "" {
-		h.Set("X-Forwarded-For", prior+", "+c.SourceIP)
-	} else {
-		h.Set("X-Forwarded-For", c.SourceIP)
-	}
-	h.Set("X-Forwarded-Proto", "http")
-	if tid := c.Vars["traceId"]; tid != "" {
-		h.Set("X-Amzn-Trace-Id", tid)
+// addGatewayHeaders adds what API Gateway sends every HTTP back end:
+// X-Amzn-Trace-Id and the API id (aws-recordings.md §5.9).
+func addGatewayHeaders(h http.Header, c *pipeline.Call) {
+	if c.TraceID != "" {
+		h.Set("X-Amzn-Trace-Id", c.TraceID)
 	}
 	h.Set("X-Amzn-Apigateway-Api-Id", c.APIID)
+}
+
+// forwardedFor is the client's X-Forwarded-For with the caller appended, as
+// API Gateway's front end passes it on to proxies and proxy events.
+func forwardedFor(c *pipeline.Call) string {
+	if prior := c.Header.Get("X-Forwarded-For"); prior != "" {
+		return prior + ", " + c.SourceIP
+	}
+	return c.SourceIP
 }
 
 // cancelOnClose releases the request's context once the body is consumed.

@@ -12,9 +12,10 @@ var droppedRequestHeaders = []string{
 	"Upgrade", "WWW-Authenticate", "Host", "Keep-Alive", "Proxy-Connection",
 }
 
-// illegalMappedHeaders are integration.request.header targets that make
-// every call fail with 500 (aws-recordings.md §5.9).
-func illegalMappedHeader(name string, lambda bool) bool {
+// IllegalMappedHeader reports integration.request.header targets that make
+// every call fail with 500 (aws-recordings.md §5.9); lambda widens the set
+// for AWS and AWS_PROXY integrations.
+func IllegalMappedHeader(name string, lambda bool) bool {
 	switch http.CanonicalHeaderKey(name) {
 	case "Content-Length", "Transfer-Encoding":
 		return true

@@ -117,9 +117,7 @@ func (h *HTTP) call(ctx context.Context, c *pipeline.Call, mp mapped, body []byt
 	if len(body) > 0 {
 		req.Header.Set("Content-Type", c.Header.Get("Content-Type"))
 	}
-	addForwarding(req.Header, c)
-	req.Header.Del("X-Forwarded-For")
-	req.Header.Del("X-Forwarded-Proto")
+	addGatewayHeaders(req.Header, c)
 	for k, vs := range mp.header {
 		req.Header[k] = vs
 	}

@@ -64,7 +64,7 @@ func invoke(ctx context.Context, cfg *LambdaConfig, c *pipeline.Call, payload []
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
 	start := time.Now()
-	res, err := cfg.Invoker.InvokeFunction(ctx, cfg.Function, payload, c.RequestID, c.Vars["traceId"])
+	res, err := cfg.Invoker.InvokeFunction(ctx, cfg.Function, payload, c.RequestID, c.TraceID)
 	c.IntegrationLatency = time.Since(start)
 	if err != nil {
 		if ctx.Err() == context.DeadlineExceeded {

@@ -193,18 +193,14 @@ func addEventForwarding(single map[string]string, multi map[string][]string, c *
 	set := func(k, v string) {
 		single[k], multi[k] = v, []string{v}
 	}
-	xff := c.SourceIP
-	if prior := c.Header.Get("X-Forwarded-For"); prior != "" {
-		xff = prior + ", " + c.SourceIP
-	}
-	set("X-Forwarded-For", xff)
+	set("X-Forwarded-For", forwardedFor(c))
 	port := "80"
 	if i := strings.LastIndexByte(c.Host, ':'); i >= 0 && !strings.Contains(c.Host[i:], "]") {
 		port = c.Host[i+1:]
 	}
 	set("X-Forwarded-Port", port)
 	set("X-Forwarded-Proto", "http")
-	if tid := c.Vars["traceId"]; tid != "" {
+	if tid := c.TraceID; tid != "" {
 		set("X-Amzn-Trace-Id", tid)
 	}
 }

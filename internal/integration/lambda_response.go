@@ -143,19 +143,28 @@ func (r *proxyResponse) headers(multi, single json.RawMessage) error {
 	return nil
 }
 
-// headerValue accepts a string, a boolean (rendered lower case) or a number.
-func headerValue(v json.RawMessage) (string, error) {
-	var s string
+// ScalarString stringifies a JSON string, boolean (lower case) or number as
+// API Gateway does for Lambda header values and authorizer context values;
+// null is the empty string, and ok is false for objects and arrays.
+func ScalarString(v json.RawMessage) (s string, ok bool) {
 	if json.Unmarshal(v, &s) == nil {
-		return s, nil
+		return s, true
 	}
 	var b bool
 	if json.Unmarshal(v, &b) == nil {
-		return strconv.FormatBool(b), nil
+		return strconv.FormatBool(b), true
 	}
 	var n json.Number
 	if json.Unmarshal(v, &n) == nil {
-		return n.String(), nil
+		return n.String(), true
+	}
+	return "", false
+}
+
+// headerValue accepts a string, a boolean (rendered lower case) or a number.
+func headerValue(v json.RawMessage) (string, error) {
+	if s, ok := ScalarString(v); ok {
+		return s, nil
 	}
 	return "", fmt.Errorf("value is not a string")
 }
@@ -185,7 +194,7 @@ func (r *proxyResponse) result(c *pipeline.Call, binaryTypes []string) (*pipelin
 		}
 		body = dec
 	}
-	if tid := c.Vars["traceId"]; tid != "" {
+	if tid := c.TraceID; tid != "" {
 		h["X-Amzn-Trace-Id"] = []string{tid}
 	}
 	return &pipeline.Result{Status: r.status, Header: h, Body: body, ContentLength: -1}, nil

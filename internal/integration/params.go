@@ -46,6 +46,9 @@ func compileMappings(params map[string]string) []mapping {
 // apply evaluates the mappings against the call; a source with no value is
 // skipped, as AWS omits the parameter.
 func apply(ms []mapping, c *pipeline.Call) (mapped, error) {
+	if len(ms) == 0 {
+		return mapped{}, nil // nothing mapped: no maps allocated per request
+	}
 	r := mapped{header: http.Header{}, query: url.Values{}, path: map[string]string{}}
 	var body any
 	bodyRead := false
@@ -143,7 +146,13 @@ func expandURI(uri string, path map[string]string, c *pipeline.Call) string {
 }
 
 // override applies $context.requestOverride values set by a request template.
-func (m mapped) override(o *Overrides) {
+func (m *mapped) override(o *Overrides) {
+	if len(o.RequestHeader)+len(o.RequestQuery)+len(o.RequestPath) == 0 {
+		return
+	}
+	if m.header == nil {
+		m.header, m.query, m.path = http.Header{}, url.Values{}, map[string]string{}
+	}
 	for k, v := range o.RequestHeader {
 		m.header.Set(k, v)
 	}

@@ -56,16 +56,18 @@ func (p *Proxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Result,
 	if err != nil || target.Host == "" {
 		return nil, configError("Invalid endpoint address")
 	}
-	q := target.Query()
-	for k, vs := range c.Query {
-		if _, set := q[k]; !set {
+	if len(c.Query) > 0 || len(mp.query) > 0 {
+		q := target.Query()
+		for k, vs := range c.Query {
+			if _, set := q[k]; !set {
+				q[k] = vs
+			}
+		}
+		for k, vs := range mp.query {
 			q[k] = vs
 		}
+		target.RawQuery = q.Encode()
 	}
-	for k, vs := range mp.query {
-		q[k] = vs
-	}
-	target.RawQuery = q.Encode()
 	method := p.method
 	if method == "ANY" || method == "" {
 		method = c.HTTPMethod
@@ -78,7 +80,9 @@ func (p *Proxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Result,
 	}
 	req.ContentLength = contentLength(c)
 	req.Header = proxyRequestHeader(c.Header)
-	addForwarding(req.Header, c)
+	req.Header.Set("X-Forwarded-For", forwardedFor(c))
+	req.Header.Set("X-Forwarded-Proto", "http")
+	addGatewayHeaders(req.Header, c)
 	for k, vs := range mp.header {
 		req.Header[k] = vs
 	}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,6 +24,7 @@ type response struct {
 	templates map[string]Template
 	handling  string // contentHandling
 	media     binaryMedia
+	first     string // the first template's content type, the last resort
 }
 
 type respParam struct{ header, source string }
@@ -59,6 +62,9 @@ func compileResponses(m *apidef.Method, rs []apidef.IntegrationResponse, compile
 		sort.Slice(cr.params, func(i, j int) bool { return cr.params[i].header < cr.params[j].header })
 		if cr.templates, err = compileTemplates(r.ResponseTemplates, compile, "response template"); err != nil {
 			return out, err
+		}
+		if len(cr.templates) > 0 {
+			cr.first = slices.Sorted(maps.Keys(cr.templates))[0]
 		}
 		if cr.pattern == nil {
 			out.def = &cr
@@ -173,12 +179,7 @@ func (r *response) template(accept string) (string, Template) {
 	if t, ok := r.templates["application/json"]; ok {
 		return "application/json", t
 	}
-	keys := make([]string, 0, len(r.templates))
-	for k := range r.templates {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys[0], r.templates[keys[0]]
+	return r.first, r.templates[r.first]
 }
 
 // upstreamValue resolves integration.response.header.X and

@@ -63,9 +63,9 @@ type Call struct {
 	// Authorizer is $context.authorizer.*: principalId, claims and context values.
 	Authorizer map[string]any
 
-	// Vars holds extra string variables steps publish for templates and logs,
-	// keyed by their $context name without the prefix ("authorizer.principalId").
-	Vars map[string]string
+	// TraceID is the X-Amzn-Trace-Id of the call (the client's, continued,
+	// or a new one), passed to back ends and functions.
+	TraceID string
 
 	// IntegrationLatency is set by the integration: the time spent upstream.
 	IntegrationLatency time.Duration

@@ -50,8 +50,7 @@ func (c *Call) ContextValue(name string) (string, bool) {
 	if rest, ok := strings.CutPrefix(name, "authorizer."); ok {
 		return c.authorizerValue(rest)
 	}
-	v, ok := c.Vars[name]
-	return v, ok
+	return "", false
 }
 
 func (c *Call) identityValue(name string) (string, bool) {

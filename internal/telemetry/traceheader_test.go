@@ -117,7 +117,7 @@ func TestNewTraceIDs(t *testing.T) {
 	if p := NewParentID(); !parentRE.MatchString(p) {
 		t.Errorf("NewParentID: got %q", p)
 	}
-	if NewTraceRoot(time.Now()) == NewTraceRoot(time.Now()) {
+	if a, b := NewTraceRoot(time.Now()), NewTraceRoot(time.Now()); a == b {
 		t.Error("two roots are equal")
 	}
 }
