@@ -30,6 +30,7 @@ const usage = `portico — Amazon API Gateway semantics, self-hosted
 Usage:
   portico serve --config portico.yaml
   portico serve --api openapi.yaml [--stage dev] [--listen 127.0.0.1:8080]
+                [--admin-listen 127.0.0.1:9090|off] [--function NAME=PATH ...]
   portico validate --config portico.yaml | --api openapi.yaml
   portico usage --config portico.yaml --plan P [--key K] [--from YYYY-MM-DD --to YYYY-MM-DD]
   portico version
@@ -63,9 +64,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 // common holds the flags every command shares.
 type common struct {
-	config, api, stage, listen string
-	logLevel, logFormat        string
+	config, api, stage, listen, adminListen string
+	functions                               []string
+	logLevel, logFormat                     string
 }
+
+// quickOnly are the flags that only mean something in quick mode: with
+// --config the settings file says all of it.
+var quickOnly = map[string]string{"stage": "the stages under apis", "listen": "listen", "admin-listen": "admin.listen", "function": "functions"}
 
 func parseFlags(name string, args []string, stderr io.Writer) (*common, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
@@ -75,6 +81,11 @@ func parseFlags(name string, args []string, stderr io.Writer) (*common, error) {
 	fs.StringVar(&c.api, "api", "", "quick mode: one OpenAPI/Swagger definition")
 	fs.StringVar(&c.stage, "stage", "dev", "quick mode: stage name")
 	fs.StringVar(&c.listen, "listen", "", "quick mode: data-plane address (default 127.0.0.1:8080)")
+	fs.StringVar(&c.adminListen, "admin-listen", "", "quick mode: admin address, or off (default 127.0.0.1:9090)")
+	fs.Func("function", "quick mode: NAME=PATH, a function the definition invokes (a Go main package directory, a directory with an executable bootstrap, or an executable); repeatable", func(v string) error {
+		c.functions = append(c.functions, v)
+		return nil
+	})
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "text or json")
 	if err := fs.Parse(args); err != nil {
@@ -86,12 +97,23 @@ func parseFlags(name string, args []string, stderr io.Writer) (*common, error) {
 	if (c.config == "") == (c.api == "") {
 		return nil, errors.New("give exactly one of --config FILE or --api FILE")
 	}
+	if c.config != "" {
+		var errs []error
+		fs.Visit(func(f *flag.Flag) {
+			if where, ok := quickOnly[f.Name]; ok {
+				errs = append(errs, fmt.Errorf("--%s is for quick mode (--api); with --config set %s in the settings file", f.Name, where))
+			}
+		})
+		if err := errors.Join(errs...); err != nil {
+			return nil, err
+		}
+	}
 	return c, nil
 }
 
 func (c *common) source(getenv func(string) string) app.Source {
 	return app.Source{ConfigPath: c.config, Getenv: getenv, Quick: func() (*config.File, error) {
-		return config.Quick(c.api, c.stage, c.listen)
+		return config.Quick(config.QuickOptions{API: c.api, Stage: c.stage, Listen: c.listen, AdminListen: c.adminListen, Functions: c.functions})
 	}}
 }
 

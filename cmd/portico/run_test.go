@@ -74,3 +74,71 @@ func TestServeRefusesBadConfig(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 }
+
+// Quick-mode flags are refused with --config, naming the setting to use.
+func TestQuickOnlyFlagsNeedQuickMode(t *testing.T) {
+	t.Parallel()
+	code, _, errOut := runCmd(t, "serve", "--config", "../../examples/petstore/portico.yaml", "--admin-listen", "off", "--function", "F=x")
+	if code != exitInvalid || !strings.Contains(errOut, "--admin-listen is for quick mode (--api); with --config set admin.listen") ||
+		!strings.Contains(errOut, "--function is for quick mode") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+// quickLambdaDef is a definition whose one method invokes function F.
+const quickLambdaDef = `openapi: 3.0.1
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      x-amazon-apigateway-integration:
+        type: aws_proxy
+        httpMethod: POST
+        uri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:F/invocations
+`
+
+// In quick mode a definition invoking a function is served when the
+// function is named with --function, and otherwise told how to name it.
+func TestQuickModeFunctions(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	def := filepath.Join(dir, "api.yaml")
+	if err := os.WriteFile(def, []byte(quickLambdaDef), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := runCmd(t, "validate", "--api", def)
+	if code != exitInvalid || !strings.Contains(out, `invokes function "F", which is not configured`) || !strings.Contains(out, "--function NAME=PATH") {
+		t.Errorf("without --function: exit %d, output %q", code, out)
+	}
+	code, out, _ = runCmd(t, "validate", "--api", def, "--function", "F=../../testdata/functions/proxyecho")
+	if code != exitOK {
+		t.Errorf("with --function: exit %d, output %q", code, out)
+	}
+}
+
+// validate builds Go functions as serve would, so a function that does not
+// compile is reported by validate, with go's output, beside the other
+// problems.
+func TestValidateBuildsFunctions(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fn := filepath.Join(dir, "fn")
+	if err := os.Mkdir(fn, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{
+		filepath.Join(fn, "go.mod"):        "module broken\n\ngo 1.21\n",
+		filepath.Join(fn, "main.go"):       "package main\n\nfunc main() { notDefined() }\n",
+		filepath.Join(dir, "api.yaml"):     quickLambdaDef,
+		filepath.Join(dir, "portico.yaml"): "apis:\n  - id: a\n    definition: api.yaml\n    stages: [{name: dev}]\nfunctions:\n  - {name: F, build: ./fn}\n",
+	}
+	for p, body := range files {
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, _ := runCmd(t, "validate", "--config", filepath.Join(dir, "portico.yaml"))
+	if code != exitInvalid || !strings.Contains(out, "function F: go build") || !strings.Contains(out, "undefined: notDefined") {
+		t.Errorf("exit %d, output %q", code, out)
+	}
+}

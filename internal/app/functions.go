@@ -27,17 +27,22 @@ type functions struct {
 // sources once; processes start on first use). It starts background work
 // that Close stops.
 func openFunctions(cfg *config.File, log *slog.Logger) (*function.Manager, error) {
+	m, err := function.NewManager(functionConfigs(cfg), function.Options{Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("functions: %w", err)
+	}
+	return m, nil
+}
+
+// functionConfigs is the runtime's view of the settings' functions.
+func functionConfigs(cfg *config.File) []function.Config {
 	cfgs := make([]function.Config, 0, len(cfg.Functions))
 	for _, f := range cfg.Functions {
 		cfgs = append(cfgs, function.Config{Name: f.Name, Command: f.Command, Build: f.Build, CodeURI: f.CodeURI,
 			Timeout: f.Timeout.D(), MemorySize: f.MemorySize, ReservedConcurrency: f.ReservedConcurrency,
 			Environment: f.Environment, IdleTimeout: f.IdleTimeout.D(), Region: cfg.Region, AccountID: cfg.AccountID})
 	}
-	m, err := function.NewManager(cfgs, function.Options{Logger: log})
-	if err != nil {
-		return nil, fmt.Errorf("functions: %w", err)
-	}
-	return m, nil
+	return cfgs
 }
 
 // Has implements deploy.Functions.

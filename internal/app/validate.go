@@ -3,11 +3,13 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/auth/jwt"
 	"github.com/portico-gw/portico/internal/config"
 	"github.com/portico-gw/portico/internal/deploy"
+	"github.com/portico-gw/portico/internal/function"
 	"github.com/portico-gw/portico/internal/integration"
 )
 
@@ -50,9 +52,15 @@ func Validate(src Source) (Report, error) {
 	for _, a := range cfg.JWTAuthorizers {
 		jwts[a.Name] = nil
 	}
+	// Functions are checked as serve would start them: sources resolved and
+	// Go sources built (into the cache a later serve reuses).
+	fnErr := function.Check(functionConfigs(cfg), function.Options{})
+	if fnErr != nil {
+		fnErr = fmt.Errorf("functions: %w", fnErr)
+	}
 	_, err = Deploy(cfg, l, deploy.Options{Transport: t, InsecureTransport: t, Compile: Compiler(), Functions: declaredFunctions(cfg),
 		Auth: deploy.AuthOptions{ExplicitDenyMessage: cfg.Authorization.ExplicitDenyMessage, IAM: iam, CognitoPools: pools, JWT: jwts}})
-	return rep, errors.Join(err)
+	return rep, errors.Join(fnErr, err)
 }
 
 // declaredFunctions knows which functions the settings name, without

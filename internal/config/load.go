@@ -50,7 +50,13 @@ func Parse(path string, data []byte, getenv func(string) string) (*File, error) 
 		}
 	}
 	f.path = path
+	// Relative paths inside the file are relative to the file, whatever the
+	// working directory: resolve against its absolute directory so that every
+	// consumer (function builds, stores, logs) sees absolute paths.
 	dir := filepath.Dir(path)
+	if a, err := filepath.Abs(dir); err == nil {
+		dir = a
+	}
 	f.applyDefaults(dir)
 	for i := range f.APIs {
 		if d := f.APIs[i].Definition; d != "" && !filepath.IsAbs(d) {

@@ -95,12 +95,107 @@ func TestQuick(t *testing.T) {
 	if err := os.WriteFile(p, []byte("openapi: 3.0.1\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	f, err := Quick(p, "", "127.0.0.1:7001")
+	f, err := Quick(QuickOptions{API: p, Listen: "127.0.0.1:7001", AdminListen: "off"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.APIs[0].ID != "pet-store" || f.APIs[0].Stages[0].Name != "dev" || f.Listen != "127.0.0.1:7001" {
-		t.Errorf("got %+v", f.APIs[0])
+	if f.APIs[0].ID != "pet-store" || f.APIs[0].Stages[0].Name != "dev" || f.Listen != "127.0.0.1:7001" || f.Admin.Listen != "off" {
+		t.Errorf("got %+v, admin %q", f.APIs[0], f.Admin.Listen)
+	}
+}
+
+// A file name longer than an API id may be, or with nothing usable in it,
+// still gives a valid id: quick mode never refuses a definition for its
+// name.
+func TestQuickAPIIDFromAnyFileName(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("awsdocs_amazon-api-gateway-developer-guide.", 3) + "swagger2.json"
+	for name, want := range map[string]string{
+		long:        strings.Repeat("awsdocs_amazon-api-gateway-developer-guide-", 3)[:64],
+		"....json":  "api",
+		"@@@.yaml":  "api",
+		"a.b.c.yml": "a-b-c",
+	} {
+		dir := t.TempDir()
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte("openapi: 3.0.1\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		f, err := Quick(QuickOptions{API: p})
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if f.APIs[0].ID != want {
+			t.Errorf("%s: id %q, want %q", name, f.APIs[0].ID, want)
+		}
+	}
+}
+
+// --function NAME=PATH tells a Go package, a bootstrap directory and an
+// executable apart, and reports every bad one at once.
+func TestQuickFunctions(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	api := filepath.Join(dir, "api.yaml")
+	goPkg := filepath.Join(dir, "gofn")
+	boot := filepath.Join(dir, "bootdir")
+	exe := filepath.Join(dir, "fn.sh")
+	empty := filepath.Join(dir, "empty")
+	for _, d := range []string{goPkg, boot, empty} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for p, mode := range map[string]os.FileMode{api: 0o600, filepath.Join(goPkg, "main.go"): 0o600, filepath.Join(boot, "bootstrap"): 0o755, exe: 0o755} {
+		if err := os.WriteFile(p, []byte("x"), mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, err := Quick(QuickOptions{API: api, Functions: []string{"A=" + goPkg, "B=" + boot, "C=" + exe}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := f.Functions
+	if len(got) != 3 || got[0].Build != goPkg || got[1].CodeURI != boot || len(got[2].Command) != 1 || got[2].Command[0] != exe {
+		t.Errorf("functions: %+v", got)
+	}
+	_, err = Quick(QuickOptions{API: api, Functions: []string{"noequals", "D=" + empty, "E=" + filepath.Join(dir, "missing"), "bad name=" + exe}})
+	if err == nil {
+		t.Fatal("bad --function values accepted")
+	}
+	for _, want := range []string{`"noequals": want NAME=PATH`, "--function D: directory", "--function E: stat", "bad name"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+}
+
+// Relative paths in a settings file named by a relative path are resolved
+// against the file's directory and come out absolute, so function builds
+// work whatever the working directory (a relative build path used to fail
+// at serve time while validate said ok).
+func TestRelativeConfigPathGivesAbsolutePaths(t *testing.T) {
+	dir := t.TempDir()
+	sub := filepath.Join(dir, "proj")
+	if err := os.MkdirAll(filepath.Join(sub, "fn"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	body := "apis:\n  - id: a\n    definition: ./api.yaml\n    stages: [{name: dev}]\nfunctions:\n  - {name: F, build: ./fn}\n  - {name: G, codeUri: ./dist}\n  - {name: H, command: [./bin/h]}\n"
+	for name, data := range map[string]string{"portico.yaml": body, "api.yaml": "openapi: 3.0.1\n"} {
+		if err := os.WriteFile(filepath.Join(sub, name), []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+	f, err := Load(filepath.Join("proj", "portico.yaml"), noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{f.APIs[0].Definition, f.Functions[0].Build, f.Functions[1].CodeURI, f.Functions[2].Command[0], f.Store.Path} {
+		if !filepath.IsAbs(p) || !strings.HasPrefix(p, sub) {
+			t.Errorf("path %q is not absolute under %s", p, sub)
+		}
 	}
 }
 

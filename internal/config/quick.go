@@ -1,38 +1,118 @@
 package config
 
 import (
+	"errors"
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 )
 
-// Quick returns settings for quick mode (`portico serve --api FILE`): one
-// API whose id is derived from the file name, one stage, defaults for
-// everything else. Empty stage and listen keep their defaults (dev,
-// 127.0.0.1:8080).
-func Quick(apiPath, stage, listen string) (*File, error) {
+// QuickOptions are quick mode's command-line choices
+// (`portico serve --api FILE`). Empty fields keep their defaults.
+type QuickOptions struct {
+	// API is the definition file.
+	API string
+	// Stage is the one stage's name (default dev).
+	Stage string
+	// Listen and AdminListen are the data-plane and admin addresses
+	// (defaults 127.0.0.1:8080 and 127.0.0.1:9090; AdminListen "off"
+	// disables the admin listener).
+	Listen, AdminListen string
+	// Functions are NAME=PATH pairs (--function): PATH is a Go main package
+	// directory (built), a directory holding an executable bootstrap, or an
+	// executable file.
+	Functions []string
+}
+
+// maxAPIID is the longest API id the settings accept.
+const maxAPIID = 64
+
+// Quick returns settings for quick mode: one API whose id is derived from
+// the file name, one stage, the functions named on the command line, an
+// in-memory store and defaults for everything else. Every problem with
+// the options is reported at once.
+func Quick(o QuickOptions) (*File, error) {
 	f := Default()
-	if stage == "" {
-		stage = "dev"
+	if o.Stage == "" {
+		o.Stage = "dev"
 	}
-	if listen != "" {
-		f.Listen = listen
+	if o.Listen != "" {
+		f.Listen = o.Listen
 	}
-	abs, err := filepath.Abs(apiPath)
+	if o.AdminListen != "" {
+		f.Admin.Listen = o.AdminListen
+	}
+	abs, err := filepath.Abs(o.API)
 	if err != nil {
 		return nil, err
 	}
-	id := strings.TrimSuffix(filepath.Base(abs), filepath.Ext(abs))
+	f.APIs = []API{{ID: quickAPIID(abs), Definition: abs, Stages: []Stage{{Name: o.Stage}}}}
+	f.Store.Type = "memory"
+	var errs []error
+	for _, spec := range o.Functions {
+		fn, err := quickFunction(spec)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		f.Functions = append(f.Functions, fn)
+	}
+	f.applyDefaults(filepath.Dir(abs))
+	if err := errors.Join(append(errs, f.Validate(nil))...); err != nil {
+		return nil, err
+	}
+	return &f, nil
+}
+
+// quickAPIID derives a valid API id from the definition's file name: the
+// base name without extension, other characters than letters, digits, '-'
+// and '_' replaced by '-', cut to 64 characters ("api" when nothing is
+// left). The id only names the API in logs, ARNs and the
+// /restapis/{id}/... layout, so a long file name must never refuse it.
+func quickAPIID(path string) string {
+	id := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	id = strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
 			return r
 		}
 		return '-'
 	}, id)
-	f.APIs = []API{{ID: id, Definition: abs, Stages: []Stage{{Name: stage}}}}
-	f.Store.Type = "memory"
-	f.applyDefaults(filepath.Dir(abs))
-	if err := f.Validate(nil); err != nil {
-		return nil, err
+	if len(id) > maxAPIID {
+		id = id[:maxAPIID]
 	}
-	return &f, nil
+	if strings.Trim(id, "-_") == "" {
+		return "api"
+	}
+	return id
+}
+
+// quickFunction turns one --function NAME=PATH into a function, telling
+// the three kinds of source apart by what PATH is.
+func quickFunction(spec string) (Function, error) {
+	name, path, ok := strings.Cut(spec, "=")
+	if !ok || name == "" || path == "" {
+		return Function{}, fmt.Errorf("--function %q: want NAME=PATH (a Go main package directory, a directory with an executable bootstrap, or an executable file)", spec)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return Function{}, fmt.Errorf("--function %s: %w", name, err)
+	}
+	fi, err := os.Stat(abs)
+	if err != nil {
+		return Function{}, fmt.Errorf("--function %s: %w", name, err)
+	}
+	if !fi.IsDir() {
+		if fi.Mode()&0o111 == 0 {
+			return Function{}, fmt.Errorf("--function %s: %s is not executable", name, path)
+		}
+		return Function{Name: name, Command: []string{abs}}, nil
+	}
+	if b, err := os.Stat(filepath.Join(abs, "bootstrap")); err == nil && !b.IsDir() && b.Mode()&0o111 != 0 {
+		return Function{Name: name, CodeURI: abs}, nil
+	}
+	if gos, _ := filepath.Glob(filepath.Join(abs, "*.go")); len(gos) > 0 {
+		return Function{Name: name, Build: abs}, nil
+	}
+	return Function{}, fmt.Errorf("--function %s: directory %s holds neither an executable bootstrap nor a Go main package", name, path)
 }

@@ -28,7 +28,7 @@ func newStageAuth(spec APISpec, opts Options) (*stageAuth, error) {
 			return nil, fmt.Errorf("%s:%d: %w", def.Loc.File, def.Loc.Line, err)
 		}
 		if opts.Functions == nil || !opts.Functions.Has(l.Function()) {
-			return nil, fmt.Errorf("%s:%d: authorizer %s invokes function %q, which is not among the running functions (settings' functions; a function added after start needs a restart)", def.Loc.File, def.Loc.Line, name, l.Function())
+			return nil, fmt.Errorf("%s:%d: authorizer %s invokes function %q, which is not configured (add it under functions: in the settings file, or pass --function NAME=PATH in quick mode; a function added after start needs a restart)", def.Loc.File, def.Loc.Line, name, l.Function())
 		}
 		sa.lambdas[name] = l
 	}

@@ -82,7 +82,7 @@ func lambdaIntegration(spec APISpec, m *apidef.Method, uri, missing string, time
 		return nil, fmt.Errorf("%s integration URI %q is not a Lambda function invocation (other AWS services are not supported)", in.Type, uri)
 	}
 	if opts.Functions == nil || !opts.Functions.Has(name) {
-		return nil, fmt.Errorf("integration invokes function %q, which is not among the running functions (settings' functions; a function added after start needs a restart)", name)
+		return nil, fmt.Errorf("integration invokes function %q, which is not configured (add it under functions: in the settings file, or pass --function NAME=PATH in quick mode; a function added after start needs a restart)", name)
 	}
 	cfg := integration.LambdaConfig{Function: name, Timeout: timeout, BinaryMediaTypes: spec.Def.BinaryMediaTypes,
 		Invoker: opts.Functions, Method: m, Integration: in, Compile: opts.Compile}

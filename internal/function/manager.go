@@ -68,6 +68,39 @@ func NewManager(cfgs []Config, opts Options) (*Manager, error) {
 	if opts.InitTimeout == 0 {
 		opts.InitTimeout = DefaultInitTimeout
 	}
+	progs, err := check(cfgs, opts)
+	if err != nil {
+		return nil, err
+	}
+	m := &Manager{
+		pools:       make(map[string]*pool, len(cfgs)),
+		log:         opts.Logger,
+		initTimeout: opts.InitTimeout,
+		region:      DefaultRegion,
+		account:     DefaultAccountID,
+		done:        make(chan struct{}),
+	}
+	for i, c := range cfgs {
+		c = c.withDefaults(opts)
+		m.pools[c.Name] = &pool{m: m, cfg: c, prog: progs[i], log: opts.Logger, all: map[*sandbox]struct{}{}}
+		m.region, m.account = c.Region, c.AccountID
+	}
+	m.spawner = newSpawner()
+	m.wg.Go(m.reapLoop)
+	return m, nil
+}
+
+// Check validates cfgs and resolves every source exactly as NewManager does
+// (building Go sources into the cache, so a later start reuses the binaries)
+// without starting anything: `portico validate` reports what `serve` would
+// fail on. The error joins every problem.
+func Check(cfgs []Config, opts Options) error {
+	_, err := check(cfgs, opts)
+	return err
+}
+
+// check validates cfgs and resolves their programs, in cfgs' order.
+func check(cfgs []Config, opts Options) ([]program, error) {
 	var errs []error
 	seen := map[string]bool{}
 	for _, c := range cfgs {
@@ -80,30 +113,13 @@ func NewManager(cfgs []Config, opts Options) (*Manager, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	m := &Manager{
-		pools:       make(map[string]*pool, len(cfgs)),
-		log:         opts.Logger,
-		initTimeout: opts.InitTimeout,
-		region:      DefaultRegion,
-		account:     DefaultAccountID,
-		done:        make(chan struct{}),
+	progs := make([]program, len(cfgs))
+	for i, c := range cfgs {
+		prog, err := resolve(context.Background(), c.withDefaults(opts), opts)
+		errs = append(errs, err)
+		progs[i] = prog
 	}
-	for _, c := range cfgs {
-		c = c.withDefaults(opts)
-		prog, err := resolve(context.Background(), c, opts)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		m.pools[c.Name] = &pool{m: m, cfg: c, prog: prog, log: opts.Logger, all: map[*sandbox]struct{}{}}
-		m.region, m.account = c.Region, c.AccountID
-	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	m.spawner = newSpawner()
-	m.wg.Go(m.reapLoop)
-	return m, nil
+	return progs, errors.Join(errs...)
 }
 
 // Has reports whether a function named name is configured.
