@@ -142,3 +142,50 @@ func TestValidateBuildsFunctions(t *testing.T) {
 		t.Errorf("exit %d, output %q", code, out)
 	}
 }
+
+// validate reports, in one run, every problem a call would trip over: an
+// invalid selection pattern (error) beside mappings from undeclared
+// parameters, an endpoint placeholder nothing fills and an AWS_PROXY
+// integration that is not POST (warnings).
+func TestValidateReportsEverythingAtOnce(t *testing.T) {
+	t.Parallel()
+	def := filepath.Join(t.TempDir(), "api.yaml")
+	src := `openapi: 3.0.1
+info: {title: t, version: "1"}
+paths:
+  /a/{id}:
+    get:
+      x-amazon-apigateway-integration:
+        type: http
+        httpMethod: GET
+        uri: http://127.0.0.1:1/items/{item}/{id}
+        requestParameters:
+          integration.request.querystring.q: method.request.querystring.missing
+        responses:
+          "(4\\d{2": {statusCode: "400"}
+          default: {statusCode: "200"}
+  /b:
+    post:
+      x-amazon-apigateway-integration:
+        type: aws_proxy
+        httpMethod: GET
+        uri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:F/invocations
+`
+	if err := os.WriteFile(def, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := runCmd(t, "validate", "--api", def)
+	if code != exitInvalid {
+		t.Errorf("exit %d, want %d", code, exitInvalid)
+	}
+	for _, want := range []string{
+		`api.yaml:13: /paths/~1a~1{id}/get/x-amazon-apigateway-integration/responses/(4\d{2: selection pattern "(4\\d{2" is not a valid regular expression`,
+		"/requestParameters/integration.request.querystring.q: warning: GET /a/{id}: method.request.querystring.missing is not a declared method request parameter",
+		"/uri: warning: GET /a/{id}: endpoint URI placeholder {item} has no integration.request.path.item mapping",
+		`/paths/~1b/post/x-amazon-apigateway-integration/httpMethod: warning: POST /b: an AWS_PROXY integration must use httpMethod POST, not "GET"`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
