@@ -35,7 +35,7 @@ func Load(cfg *config.File) (*Loaded, error) {
 		def, err := openapi.Load(a.Definition)
 		if def != nil {
 			l.Warnings = append(l.Warnings, def.Unsupported...)
-			l.Warnings = append(l.Warnings, deploy.Lint(def)...)
+			l.Warnings = append(l.Warnings, deploy.Lint(def, declaredFunctions(cfg).Has)...)
 		}
 		if err != nil {
 			errs = append(errs, err)

@@ -68,7 +68,7 @@ func buildIntegration(spec APISpec, ss StageSpec, m *apidef.Method, opts Options
 // lambdaIntegration compiles AWS and AWS_PROXY integrations with Lambda.
 // An AWS_PROXY integration whose httpMethod is not POST fails every call
 // with 500, as on AWS [REC]; so does a URI whose stage variable the stage
-// lacks. A URI naming a function that is not configured is a deploy error.
+// lacks, and one naming a function that is not configured.
 func lambdaIntegration(spec APISpec, m *apidef.Method, uri, missing string, timeout time.Duration, opts Options) (pipeline.Integration, error) {
 	in := m.Integration
 	if in.Type == apidef.TypeAWSProxy && in.HTTPMethod != "POST" {
@@ -82,7 +82,9 @@ func lambdaIntegration(spec APISpec, m *apidef.Method, uri, missing string, time
 		return nil, fmt.Errorf("%s integration URI %q is not a Lambda function invocation (other AWS services are not supported)", in.Type, uri)
 	}
 	if opts.Functions == nil || !opts.Functions.Has(name) {
-		return nil, fmt.Errorf("integration invokes function %q, which is not configured (add it under functions: in the settings file, or pass --function NAME=PATH in quick mode; a function added after start needs a restart)", name)
+		// As on AWS when the function does not exist, the API deploys and
+		// every call answers 500; Lint warns at load.
+		return &integration.Failing{Kind: in.Type, Err: integration.ConfigError("function %q is not configured", name)}, nil
 	}
 	cfg := integration.LambdaConfig{Function: name, Timeout: timeout, BinaryMediaTypes: spec.Def.BinaryMediaTypes,
 		Invoker: opts.Functions, Method: m, Integration: in, Compile: opts.Compile}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/integration"
 	"github.com/portico-gw/portico/internal/source"
 )
 
@@ -27,8 +28,28 @@ import (
 //     you have entered contains parameters that are not defined in the
 //     resource path"), and an AWS_PROXY integration whose httpMethod is not
 //     POST (every call answers 500, as on AWS: Lambda is invoked with POST).
-func Lint(def *apidef.RestAPI) (warnings []apidef.Warning) {
+//   - an integration or authorizer invoking a function that hasFunction
+//     does not know (every call answers 500, as on AWS when the function
+//     does not exist). Names behind stage variables are checked per stage
+//     at call time. A nil hasFunction skips the check.
+func Lint(def *apidef.RestAPI, hasFunction func(string) bool) (warnings []apidef.Warning) {
+	missing := func(loc apidef.Location, what, uri string) {
+		name, ok := integration.FunctionName(uri)
+		if hasFunction == nil || !ok || strings.Contains(name, "${") || hasFunction(name) {
+			return
+		}
+		warnings = append(warnings, apidef.Warning{Loc: loc, Message: fmt.Sprintf("%s invokes function %q, which is not configured: every call answers 500, as on AWS when the function does not exist (add it under functions: in the settings file, or pass --function %s=PATH in quick mode)", what, name, name)})
+	}
+	for _, name := range sortedKeys(def.Authorizers) {
+		a := def.Authorizers[name]
+		if a.Type == apidef.AuthorizerToken || a.Type == apidef.AuthorizerRequest {
+			missing(a.Loc, "authorizer "+name, a.AuthorizerURI)
+		}
+	}
 	for _, m := range def.Methods {
+		if in := m.Integration; in != nil && (in.Type == apidef.TypeAWS || in.Type == apidef.TypeAWSProxy) {
+			missing(in.Loc, m.HTTPMethod+" "+m.Path+": integration", in.URI)
+		}
 		in := m.Integration
 		if in == nil {
 			continue

@@ -123,3 +123,70 @@ func functionPIDs(t *testing.T) []int {
 	}
 	return out
 }
+
+// A definition naming functions that are not configured still loads (AWS
+// imports it too): the start warns, the integration answers 500
+// API_CONFIGURATION_ERROR and a TOKEN authorizer 500
+// AUTHORIZER_CONFIGURATION_ERROR, as AWS does when the function does not
+// exist.
+func TestMissingFunctionsAnswer500(t *testing.T) {
+	def := filepath.Join(t.TempDir(), "api.yaml")
+	src := `openapi: "3.0.1"
+info: {title: missing, version: "1"}
+paths:
+  /fn:
+    get:
+      responses: {"200": {description: x}}
+      x-amazon-apigateway-integration:
+        type: aws_proxy
+        httpMethod: POST
+        uri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:Nowhere/invocations
+  /guarded:
+    get:
+      security: [{tok: []}]
+      responses: {"200": {description: x}}
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates: {application/json: '{"statusCode": 200}'}
+        responses: {default: {statusCode: "200"}}
+components:
+  securitySchemes:
+    tok:
+      type: apiKey
+      name: Authorization
+      in: header
+      x-amazon-apigateway-authtype: custom
+      x-amazon-apigateway-authorizer:
+        type: token
+        identitySource: method.request.header.Authorization
+        authorizerUri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:NoAuthorizer/invocations
+`
+	if err := os.WriteFile(def, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	g := Start(t, Options{Definition: def, Extra: "store: {type: memory}\n"})
+	for _, c := range []struct {
+		path, auth string
+		status     int
+		body       string
+	}{
+		{"/dev/fn", "", 500, `{"message": "Internal server error"}`},
+		{"/dev/guarded", "Bearer x", 500, `{"message": null}`},
+	} {
+		req, _ := http.NewRequest("GET", g.URL+c.path, nil)
+		if c.auth != "" {
+			req.Header.Set("Authorization", c.auth)
+		}
+		resp := g.Do(t, req)
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != c.status || string(b) != c.body {
+			t.Errorf("%s: %d %s, want %d %s", c.path, resp.StatusCode, b, c.status, c.body)
+		}
+	}
+	for _, want := range []string{`invokes function \"Nowhere\", which is not configured`, `authorizer tok invokes function \"NoAuthorizer\", which is not configured`} {
+		if !strings.Contains(g.Logs(), want) {
+			t.Errorf("logs lack %s:\n%s", want, g.Logs())
+		}
+	}
+}
