@@ -172,6 +172,11 @@ type Integration struct {
 	CacheNamespace     string
 	// Responses are the integration responses, in definition order.
 	Responses []IntegrationResponse
+	// Invalid, when not empty, says why the integration cannot be called
+	// (a field the importer could not read, such as a CloudFormation
+	// intrinsic left in the definition). The API still deploys; every call
+	// to the method fails with 500 and this reason in the execution log.
+	Invalid string
 	// Loc is where the integration is defined.
 	Loc Location
 }

@@ -24,8 +24,11 @@ const MaxDocumentBytes = 6 << 20
 // MaxExpandedNodes bounds a document's size once YAML aliases are expanded.
 const MaxExpandedNodes = 2_000_000
 
-// Load reads and imports the definition file at path.
-func Load(path string) (*apidef.RestAPI, error) {
+// Load reads and imports the definition file at path with default Options.
+func Load(path string) (*apidef.RestAPI, error) { return LoadWith(path, Options{}) }
+
+// LoadWith reads and imports the definition file at path.
+func LoadWith(path string, o Options) (*apidef.RestAPI, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("read definition: %w", err)
@@ -37,13 +40,18 @@ func Load(path string) (*apidef.RestAPI, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read definition: %w", err)
 	}
-	return Import(path, data)
+	return ImportWith(path, data, o)
 }
 
-// Import turns an OpenAPI 3 or Swagger 2 document into a RestAPI. The
-// returned API carries warnings in Unsupported; the error joins every
-// located problem.
+// Import turns an OpenAPI 3 or Swagger 2 document into a RestAPI with
+// default Options. The returned API carries warnings in Unsupported; the
+// error joins every located problem.
 func Import(file string, data []byte) (*apidef.RestAPI, error) {
+	return ImportWith(file, data, Options{})
+}
+
+// ImportWith is Import with the settings AWS variables resolve from.
+func ImportWith(file string, data []byte, o Options) (*apidef.RestAPI, error) {
 	if len(data) > MaxDocumentBytes {
 		return nil, &source.Error{File: file, Message: "definition exceeds 6 MB"}
 	}
@@ -63,6 +71,7 @@ func Import(file string, data []byte) (*apidef.RestAPI, error) {
 		return nil, &source.Error{File: file, Line: 1, Message: "a definition must be a mapping with an openapi or swagger key"}
 	}
 	im := &importer{ix: ix, root: root, swagger: root["swagger"] != nil}
+	im.resolveAWSVariables(o.withDefaults())
 	if err := im.checkStructure(); err != nil {
 		return nil, err
 	}

@@ -18,6 +18,10 @@ type importer struct {
 	swagger  bool
 	errs     []error
 	warnings []apidef.Warning
+	// seen holds every reported pointer and message, so a problem reached
+	// from several places (a root-level security requirement applied to
+	// every method) is reported once.
+	seen map[string]bool
 }
 
 // api reads the whole document; problems accumulate in im.errs.
@@ -43,12 +47,30 @@ func (im *importer) api() *apidef.RestAPI {
 
 // errorf records a located error.
 func (im *importer) errorf(ptr, format string, args ...any) {
-	im.errs = append(im.errs, im.ix.Errorf(ptr, format, args...))
+	msg := fmt.Sprintf(format, args...)
+	if im.once("E" + ptr + "\x00" + msg) {
+		im.errs = append(im.errs, im.ix.Errorf(ptr, "%s", msg))
+	}
 }
 
 // warnf records a located warning.
 func (im *importer) warnf(ptr, format string, args ...any) {
-	im.warnings = append(im.warnings, apidef.Warning{Loc: im.loc(ptr), Message: fmt.Sprintf(format, args...)})
+	msg := fmt.Sprintf(format, args...)
+	if im.once("W" + ptr + "\x00" + msg) {
+		im.warnings = append(im.warnings, apidef.Warning{Loc: im.loc(ptr), Message: msg})
+	}
+}
+
+// once reports whether key is seen for the first time.
+func (im *importer) once(key string) bool {
+	if im.seen == nil {
+		im.seen = map[string]bool{}
+	}
+	if im.seen[key] {
+		return false
+	}
+	im.seen[key] = true
+	return true
 }
 
 func (im *importer) loc(ptr string) apidef.Location {

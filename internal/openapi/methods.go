@@ -109,7 +109,16 @@ func (im *importer) method(api *apidef.RestAPI, path, verb string, op map[string
 	m.RequestModels = im.requestModels(api, op, ptr)
 	im.security(m, op, ptr)
 	if integ := im.obj(op, ptr, "x-amazon-apigateway-integration"); integ != nil {
-		m.Integration = im.integration(integ, ptr+"/x-amazon-apigateway-integration", m)
+		iptr := ptr + "/x-amazon-apigateway-integration"
+		if ref, ok := integ["$ref"].(string); ok && len(integ) == 1 {
+			// A reference to a shared integration (components'
+			// x-amazon-apigateway-integrations); problems are located there.
+			if integ = im.resolveRef(ref, iptr+"/$ref"); integ == nil {
+				return m
+			}
+			iptr = refPointer(ref)
+		}
+		m.Integration = im.integration(integ, iptr, m)
 	} else {
 		im.errorf(ptr, "%s %s has no x-amazon-apigateway-integration", verb, path)
 	}
@@ -161,6 +170,9 @@ func (im *importer) resolveRef(ref, ptr string) map[string]any {
 	}
 	return out
 }
+
+// refPointer turns a local reference ("#/a/b") into its JSON Pointer.
+func refPointer(ref string) string { return strings.TrimPrefix(ref, "#") }
 
 // methodResponses reads the operation's responses (status → header names).
 func (im *importer) methodResponses(op map[string]any, ptr string) map[string]apidef.MethodResponse {
