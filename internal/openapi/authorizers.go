@@ -124,12 +124,16 @@ func (im *importer) resourcePolicy(api *apidef.RestAPI) {
 		return
 	}
 	b, err := json.Marshal(v)
+	var doc *policy.Document
 	if err == nil {
-		_, err = policy.Parse(b)
+		doc, err = policy.Parse(b)
 	}
 	if err != nil {
 		im.errorf("/"+key, "%v", err)
 		return
+	}
+	if keys := doc.AbsentKeys(); len(keys) > 0 {
+		im.warnf("/"+key, "condition keys %s are never present in requests to Portico (it is not reached through a VPC or VPC endpoint): their conditions are evaluated as for a request without them", strings.Join(keys, ", "))
 	}
 	api.Policy, api.PolicyLoc = b, im.loc("/"+key)
 }

@@ -27,7 +27,7 @@ type importer struct {
 // api reads the whole document; problems accumulate in im.errs.
 func (im *importer) api() *apidef.RestAPI {
 	api := &apidef.RestAPI{
-		Title:            im.str(im.root, "/info", "title"),
+		Title:            im.title(),
 		APIKeySource:     im.apiKeySource(),
 		BinaryMediaTypes: im.strList(im.root, "", "x-amazon-apigateway-binary-media-types"),
 		GatewayResponses: im.gatewayResponses(),
@@ -35,6 +35,7 @@ func (im *importer) api() *apidef.RestAPI {
 		ModelLocs:        im.modelLocs(),
 		Source:           apidef.Location{File: im.ix.File()},
 	}
+	im.checkRefs()
 	api.RequestValidators, api.DefaultValidator = im.requestValidators()
 	api.Authorizers = im.authorizers()
 	im.resourcePolicy(api)
@@ -201,6 +202,14 @@ func (im *importer) keysInOrder(m map[string]any, ptr string) []string {
 		return keys[i] < keys[j]
 	})
 	return keys
+}
+
+// title reads info.title; a value that is not text (a CloudFormation
+// intrinsic) leaves the name empty, warned about by the structure check.
+func (im *importer) title() string {
+	info, _ := im.root["info"].(map[string]any)
+	t, _ := scalarText(info["title"])
+	return t
 }
 
 // apiKeySource reads x-amazon-apigateway-api-key-source (HEADER default).

@@ -94,7 +94,7 @@ func cfnIntrinsic(v any) string {
 // notAString describes a value that should have been a string.
 func notAString(v any) string {
 	if fn := cfnIntrinsic(v); fn != "" {
-		return "a CloudFormation intrinsic (" + fn + "), which CloudFormation resolves before API Gateway reads the definition"
+		return "a CloudFormation intrinsic (" + fn + ", which CloudFormation resolves before API Gateway reads the definition)"
 	}
 	switch v.(type) {
 	case map[string]any:
@@ -172,7 +172,9 @@ func (im *importer) paramMap(o map[string]any, ptr, key string) map[string]strin
 			out[k] = s
 			continue
 		}
-		im.warnf(p+"/"+source.Escape(k), "the mapping value is %s, not a string; the mapping is dropped", describeValue(m[k]))
+		// AWS's import warning (recorded AWS response, LocalStack snapshot
+		// test_import_rest_api_with_base_path_oas30).
+		im.warnf(p+"/"+source.Escape(k), "Invalid format for '%s'. Expected type string for property '%s' but got '%s'; the mapping is dropped", key, k, describeValue(m[k]))
 	}
 	return out
 }
@@ -180,7 +182,7 @@ func (im *importer) paramMap(o map[string]any, ptr, key string) map[string]strin
 // describeValue names a value for a message.
 func describeValue(v any) string {
 	if s, ok := scalarText(v); ok {
-		return fmt.Sprintf("%v (%T)", s, v)
+		return s
 	}
 	return notAString(v)
 }

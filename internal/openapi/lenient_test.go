@@ -196,11 +196,96 @@ paths:
 		"/paths/~1cfn/get/x-amazon-apigateway-integration/uri":                                                    "Fn::Sub",
 		"/paths/~1cfn/get/x-amazon-apigateway-integration/credentials":                                            "Fn::GetAtt",
 		"/paths/~1cfn/get/x-amazon-apigateway-integration/requestTemplates/application~1json":                     "Fn::Sub",
-		"/paths/~1param/get/x-amazon-apigateway-integration/requestParameters/integration.request.header.nothing": "dropped",
+		"/paths/~1param/get/x-amazon-apigateway-integration/requestParameters/integration.request.header.nothing": "but got 'true'; the mapping is dropped",
 		"/paths/~1stream/post/x-amazon-apigateway-integration/uri":                                                "streaming is not reproduced",
 	} {
 		if !hasWarning(ws, ptr, text) {
 			t.Errorf("no warning at %s containing %q in:\n%s", ptr, text, strings.Join(ws, "\n"))
 		}
+	}
+}
+
+// TestLenientStructure: shapes AWS's import tolerates are warnings, and the
+// AWS extensions are still read.
+func TestLenientStructure(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		src       string
+		ptr, text string
+	}{
+		"swagger number": {"swagger: 2.0\ninfo: {title: t, version: 1}\npaths:\n  /a: {get: {responses: {\"200\": {description: x}}, x-amazon-apigateway-integration: {type: mock}}}\n",
+			"/swagger", "is a number"},
+		"info.version number": {"openapi: 3.0.1\ninfo: {title: t, version: 1.0}\npaths:\n  /a: {get: {responses: {\"200\": {description: x}}, x-amazon-apigateway-integration: {type: mock}}}\n",
+			"", ""},
+		"info.version timestamp": {"swagger: \"2.0\"\ninfo: {title: t, version: 2016-09-02T22:37:24Z}\npaths:\n  /a: {get: {responses: {\"200\": {description: x}}, x-amazon-apigateway-integration: {type: mock}}}\n",
+			"", ""},
+		"info.title intrinsic": {"openapi: 3.0.1\ninfo: {title: {Ref: AppName}, version: \"1\"}\npaths:\n  /a: {get: {responses: {\"200\": {description: x}}, x-amazon-apigateway-integration: {type: mock}}}\n",
+			"/info/title", "CloudFormation intrinsic (Ref"},
+		"servers mapping": {"openapi: 3.0.1\ninfo: {title: t, version: \"1\"}\nservers: {variables: {basePath: {default: /v1}}}\npaths:\n  /a: {get: {responses: {\"200\": {description: x}}, x-amazon-apigateway-integration: {type: mock}}}\n",
+			"/servers", "not a list"},
+		"server without url": {"openapi: 3.0.1\ninfo: {title: t, version: \"1\"}\nservers: [{x-amazon-apigateway-endpoint-configuration: {disableExecuteApiEndpoint: true}}]\npaths:\n  /a: {get: {responses: {\"200\": {description: x}}, x-amazon-apigateway-integration: {type: mock}}}\n",
+			"/servers/0/url", "needs a url"},
+		"several body parameters": {"swagger: \"2.0\"\ninfo: {title: t, version: \"1\"}\npaths:\n  /a:\n    put:\n      parameters:\n        - {name: a, in: body, schema: {$ref: \"#/definitions/A\"}}\n        - {name: b, in: body, schema: {$ref: \"#/definitions/B\"}}\n      responses: {\"200\": {description: x}}\n      x-amazon-apigateway-integration: {type: mock}\ndefinitions:\n  A: {type: object}\n  B: {type: object}\n",
+			"/paths/~1a/put/parameters/1", "one body parameter"},
+	} {
+		api, err := Import(name+".yaml", []byte(tc.src))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if len(api.Methods) != 1 || api.Methods[0].Integration == nil || api.Methods[0].Integration.Type != "MOCK" {
+			t.Errorf("%s: methods %+v", name, api.Methods)
+		}
+		var ws []string
+		for _, w := range api.Unsupported {
+			ws = append(ws, w.Loc.Pointer+": "+w.Message)
+		}
+		if tc.ptr != "" && !hasWarning(ws, tc.ptr, tc.text) {
+			t.Errorf("%s: no warning at %s containing %q in:\n%s", name, tc.ptr, tc.text, strings.Join(ws, "\n"))
+		}
+		if name == "several body parameters" && api.Methods[0].RequestModels["application/json"] != "A" {
+			t.Errorf("%s: request models %v, want the first body parameter's", name, api.Methods[0].RequestModels)
+		}
+	}
+}
+
+// TestUnresolvedRefLocated reports each broken $ref at its own line and
+// pointer, and the other problems of the document too.
+func TestUnresolvedRefLocated(t *testing.T) {
+	t.Parallel()
+	src := `openapi: 3.0.1
+info: {title: t, version: "1"}
+paths:
+  /a:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              $ref: "#/components/schemas/Missing"
+      responses:
+        "200":
+          description: x
+          content: {application/json: {schema: {$ref: "#/components/schemas/AlsoMissing"}}}
+      x-amazon-apigateway-integration: {type: mock, passthroughBehavior: sometimes}
+components:
+  schemas:
+    Present: {type: object}
+`
+	_, err := Import("r.yaml", []byte(src))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{
+		`r.yaml:10: /paths/~1a/post/requestBody/content/application~1json/schema/$ref: reference "#/components/schemas/Missing" does not resolve`,
+		`r.yaml:14: /paths/~1a/post/responses/200/content/application~1json/schema/$ref: reference "#/components/schemas/AlsoMissing" does not resolve`,
+		`r.yaml:15: /paths/~1a/post/x-amazon-apigateway-integration/passthroughBehavior: must be`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("missing %q in:\n%v", want, err)
+		}
+	}
+	if n := strings.Count(err.Error(), "schemas/Missing\" does not resolve"); n != 1 {
+		t.Errorf("the broken request model reference is reported %d times:\n%v", n, err)
 	}
 }
