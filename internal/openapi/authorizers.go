@@ -78,7 +78,7 @@ func (im *importer) checkAuthorizer(a *apidef.Authorizer, ap string) {
 	switch a.Type {
 	case apidef.AuthorizerToken, apidef.AuthorizerRequest:
 		if !lambdaURIRe.MatchString(a.AuthorizerURI) {
-			im.errorf(ap+"/authorizerUri", "authorizerUri must be arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{functionArn}/invocations, not %q", a.AuthorizerURI)
+			im.errorf(ap+"/authorizerUri", "authorizerUri must be arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{functionArn}/invocations, not %q%s", a.AuthorizerURI, placeholderHint(a.AuthorizerURI))
 		}
 	case apidef.AuthorizerCognito:
 		if len(a.ProviderARNs) == 0 {

@@ -244,7 +244,7 @@ func (im *importer) forKin() map[string]any {
 				continue
 			}
 			im.warnf("/info/"+k, "info.%s is %s, not a string; ignored", k, notAString(v))
-			delete(ni, k)
+			ni[k] = "-" // reported above; keeps kin-openapi from reporting it again
 		}
 		out["info"] = ni
 	} else if _, present := im.root["info"]; present {

@@ -180,7 +180,7 @@ func (im *importer) strList(m map[string]any, ptr, key string) []string {
 	for i, e := range l {
 		s, ok := e.(string)
 		if !ok {
-			im.errorf(ptr+"/"+source.Escape(key)+"/"+strconv.Itoa(i), "must be a string")
+			im.errorf(ptr+"/"+source.Escape(key)+"/"+strconv.Itoa(i), "must be a string, not %s", notAString(e))
 			continue
 		}
 		out = append(out, s)

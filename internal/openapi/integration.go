@@ -41,6 +41,13 @@ func (im *importer) integration(o map[string]any, ptr string, m *apidef.Method) 
 		InsecureSkipVerification: im.boolean(im.obj(o, ptr, "tlsConfig"), ptr+"/tlsConfig", "insecureSkipVerification"),
 		Loc:                      im.loc(ptr),
 	}
+	if sub, ok := o["integrationSubtype"]; ok {
+		// An HTTP API's first-class service integration: its parameters
+		// (MessageBody: $request.body...) mean nothing to a REST API, so
+		// one error says so instead of one per field.
+		im.errorf(ptr+"/integrationSubtype", "integrationSubtype %v is an HTTP API (API Gateway v2) AWS service integration; REST APIs, which Portico serves, express it as a type aws integration with a mapping template", sub)
+		return in
+	}
 	in.URI = im.vitalStr(o, ptr, "uri", in)
 	in.Credentials = im.optionalStr(o, ptr, "credentials")
 	in.RequestParameters = im.paramMap(o, ptr, "requestParameters")
@@ -172,19 +179,15 @@ func (im *importer) paramMap(o map[string]any, ptr, key string) map[string]strin
 			out[k] = s
 			continue
 		}
-		// AWS's import warning (recorded AWS response, LocalStack snapshot
-		// test_import_rest_api_with_base_path_oas30).
-		im.warnf(p+"/"+source.Escape(k), "Invalid format for '%s'. Expected type string for property '%s' but got '%s'; the mapping is dropped", key, k, describeValue(m[k]))
+		if text, ok := scalarText(m[k]); ok {
+			// AWS's import warning (recorded AWS response, LocalStack
+			// snapshot test_import_rest_api_with_base_path_oas30).
+			im.warnf(p+"/"+source.Escape(k), "Invalid format for '%s'. Expected type string for property '%s' but got '%s'; the mapping is dropped", key, k, text)
+			continue
+		}
+		im.warnf(p+"/"+source.Escape(k), "the %s value is %s, not a string; the mapping is dropped", key, notAString(m[k]))
 	}
 	return out
-}
-
-// describeValue names a value for a message.
-func describeValue(v any) string {
-	if s, ok := scalarText(v); ok {
-		return s
-	}
-	return notAString(v)
 }
 
 // templateMap reads mapping templates; a template that is not a string
@@ -234,11 +237,10 @@ func (im *importer) checkIntegrationType(in *apidef.Integration, ptr string) {
 			im.warnf(ptr+"/uri", "Lambda response streaming is not reproduced: the function is invoked as %s and its answer is sent buffered", in.URI)
 		}
 		if !awsARNRe.MatchString(in.URI) {
-			im.errorf(ptr+"/uri", "an %s integration needs an arn:aws:apigateway:{region}:{service}:path|action/... URI, not %q", strings.ToLower(in.Type), in.URI)
+			im.errorf(ptr+"/uri", "an %s integration needs an arn:aws:apigateway:{region}:{service}:path|action/... URI, not %q%s", strings.ToLower(in.Type), in.URI, placeholderHint(in.URI))
 		} else if !strings.Contains(in.URI, ":path/") && !strings.Contains(in.URI, ":action/") {
 			im.errorf(ptr+"/uri", "AWS ARN for integration must contain path or action")
-		}
-		if in.Type == apidef.TypeAWSProxy && in.URI != "" && !strings.Contains(in.URI, ":lambda:path/") && !strings.Contains(in.URI, ":firehose:") {
+		} else if in.Type == apidef.TypeAWSProxy && !strings.Contains(in.URI, ":lambda:path/") && !strings.Contains(in.URI, ":firehose:") {
 			im.errorf(ptr+"/uri", "Integrations of type 'AWS_PROXY' currently only supports Lambda function and Firehose stream invocations.")
 		}
 	case apidef.TypeMock:
@@ -260,8 +262,20 @@ func (im *importer) checkHTTPURI(uri, ptr string) {
 	probe := stageVarRe.ReplaceAllString(uri, "stagevar")
 	u, err := url.Parse(probe)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		im.errorf(ptr, "invalid HTTP endpoint %q: want an absolute http:// or https:// URL", uri)
+		im.errorf(ptr, "invalid HTTP endpoint %q: want an absolute http:// or https:// URL%s", uri, placeholderHint(uri))
 	}
+}
+
+// templateVarRe is a placeholder of a templating tool (Terraform's
+// templatefile, envsubst): ${name} with no stageVariables. or AWS:: prefix.
+var templateVarRe = regexp.MustCompile(`\$\{[A-Za-z_][A-Za-z0-9_]*\}`)
+
+// placeholderHint explains a value that still holds a template placeholder.
+func placeholderHint(v string) string {
+	if ph := templateVarRe.FindString(v); ph != "" {
+		return fmt.Sprintf(" (%s looks like a placeholder that a tool such as Terraform's templatefile substitutes before the definition reaches API Gateway; substitute it first)", ph)
+	}
+	return ""
 }
 
 // integrationResponses reads integration.responses in document order; the
