@@ -31,13 +31,15 @@ func (im *importer) security(m *apidef.Method, op map[string]any, ptr string) {
 	}
 	reqs, ok := raw.([]any)
 	if !ok {
-		im.warnf(rptr, "security must be a list of security requirements; ignored")
+		// Not ignored: a requirement that cannot be read must not leave the
+		// method open.
+		im.errorf(rptr, "security must be a list of security requirements")
 		return
 	}
 	for i, r := range reqs {
 		req, ok := r.(map[string]any)
 		if !ok {
-			im.warnf(rptr+"/"+strconv.Itoa(i), "a security requirement must be a mapping; ignored")
+			im.errorf(rptr+"/"+strconv.Itoa(i), "a security requirement must be a mapping")
 			continue
 		}
 		for _, name := range sortedKeys(req) {

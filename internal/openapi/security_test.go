@@ -149,3 +149,17 @@ paths:
 		t.Errorf("no located warning: %+v", api.Unsupported)
 	}
 }
+
+// TestMalformedSecurityFailsClosed: a security value that cannot be read is
+// an error, never a method without authorization.
+func TestMalformedSecurityFailsClosed(t *testing.T) {
+	t.Parallel()
+	for name, sec := range map[string]string{"root mapping": "security: {auth: []}\n", "root entry": "security: [auth]\n"} {
+		src := "openapi: 3.0.1\ninfo: {title: t, version: \"1\"}\n" + sec + `paths:
+  /a: {get: {responses: {"200": {description: x}}, x-amazon-apigateway-integration: {type: mock}}}
+`
+		if _, err := Import("m.yaml", []byte(src)); err == nil || !strings.Contains(err.Error(), "/security") {
+			t.Errorf("%s: got %v, want an error at /security", name, err)
+		}
+	}
+}
