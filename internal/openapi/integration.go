@@ -234,6 +234,7 @@ func (im *importer) checkIntegrationType(in *apidef.Integration, ptr string) {
 		}
 		if sm := streamingURIRe.FindStringSubmatch(in.URI); sm != nil {
 			in.URI = sm[1] + ":lambda:path/2015-03-31/functions/" + sm[2] + "/invocations"
+			in.ResponseStreaming = true
 			im.warnf(ptr+"/uri", "Lambda response streaming is not reproduced: the function is invoked as %s and its answer is sent buffered", in.URI)
 		}
 		if !awsARNRe.MatchString(in.URI) {

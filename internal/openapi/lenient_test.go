@@ -180,6 +180,9 @@ paths:
 	if got := r["GET /param"].Integration.RequestParameters; !cmp.Equal(got, map[string]string{"integration.request.header.kept": "method.request.header.kept"}) || r["GET /param"].Integration.Invalid != "" {
 		t.Errorf("param: %v", got)
 	}
+	if !r["POST /stream"].Integration.ResponseStreaming {
+		t.Error("stream: ResponseStreaming not set")
+	}
 	if got := r["POST /stream"].Integration.URI; got != "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:Streamer/invocations" {
 		t.Errorf("stream: %q", got)
 	}
