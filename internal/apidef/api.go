@@ -172,6 +172,15 @@ type Integration struct {
 	CacheNamespace     string
 	// Responses are the integration responses, in definition order.
 	Responses []IntegrationResponse
+	// ResponseStreaming marks a Lambda integration imported from a
+	// response-streaming URI (2021-11-15/functions/.../response-streaming-invocations);
+	// URI then holds the ordinary invocation URI of the same function.
+	ResponseStreaming bool
+	// Invalid, when not empty, says why the integration cannot be called
+	// (a field the importer could not read, such as a CloudFormation
+	// intrinsic left in the definition). The API still deploys; every call
+	// to the method fails with 500 and this reason in the execution log.
+	Invalid string
 	// Loc is where the integration is defined.
 	Loc Location
 }

@@ -32,7 +32,7 @@ func Load(cfg *config.File) (*Loaded, error) {
 	var errs []error
 	for i, a := range cfg.APIs {
 		l.Files = append(l.Files, a.Definition)
-		def, err := openapi.Load(a.Definition)
+		def, err := openapi.LoadWith(a.Definition, openapi.Options{Region: cfg.Region, AccountID: cfg.AccountID})
 		if def != nil {
 			l.Warnings = append(l.Warnings, def.Unsupported...)
 			l.Warnings = append(l.Warnings, deploy.Lint(def, declaredFunctions(cfg).Has)...)

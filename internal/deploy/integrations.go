@@ -34,6 +34,9 @@ func buildIntegration(spec APISpec, ss StageSpec, m *apidef.Method, opts Options
 	if in == nil {
 		return nil, fmt.Errorf("no integration")
 	}
+	if in.Invalid != "" {
+		return &integration.Failing{Kind: in.Type, Err: integration.ConfigError("%s", in.Invalid)}, nil
+	}
 	if f := illegalMapping(in); f != nil {
 		return f, nil
 	}

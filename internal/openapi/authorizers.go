@@ -51,17 +51,34 @@ func (im *importer) authorizers() map[string]apidef.Authorizer {
 			a.JWTIssuer = im.str(jc, ap+"/jwtConfiguration", "issuer")
 			a.JWTAudiences = im.strList(jc, ap+"/jwtConfiguration", "audience")
 		}
+		defaultIdentitySource(&a, s)
 		im.checkAuthorizer(&a, ap)
 		out[name] = a
 	}
 	return out
 }
 
+// defaultIdentitySource fills in a TOKEN or Cognito authorizer's missing
+// identitySource from its security scheme, as API Gateway's import does: a
+// scheme "in: header" named N gives method.request.header.N (recorded AWS
+// response, LocalStack snapshot test_import_with_cognito_auth_identity_source).
+func defaultIdentitySource(a *apidef.Authorizer, scheme map[string]any) {
+	if strings.TrimSpace(a.IdentitySource) != "" || (a.Type != apidef.AuthorizerToken && a.Type != apidef.AuthorizerCognito) {
+		return
+	}
+	in, _ := scheme["in"].(string)
+	name, _ := scheme["name"].(string)
+	if !strings.EqualFold(in, "header") || strings.TrimSpace(name) == "" {
+		return
+	}
+	a.IdentitySource = "method.request.header." + strings.TrimSpace(name)
+}
+
 func (im *importer) checkAuthorizer(a *apidef.Authorizer, ap string) {
 	switch a.Type {
 	case apidef.AuthorizerToken, apidef.AuthorizerRequest:
 		if !lambdaURIRe.MatchString(a.AuthorizerURI) {
-			im.errorf(ap+"/authorizerUri", "authorizerUri must be arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{functionArn}/invocations, not %q", a.AuthorizerURI)
+			im.errorf(ap+"/authorizerUri", "authorizerUri must be arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{functionArn}/invocations, not %q%s", a.AuthorizerURI, placeholderHint(a.AuthorizerURI))
 		}
 	case apidef.AuthorizerCognito:
 		if len(a.ProviderARNs) == 0 {
@@ -97,7 +114,7 @@ func (im *importer) checkAuthorizer(a *apidef.Authorizer, ap string) {
 	}
 }
 
-var lambdaURIRe = regexp.MustCompile(`^arn:aws:apigateway:[^:]+:lambda:path/2015-03-31/functions/.+/invocations$`)
+var lambdaURIRe = regexp.MustCompile(`^arn:aws(-[a-z]+)*:apigateway:[^:]+:lambda:path/2015-03-31/functions/.+/invocations$`)
 
 // resourcePolicy reads x-amazon-apigateway-policy and checks it parses.
 func (im *importer) resourcePolicy(api *apidef.RestAPI) {
@@ -107,12 +124,16 @@ func (im *importer) resourcePolicy(api *apidef.RestAPI) {
 		return
 	}
 	b, err := json.Marshal(v)
+	var doc *policy.Document
 	if err == nil {
-		_, err = policy.Parse(b)
+		doc, err = policy.Parse(b)
 	}
 	if err != nil {
 		im.errorf("/"+key, "%v", err)
 		return
+	}
+	if keys := doc.AbsentKeys(); len(keys) > 0 {
+		im.warnf("/"+key, "condition keys %s are never present in requests to Portico (it is not reached through a VPC or VPC endpoint): their conditions are evaluated as for a request without them", strings.Join(keys, ", "))
 	}
 	api.Policy, api.PolicyLoc = b, im.loc("/"+key)
 }

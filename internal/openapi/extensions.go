@@ -34,6 +34,10 @@ func implemented(key, where string) bool {
 		return key == "x-amazon-apigateway-any-method"
 	case "operation":
 		return key == "x-amazon-apigateway-integration" || key == "x-amazon-apigateway-request-validator" || key == "x-amazon-apigateway-auth"
+	case "components":
+		// Shared integrations, read where an operation's
+		// x-amazon-apigateway-integration references one with $ref.
+		return key == "x-amazon-apigateway-integrations"
 	}
 	return false
 }
@@ -58,7 +62,7 @@ func (im *importer) unsupported(v any, ptr string) {
 				im.warnf(p, "%s is not implemented by Portico and is ignored", k)
 				continue
 			}
-			if k == "x-amazon-apigateway-integration" || k == "x-amazon-apigateway-gateway-responses" || k == "x-amazon-apigateway-request-validators" ||
+			if k == "x-amazon-apigateway-integration" || k == "x-amazon-apigateway-integrations" || k == "x-amazon-apigateway-gateway-responses" || k == "x-amazon-apigateway-request-validators" ||
 				k == "x-amazon-apigateway-authorizer" || k == "x-amazon-apigateway-policy" {
 				continue // read field by field; unknown fields are errors there
 			}
@@ -73,6 +77,8 @@ func (im *importer) placeOf(ptr string) string {
 	switch {
 	case ptr == "":
 		return "root"
+	case ptr == "/components":
+		return "components"
 	case len(parts) == 3 && parts[1] == "paths":
 		return "path"
 	case len(parts) == 4 && parts[1] == "paths":

@@ -18,12 +18,16 @@ type importer struct {
 	swagger  bool
 	errs     []error
 	warnings []apidef.Warning
+	// seen holds every reported pointer and message, so a problem reached
+	// from several places (a root-level security requirement applied to
+	// every method) is reported once.
+	seen map[string]bool
 }
 
 // api reads the whole document; problems accumulate in im.errs.
 func (im *importer) api() *apidef.RestAPI {
 	api := &apidef.RestAPI{
-		Title:            im.str(im.root, "/info", "title"),
+		Title:            im.title(),
 		APIKeySource:     im.apiKeySource(),
 		BinaryMediaTypes: im.strList(im.root, "", "x-amazon-apigateway-binary-media-types"),
 		GatewayResponses: im.gatewayResponses(),
@@ -31,6 +35,7 @@ func (im *importer) api() *apidef.RestAPI {
 		ModelLocs:        im.modelLocs(),
 		Source:           apidef.Location{File: im.ix.File()},
 	}
+	im.checkRefs()
 	api.RequestValidators, api.DefaultValidator = im.requestValidators()
 	api.Authorizers = im.authorizers()
 	im.resourcePolicy(api)
@@ -43,12 +48,30 @@ func (im *importer) api() *apidef.RestAPI {
 
 // errorf records a located error.
 func (im *importer) errorf(ptr, format string, args ...any) {
-	im.errs = append(im.errs, im.ix.Errorf(ptr, format, args...))
+	msg := fmt.Sprintf(format, args...)
+	if im.once("E" + ptr + "\x00" + msg) {
+		im.errs = append(im.errs, im.ix.Errorf(ptr, "%s", msg))
+	}
 }
 
 // warnf records a located warning.
 func (im *importer) warnf(ptr, format string, args ...any) {
-	im.warnings = append(im.warnings, apidef.Warning{Loc: im.loc(ptr), Message: fmt.Sprintf(format, args...)})
+	msg := fmt.Sprintf(format, args...)
+	if im.once("W" + ptr + "\x00" + msg) {
+		im.warnings = append(im.warnings, apidef.Warning{Loc: im.loc(ptr), Message: msg})
+	}
+}
+
+// once reports whether key is seen for the first time.
+func (im *importer) once(key string) bool {
+	if im.seen == nil {
+		im.seen = map[string]bool{}
+	}
+	if im.seen[key] {
+		return false
+	}
+	im.seen[key] = true
+	return true
 }
 
 func (im *importer) loc(ptr string) apidef.Location {
@@ -157,7 +180,7 @@ func (im *importer) strList(m map[string]any, ptr, key string) []string {
 	for i, e := range l {
 		s, ok := e.(string)
 		if !ok {
-			im.errorf(ptr+"/"+source.Escape(key)+"/"+strconv.Itoa(i), "must be a string")
+			im.errorf(ptr+"/"+source.Escape(key)+"/"+strconv.Itoa(i), "must be a string, not %s", notAString(e))
 			continue
 		}
 		out = append(out, s)
@@ -179,6 +202,14 @@ func (im *importer) keysInOrder(m map[string]any, ptr string) []string {
 		return keys[i] < keys[j]
 	})
 	return keys
+}
+
+// title reads info.title; a value that is not text (a CloudFormation
+// intrinsic) leaves the name empty, warned about by the structure check.
+func (im *importer) title() string {
+	info, _ := im.root["info"].(map[string]any)
+	t, _ := scalarText(info["title"])
+	return t
 }
 
 // apiKeySource reads x-amazon-apigateway-api-key-source (HEADER default).

@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"net/url"
 	"regexp"
 	"sort"
 	"strconv"
@@ -109,7 +110,16 @@ func (im *importer) method(api *apidef.RestAPI, path, verb string, op map[string
 	m.RequestModels = im.requestModels(api, op, ptr)
 	im.security(m, op, ptr)
 	if integ := im.obj(op, ptr, "x-amazon-apigateway-integration"); integ != nil {
-		m.Integration = im.integration(integ, ptr+"/x-amazon-apigateway-integration", m)
+		iptr := ptr + "/x-amazon-apigateway-integration"
+		if ref, ok := integ["$ref"].(string); ok && len(integ) == 1 {
+			// A reference to a shared integration (components'
+			// x-amazon-apigateway-integrations); problems are located there.
+			if integ = im.resolveRef(ref, iptr+"/$ref"); integ == nil {
+				return m
+			}
+			iptr = refPointer(ref)
+		}
+		m.Integration = im.integration(integ, iptr, m)
 	} else {
 		im.errorf(ptr, "%s %s has no x-amazon-apigateway-integration", verb, path)
 	}
@@ -124,7 +134,7 @@ func (im *importer) params(v any, ptr string) map[string]bool {
 		p, _ := e.(map[string]any)
 		pp := ptr + "/" + strconv.Itoa(i)
 		if ref, ok := p["$ref"].(string); ok {
-			p = im.resolveRef(ref, pp)
+			p = im.resolveRef(ref, pp+"/$ref")
 		}
 		if p == nil {
 			continue
@@ -139,28 +149,72 @@ func (im *importer) params(v any, ptr string) map[string]bool {
 	return out
 }
 
-// resolveRef follows a local JSON reference ("#/components/parameters/x").
+// resolveRef follows a local JSON reference ("#/components/parameters/x");
+// ptr is the pointer of the $ref itself, where a problem is reported.
 func (im *importer) resolveRef(ref, ptr string) map[string]any {
 	if !strings.HasPrefix(ref, "#/") {
 		im.errorf(ptr, "only local references are supported, not %q", ref)
 		return nil
 	}
-	var cur any = im.root
-	for _, tok := range strings.Split(ref[2:], "/") {
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		m, ok := cur.(map[string]any)
-		if !ok {
-			cur = nil
-			break
-		}
-		cur = m[tok]
-	}
-	out, ok := cur.(map[string]any)
+	out, ok := im.lookup(ref).(map[string]any)
 	if !ok {
 		im.errorf(ptr, "reference %q does not resolve", ref)
 	}
 	return out
 }
+
+// lookup returns what a local reference ("#/a/b") points at, or nil.
+func (im *importer) lookup(ref string) any {
+	var cur any = im.root
+	if ref == "#" || ref == "#/" {
+		return cur
+	}
+	for _, tok := range strings.Split(strings.TrimPrefix(ref, "#/"), "/") {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		if u, err := url.PathUnescape(tok); err == nil {
+			tok = u
+		}
+		switch c := cur.(type) {
+		case map[string]any:
+			cur = c[tok]
+		case []any:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(c) {
+				return nil
+			}
+			cur = c[i]
+		default:
+			return nil
+		}
+	}
+	return cur
+}
+
+// checkRefs reports every local $ref of the document that does not
+// resolve, at the $ref's own line and JSON Pointer. References to other
+// documents are reported where they are read.
+func (im *importer) checkRefs() {
+	var walk func(v any, ptr string)
+	walk = func(v any, ptr string) {
+		switch t := v.(type) {
+		case map[string]any:
+			if ref, ok := t["$ref"].(string); ok && strings.HasPrefix(ref, "#") && im.lookup(ref) == nil {
+				im.errorf(ptr+"/$ref", "reference %q does not resolve", ref)
+			}
+			for _, k := range sortedKeys(t) {
+				walk(t[k], ptr+"/"+source.Escape(k))
+			}
+		case []any:
+			for i, e := range t {
+				walk(e, ptr+"/"+strconv.Itoa(i))
+			}
+		}
+	}
+	walk(im.root, "")
+}
+
+// refPointer turns a local reference ("#/a/b") into its JSON Pointer.
+func refPointer(ref string) string { return strings.TrimPrefix(ref, "#") }
 
 // methodResponses reads the operation's responses (status → header names).
 func (im *importer) methodResponses(op map[string]any, ptr string) map[string]apidef.MethodResponse {

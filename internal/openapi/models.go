@@ -3,6 +3,7 @@ package openapi
 import (
 	"encoding/json"
 	"mime"
+	"strconv"
 	"strings"
 
 	"github.com/portico-gw/portico/internal/apidef"
@@ -67,7 +68,11 @@ func (im *importer) requestModels(api *apidef.RestAPI, op map[string]any, ptr st
 		if ref, ok := s["$ref"].(string); ok && len(s) == 1 {
 			name := ref[strings.LastIndexByte(ref, '/')+1:]
 			if _, ok := api.Models[name]; !ok {
-				im.errorf(sp+"/$ref", "model reference %q does not resolve", ref)
+				if im.lookup(ref) == nil {
+					im.errorf(sp+"/$ref", "reference %q does not resolve", ref)
+				} else {
+					im.errorf(sp+"/$ref", "reference %q is not a model (components.schemas or definitions)", ref)
+				}
 				return
 			}
 			out[ct] = name
@@ -81,7 +86,7 @@ func (im *importer) requestModels(api *apidef.RestAPI, op map[string]any, ptr st
 	}
 	if rb, ok := op["requestBody"].(map[string]any); ok {
 		if ref, ok := rb["$ref"].(string); ok {
-			rb = im.resolveRef(ref, ptr+"/requestBody")
+			rb = im.resolveRef(ref, ptr+"/requestBody/$ref")
 		}
 		content, _ := rb["content"].(map[string]any)
 		for _, ct := range sortedKeys(content) {
@@ -91,9 +96,14 @@ func (im *importer) requestModels(api *apidef.RestAPI, op map[string]any, ptr st
 	}
 	if im.swagger {
 		params, _ := op["parameters"].([]any)
-		for _, p := range params {
+		bodies := 0
+		for i, p := range params {
 			pm, _ := p.(map[string]any)
 			if pm["in"] != "body" {
+				continue
+			}
+			if bodies++; bodies > 1 {
+				im.warnf(ptr+"/parameters/"+strconv.Itoa(i), "a Swagger 2.0 operation has one body parameter; this one is ignored (the first is the request model)")
 				continue
 			}
 			consumes := im.strList(op, ptr, "consumes")
@@ -104,7 +114,7 @@ func (im *importer) requestModels(api *apidef.RestAPI, op map[string]any, ptr st
 				consumes = []string{"application/json"}
 			}
 			for _, ct := range consumes {
-				add(ct, pm["schema"], ptr+"/parameters")
+				add(ct, pm["schema"], ptr+"/parameters/"+strconv.Itoa(i)+"/schema")
 			}
 		}
 	}

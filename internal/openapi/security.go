@@ -11,25 +11,53 @@ import (
 // security reads the operation's security requirements and
 // x-amazon-apigateway-auth: an apiKey scheme in header x-api-key marks the
 // method apiKeyRequired; an authorizer or AWS_IAM scheme sets the method's
-// authorization type (enforced by the authorization feature).
+// authorization type (enforced by the authorization feature). An operation
+// without its own security key inherits the document's root-level
+// requirement, as API Gateway's import does; an empty list (security: [])
+// on the operation opts out.
 func (im *importer) security(m *apidef.Method, op map[string]any, ptr string) {
 	if auth := im.obj(op, ptr, "x-amazon-apigateway-auth"); auth != nil {
 		if t := strings.ToUpper(im.str(auth, ptr+"/x-amazon-apigateway-auth", "type")); t == "AWS_IAM" {
 			m.AuthorizationType = "AWS_IAM"
 		}
 	}
-	reqs, _ := op["security"].([]any)
+	raw, ok := op["security"]
+	rptr := ptr + "/security"
+	if !ok {
+		raw, rptr = im.root["security"], "/security"
+	}
+	if raw == nil {
+		return
+	}
+	reqs, ok := raw.([]any)
+	if !ok {
+		// Not ignored: a requirement that cannot be read must not leave the
+		// method open.
+		im.errorf(rptr, "security must be a list of security requirements")
+		return
+	}
 	for i, r := range reqs {
-		req, _ := r.(map[string]any)
-		for name, scopes := range req {
-			sp := ptr + "/security/" + strconv.Itoa(i) + "/" + source.Escape(name)
+		req, ok := r.(map[string]any)
+		if !ok {
+			im.errorf(rptr+"/"+strconv.Itoa(i), "a security requirement must be a mapping")
+			continue
+		}
+		for _, name := range sortedKeys(req) {
+			sp := rptr + "/" + strconv.Itoa(i) + "/" + source.Escape(name)
 			scheme := im.scheme(name)
 			if scheme == nil {
+				if name == "api_key" {
+					// AWS's own request-validation sample names an undefined
+					// api_key scheme, and AWS imports it as an API key requirement.
+					im.warnf(sp, "security scheme \"api_key\" is not defined; treated as an API key requirement (apiKeyRequired)")
+					m.APIKeyRequired = true
+					continue
+				}
 				im.errorf(sp, "security scheme %q is not defined", name)
 				continue
 			}
 			im.applyScheme(m, name, scheme)
-			list, _ := strings1(scopes)
+			list, _ := strings1(req[name])
 			if m.AuthorizerName == name {
 				m.AuthorizationScopes = list
 			}

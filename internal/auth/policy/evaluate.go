@@ -24,6 +24,9 @@ func (d *Document) Evaluate(r Request) Decision {
 }
 
 func (st *Statement) matches(r Request) bool {
+	if st.NeverMatches {
+		return false
+	}
 	if st.Actions != nil && !anyMatch(st.Actions, r.Action, true) {
 		return false
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"sort"
 	"strings"
 )
 
@@ -39,6 +40,31 @@ type Statement struct {
 	Principals []string
 	// SourceIPs and NotSourceIPs are the aws:SourceIp conditions.
 	SourceIPs, NotSourceIPs []netip.Prefix
+	// AbsentKeys are the statement's other condition keys (aws:SourceVpce,
+	// aws:SourceVpc, ...). Portico's requests never carry them (they are
+	// never reached through a VPC endpoint), so each condition is decided
+	// at parse time as IAM decides a condition on a key missing from the
+	// request: false, except for negated operators (StringNotEquals, ...),
+	// ...IfExists and Null: true.
+	AbsentKeys []string
+	// NeverMatches is set when one of those conditions is false.
+	NeverMatches bool
+}
+
+// AbsentKeys lists, once each and in order of appearance, the condition
+// keys of the document that are evaluated as missing from every request.
+func (d *Document) AbsentKeys() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, st := range d.Statements {
+		for _, k := range st.AbsentKeys {
+			if !seen[strings.ToLower(k)] {
+				seen[strings.ToLower(k)] = true
+				out = append(out, k)
+			}
+		}
+	}
+	return out
 }
 
 // Request is what a statement is matched against.
@@ -190,16 +216,26 @@ func principals(v any) ([]string, error) {
 	return out, nil
 }
 
-// conditions reads IpAddress / NotIpAddress on aws:SourceIp.
+// conditions reads IpAddress / NotIpAddress on aws:SourceIp; conditions
+// on any other key are decided as for a request without that key.
 func conditions(st *Statement, c map[string]any) error {
-	for op, body := range c {
-		m, ok := body.(map[string]any)
+	for _, op := range sortedKeys(c) {
+		m, ok := c[op].(map[string]any)
 		if !ok {
 			return fmt.Errorf("Condition %s must be an object", op)
 		}
-		for key, val := range m {
+		for _, key := range sortedKeys(m) {
+			val := m[key]
 			if !strings.EqualFold(key, "aws:SourceIp") {
-				return fmt.Errorf("Condition key %s is not supported (only aws:SourceIp)", key)
+				list, err := strings1(val, "Condition value")
+				if err != nil {
+					return fmt.Errorf("Condition %s %s: %w", op, key, err)
+				}
+				st.AbsentKeys = append(st.AbsentKeys, key)
+				if !absentKeyCondition(op, list) {
+					st.NeverMatches = true
+				}
+				continue
 			}
 			list, err := strings1(val, "Condition value")
 			if err != nil {
@@ -224,6 +260,43 @@ func conditions(st *Statement, c map[string]any) error {
 		}
 	}
 	return nil
+}
+
+// absentKeyCondition is a condition's value when its key is missing from
+// the request: "If the key that you specify in a policy condition is not
+// present in the request context, the values do not match and the
+// condition is false. If the policy condition requires that the key is not
+// matched, such as StringNotLike or ArnNotLike, and the right key is not
+// present, the condition is true." (IAM JSON policy elements: Condition
+// operators, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
+// ...IfExists is true on a missing key, Null is true when it tests for
+// absence, ForAllValues: is true on an empty set.
+func absentKeyCondition(op string, values []string) bool {
+	switch {
+	case strings.HasPrefix(op, "ForAllValues:"):
+		return true
+	case strings.HasPrefix(op, "ForAnyValue:"):
+		return false
+	case strings.HasSuffix(op, "IfExists"):
+		return true
+	case op == "Null":
+		for _, v := range values {
+			if !strings.EqualFold(v, "true") {
+				return false
+			}
+		}
+		return true
+	}
+	return strings.Contains(op, "Not")
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func parsePrefix(s string) (netip.Prefix, error) {

@@ -31,6 +31,11 @@ func TestEvaluate(t *testing.T) {
 		{"ip allow list", `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["10.0.0.0/8","127.0.0.1"]}}}]}`, Request{Action: "execute-api:Invoke", Resource: arn, SourceIP: netip.MustParseAddr("127.0.0.1")}, Allow},
 		{"ip outside allow list", `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]}`, Request{Action: "execute-api:Invoke", Resource: arn, SourceIP: netip.MustParseAddr("127.0.0.1")}, ImplicitDeny},
 		{"deny outside a range", `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"NotIpAddress":{"aws:SourceIp":"192.168.0.0/16"}}}]}`, Request{Action: "execute-api:Invoke", Resource: arn, SourceIP: netip.MustParseAddr("127.0.0.1")}, ExplicitDeny},
+		{"allow only from a VPC endpoint: never off a VPC", `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"StringEquals":{"aws:sourceVpce":"vpce-1"}}}]}`, Request{Action: "execute-api:Invoke", Resource: arn}, ImplicitDeny},
+		{"deny unless from a VPC endpoint: always off a VPC", `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceVpc":["vpc-1","vpc-2"]}}}]}`, Request{Action: "execute-api:Invoke", Resource: arn}, ExplicitDeny},
+		{"IfExists on a missing key is true", `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"StringEqualsIfExists":{"aws:SourceVpc":"vpc-1"}}}]}`, Request{Action: "execute-api:Invoke", Resource: arn}, Allow},
+		{"Null true on a missing key is true", `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"Null":{"aws:SourceVpc":"true"}}}]}`, Request{Action: "execute-api:Invoke", Resource: arn}, Allow},
+		{"a missing key and a matching IP: both must hold", `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"127.0.0.1"},"StringEquals":{"aws:SourceVpc":"vpc-1"}}}]}`, Request{Action: "execute-api:Invoke", Resource: arn, SourceIP: netip.MustParseAddr("127.0.0.1")}, ImplicitDeny},
 		{"NotResource", `{"Statement":[{"Effect":"Allow","Action":"*","NotResource":"arn:aws:execute-api:*:*:api1/dev/DELETE/*"}]}`, Request{Action: "execute-api:Invoke", Resource: arn}, Allow},
 	}
 	for _, c := range cases {
@@ -45,6 +50,17 @@ func TestEvaluate(t *testing.T) {
 	}
 }
 
+func TestAbsentKeys(t *testing.T) {
+	t.Parallel()
+	d, err := Parse([]byte(`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"StringEquals":{"aws:sourceVpce":"a"}}},{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceVpce":"b","aws:SourceVpc":"c"}}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(d.AbsentKeys(), ","); got != "aws:sourceVpce,aws:SourceVpc" {
+		t.Errorf("got %q", got)
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	t.Parallel()
 	for _, doc := range []string{
@@ -53,6 +69,7 @@ func TestParseErrors(t *testing.T) {
 		`{"Statement":[{"Effect":"Allow","Action":1,"Resource":"*"}]}`,
 		`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"aws:SourceIp":"1.2.3.4"}}}]}`,
 		`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"not-an-ip"}}}]}`,
+		`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpc":{"a":1}}}}]}`,
 	} {
 		if _, err := Parse([]byte(doc)); err == nil {
 			t.Errorf("Parse(%q): no error", doc)
