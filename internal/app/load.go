@@ -35,7 +35,7 @@ func Load(cfg *config.File) (*Loaded, error) {
 		def, err := openapi.LoadWith(a.Definition, openapi.Options{Region: cfg.Region, AccountID: cfg.AccountID})
 		if def != nil {
 			l.Warnings = append(l.Warnings, def.Unsupported...)
-			l.Warnings = append(l.Warnings, deploy.Lint(def, declaredFunctions(cfg).Has)...)
+			l.Warnings = append(l.Warnings, deploy.Lint(def, lintEnv(cfg))...)
 		}
 		if err != nil {
 			errs = append(errs, err)
@@ -66,6 +66,16 @@ func Load(cfg *config.File) (*Loaded, error) {
 		l.Specs = append(l.Specs, spec)
 	}
 	return l, errors.Join(errs...)
+}
+
+// lintEnv tells deploy.Lint what the settings provide.
+func lintEnv(cfg *config.File) deploy.LintEnv {
+	pools := map[string]bool{}
+	for _, p := range cfg.CognitoUserPools {
+		pools[p.ARN] = true
+	}
+	return deploy.LintEnv{HasFunction: declaredFunctions(cfg).Has, HasUserPool: func(arn string) bool { return pools[arn] },
+		IAMCredentials: len(cfg.IAM.Credentials) > 0}
 }
 
 // Deploy builds a snapshot from loaded specs.

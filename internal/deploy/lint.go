@@ -28,24 +28,36 @@ import (
 //     you have entered contains parameters that are not defined in the
 //     resource path"), and an AWS_PROXY integration whose httpMethod is not
 //     POST (every call answers 500, as on AWS: Lambda is invoked with POST).
-//   - an integration or authorizer invoking a function that hasFunction
-//     does not know (every call answers 500, as on AWS when the function
-//     does not exist). Names behind stage variables are checked per stage
-//     at call time. A nil hasFunction skips the check.
-func Lint(def *apidef.RestAPI, hasFunction func(string) bool) (warnings []apidef.Warning) {
+//   - an integration or authorizer invoking a function the settings do not
+//     have (every call answers 500, as on AWS when the function does not
+//     exist). Names behind stage variables are checked per stage at call
+//     time.
+//   - an AWS_IAM method while the settings hold no iam.credentials (every
+//     call is refused with 403), and a Cognito authorizer naming a user
+//     pool the settings do not have (its tokens cannot be verified; with no
+//     pool left, every call is refused with 401).
+func Lint(def *apidef.RestAPI, env LintEnv) (warnings []apidef.Warning) {
 	missing := func(loc apidef.Location, what, uri string) {
 		name, ok := integration.FunctionName(uri)
-		if hasFunction == nil || !ok || strings.Contains(name, "${") || hasFunction(name) {
+		if env.HasFunction == nil || !ok || strings.Contains(name, "${") || env.HasFunction(name) {
 			return
 		}
 		warnings = append(warnings, apidef.Warning{Loc: loc, Message: fmt.Sprintf("%s invokes function %q, which is not configured: every call answers 500, as on AWS when the function does not exist (add it under functions: in the settings file, or pass --function %s=PATH in quick mode)", what, name, name)})
 	}
 	for _, name := range sortedKeys(def.Authorizers) {
 		a := def.Authorizers[name]
-		if a.Type == apidef.AuthorizerToken || a.Type == apidef.AuthorizerRequest {
+		switch a.Type {
+		case apidef.AuthorizerToken, apidef.AuthorizerRequest:
 			missing(a.Loc, "authorizer "+name, a.AuthorizerURI)
+		case apidef.AuthorizerCognito:
+			for _, arn := range a.ProviderARNs {
+				if env.HasUserPool != nil && !env.HasUserPool(arn) {
+					warnings = append(warnings, apidef.Warning{Loc: a.Loc, Message: fmt.Sprintf("authorizer %s: user pool %s is not in the settings' cognitoUserPools: its tokens cannot be verified (with no pool left, every call is refused with 401)", name, arn)})
+				}
+			}
 		}
 	}
+	iamWarned := false
 	for _, m := range def.Methods {
 		if in := m.Integration; in != nil && (in.Type == apidef.TypeAWS || in.Type == apidef.TypeAWSProxy) {
 			missing(in.Loc, m.HTTPMethod+" "+m.Path+": integration", in.URI)
@@ -67,12 +79,27 @@ func Lint(def *apidef.RestAPI, hasFunction func(string) bool) (warnings []apidef
 					Message: fmt.Sprintf("%s %s: endpoint URI placeholder {%s} has no integration.request.path.%s mapping and the resource has no {%s} path parameter: it is sent empty", m.HTTPMethod, m.Path, name, name, name)})
 			}
 		}
+		if m.AuthorizationType == "AWS_IAM" && !env.IAMCredentials && !iamWarned {
+			iamWarned = true
+			warnings = append(warnings, apidef.Warning{Loc: m.Loc, Message: fmt.Sprintf("%s %s (and any other AWS_IAM method): the settings have no iam.credentials, so every signed call is refused with 403 (add the access keys callers sign with under iam.credentials)", m.HTTPMethod, m.Path)})
+		}
 		if in.Type == apidef.TypeAWSProxy && in.HTTPMethod != "POST" {
 			warnings = append(warnings, apidef.Warning{Loc: apidef.Location{File: in.Loc.File, Line: in.Loc.Line, Pointer: in.Loc.Pointer + "/httpMethod"},
 				Message: fmt.Sprintf("%s %s: an AWS_PROXY integration must use httpMethod POST, not %q: every call answers 500, as on AWS", m.HTTPMethod, m.Path, in.HTTPMethod)})
 		}
 	}
 	return warnings
+}
+
+// LintEnv is what Lint knows of the settings; nil functions skip their
+// checks.
+type LintEnv struct {
+	// HasFunction reports whether a function of that name is configured.
+	HasFunction func(name string) bool
+	// HasUserPool reports whether a Cognito user pool ARN is configured.
+	HasUserPool func(arn string) bool
+	// IAMCredentials is true when the settings hold iam.credentials.
+	IAMCredentials bool
 }
 
 // methodSource matches the method-request sources a mapping may name.

@@ -39,7 +39,7 @@ func TestLint(t *testing.T) {
 			[]string{`must use httpMethod POST, not "GET"`}},
 	}
 	for _, c := range cases {
-		got := Lint(&apidef.RestAPI{Methods: []*apidef.Method{c.m}}, func(string) bool { return true })
+		got := Lint(&apidef.RestAPI{Methods: []*apidef.Method{c.m}}, LintEnv{HasFunction: func(string) bool { return true }, IAMCredentials: true})
 		if len(got) != len(c.want) {
 			t.Errorf("%s: %d warnings, want %d: %+v", c.name, len(got), len(c.want), got)
 			continue

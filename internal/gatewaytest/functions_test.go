@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // functionsGateway boots a gateway whose /slow AWS_PROXY route runs the
@@ -124,12 +125,13 @@ func functionPIDs(t *testing.T) []int {
 	return out
 }
 
-// A definition naming functions that are not configured still loads (AWS
-// imports it too): the start warns, the integration answers 500
-// API_CONFIGURATION_ERROR and a TOKEN authorizer 500
-// AUTHORIZER_CONFIGURATION_ERROR, as AWS does when the function does not
-// exist.
-func TestMissingFunctionsAnswer500(t *testing.T) {
+// A definition naming functions, user pools or IAM credentials that are
+// not configured still loads (AWS imports it too): the start warns, the
+// integration answers 500 API_CONFIGURATION_ERROR and a TOKEN authorizer
+// 500 AUTHORIZER_CONFIGURATION_ERROR, as AWS does when the function does
+// not exist; with nothing to verify against, Cognito refuses every token
+// (401) and AWS_IAM every signature (403).
+func TestUnconfiguredBackendsLoadAndFailClosed(t *testing.T) {
 	def := filepath.Join(t.TempDir(), "api.yaml")
 	src := `openapi: "3.0.1"
 info: {title: missing, version: "1"}
@@ -141,6 +143,22 @@ paths:
         type: aws_proxy
         httpMethod: POST
         uri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:Nowhere/invocations
+  /iam:
+    get:
+      x-amazon-apigateway-auth: {type: AWS_IAM}
+      responses: {"200": {description: x}}
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates: {application/json: '{"statusCode": 200}'}
+        responses: {default: {statusCode: "200"}}
+  /pool:
+    get:
+      security: [{pool: []}]
+      responses: {"200": {description: x}}
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates: {application/json: '{"statusCode": 200}'}
+        responses: {default: {statusCode: "200"}}
   /guarded:
     get:
       security: [{tok: []}]
@@ -151,6 +169,14 @@ paths:
         responses: {default: {statusCode: "200"}}
 components:
   securitySchemes:
+    pool:
+      type: apiKey
+      name: Authorization
+      in: header
+      x-amazon-apigateway-authtype: cognito_user_pools
+      x-amazon-apigateway-authorizer:
+        type: cognito_user_pools
+        providerARNs: [arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_nowhere]
     tok:
       type: apiKey
       name: Authorization
@@ -172,9 +198,13 @@ components:
 	}{
 		{"/dev/fn", "", 500, `{"message": "Internal server error"}`},
 		{"/dev/guarded", "Bearer x", 500, `{"message": null}`},
+		{"/dev/pool", "eyJhbGciOiJSUzI1NiJ9.e30.c2ln", 401, `{"message":"Unauthorized"}`},
+		{"/dev/iam", "signed", 403, `{"message":"The security token included in the request is invalid."}`},
 	} {
 		req, _ := http.NewRequest("GET", g.URL+c.path, nil)
-		if c.auth != "" {
+		if c.auth == "signed" {
+			req = signed(t, "GET", g.URL+c.path, "", "AKIDNOTCONFIGURED", "secret", time.Now())
+		} else if c.auth != "" {
 			req.Header.Set("Authorization", c.auth)
 		}
 		resp := g.Do(t, req)
@@ -184,7 +214,8 @@ components:
 			t.Errorf("%s: %d %s, want %d %s", c.path, resp.StatusCode, b, c.status, c.body)
 		}
 	}
-	for _, want := range []string{`invokes function \"Nowhere\", which is not configured`, `authorizer tok invokes function \"NoAuthorizer\", which is not configured`} {
+	for _, want := range []string{`invokes function \"Nowhere\", which is not configured`, `authorizer tok invokes function \"NoAuthorizer\", which is not configured`,
+		`user pool arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_nowhere is not in the settings' cognitoUserPools`, `the settings have no iam.credentials`} {
 		if !strings.Contains(g.Logs(), want) {
 			t.Errorf("logs lack %s:\n%s", want, g.Logs())
 		}
