@@ -36,7 +36,10 @@ type pcase struct {
 		Path    string            `json:"path"`
 		Host    string            `json:"host"`
 		Headers map[string]string `json:"headers"`
-		Body    string            `json:"body"`
+		// RawHeaders are sent as written: the name's casing is kept and a
+		// name given twice is sent as two header lines.
+		RawHeaders [][2]string `json:"rawHeaders"`
+		Body       string      `json:"body"`
 	} `json:"request"`
 	Response struct {
 		Status int `json:"status"`
@@ -101,6 +104,9 @@ func checkCase(t *testing.T, g *Gateway, c pcase) {
 	}
 	for k, v := range c.Request.Headers {
 		req.Header.Set(k, v)
+	}
+	for _, kv := range c.Request.RawHeaders {
+		req.Header[kv[0]] = append(req.Header[kv[0]], kv[1])
 	}
 	if c.Request.Host != "" {
 		req.Host = c.Request.Host
