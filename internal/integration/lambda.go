@@ -95,7 +95,7 @@ func (a *AWSProxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Resu
 	if err != nil {
 		return nil, classify(ctx, err, a.cfg.Function)
 	}
-	ev, err := buildEvent(c, body, isBinary(c.Header.Get("Content-Type"), a.cfg.BinaryMediaTypes))
+	ev, err := buildEvent(ctx, c, body, isBinary(c.Header.Get("Content-Type"), a.cfg.BinaryMediaTypes))
 	if err != nil {
 		return nil, configError("cannot encode the proxy event: %v", err)
 	}
