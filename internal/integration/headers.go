@@ -37,6 +37,30 @@ func IllegalMappedHeader(name string, lambda bool) bool {
 	return false
 }
 
+// setMappedHeaders applies integration.request.header.* values to a
+// request for an HTTP or HTTP_PROXY back end, as recorded from AWS:
+// a Host mapping sets the request's host; Connection, Expect,
+// Proxy-Authenticate, TE and Via are never sent; every other name,
+// Trailer included, replaces what would otherwise be sent.
+func setMappedHeaders(req *http.Request, mapped http.Header) {
+	for k, vs := range mapped {
+		switch k {
+		case "Host":
+			if len(vs) > 0 && vs[0] != "" {
+				req.Host = vs[0]
+			}
+		case "Connection", "Expect", "Proxy-Authenticate", "Te", "Via":
+		case "Trailer":
+			// net/http writes a Trailer header only for chunked bodies
+			// with trailers; a key outside its canonical form is written
+			// as is, so the mapped value reaches the back end.
+			req.Header["trailer"] = vs
+		default:
+			req.Header[k] = vs
+		}
+	}
+}
+
 // proxyRequestHeader copies the client's headers for HTTP_PROXY, minus the
 // ones AWS never forwards, plus the forwarding headers.
 func proxyRequestHeader(in http.Header) http.Header {
