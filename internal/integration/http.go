@@ -135,5 +135,5 @@ func (h *HTTP) call(ctx context.Context, c *pipeline.Call, mp mapped, body []byt
 		return upstream{}, 0, configError("endpoint response body exceeds %d bytes", maxUpstreamBody)
 	}
 	c.IntegrationStatus = resp.StatusCode
-	return upstream{header: resp.Header, body: data}, resp.StatusCode, nil
+	return upstream{header: resp.Header, body: data, traced: true}, resp.StatusCode, nil
 }

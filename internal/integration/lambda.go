@@ -24,6 +24,12 @@ type FunctionInvoker interface {
 	InvokeFunction(ctx context.Context, name string, payload []byte, requestID, traceID string) (FunctionResult, error)
 }
 
+// AsyncInvoker is implemented by invokers that can start a function in the
+// background (Lambda's Event invocation type) and return at once.
+type AsyncInvoker interface {
+	InvokeFunctionAsync(name string, payload []byte, requestID, traceID string) error
+}
+
 // FunctionResult is one invocation's outcome.
 type FunctionResult struct {
 	Payload       []byte
