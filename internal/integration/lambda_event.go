@@ -89,7 +89,7 @@ func buildEvent(ctx context.Context, c *pipeline.Call, body []byte, binary bool)
 		wire := wirenames.FromContext(ctx)
 		ev.Headers, ev.MultiValueHeaders = map[string]string{}, map[string][]string{}
 		for k, vs := range c.Header {
-			if neverForwarded(k) || len(vs) == 0 {
+			if neverForwarded(k) || len(vs) == 0 || setByFrontEnd(k, c) {
 				continue
 			}
 			n := eventHeaderName(k, wire)
@@ -218,6 +218,19 @@ func isBinary(contentType string, binaryTypes []string) bool {
 		case strings.HasSuffix(b, "/*") && strings.HasPrefix(mt, strings.TrimSuffix(b, "*")):
 			return true
 		}
+	}
+	return false
+}
+
+// setByFrontEnd reports the client headers addEventForwarding replaces,
+// so a client's "x-forwarded-for" does not sit next to the gateway's
+// "X-Forwarded-For".
+func setByFrontEnd(k string, c *pipeline.Call) bool {
+	switch k {
+	case "X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto":
+		return true
+	case "X-Amzn-Trace-Id":
+		return c.TraceID != ""
 	}
 	return false
 }

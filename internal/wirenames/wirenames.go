@@ -84,14 +84,23 @@ func (c *conn) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// take returns the record and pauses recording until resume.
-func (c *conn) take() []byte {
+// capture parses the record for r and pauses recording until resume. The
+// buffer is kept for the next request unless it grew large.
+func (c *conn) capture(r *http.Request) Names {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	b := c.buf
-	c.buf, c.paused = nil, true
-	return b
+	names := Parse(c.buf, r)
+	if cap(c.buf) > keepCap {
+		c.buf = nil
+	} else {
+		c.buf = c.buf[:0]
+	}
+	c.paused = true
+	return names
 }
+
+// keepCap is the largest buffer a connection keeps between requests.
+const keepCap = 16 << 10
 
 func (c *conn) resume() {
 	c.mu.Lock()
@@ -117,7 +126,7 @@ func Handler(h http.Handler) http.Handler {
 			h.ServeHTTP(w, r)
 			return
 		}
-		names := Parse(rc.take(), r)
+		names := rc.capture(r)
 		defer rc.resume()
 		if names != nil {
 			r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, names))
@@ -156,7 +165,7 @@ func Parse(rec []byte, r *http.Request) Names {
 			continue
 		}
 		name, _, ok := bytes.Cut(l, []byte(":"))
-		if !ok || len(name) == 0 {
+		if !ok || len(name) == 0 || canonical(name) {
 			continue
 		}
 		wire := string(name)
@@ -176,4 +185,21 @@ func Parse(rec []byte, r *http.Request) Names {
 		names[k] = wire
 	}
 	return names
+}
+
+// canonical reports whether a header name is already in canonical form
+// (upper case after the start and each hyphen, lower case elsewhere), so
+// the common case costs no allocation.
+func canonical(name []byte) bool {
+	upper := true
+	for _, b := range name {
+		switch {
+		case upper && 'a' <= b && b <= 'z':
+			return false
+		case !upper && 'A' <= b && b <= 'Z':
+			return false
+		}
+		upper = b == '-'
+	}
+	return true
 }
