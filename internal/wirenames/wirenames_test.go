@@ -86,3 +86,54 @@ func TestParseIgnoresNamesNotInTheRequest(t *testing.T) {
 		t.Error("no request line: want nil")
 	}
 }
+
+// TestWireNamesAfterLargeUnreadBody: a body far larger than the recording
+// window, left unread by the handler, does not hide the next request's
+// names.
+func TestWireNamesAfterLargeUnreadBody(t *testing.T) {
+	t.Parallel()
+	addr := serve(t)
+	big := strings.Repeat("x", 200<<10)
+	got := roundTrips(t, addr,
+		fmt.Sprintf("POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s", len(big), big),
+		"GET /after HTTP/1.1\r\nHost: x\r\nTEST-header: 1\r\n\r\n",
+	)
+	want := []string{"Test-Header|Content-Type|Accept|0", "TEST-header|Content-Type|Accept|1"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("names (-want +got):\n%s", diff)
+	}
+}
+
+// TestWireNamesPipelined: two requests written at once are both answered;
+// the second one's names may fall back to the canonical form, never to
+// the first one's.
+func TestWireNamesPipelined(t *testing.T) {
+	t.Parallel()
+	addr := serve(t)
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Write([]byte("GET /1 HTTP/1.1\r\nHost: x\r\naccept: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\ntest-HEADER: b\r\n\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(c)
+	var bodies []string
+	for range 2 {
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		_, _ = bufio.NewReader(resp.Body).WriteTo(&b)
+		resp.Body.Close()
+		bodies = append(bodies, b.String())
+	}
+	if bodies[0] != "Test-Header|Content-Type|accept|1" {
+		t.Errorf("first: got %q", bodies[0])
+	}
+	if bodies[1] != "test-HEADER|Content-Type|Accept|1" && bodies[1] != "Test-Header|Content-Type|Accept|0" {
+		t.Errorf("second: got %q, want its own names or the canonical form", bodies[1])
+	}
+}
