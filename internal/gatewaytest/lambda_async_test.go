@@ -44,6 +44,15 @@ paths:
         requestParameters:
           integration.request.header.X-Amz-Invocation-Type: "'Event'"
         responses: {default: {statusCode: "200"}}
+  /choose:
+    post:
+      parameters: [{name: InvocationType, in: header, schema: {type: string}}]
+      responses: {"200": {description: x}}
+      x-amazon-apigateway-integration:
+        <<: *fn
+        requestParameters:
+          integration.request.header.X-Amz-Invocation-Type: method.request.header.InvocationType
+        responses: {default: {statusCode: "200"}}
   /sync:
     post:
       responses: {"200": {description: x}}
@@ -55,12 +64,15 @@ paths:
 		t.Fatal(err)
 	}
 	g := Start(t, Options{Definition: def, Extra: extra})
-	post := func(path, body string) (int, http.Header, string) {
+	post := func(path, body string, hdr ...string) (int, http.Header, string) {
 		req, err := http.NewRequest("POST", g.URL+path, strings.NewReader(body))
 		if err != nil {
 			t.Fatal(err)
 		}
 		req.Header.Set("Content-Type", "application/json")
+		for i := 0; i+1 < len(hdr); i += 2 {
+			req.Header.Set(hdr[i], hdr[i+1])
+		}
 		req.Header.Set("X-Amzn-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1")
 		resp := g.Do(t, req)
 		defer resp.Body.Close()
@@ -93,5 +105,20 @@ paths:
 	b, _ := os.ReadFile(record)
 	if string(b) != "{\"n\":1}\n{\"n\":2}\n" {
 		t.Errorf("record: got %q", b)
+	}
+
+	// The client chooses through a mapped method request header, as in
+	// AWS's asynchronous-invocation guide.
+	status, _, body = post("/dev/choose", `{"n":3}`, "InvocationType", "Event")
+	if status != 200 || body != "" {
+		t.Errorf("chosen Event invocation: got %d %q, want 200 and an empty body", status, body)
+	}
+	waitUntil(t, func() bool {
+		b, _ := os.ReadFile(record)
+		return strings.HasSuffix(string(b), "{\"n\":3}\n")
+	})
+	status, _, body = post("/dev/choose", `{"n":4}`, "InvocationType", "RequestResponse")
+	if status != 200 || body != `{"recorded":true}` {
+		t.Errorf("chosen RequestResponse invocation: got %d %q, want 200 {\"recorded\":true}", status, body)
 	}
 }
