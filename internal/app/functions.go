@@ -48,6 +48,12 @@ func functionConfigs(cfg *config.File) []function.Config {
 // Has implements deploy.Functions.
 func (f functions) Has(name string) bool { return f.m.Has(name) }
 
+// InvokeFunctionAsync implements integration.AsyncInvoker: the invocation
+// runs in the background and its outcome is only logged.
+func (f functions) InvokeFunctionAsync(name string, payload []byte, requestID, traceID string) error {
+	return f.m.InvokeAsync(name, payload, function.InvokeOptions{RequestID: requestID, TraceID: traceID})
+}
+
 // InvokeFunction implements integration.FunctionInvoker.
 func (f functions) InvokeFunction(ctx context.Context, name string, payload []byte, _, traceID string) (integration.FunctionResult, error) {
 	var fm *telemetry.FunctionMetrics

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/portico-gw/portico/internal/admin"
+	"github.com/portico-gw/portico/internal/wirenames"
 )
 
 // RunOptions configures Run.
@@ -36,7 +37,7 @@ func (g *Gateway) Run(ctx context.Context, opts RunOptions) error {
 		return fmt.Errorf("listen %s: %w", g.cfg.Listen, err)
 	}
 	servers := []*http.Server{data}
-	listeners := []net.Listener{dl}
+	listeners := []net.Listener{wirenames.Listener(dl)}
 	adminAddr := ""
 	if g.cfg.Admin.Listen != "off" {
 		al, err := net.Listen("tcp", g.cfg.Admin.Listen)
@@ -85,10 +86,13 @@ func (g *Gateway) Run(ctx context.Context, opts RunOptions) error {
 
 // HTTPServer returns the data-plane server with the configured limits and
 // timeouts (header block size, slow headers and bodies, idle connections).
+// Serve it on a wirenames.Listener so header names reach functions as the
+// client spelled them.
 func (g *Gateway) HTTPServer() *http.Server {
 	s := g.cfg.Server
 	return &http.Server{
-		Handler:           g.edge,
+		Handler:           wirenames.Handler(g.edge),
+		ConnContext:       wirenames.ConnContext,
 		ReadHeaderTimeout: s.ReadHeaderTimeout.D(),
 		ReadTimeout:       s.ReadTimeout.D(),
 		IdleTimeout:       s.IdleTimeout.D(),

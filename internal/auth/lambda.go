@@ -132,7 +132,7 @@ func (l *Lambda) call(ctx context.Context, c *pipeline.Call, values []string) (*
 	if l.def.Type == apidef.AuthorizerToken {
 		ev, err = json.Marshal(map[string]string{"type": "TOKEN", "authorizationToken": values[0], "methodArn": arn})
 	} else {
-		ev, err = integration.AuthorizerRequestEvent(c, arn)
+		ev, err = integration.AuthorizerRequestEvent(ctx, c, arn)
 	}
 	if err != nil {
 		return nil, configFault(l.def.Name, err)

@@ -29,7 +29,7 @@ func TestPipelineOrder(t *testing.T) {
 	if !ok {
 		t.Fatal("no match")
 	}
-	want := []string{"throttle", "apikey", "validate", "integration:MOCK"}
+	want := []string{"throttle", "identity-headers", "apikey", "validate", "integration:MOCK"}
 	if diff := cmp.Diff(want, match.Value.Pipeline.StepNames()); diff != "" {
 		t.Errorf("pipeline order (-want +got):\n%s", diff)
 	}

@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/auth"
 	"github.com/portico-gw/portico/internal/pipeline"
 	"github.com/portico-gw/portico/internal/throttle"
 	"github.com/portico-gw/portico/internal/usage"
@@ -13,7 +14,9 @@ import (
 //
 //  1. throttle: the stage's methodSettings bucket, then the account bucket;
 //  2. resource policy;
-//  3. authorization (AWS_IAM, Cognito, Lambda authorizers);
+//  3. authorization (AWS_IAM, Cognito, Lambda authorizers), preceded by
+//     the refusal of repeated Authorization and x-api-key headers on any
+//     method that authorizes or needs a key;
 //  4. API key, then the usage plan's throttle, then its quota;
 //  5. request validation: parameters, then body;
 //
@@ -31,6 +34,9 @@ func methodSteps(spec APISpec, ss StageSpec, sa *stageAuth, m *apidef.Method, op
 	if err != nil {
 		return nil, err
 	}
+	if m.APIKeyRequired || usesAuthorizer(m, opts) {
+		steps = append(steps, auth.DuplicateIdentity{})
+	}
 	steps = append(steps, as...)
 	if m.APIKeyRequired {
 		steps = append(steps, usage.NewStep(usage.StepConfig{APIID: spec.ID, Stage: ss.Name, Resource: m.Path, HTTPMethod: m.HTTPMethod,
@@ -44,6 +50,15 @@ func methodSteps(spec APISpec, ss StageSpec, sa *stageAuth, m *apidef.Method, op
 		steps = append(steps, v)
 	}
 	return steps, nil
+}
+
+// usesAuthorizer reports whether the method has an authorization step that
+// reads a credential (AWS_IAM, Cognito, a Lambda or JWT authorizer).
+func usesAuthorizer(m *apidef.Method, opts Options) bool {
+	if _, ok := jwtRequirement(m, opts); ok {
+		return true
+	}
+	return m.AuthorizationType != "" && m.AuthorizationType != "NONE"
 }
 
 // stageLimit resolves the stage methodSettings throttle of a method: the

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/portico-gw/portico/internal/app"
+	"github.com/portico-gw/portico/internal/wirenames"
 )
 
 // Options describes the gateway to boot.
@@ -95,6 +96,7 @@ func Start(t testing.TB, o Options) *Gateway {
 	}
 	srv := httptest.NewUnstartedServer(g.App.Handler())
 	srv.Config = g.App.HTTPServer()
+	srv.Listener = wirenames.Listener(srv.Listener)
 	srv.Start()
 	t.Cleanup(func() { srv.Close(); _ = g.App.Close() })
 	g.URL = srv.URL

@@ -36,7 +36,10 @@ type pcase struct {
 		Path    string            `json:"path"`
 		Host    string            `json:"host"`
 		Headers map[string]string `json:"headers"`
-		Body    string            `json:"body"`
+		// RawHeaders are sent as written: the name's casing is kept and a
+		// name given twice is sent as two header lines.
+		RawHeaders [][2]string `json:"rawHeaders"`
+		Body       string      `json:"body"`
 	} `json:"request"`
 	Response struct {
 		Status int `json:"status"`
@@ -48,6 +51,9 @@ type pcase struct {
 		Body *string `json:"body"`
 		// JSON must be a subset of the JSON body (objects compared key by key).
 		JSON any `json:"json"`
+		// JSONAbsent are dotted paths ("headers.Expect") that must not
+		// exist in the JSON body.
+		JSONAbsent []string `json:"jsonAbsent"`
 	} `json:"response"`
 }
 
@@ -102,6 +108,9 @@ func checkCase(t *testing.T, g *Gateway, c pcase) {
 	for k, v := range c.Request.Headers {
 		req.Header.Set(k, v)
 	}
+	for _, kv := range c.Request.RawHeaders {
+		req.Header[kv[0]] = append(req.Header[kv[0]], kv[1])
+	}
 	if c.Request.Host != "" {
 		req.Host = c.Request.Host
 	}
@@ -142,6 +151,31 @@ func checkCase(t *testing.T, g *Gateway, c pcase) {
 			t.Errorf("json: %s\nbody: %s", msg, body)
 		}
 	}
+	if len(want.JSONAbsent) > 0 {
+		var got any
+		if err := json.Unmarshal(body, &got); err != nil {
+			t.Fatalf("body is not JSON: %v: %s", err, body)
+		}
+		for _, p := range want.JSONAbsent {
+			if v, ok := lookupPath(got, p); ok {
+				t.Errorf("json %s: got %v, want absent", p, v)
+			}
+		}
+	}
+}
+
+// lookupPath follows a dotted path of object keys.
+func lookupPath(v any, path string) (any, bool) {
+	for _, k := range strings.Split(path, ".") {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if v, ok = m[k]; !ok {
+			return nil, false
+		}
+	}
+	return v, true
 }
 
 // subset reports where want is not contained in got ("" when it is).

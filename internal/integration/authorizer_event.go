@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"context"
 	"encoding/json"
 
 	"github.com/portico-gw/portico/internal/pipeline"
@@ -8,9 +9,9 @@ import (
 
 // AuthorizerRequestEvent renders a REQUEST authorizer's input event: the
 // proxy event's fields (without the body) plus type and methodArn
-// (aws-reference.md §6.1).
-func AuthorizerRequestEvent(c *pipeline.Call, methodArn string) ([]byte, error) {
-	raw, err := buildEvent(c, nil, false)
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html).
+func AuthorizerRequestEvent(ctx context.Context, c *pipeline.Call, methodArn string) ([]byte, error) {
+	raw, err := buildEvent(ctx, c, nil, false)
 	if err != nil {
 		return nil, err
 	}

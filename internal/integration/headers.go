@@ -5,11 +5,23 @@ import (
 	"strings"
 )
 
-// droppedRequestHeaders never reach any integration (aws-reference.md §2.4).
-var droppedRequestHeaders = []string{
-	"Connection", "Content-Length", "Content-MD5", "Expect", "Max-Forwards",
-	"Proxy-Authenticate", "Server", "TE", "Transfer-Encoding", "Trailer",
-	"Upgrade", "WWW-Authenticate", "Host", "Keep-Alive", "Proxy-Connection",
+// This file holds every rule about which request and response headers
+// API Gateway passes on, drops or renames, as recorded from AWS (LocalStack
+// snapshots test_apigateway_header_remapping_http and
+// test_apigateway_header_remapping_aws, recorded 2024-12-11).
+
+// neverForwarded reports whether a client request header (canonical key)
+// never reaches any integration: it is not in an AWS_PROXY event, not
+// passed through HTTP_PROXY, and "" in $input.params(). Host is listed
+// because the edge keeps the real Host apart (pipeline.Call.Host).
+func neverForwarded(k string) bool {
+	switch k {
+	case "Connection", "Content-Length", "Content-Md5", "Expect", "Max-Forwards",
+		"Proxy-Authenticate", "Server", "Te", "Transfer-Encoding", "Trailer",
+		"Upgrade", "Www-Authenticate", "Host", "Keep-Alive", "Proxy-Connection":
+		return true
+	}
+	return false
 }
 
 // IllegalMappedHeader reports integration.request.header targets that make
@@ -25,23 +37,45 @@ func IllegalMappedHeader(name string, lambda bool) bool {
 	return false
 }
 
+// setMappedHeaders applies integration.request.header.* values to a
+// request for an HTTP or HTTP_PROXY back end, as recorded from AWS:
+// a Host mapping sets the request's host; Connection, Expect,
+// Proxy-Authenticate, TE and Via are never sent; every other name,
+// Trailer included, replaces what would otherwise be sent.
+func setMappedHeaders(req *http.Request, mapped http.Header) {
+	for k, vs := range mapped {
+		switch k {
+		case "Host":
+			if len(vs) > 0 && vs[0] != "" {
+				req.Host = vs[0]
+			}
+		case "Connection", "Expect", "Proxy-Authenticate", "Te", "Via":
+		case "Trailer":
+			// net/http writes a Trailer header only for chunked bodies
+			// with trailers; a key outside its canonical form is written
+			// as is, so the mapped value reaches the back end.
+			req.Header["trailer"] = vs
+		default:
+			req.Header[k] = vs
+		}
+	}
+}
+
 // proxyRequestHeader copies the client's headers for HTTP_PROXY, minus the
 // ones AWS never forwards, plus the forwarding headers.
 func proxyRequestHeader(in http.Header) http.Header {
-	out := in.Clone()
-	if out == nil {
-		out = http.Header{}
+	out := make(http.Header, len(in))
+	for k, vs := range in {
+		if neverForwarded(k) || k == "Content-Encoding" || k == "Via" {
+			continue
+		}
+		out[k] = append([]string(nil), vs...)
 	}
 	for _, c := range in.Values("Connection") {
 		for _, f := range strings.Split(c, ",") {
 			out.Del(strings.TrimSpace(f))
 		}
 	}
-	for _, h := range droppedRequestHeaders {
-		out.Del(h)
-	}
-	out.Del("Content-Encoding")
-	out.Del("Via")
 	return out
 }
 

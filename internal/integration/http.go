@@ -118,9 +118,7 @@ func (h *HTTP) call(ctx context.Context, c *pipeline.Call, mp mapped, body []byt
 		req.Header.Set("Content-Type", c.Header.Get("Content-Type"))
 	}
 	addGatewayHeaders(req.Header, c)
-	for k, vs := range mp.header {
-		req.Header[k] = vs
-	}
+	setMappedHeaders(req, mp.header)
 	start := time.Now()
 	resp, err := h.transport.RoundTrip(req)
 	if err != nil {
@@ -137,5 +135,5 @@ func (h *HTTP) call(ctx context.Context, c *pipeline.Call, mp mapped, body []byt
 		return upstream{}, 0, configError("endpoint response body exceeds %d bytes", maxUpstreamBody)
 	}
 	c.IntegrationStatus = resp.StatusCode
-	return upstream{header: resp.Header, body: data}, resp.StatusCode, nil
+	return upstream{header: resp.Header, body: data, traced: true}, resp.StatusCode, nil
 }

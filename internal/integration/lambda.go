@@ -24,6 +24,12 @@ type FunctionInvoker interface {
 	InvokeFunction(ctx context.Context, name string, payload []byte, requestID, traceID string) (FunctionResult, error)
 }
 
+// AsyncInvoker is implemented by invokers that can start a function in the
+// background (Lambda's Event invocation type) and return at once.
+type AsyncInvoker interface {
+	InvokeFunctionAsync(name string, payload []byte, requestID, traceID string) error
+}
+
 // FunctionResult is one invocation's outcome.
 type FunctionResult struct {
 	Payload       []byte
@@ -95,7 +101,7 @@ func (a *AWSProxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Resu
 	if err != nil {
 		return nil, classify(ctx, err, a.cfg.Function)
 	}
-	ev, err := buildEvent(c, body, isBinary(c.Header.Get("Content-Type"), a.cfg.BinaryMediaTypes))
+	ev, err := buildEvent(ctx, c, body, isBinary(c.Header.Get("Content-Type"), a.cfg.BinaryMediaTypes))
 	if err != nil {
 		return nil, configError("cannot encode the proxy event: %v", err)
 	}

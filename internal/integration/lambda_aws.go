@@ -3,6 +3,11 @@ package integration
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/portico-gw/portico/internal/fault"
 
 	"github.com/portico-gw/portico/internal/pipeline"
 )
@@ -17,6 +22,9 @@ type AWSLambda struct {
 	cfg       LambdaConfig
 	requests  requestTemplates
 	responses responses
+	// invocationType maps integration.request.header.X-Amz-Invocation-Type
+	// (nil when the integration does not map it).
+	invocationType []mapping
 }
 
 var _ pipeline.Integration = (*AWSLambda)(nil)
@@ -32,7 +40,13 @@ func NewAWSLambda(cfg LambdaConfig) (*AWSLambda, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &AWSLambda{cfg: cfg, requests: requestTemplates{reqT, in.PassthroughBehavior}, responses: rs}, nil
+	a := &AWSLambda{cfg: cfg, requests: requestTemplates{reqT, in.PassthroughBehavior}, responses: rs}
+	for _, m := range compileMappings(in.RequestParameters) {
+		if m.loc == "header" && http.CanonicalHeaderKey(m.name) == invocationTypeHeader {
+			a.invocationType = append(a.invocationType, m)
+		}
+	}
+	return a, nil
 }
 
 // Name implements pipeline.Named.
@@ -47,6 +61,18 @@ func (a *AWSLambda) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Res
 	}
 	if len(payload) == 0 {
 		payload = []byte("{}")
+	}
+	switch a.invocation(c, o) {
+	case "Event":
+		return a.invokeAsync(ctx, c, payload, o)
+	case "DryRun":
+		// Lambda checks the call without running the function (204, no
+		// payload): the answer is the default response with no body.
+		r, err := a.responses.selLambda("")
+		if err != nil {
+			return nil, err
+		}
+		return r.render(ctx, c, upstream{traced: true}, o)
 	}
 	res, err := invoke(ctx, &a.cfg, c, payload)
 	if err != nil {
@@ -64,5 +90,64 @@ func (a *AWSLambda) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Res
 	if err != nil {
 		return nil, err
 	}
-	return r.render(ctx, c, upstream{body: res.Payload}, o)
+	return r.render(ctx, c, upstream{body: res.Payload, traced: true}, o)
 }
+
+// invocationTypeHeader selects Lambda's invocation type when an AWS
+// integration maps it: RequestResponse (the default), Event or DryRun
+// (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html).
+const invocationTypeHeader = "X-Amz-Invocation-Type"
+
+// invocation resolves the mapped invocation type ("" when unmapped); a
+// $context.requestOverride.header value set by the request template wins.
+func (a *AWSLambda) invocation(c *pipeline.Call, o *Overrides) string {
+	for k, v := range o.RequestHeader {
+		if http.CanonicalHeaderKey(k) == invocationTypeHeader {
+			return v
+		}
+	}
+	if len(a.invocationType) == 0 {
+		return ""
+	}
+	mp, err := apply(a.invocationType, c)
+	if err != nil {
+		return ""
+	}
+	return mp.header.Get(invocationTypeHeader)
+}
+
+// invokeAsync starts an Event invocation and answers at once through the
+// default integration response with an empty body, as AWS does for an
+// asynchronous Lambda call (Lambda answers 202 without a payload, and no
+// function error can be selected). The invocation outlives the request.
+func (a *AWSLambda) invokeAsync(ctx context.Context, c *pipeline.Call, payload []byte, o *Overrides) (*pipeline.Result, error) {
+	if len(payload) > maxAsyncPayload {
+		return nil, &fault.Error{Type: fault.Default4XX, Status: 413, Message: "Request Too Long", ErrorType: "BadRequestException", Spaced: true,
+			Cause: fmt.Errorf("asynchronous invocation payload of %d bytes exceeds Lambda's %d-byte limit", len(payload), maxAsyncPayload)}
+	}
+	start := time.Now()
+	if ai, ok := a.cfg.Invoker.(AsyncInvoker); ok {
+		if err := ai.InvokeFunctionAsync(a.cfg.Function, payload, "", c.TraceID); err != nil {
+			return nil, fault.New(fault.IntegrationFailure, fmt.Errorf("Lambda invoke failed: %w", err))
+		}
+	} else {
+		// An invoker without background support runs the call detached
+		// from the request, bounded by the integration timeout.
+		inv, fn, tid := a.cfg.Invoker, a.cfg.Function, c.TraceID
+		timeout := a.cfg.Timeout
+		go func() {
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+			defer cancel()
+			_, _ = inv.InvokeFunction(ctx, fn, payload, "", tid)
+		}()
+	}
+	c.IntegrationLatency, c.IntegrationStatus = time.Since(start), 202
+	r, err := a.responses.selLambda("")
+	if err != nil {
+		return nil, err
+	}
+	return r.render(ctx, c, upstream{traced: true}, o)
+}
+
+// maxAsyncPayload is Lambda's asynchronous invocation payload limit (1 MB).
+const maxAsyncPayload = 1 << 20

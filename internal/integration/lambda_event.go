@@ -1,14 +1,15 @@
 package integration
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"mime"
-	"net/http"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/portico-gw/portico/internal/pipeline"
+	"github.com/portico-gw/portico/internal/wirenames"
 )
 
 // proxyEvent is the AWS_PROXY request payload, format 1.0
@@ -66,41 +67,32 @@ type identity struct {
 	UserArn                       *string `json:"userArn"`
 }
 
-// eventHeaderDrops are request headers AWS does not put in the event.
-func eventHeaderDrop(name string) bool {
-	switch http.CanonicalHeaderKey(name) {
-	case "Connection", "Content-Length", "Keep-Alive", "Te", "Trailer", "Transfer-Encoding", "Upgrade", "Proxy-Connection":
-		return true
+// eventHeaderName is the event's name for the canonical key k: the
+// client's spelling (recorded AWS events carry "tEsT-HEADeR" as sent),
+// except Authorization and User-Agent, which AWS title-cases.
+func eventHeaderName(k string, wire wirenames.Names) string {
+	switch k {
+	case "Authorization", "User-Agent":
+		return k
 	}
-	return false
-}
-
-// eventHeaderName keeps the client's casing except for Authorization and
-// User-Agent, which AWS title-cases.
-func eventHeaderName(name string) string {
-	switch strings.ToLower(name) {
-	case "authorization":
-		return "Authorization"
-	case "user-agent":
-		return "User-Agent"
-	}
-	return name
+	return wire.Name(k)
 }
 
 // buildEvent renders the proxy event for the call. binary reports whether
 // the request's Content-Type is one of the API's binary media types, in
 // which case the body is base64-encoded.
-func buildEvent(c *pipeline.Call, body []byte, binary bool) ([]byte, error) {
+func buildEvent(ctx context.Context, c *pipeline.Call, body []byte, binary bool) ([]byte, error) {
 	// Slashes right after the stage collapse (//fn is /fn), as recorded;
 	// a trailing slash and inner double slashes are kept.
 	ev := proxyEvent{Resource: c.ResourcePath, Path: "/" + strings.TrimLeft(c.Path, "/"), HTTPMethod: c.HTTPMethod}
 	{
+		wire := wirenames.FromContext(ctx)
 		ev.Headers, ev.MultiValueHeaders = map[string]string{}, map[string][]string{}
 		for k, vs := range c.Header {
-			if eventHeaderDrop(k) || len(vs) == 0 {
+			if neverForwarded(k) || len(vs) == 0 || setByFrontEnd(k, c) {
 				continue
 			}
-			n := eventHeaderName(k)
+			n := eventHeaderName(k, wire)
 			ev.Headers[n] = vs[len(vs)-1]
 			ev.MultiValueHeaders[n] = vs
 		}
@@ -117,7 +109,7 @@ func buildEvent(c *pipeline.Call, body []byte, binary bool) ([]byte, error) {
 		}
 	}
 	if len(c.PathParams) > 0 {
-		ev.PathParameters = c.PathParams
+		ev.PathParameters = eventPathParams(c)
 	}
 	if len(c.StageVariables) > 0 {
 		ev.StageVariables = c.StageVariables
@@ -133,6 +125,44 @@ func buildEvent(c *pipeline.Call, body []byte, binary bool) ([]byte, error) {
 	}
 	ev.RequestContext = contextOf(c)
 	return json.Marshal(ev)
+}
+
+// eventPathParams are the event's path parameters: a greedy {name+}
+// parameter keeps the percent-encoding of the request path, as AWS sends it
+// (recorded AWS event, LocalStack snapshot
+// test_lambda_aws_proxy_integration: "test%2Balias@gmail.com" stays
+// encoded); other parameters are decoded.
+func eventPathParams(c *pipeline.Call) map[string]string {
+	i := strings.Index(c.ResourcePath, "+}")
+	if i < 0 {
+		return c.PathParams
+	}
+	open := strings.LastIndexByte(c.ResourcePath[:i], '{')
+	if open < 0 {
+		return c.PathParams
+	}
+	name := c.ResourcePath[open+1 : i]
+	if _, ok := c.PathParams[name]; !ok {
+		return c.PathParams
+	}
+	// Skip the segments before the greedy one the way the router matches
+	// them: empty segments do not count and a trailing slash is dropped.
+	raw := strings.TrimSuffix(c.Path, "/")
+	for range len(strings.FieldsFunc(c.ResourcePath[:open], func(r rune) bool { return r == '/' })) {
+		raw = strings.TrimLeft(raw, "/")
+		if j := strings.IndexByte(raw, '/'); j >= 0 {
+			raw = raw[j:]
+		} else {
+			raw = ""
+		}
+	}
+	raw = strings.TrimLeft(raw, "/")
+	out := make(map[string]string, len(c.PathParams))
+	for k, v := range c.PathParams {
+		out[k] = v
+	}
+	out[name] = raw
+	return out
 }
 
 func contextOf(c *pipeline.Call) requestContext {
@@ -164,8 +194,10 @@ func contextOf(c *pipeline.Call) requestContext {
 }
 
 // isBinary reports whether a media type matches the API's binary media
-// types: exact, "*/*", or a right wildcard ("image/*"); a left wildcard is
-// not supported (aws-recordings.md §5.11).
+// types: exact, "*/*", or a right wildcard ("image/*"). A configured type
+// with a left wildcard ("*/test") matches nothing, not even "*/test"
+// itself, as AWS answered in LocalStack's test_aws_proxy_binary_response
+// (validated against AWS).
 func isBinary(contentType string, binaryTypes []string) bool {
 	if contentType == "" || len(binaryTypes) == 0 {
 		return false
@@ -177,11 +209,28 @@ func isBinary(contentType string, binaryTypes []string) bool {
 	for _, b := range binaryTypes {
 		b = strings.ToLower(b)
 		switch {
-		case b == mt, b == "*/*":
+		case b == "*/*":
+			return true
+		case strings.HasPrefix(b, "*/"):
+			// left wildcard: never matches
+		case b == mt:
 			return true
 		case strings.HasSuffix(b, "/*") && strings.HasPrefix(mt, strings.TrimSuffix(b, "*")):
 			return true
 		}
+	}
+	return false
+}
+
+// setByFrontEnd reports the client headers addEventForwarding replaces,
+// so a client's "x-forwarded-for" does not sit next to the gateway's
+// "X-Forwarded-For".
+func setByFrontEnd(k string, c *pipeline.Call) bool {
+	switch k {
+	case "X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto":
+		return true
+	case "X-Amzn-Trace-Id":
+		return c.TraceID != ""
 	}
 	return false
 }

@@ -185,6 +185,18 @@ func (r *proxyResponse) result(c *pipeline.Call, binaryTypes []string) (*pipelin
 			h[k] = vs
 		}
 	}
+	if _, ok := h["Content-Type"]; !ok {
+		for k := range h {
+			if strings.EqualFold(k, "Content-Type") {
+				// The function's spelling ("content-type") is sent as is;
+				// net/http looks for the canonical key only and would add
+				// a second, sniffed Content-Type. A nil value suppresses
+				// that without writing a line.
+				h["Content-Type"] = nil
+				break
+			}
+		}
+	}
 	body := []byte(r.body)
 	first, _, _ := strings.Cut(c.Header.Get("Accept"), ",")
 	if r.base64 && isBinary(first, binaryTypes) {

@@ -83,9 +83,7 @@ func (p *Proxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Result,
 	req.Header.Set("X-Forwarded-For", forwardedFor(c))
 	req.Header.Set("X-Forwarded-Proto", "http")
 	addGatewayHeaders(req.Header, c)
-	for k, vs := range mp.header {
-		req.Header[k] = vs
-	}
+	setMappedHeaders(req, mp.header)
 	start := time.Now()
 	resp, err := p.transport.RoundTrip(req)
 	c.IntegrationLatency = time.Since(start)

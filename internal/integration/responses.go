@@ -113,6 +113,11 @@ func (rs responses) check(r *response) (*response, error) {
 type upstream struct {
 	header http.Header
 	body   []byte
+	// traced marks an answer from a back end (HTTP or Lambda, not MOCK):
+	// the method response then carries X-Amzn-Trace-Id, as recorded from
+	// AWS (LocalStack snapshots test_apigateway_header_remapping_http[HTTP]
+	// and test_apigateway_header_remapping_aws[AWS]).
+	traced bool
 }
 
 // render builds the method response from the selected integration response:
@@ -163,6 +168,9 @@ func (r *response) render(ctx context.Context, c *pipeline.Call, up upstream, o 
 		for k, v := range o.Header {
 			res.Header.Set(k, v)
 		}
+	}
+	if up.traced && c.TraceID != "" {
+		res.Header["X-Amzn-Trace-Id"] = []string{c.TraceID}
 	}
 	return res, nil
 }

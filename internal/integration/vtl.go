@@ -45,7 +45,9 @@ func (v *vtlTemplate) Render(ctx context.Context, c *pipeline.Call, body []byte,
 }
 
 // params is $input.params(): the decoded path, query string (last value)
-// and header (last value) parameters.
+// and header (last value) parameters. Headers that never reach an
+// integration are left out (so $input.params('Expect') is ""), and Host
+// is the Host the client sent.
 func params(c *pipeline.Call) vtl.Params {
 	p := vtl.Params{Path: c.PathParams, QueryString: map[string]string{}, Header: map[string]string{}}
 	for k, vs := range c.Query {
@@ -54,9 +56,12 @@ func params(c *pipeline.Call) vtl.Params {
 		}
 	}
 	for k, vs := range c.Header {
-		if len(vs) > 0 {
+		if len(vs) > 0 && !neverForwarded(k) {
 			p.Header[k] = vs[len(vs)-1]
 		}
+	}
+	if c.Host != "" {
+		p.Header["Host"] = c.Host
 	}
 	return p
 }

@@ -103,6 +103,18 @@ func stringify(v any) string {
 	return fmt.Sprint(v)
 }
 
+// headerValues are the values of a request header; Host, which the edge
+// keeps apart from the other headers, is the Host the client sent.
+func (c *Call) headerValues(name string) []string {
+	if strings.EqualFold(name, "Host") {
+		if c.Host == "" {
+			return nil
+		}
+		return []string{c.Host}
+	}
+	return c.Header.Values(name)
+}
+
 // MethodRequestValue resolves method.request.{path|querystring|header}.NAME
 // (the part after "method.request.").
 func (c *Call) MethodRequestValue(expr string) (string, bool) {
@@ -124,13 +136,13 @@ func (c *Call) MethodRequestValue(expr string) (string, bool) {
 		vs, ok := c.Query[name]
 		return strings.Join(vs, ","), ok
 	case "header":
-		vs := c.Header.Values(name)
+		vs := c.headerValues(name)
 		if len(vs) == 0 {
 			return "", false
 		}
 		return vs[len(vs)-1], true
 	case "multivalueheader":
-		vs := c.Header.Values(name)
+		vs := c.headerValues(name)
 		return strings.Join(vs, ","), len(vs) > 0
 	}
 	return "", false

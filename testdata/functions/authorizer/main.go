@@ -10,7 +10,8 @@
 //	garbage      answers something that is not a policy (API Gateway: 500)
 //	nested       answers a context value that is an object (API Gateway: 500)
 //
-// For REQUEST authorizers the token is the "token" query parameter.
+// For REQUEST authorizers the token is the "token" query parameter, else
+// the header spelled exactly "x-user" in the event's headers.
 package main
 
 import (
@@ -39,6 +40,9 @@ func handle(_ context.Context, ev event) (json.RawMessage, error) {
 	token := ev.AuthorizationToken
 	if ev.Type == "REQUEST" {
 		token = ev.QueryStringParameters["token"]
+		if token == "" {
+			token = ev.Headers["x-user"]
+		}
 	}
 	token = strings.TrimPrefix(token, "Bearer ")
 	// arn:aws:execute-api:region:account:api/stage/METHOD/path → the API's prefix

@@ -1,0 +1,205 @@
+// Package wirenames recovers the spelling of request header names as the
+// client sent them. Go's HTTP server canonicalizes header keys
+// ("tEsT-HEADeR" becomes "Test-Header"), while API Gateway hands a Lambda
+// function the names as sent. Listener records the bytes each connection
+// reads until a request's handler starts; Handler then finds that
+// request's header block and keeps the names whose spelling differs from
+// the canonical form.
+//
+// The recovery is best effort and never affects which headers a request
+// has: only the spelling of names that really are in the request is
+// taken from the record. Pipelined requests whose header block was read
+// ahead during the previous request fall back to the canonical form.
+package wirenames
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"net/textproto"
+	"sync"
+)
+
+// window bounds what a connection keeps: the last window bytes read since
+// the previous request's handler ended (header blocks are far smaller).
+const window = 64 << 10
+
+// Names maps canonical header keys to their spelling on the wire; only
+// names spelled differently from the canonical form are present.
+type Names map[string]string
+
+// Name returns the wire spelling of the canonical key k (k itself when
+// the client used the canonical form or nothing was recorded).
+func (n Names) Name(k string) string {
+	if w, ok := n[k]; ok {
+		return w
+	}
+	return k
+}
+
+type ctxKey struct{}
+type connKey struct{}
+
+// FromContext returns the names recorded for the request whose context
+// (or a context derived from it) is ctx; nil when none differ.
+func FromContext(ctx context.Context) Names {
+	n, _ := ctx.Value(ctxKey{}).(Names)
+	return n
+}
+
+// Listener wraps l so that its connections record what they read.
+func Listener(l net.Listener) net.Listener { return listener{l} }
+
+type listener struct{ net.Listener }
+
+func (l listener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &conn{Conn: c}, nil
+}
+
+// conn records the bytes read while no handler runs on it.
+type conn struct {
+	net.Conn
+	mu     sync.Mutex
+	buf    []byte
+	paused bool
+}
+
+func (c *conn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if n > 0 {
+		c.mu.Lock()
+		if !c.paused {
+			c.buf = append(c.buf, p[:n]...)
+			if len(c.buf) > 2*window {
+				c.buf = c.buf[:copy(c.buf, c.buf[len(c.buf)-window:])]
+			}
+		}
+		c.mu.Unlock()
+	}
+	return n, err
+}
+
+// capture parses the record for r and pauses recording until resume. The
+// buffer is kept for the next request unless it grew large.
+func (c *conn) capture(r *http.Request) Names {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	names := Parse(c.buf, r)
+	if cap(c.buf) > keepCap {
+		c.buf = nil
+	} else {
+		c.buf = c.buf[:0]
+	}
+	c.paused = true
+	return names
+}
+
+// keepCap is the largest buffer a connection keeps between requests.
+const keepCap = 16 << 10
+
+func (c *conn) resume() {
+	c.mu.Lock()
+	c.paused = false
+	c.mu.Unlock()
+}
+
+// ConnContext is an http.Server ConnContext that makes a recording
+// connection reachable from its requests.
+func ConnContext(ctx context.Context, c net.Conn) context.Context {
+	if rc, ok := c.(*conn); ok {
+		return context.WithValue(ctx, connKey{}, rc)
+	}
+	return ctx
+}
+
+// Handler wraps h: before h runs, the request's wire names are recovered
+// and put in its context (only when some differ from the canonical form).
+func Handler(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rc, ok := r.Context().Value(connKey{}).(*conn)
+		if !ok || r.ProtoMajor != 1 {
+			h.ServeHTTP(w, r)
+			return
+		}
+		names := rc.capture(r)
+		defer rc.resume()
+		if names != nil {
+			r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, names))
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// Parse finds r's header block in the recorded bytes (the first request
+// line naming r's target and protocol) and returns the names of r's
+// headers spelled differently from their canonical form.
+func Parse(rec []byte, r *http.Request) Names {
+	line := []byte(" " + r.RequestURI + " " + r.Proto)
+	var names Names
+	for off := 0; ; {
+		i := bytes.Index(rec[off:], line)
+		if i < 0 {
+			return nil
+		}
+		rest := rec[off+i+len(line):]
+		if len(rest) > 0 && (rest[0] == '\r' || rest[0] == '\n') {
+			rec = rest
+			break
+		}
+		off += i + 1
+	}
+	_, rec, _ = bytes.Cut(rec, []byte("\n"))
+	for len(rec) > 0 {
+		var l []byte
+		l, rec, _ = bytes.Cut(rec, []byte("\n"))
+		l = bytes.TrimSuffix(l, []byte("\r"))
+		if len(l) == 0 {
+			break
+		}
+		if l[0] == ' ' || l[0] == '\t' {
+			continue
+		}
+		name, _, ok := bytes.Cut(l, []byte(":"))
+		if !ok || len(name) == 0 || canonical(name) {
+			continue
+		}
+		wire := string(name)
+		k := textproto.CanonicalMIMEHeaderKey(wire)
+		if k == wire {
+			continue
+		}
+		if _, present := r.Header[k]; !present {
+			continue
+		}
+		if _, seen := names[k]; seen {
+			continue
+		}
+		if names == nil {
+			names = Names{}
+		}
+		names[k] = wire
+	}
+	return names
+}
+
+// canonical reports whether a header name is already in canonical form
+// (upper case after the start and each hyphen, lower case elsewhere), so
+// the common case costs no allocation.
+func canonical(name []byte) bool {
+	upper := true
+	for _, b := range name {
+		switch {
+		case upper && 'a' <= b && b <= 'z':
+			return false
+		case !upper && 'A' <= b && b <= 'Z':
+			return false
+		}
+		upper = b == '-'
+	}
+	return true
+}
