@@ -1,9 +1,12 @@
 package pipeline
 
 import (
+	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"time"
 )
 
@@ -112,6 +115,23 @@ type ErrTooLarge struct{ Limit int64 }
 
 func (e *ErrTooLarge) Error() string { return "request body exceeds the payload limit" }
 
+// ErrClientBody reports a request body the client failed to deliver: a
+// malformed chunked encoding, a body cut short, or one sent too slowly (the
+// server's read timeout passed). It is the client's fault, never the
+// integration's.
+type ErrClientBody struct{ Err error }
+
+func (e *ErrClientBody) Error() string { return "reading the request body: " + e.Err.Error() }
+
+// Unwrap returns the read error.
+func (e *ErrClientBody) Unwrap() error { return e.Err }
+
+// Timeout reports whether the client was too slow.
+func (e *ErrClientBody) Timeout() bool {
+	ne, ok := errors.AsType[net.Error](e.Err)
+	return ok && ne.Timeout() || errors.Is(e.Err, os.ErrDeadlineExceeded)
+}
+
 // Bytes buffers and returns the whole body.
 func (b *Body) Bytes() ([]byte, error) {
 	if b == nil {
@@ -122,9 +142,11 @@ func (b *Body) Bytes() ([]byte, error) {
 	}
 	b.read = true
 	data, err := io.ReadAll(io.LimitReader(b.r, b.limit+1))
-	if err == nil && int64(len(data)) > b.limit {
-		err = &ErrTooLarge{Limit: b.limit}
-		data = nil
+	switch {
+	case err != nil:
+		err, data = &ErrClientBody{Err: err}, nil
+	case int64(len(data)) > b.limit:
+		err, data = &ErrTooLarge{Limit: b.limit}, nil
 	}
 	b.buf, b.err = data, err
 	return b.buf, b.err
