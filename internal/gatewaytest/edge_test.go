@@ -90,6 +90,8 @@ func TestPathParametersCannotClimbOut(t *testing.T) {
 		"/dev/n/..%5Csecret.txt",           // backslash
 		"/dev/n/%5C..%5Csecret.txt",
 		"/dev/n/a%00b",
+		"/dev/n/../secret.txt",      // sent literally
+		"/dev/n/a/./../../secret.txt",
 		"/dev/item/..%2Fsecret.txt", // HTTP non-proxy {id}
 		"/dev/item/%2E%2E",
 		"/dev/item/.",
@@ -337,6 +339,18 @@ func TestProxyQueryKeptAsSent(t *testing.T) {
 	}
 	if echo.Query != query {
 		t.Errorf("upstream query %q, want %q", echo.Query, query)
+	}
+}
+
+// TestQueryValuesKeptForMappings: ";" stays inside a value and a bad "%"
+// escape is kept as sent in what templates and mappings see (and the
+// Lambda proxy event, which reads the same values).
+func TestQueryValuesKeptForMappings(t *testing.T) {
+	t.Parallel()
+	g := edgeGateway(t, "")
+	resp, body := rawRequest(t, g, "GET /dev/params?filter=a;b&keep=1&bad=%zz HTTP/1.1\r\nHost: x\r\n\r\n")
+	if want := `{"filter":"a;b","bad":"%zz","keep":"1"}`; resp.StatusCode != 200 || body != want {
+		t.Errorf("got %d %s, want %s", resp.StatusCode, body, want)
 	}
 }
 
