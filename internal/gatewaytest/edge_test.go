@@ -90,7 +90,7 @@ func TestPathParametersCannotClimbOut(t *testing.T) {
 		"/dev/n/..%5Csecret.txt",           // backslash
 		"/dev/n/%5C..%5Csecret.txt",
 		"/dev/n/a%00b",
-		"/dev/n/../secret.txt",      // sent literally
+		"/dev/n/../secret.txt", // sent literally
 		"/dev/n/a/./../../secret.txt",
 		"/dev/item/..%2Fsecret.txt", // HTTP non-proxy {id}
 		"/dev/item/%2E%2E",
