@@ -358,10 +358,10 @@ func TestQueryValuesKeptForMappings(t *testing.T) {
 // bounded number of log lines while the metrics count every request.
 func TestRejectionLogIsRateLimited(t *testing.T) {
 	t.Parallel()
-	g := edgeGateway(t, "")
+	g := edgeGateway(t, "rejectionLog: {burst: 4}")
 	hit(t, g, "GET", "/dev/nowhere", 25)
-	if n := strings.Count(g.Logs(), `msg="request rejected"`); n != 10 {
-		t.Errorf("%d rejection lines for 25 rejections, want the first 10", n)
+	if n := strings.Count(g.Logs(), `msg="request rejected"`); n != 4 {
+		t.Errorf("%d rejection lines for 25 rejections, want the first 4", n)
 	}
 	want := `portico_rejections_total{api="testapi",response_type="MISSING_AUTHENTICATION_TOKEN",stage="dev"} 25`
 	if body := scrape(t, g); !strings.Contains(body, want) {
