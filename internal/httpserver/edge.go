@@ -87,6 +87,7 @@ func (e *Edge) route(r *http.Request, c *pipeline.Call, stage *deploy.Stage, res
 		}
 	}
 	c.Body = pipeline.NewBody(r.Body, e.opts.MaxBodyBytes)
+	c.Body.SetLengthHint(r.ContentLength)
 	if ex := stage.Telemetry.Exec; ex != nil && ex.Enabled(telemetry.LogInfo) {
 		ex.MethodRequest(r.Context(), c.RequestID, c.PathParams, c.Query, c.Header, nil)
 	}

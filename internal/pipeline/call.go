@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"net"
@@ -94,6 +95,7 @@ type Identity struct {
 type Body struct {
 	r     io.Reader
 	limit int64
+	hint  int64 // the declared length, when known
 	buf   []byte
 	read  bool
 	err   error
@@ -106,6 +108,10 @@ func NewBody(r io.Reader, limit int64) *Body {
 	}
 	return &Body{r: r, limit: limit}
 }
+
+// SetLengthHint records the body's declared length (Content-Length, -1 when
+// unknown), so that buffering it allocates once.
+func (b *Body) SetLengthHint(n int64) { b.hint = n }
 
 // NewBodyBytes returns a body already buffered.
 func NewBodyBytes(b []byte) *Body { return &Body{buf: b, read: true} }
@@ -141,7 +147,12 @@ func (b *Body) Bytes() ([]byte, error) {
 		return b.buf, b.err
 	}
 	b.read = true
-	data, err := io.ReadAll(io.LimitReader(b.r, b.limit+1))
+	var buf bytes.Buffer
+	if b.hint > 0 && b.hint <= b.limit {
+		buf.Grow(int(b.hint) + bytes.MinRead) // one allocation, room left to see the end
+	}
+	_, err := buf.ReadFrom(io.LimitReader(b.r, b.limit+1))
+	data := buf.Bytes()
 	switch {
 	case err != nil:
 		err, data = &ErrClientBody{Err: err}, nil
