@@ -101,7 +101,8 @@ func New(src Source, opts Options) (*Gateway, error) {
 	}
 	g.cfg, g.files = cfg, files
 	eo := httpserver.Options{Region: cfg.Region, AccountID: cfg.AccountID,
-		MaxBodyBytes: cfg.Server.MaxBodyBytes, Logger: opts.Logger, AccessLog: opts.AccessLog, Metrics: g.obs.metrics}
+		MaxBodyBytes: cfg.Server.MaxBodyBytes, ReadTimeout: cfg.Server.ReadTimeout.D(), MaxHeaderBytes: cfg.Server.MaxHeaderBytes,
+		RejectLogBurst: cfg.Server.RejectionLog.Burst, RejectLogInterval: cfg.Server.RejectionLog.Interval.D(), Logger: opts.Logger, AccessLog: opts.AccessLog, Metrics: g.obs.metrics}
 	if cfg.Tracing.Enabled {
 		eo.Tracer = g.obs.tracer.Tracer("portico")
 	}

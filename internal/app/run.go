@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/portico-gw/portico/internal/admin"
+	"github.com/portico-gw/portico/internal/httpserver"
 	"github.com/portico-gw/portico/internal/wirenames"
 )
 
@@ -96,7 +97,7 @@ func (g *Gateway) HTTPServer() *http.Server {
 		ReadHeaderTimeout: s.ReadHeaderTimeout.D(),
 		ReadTimeout:       s.ReadTimeout.D(),
 		IdleTimeout:       s.IdleTimeout.D(),
-		MaxHeaderBytes:    s.MaxHeaderBytes,
+		MaxHeaderBytes:    httpserver.ServerMaxHeaderBytes(s.MaxHeaderBytes),
 		ErrorLog:          log.New(io.Discard, "", 0),
 	}
 }

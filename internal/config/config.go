@@ -55,10 +55,24 @@ type Server struct {
 	IdleTimeout Duration `yaml:"idleTimeout"`
 	// ShutdownTimeout bounds draining in-flight requests on stop. Default 30s.
 	ShutdownTimeout Duration `yaml:"shutdownTimeout"`
-	// MaxHeaderBytes is the request header block limit. Default 10240 (AWS).
+	// MaxHeaderBytes is the request header block limit, enforced exactly:
+	// the request line, every header line and the blank line that ends the
+	// block, CRLFs included. Default 10240 (AWS).
 	MaxHeaderBytes int `yaml:"maxHeaderBytes"`
 	// MaxBodyBytes is the payload limit. Default 10485760 (AWS, 10 MB).
 	MaxBodyBytes int64 `yaml:"maxBodyBytes"`
+	// RejectionLog rate-limits the "request rejected" log lines.
+	RejectionLog RejectionLog `yaml:"rejectionLog"`
+}
+
+// RejectionLog bounds the "request rejected" lines: per gateway response
+// type and status, the first Burst rejections of every Interval are logged,
+// the rest are counted in one summary line. Metrics count every request.
+type RejectionLog struct {
+	// Burst is how many lines per key and interval. Default 10.
+	Burst int `yaml:"burst"`
+	// Interval is the window. Default 10s.
+	Interval Duration `yaml:"interval"`
 }
 
 // API is one REST API served from a definition file.

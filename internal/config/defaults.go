@@ -16,6 +16,7 @@ func Default() File {
 			ShutdownTimeout:   Duration(30 * time.Second),
 			MaxHeaderBytes:    10240,
 			MaxBodyBytes:      10 << 20,
+			RejectionLog:      RejectionLog{Burst: 10, Interval: Duration(10 * time.Second)},
 		},
 		Authorization: Authorization{ExplicitDenyMessage: "User is not authorized to access this resource with an explicit deny"},
 		Account:       Account{Throttle: Throttle{RateLimit: 10000, BurstLimit: 5000}},

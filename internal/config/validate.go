@@ -32,6 +32,8 @@ func (f *File) Validate(ix *source.Index) error {
 	v.check("/accountId", accountRe.MatchString(f.AccountID), "%q is not a 12-digit account id", f.AccountID)
 	v.check("/server/maxHeaderBytes", f.Server.MaxHeaderBytes >= 1024, "must be at least 1024")
 	v.check("/server/maxBodyBytes", f.Server.MaxBodyBytes >= 1, "must be positive")
+	v.check("/server/rejectionLog/burst", f.Server.RejectionLog.Burst >= 1, "must be at least 1")
+	v.check("/server/rejectionLog/interval", f.Server.RejectionLog.Interval > 0, "must be a positive duration")
 	for _, d := range []struct {
 		field string
 		val   Duration

@@ -41,6 +41,7 @@ type Gateway struct {
 	// Refused is an address where nothing listens.
 	Refused      string
 	logs, access *syncBuffer
+	received     *recorder
 	// App is the gateway itself, for reload tests.
 	App *app.Gateway
 	// ConfigPath is the generated settings file.
@@ -50,11 +51,12 @@ type Gateway struct {
 // Start boots a gateway; everything stops at the end of the test.
 func Start(t testing.TB, o Options) *Gateway {
 	t.Helper()
-	up := httptest.NewServer(Upstream())
+	rec := &recorder{next: Upstream()}
+	up := httptest.NewServer(rec)
 	t.Cleanup(up.Close)
 	garbage := startGarbage(t)
 	refused := refusedAddr(t)
-	g := &Gateway{Upstream: up.Listener.Addr().String(), Refused: refused,
+	g := &Gateway{Upstream: up.Listener.Addr().String(), Refused: refused, received: rec,
 		logs: &syncBuffer{b: &bytes.Buffer{}}, access: &syncBuffer{b: &bytes.Buffer{}}}
 	if o.APIID == "" {
 		o.APIID = "testapi"
@@ -123,6 +125,10 @@ func (g *Gateway) Do(t testing.TB, req *http.Request) *http.Response {
 	}
 	return resp
 }
+
+// UpstreamRequests lists the requests the fake upstream received so far,
+// as "METHOD request-target" (the target as sent on the wire).
+func (g *Gateway) UpstreamRequests() []string { return g.received.list() }
 
 // Logs returns everything the gateway logged so far.
 func (g *Gateway) Logs() string { return g.logs.String() }

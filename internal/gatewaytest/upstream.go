@@ -15,6 +15,8 @@ import (
 // Upstream is the fake back end:
 //
 //	/echo/...        answers 200 with the request as JSON (method, path, query, headers, body)
+//	/base/...        the same as /echo/ (an integration's base path)
+//	/secret.txt      answers 200 "secret": outside every base path, never to be reached
 //	/status/{code}   answers code with {"status":code} and an X-Backend header
 //	/slow?ms=N       answers after N ms (or when the client gives up)
 //	/reset           closes the connection without answering
@@ -24,6 +26,8 @@ import (
 func Upstream() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/echo/", echo)
+	mux.HandleFunc("/base/", echo)
+	mux.HandleFunc("/secret.txt", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "secret") })
 	mux.HandleFunc("/status/{code}", func(w http.ResponseWriter, r *http.Request) {
 		code, err := strconv.Atoi(r.PathValue("code"))
 		if err != nil || code < 200 || code > 599 {
@@ -88,6 +92,7 @@ func echo(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(map[string]any{
 		"method": r.Method, "path": r.URL.EscapedPath(), "query": r.URL.RawQuery,
 		"headers": r.Header, "body": string(body), "host": r.Host,
+		"contentLength": r.ContentLength, "transferEncoding": r.TransferEncoding,
 	})
 }
 
@@ -114,6 +119,27 @@ func startGarbage(t testing.TB) string {
 		}
 	})
 	return l.Addr().String()
+}
+
+// recorder notes every request the fake upstream receives, as soon as its
+// headers are read, before the handler runs.
+type recorder struct {
+	mu   sync.Mutex
+	reqs []string
+	next http.Handler
+}
+
+func (rec *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec.mu.Lock()
+	rec.reqs = append(rec.reqs, r.Method+" "+r.RequestURI)
+	rec.mu.Unlock()
+	rec.next.ServeHTTP(w, r)
+}
+
+func (rec *recorder) list() []string {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	return append([]string(nil), rec.reqs...)
 }
 
 // syncBuffer is a goroutine-safe bytes.Buffer for logs.

@@ -15,6 +15,10 @@ import (
 
 // ServeHTTP is the edge: select, limit, route, run, write, log.
 func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if e.opts.MaxHeaderBytes > 0 && HeaderBytes(r) > e.opts.MaxHeaderBytes {
+		tooLargeHeaders(w)
+		return
+	}
 	snap := e.snap.Load()
 	c := e.newCall(r)
 	ctx, span := e.startSpan(r, c)
@@ -36,6 +40,9 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.fillStage(c, snap, api, stage, rest)
 		if err = e.checkSize(r); err == nil {
 			res, err = e.route(r, c, stage, rest, x)
+		}
+		if err != nil {
+			err = clientBodyFault(err, e.opts.ReadTimeout)
 		}
 	}
 	broken := false
@@ -80,6 +87,7 @@ func (e *Edge) route(r *http.Request, c *pipeline.Call, stage *deploy.Stage, res
 		}
 	}
 	c.Body = pipeline.NewBody(r.Body, e.opts.MaxBodyBytes)
+	c.Body.SetLengthHint(r.ContentLength)
 	if ex := stage.Telemetry.Exec; ex != nil && ex.Enabled(telemetry.LogInfo) {
 		ex.MethodRequest(r.Context(), c.RequestID, c.PathParams, c.Query, c.Header, nil)
 	}
@@ -92,6 +100,25 @@ func (e *Edge) checkSize(r *http.Request) error {
 		return &fault.Error{Type: fault.RequestTooLarge, Cause: fmt.Errorf("Content-Length %d exceeds %d bytes", r.ContentLength, e.opts.MaxBodyBytes)}
 	}
 	return nil
+}
+
+// clientBodyFault turns a request body the client failed to deliver, at
+// whatever step it was read, into a client error: 408 when the client was
+// too slow (the server's read timeout passed), else 400 (a malformed chunked
+// encoding, a body cut short). The connection is closed after the answer.
+// Any other error is returned unchanged.
+func clientBodyFault(err error, readTimeout time.Duration) error {
+	cb, ok := errors.AsType[*pipeline.ErrClientBody](err)
+	if !ok {
+		return err
+	}
+	closeConn := map[string]string{"Connection": "close"}
+	if cb.Timeout() {
+		return &fault.Error{Type: fault.Default4XX, Status: http.StatusRequestTimeout, Message: "Request Timeout", Headers: closeConn,
+			Cause: fmt.Errorf("client timeout: the request body was not received within server.readTimeout (%v): %w", readTimeout, cb)}
+	}
+	return &fault.Error{Type: fault.Default4XX, Status: http.StatusBadRequest, Message: "Bad Request", ErrorType: "BadRequestException",
+		Headers: closeConn, Cause: fmt.Errorf("malformed or incomplete request body: %w", cb)}
 }
 
 // missingToken is the REST answer for an unmatched route: 403 Missing
@@ -161,7 +188,7 @@ func (e *Edge) newCall(r *http.Request) *pipeline.Call {
 		Header:            r.Header,
 		RawQuery:          r.URL.RawQuery,
 		RequestURI:        r.RequestURI,
-		Query:             r.URL.Query(),
+		Query:             parseQuery(r.URL.RawQuery),
 		SourceIP:          sourceIP(r.RemoteAddr),
 		Protocol:          "HTTP/1.1",
 		Host:              r.Host,

@@ -63,7 +63,7 @@ func (e *Edge) finish(ctx context.Context, x *exchange, span trace.Span) {
 	} else if e.awriter != nil {
 		e.awriter.Log(e.alog, &accessVars{x: x, latency: latency})
 	}
-	if x.fault != nil {
+	if x.fault != nil && e.rejects.allow(string(x.fault.Type), x.status, c.StagePath) {
 		e.log.Info("request rejected", "requestId", c.RequestID, "responseType", string(x.fault.Type), "status", x.status,
 			"method", c.HTTPMethod, "path", c.StagePath, "reason", reason(x.fault))
 	}

@@ -29,6 +29,13 @@ func (e *Edge) writeResult(w http.ResponseWriter, r *http.Request, c *pipeline.C
 	h := w.Header()
 	hasType := false
 	for k, vs := range res.Header {
+		// The framing is Portico's own: a mapped Transfer-Encoding or
+		// Content-Length (in any letter case) would become a second,
+		// contradicting line. The body goes out with Content-Length when
+		// its length is known.
+		if strings.EqualFold(k, "Transfer-Encoding") || strings.EqualFold(k, "Content-Length") {
+			continue
+		}
 		h[k] = vs
 		if strings.EqualFold(k, "Content-Type") {
 			hasType = true

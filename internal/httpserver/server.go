@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"go.opentelemetry.io/otel/trace"
 
@@ -19,8 +20,20 @@ type Options struct {
 	Region, AccountID string
 	// MaxBodyBytes is the payload limit (AWS: 10485760).
 	MaxBodyBytes int64
+	// ReadTimeout is the server's whole-request read timeout, named in the
+	// reason of a client timeout.
+	ReadTimeout time.Duration
+	// MaxHeaderBytes bounds the request line and header lines; see
+	// HeaderBytes. 0 disables the check.
+	MaxHeaderBytes int
 	// Logger receives rejections and errors.
 	Logger *slog.Logger
+	// RejectLogBurst and RejectLogInterval rate-limit the "request
+	// rejected" lines: per response type and status, the first
+	// RejectLogBurst of every RejectLogInterval are logged, the rest are
+	// summed up in one line (defaults 10 per 10 s).
+	RejectLogBurst    int
+	RejectLogInterval time.Duration
 	// AccessLog receives one JSON line per request; nil disables it.
 	AccessLog io.Writer
 	// Metrics records every request; nil disables metrics.
@@ -36,6 +49,7 @@ type Edge struct {
 	log     *slog.Logger
 	alog    *telemetry.AccessLog
 	awriter *telemetry.AccessLogWriter
+	rejects *rejectLog
 	bufs    sync.Pool
 	region  string
 }
@@ -48,7 +62,8 @@ func New(snap *deploy.Snapshot, opts Options) *Edge {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = 10 << 20
 	}
-	e := &Edge{opts: opts, log: opts.Logger, region: opts.Region}
+	e := &Edge{opts: opts, log: opts.Logger, region: opts.Region,
+		rejects: newRejectLog(opts.Logger, opts.RejectLogBurst, opts.RejectLogInterval)}
 	e.alog, e.awriter = defaultAccessLog(opts.AccessLog)
 	e.bufs.New = func() any { b := make([]byte, 32<<10); return &b }
 	e.snap.Store(snap)

@@ -12,12 +12,15 @@ import (
 
 // classify turns a transport error into the fault the client sees:
 // a deadline is INTEGRATION_TIMEOUT (504 "Endpoint request timed out"); an
-// oversized request body is REQUEST_TOO_LARGE; a client that went away is
-// returned as is; anything else (refused, reset, DNS, an unparsable
+// oversized request body is REQUEST_TOO_LARGE; a client that went away or
+// failed to deliver its body is returned as is; anything else (refused, reset, DNS, an unparsable
 // response) is INTEGRATION_FAILURE with status 502 (design.md §5).
 func classify(ctx context.Context, err error, endpoint string) error {
 	if tl, ok := errors.AsType[*pipeline.ErrTooLarge](err); ok {
 		return &fault.Error{Type: fault.RequestTooLarge, Cause: tl}
+	}
+	if _, ok := errors.AsType[*pipeline.ErrClientBody](err); ok {
+		return err // the client's fault: the edge answers it as such
 	}
 	if ctx.Err() == context.DeadlineExceeded || errors.Is(err, context.DeadlineExceeded) {
 		return &fault.Error{Type: fault.IntegrationTimeout, Spaced: true,

@@ -94,15 +94,15 @@ func (h *HTTP) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Result, 
 
 // call sends the mapped request and buffers the answer.
 func (h *HTTP) call(ctx context.Context, c *pipeline.Call, mp mapped, body []byte) (upstream, int, error) {
-	target, err := url.Parse(expandURI(h.uri, mp.path, c))
+	expanded, err := expandURI(h.uri, mp.path, c)
+	if err != nil {
+		return upstream{}, 0, err
+	}
+	target, err := url.Parse(expanded)
 	if err != nil || target.Host == "" {
 		return upstream{}, 0, configError("Invalid endpoint address")
 	}
-	q := target.Query()
-	for k, vs := range mp.query {
-		q[k] = vs
-	}
-	target.RawQuery = q.Encode()
+	target.RawQuery = mergeQuery(target.RawQuery, "", mp.query)
 	ctx, cancel := context.WithTimeout(ctx, h.timeout)
 	defer cancel()
 	method := h.method

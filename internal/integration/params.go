@@ -2,11 +2,13 @@ package integration
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"sort"
 	"strings"
 
+	"github.com/portico-gw/portico/internal/fault"
 	"github.com/portico-gw/portico/internal/pipeline"
 )
 
@@ -118,19 +120,25 @@ func jsonField(v any, path string) (string, bool) {
 // expandURI fills {name} placeholders of an endpoint URI with mapped path
 // values, falling back to the method's own path parameter of that name. A
 // value is path-escaped whole ("/" becomes %2F), except the value of a
-// greedy {name+} parameter, which keeps its "/" separators; its "." and
-// ".." segments are escaped so it can never climb out of the endpoint's path.
-func expandURI(uri string, path map[string]string, c *pipeline.Call) string {
+// greedy {name+} parameter, which keeps its "/" separators. A value that
+// could leave the endpoint's path once a back end decodes it (a "." or ".."
+// segment, a backslash or a NUL, also percent-encoded) is refused with 400
+// BAD_REQUEST_PARAMETERS before anything is sent.
+func expandURI(uri string, path map[string]string, c *pipeline.Call) (string, error) {
 	if !strings.Contains(uri, "{") {
-		return uri
+		return uri, nil
 	}
 	var b strings.Builder
 	for {
 		i := strings.IndexByte(uri, '{')
-		j := strings.IndexByte(uri[i+1:], '}')
-		if i < 0 || j < 0 {
+		if i < 0 {
 			b.WriteString(uri)
-			return b.String()
+			return b.String(), nil
+		}
+		j := strings.IndexByte(uri[i+1:], '}')
+		if j < 0 {
+			b.WriteString(uri)
+			return b.String(), nil
 		}
 		b.WriteString(uri[:i])
 		name := strings.TrimSuffix(uri[i+1:i+1+j], "+")
@@ -138,11 +146,51 @@ func expandURI(uri string, path map[string]string, c *pipeline.Call) string {
 		if !ok {
 			v, ok = c.PathParams[name]
 		}
-		if ok {
+		switch {
+		case !ok:
+		case strings.Contains(b.String(), "?"):
+			b.WriteString(url.QueryEscape(v)) // a placeholder in the URI's query
+		default:
+			if why := unsafePathValue(v); why != "" {
+				return "", &fault.Error{Type: fault.BadRequestParameters, Message: "Invalid request parameters",
+					Cause: fmt.Errorf("path parameter %q is refused: %s", name, why)}
+			}
 			b.WriteString(escapePathValue(v, strings.Contains(c.ResourcePath, "{"+name+"+}")))
 		}
 		uri = uri[i+1+j+1:]
 	}
+}
+
+// maxPathDecodes bounds how many layers of percent-encoding unsafePathValue
+// peels off (a back end or a chain of proxies may decode more than once).
+const maxPathDecodes = 4
+
+// unsafePathValue says why a path parameter value (already decoded once by
+// the gateway) must not be placed into an endpoint path, or "" when it is
+// safe: after any number of further percent-decodings, no "/"- or
+// "\"-separated segment may be "." or ".." (also with a ";params" suffix,
+// which some servers strip), and the value may hold no backslash and no NUL.
+func unsafePathValue(v string) string {
+	for range maxPathDecodes {
+		if strings.IndexByte(v, 0) >= 0 {
+			return "it contains a NUL byte"
+		}
+		if strings.IndexByte(v, '\\') >= 0 {
+			return "it contains a backslash"
+		}
+		for seg := range strings.SplitSeq(v, "/") {
+			seg, _, _ = strings.Cut(seg, ";")
+			if seg == "." || seg == ".." {
+				return "it contains a dot segment (\".\" or \"..\")"
+			}
+		}
+		d, err := url.PathUnescape(v)
+		if err != nil || d == v {
+			return ""
+		}
+		v = d
+	}
+	return "it is percent-encoded too many times"
 }
 
 // override applies $context.requestOverride values set by a request template.
@@ -164,25 +212,33 @@ func (m *mapped) override(o *Overrides) {
 	}
 }
 
-// escapePathValue escapes one path parameter value for an endpoint URI.
+// escapePathValue escapes one path parameter value for an endpoint URI;
+// unsafePathValue has already refused dot segments.
 func escapePathValue(v string, greedy bool) string {
 	if !greedy {
-		return dotSafe(url.PathEscape(v))
+		return url.PathEscape(v)
 	}
 	segs := strings.Split(v, "/")
 	for k, s := range segs {
-		segs[k] = dotSafe(url.PathEscape(s))
+		segs[k] = url.PathEscape(s)
 	}
 	return strings.Join(segs, "/")
 }
 
-// dotSafe escapes a segment that is exactly "." or "..".
-func dotSafe(seg string) string {
-	switch seg {
-	case ".":
-		return "%2E"
-	case "..":
-		return "%2E%2E"
+// mergeQuery builds the query string sent to an HTTP back end: the endpoint
+// URI's own query, then the client's query exactly as sent (HTTP_PROXY only;
+// "" otherwise), then the mapped integration.request.querystring values.
+// Nothing is replaced, dropped or reordered: a name present in several
+// sources is sent once per value (the recorded AWS answer of the LocalStack
+// snapshot test_http_proxy_integration_request_data_mappings gets
+// testQs=bar&testQs=foo from a URI template and a mapping), and a ";" or a
+// bad "%" escape from the client reaches the back end unchanged.
+func mergeQuery(uriQuery, clientQuery string, mappedQuery url.Values) string {
+	parts := make([]string, 0, 3)
+	for _, q := range []string{uriQuery, clientQuery, mappedQuery.Encode()} {
+		if q != "" {
+			parts = append(parts, q)
+		}
 	}
-	return seg
+	return strings.Join(parts, "&")
 }

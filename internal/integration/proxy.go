@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -12,7 +13,8 @@ import (
 
 // Proxy is an HTTP_PROXY integration: the client's request goes to the
 // endpoint with AWS's header rules and the back end's status, headers and
-// body come back, streamed both ways.
+// body come back. The request body is received whole first (it is bounded by
+// the payload limit); the response body is streamed.
 type Proxy struct {
 	uri       string
 	method    string // "ANY" forwards the client's method
@@ -52,33 +54,37 @@ func (p *Proxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Result,
 	if err != nil {
 		return nil, classify(ctx, err, p.uri)
 	}
-	target, err := url.Parse(expandURI(p.uri, mp.path, c))
+	expanded, err := expandURI(p.uri, mp.path, c)
+	if err != nil {
+		return nil, err
+	}
+	target, err := url.Parse(expanded)
 	if err != nil || target.Host == "" {
 		return nil, configError("Invalid endpoint address")
 	}
-	if len(c.Query) > 0 || len(mp.query) > 0 {
-		q := target.Query()
-		for k, vs := range c.Query {
-			if _, set := q[k]; !set {
-				q[k] = vs
-			}
-		}
-		for k, vs := range mp.query {
-			q[k] = vs
-		}
-		target.RawQuery = q.Encode()
-	}
+	target.RawQuery = mergeQuery(target.RawQuery, c.RawQuery, mp.query)
 	method := p.method
 	if method == "ANY" || method == "" {
 		method = c.HTTPMethod
 	}
+	// The whole body is received (bounded by the payload limit) before the
+	// back end is called, as API Gateway does: a body over the limit, a
+	// malformed chunked body or a client too slow to send its body never
+	// reaches the back end, and the body is always sent with Content-Length.
+	body, err := c.Body.Bytes()
+	if err != nil {
+		return nil, classify(ctx, err, target.Host)
+	}
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
-	req, err := http.NewRequestWithContext(ctx, method, target.String(), c.Body.Reader())
+	req, err := http.NewRequestWithContext(ctx, method, target.String(), bytes.NewReader(body))
 	if err != nil {
 		cancel()
 		return nil, configError("Invalid endpoint address")
 	}
-	req.ContentLength = contentLength(c)
+	req.ContentLength = int64(len(body))
+	if len(body) == 0 {
+		req.Body = http.NoBody
+	}
 	req.Header = proxyRequestHeader(c.Header)
 	req.Header.Set("X-Forwarded-For", forwardedFor(c))
 	req.Header.Set("X-Forwarded-Proto", "http")
@@ -103,23 +109,4 @@ func (p *Proxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Result,
 		Stream:        &cancelOnClose{ReadCloser: resp.Body, cancel: cancel},
 		ContentLength: resp.ContentLength,
 	}, nil
-}
-
-// contentLength is the client's declared body length, -1 when unknown, 0
-// for no body.
-func contentLength(c *pipeline.Call) int64 {
-	if cl := c.Header.Get("Content-Length"); cl != "" {
-		var n int64
-		for _, ch := range cl {
-			if ch < '0' || ch > '9' {
-				return -1
-			}
-			n = n*10 + int64(ch-'0')
-		}
-		return n
-	}
-	if c.Header.Get("Transfer-Encoding") != "" {
-		return -1
-	}
-	return 0
 }

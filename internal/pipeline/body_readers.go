@@ -29,5 +29,8 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	if l.n < 0 {
 		return n, &ErrTooLarge{}
 	}
+	if err != nil && err != io.EOF {
+		err = &ErrClientBody{Err: err}
+	}
 	return n, err
 }

@@ -1,9 +1,13 @@
 package pipeline
 
 import (
+	"bytes"
+	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"time"
 )
 
@@ -91,6 +95,7 @@ type Identity struct {
 type Body struct {
 	r     io.Reader
 	limit int64
+	hint  int64 // the declared length, when known
 	buf   []byte
 	read  bool
 	err   error
@@ -104,6 +109,10 @@ func NewBody(r io.Reader, limit int64) *Body {
 	return &Body{r: r, limit: limit}
 }
 
+// SetLengthHint records the body's declared length (Content-Length, -1 when
+// unknown), so that buffering it allocates once.
+func (b *Body) SetLengthHint(n int64) { b.hint = n }
+
 // NewBodyBytes returns a body already buffered.
 func NewBodyBytes(b []byte) *Body { return &Body{buf: b, read: true} }
 
@@ -111,6 +120,23 @@ func NewBodyBytes(b []byte) *Body { return &Body{buf: b, read: true} }
 type ErrTooLarge struct{ Limit int64 }
 
 func (e *ErrTooLarge) Error() string { return "request body exceeds the payload limit" }
+
+// ErrClientBody reports a request body the client failed to deliver: a
+// malformed chunked encoding, a body cut short, or one sent too slowly (the
+// server's read timeout passed). It is the client's fault, never the
+// integration's.
+type ErrClientBody struct{ Err error }
+
+func (e *ErrClientBody) Error() string { return "reading the request body: " + e.Err.Error() }
+
+// Unwrap returns the read error.
+func (e *ErrClientBody) Unwrap() error { return e.Err }
+
+// Timeout reports whether the client was too slow.
+func (e *ErrClientBody) Timeout() bool {
+	ne, ok := errors.AsType[net.Error](e.Err)
+	return ok && ne.Timeout() || errors.Is(e.Err, os.ErrDeadlineExceeded)
+}
 
 // Bytes buffers and returns the whole body.
 func (b *Body) Bytes() ([]byte, error) {
@@ -121,10 +147,17 @@ func (b *Body) Bytes() ([]byte, error) {
 		return b.buf, b.err
 	}
 	b.read = true
-	data, err := io.ReadAll(io.LimitReader(b.r, b.limit+1))
-	if err == nil && int64(len(data)) > b.limit {
-		err = &ErrTooLarge{Limit: b.limit}
-		data = nil
+	var buf bytes.Buffer
+	if b.hint > 0 && b.hint <= b.limit {
+		buf.Grow(int(b.hint) + bytes.MinRead) // one allocation, room left to see the end
+	}
+	_, err := buf.ReadFrom(io.LimitReader(b.r, b.limit+1))
+	data := buf.Bytes()
+	switch {
+	case err != nil:
+		err, data = &ErrClientBody{Err: err}, nil
+	case int64(len(data)) > b.limit:
+		err, data = &ErrTooLarge{Limit: b.limit}, nil
 	}
 	b.buf, b.err = data, err
 	return b.buf, b.err
