@@ -24,7 +24,10 @@ type AWSServices struct {
 	// region, else the settings' region.
 	Region string `yaml:"region"`
 	// Credentials sign the requests (SigV4). Values may be ${env:NAME};
-	// they are never logged.
+	// they are never logged. Absent: AWS_ACCESS_KEY_ID,
+	// AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN from the environment
+	// when set, else nil (the wiring then signs with the emulators'
+	// conventional "test" key).
 	Credentials *AWSCredentials `yaml:"credentials"`
 }
 
@@ -72,4 +75,17 @@ func validServiceEndpoint(s string) bool {
 	u, err := url.Parse(probe)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Hostname() != "" &&
 		u.RawQuery == "" && u.Fragment == "" && !u.ForceQuery && u.User == nil
+}
+
+// envCredentials fills absent credentials from the standard AWS
+// environment variables, when both the key id and the secret are set.
+func (a *AWSServices) envCredentials(getenv func(string) string) {
+	if a.Credentials != nil {
+		return
+	}
+	id, secret := getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY")
+	if id == "" || secret == "" {
+		return
+	}
+	a.Credentials = &AWSCredentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: getenv("AWS_SESSION_TOKEN")}
 }

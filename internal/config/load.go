@@ -52,6 +52,7 @@ func Parse(path string, data []byte, getenv func(string) string) (*File, error) 
 	f.path = path
 	dir := filepath.Dir(path)
 	f.applyDefaults(dir)
+	f.AWSServices.envCredentials(getenv)
 	for i := range f.APIs {
 		if d := f.APIs[i].Definition; d != "" && !filepath.IsAbs(d) {
 			f.APIs[i].Definition = filepath.Join(dir, d)
