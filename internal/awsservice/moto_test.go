@@ -24,7 +24,12 @@ import (
 // the SDKs do: JSON protocol when target is set, else a query-protocol form.
 func direct(t *testing.T, base, service, target, body string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest("POST", base+"/", strings.NewReader(body))
+	return directTo(t, "POST", base+"/", service, target, body)
+}
+
+func directTo(t *testing.T, method, u, service, target, body string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, u, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,6 +40,9 @@ func direct(t *testing.T, base, service, target, body string) (int, string) {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	sum := sha256.Sum256([]byte(body))
+	if service == "s3" {
+		req.Header.Set("X-Amz-Content-Sha256", hex.EncodeToString(sum[:]))
+	}
 	creds := aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test"}
 	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), service, "us-east-1", time.Now()); err != nil {
 		t.Fatal(err)
@@ -135,6 +143,47 @@ paths:
         requestTemplates:
           application/json: ""
         responses: {default: {statusCode: "200"}}
+  /files/{bucket}/{key}:
+    parameters:
+      - {name: bucket, in: path, required: true, schema: {type: string}}
+      - {name: key, in: path, required: true, schema: {type: string}}
+    put:
+      x-amazon-apigateway-integration:
+        type: aws
+        httpMethod: PUT
+        uri: arn:aws:apigateway:us-east-1:s3:path/{bucket}/{key}
+        responses: {default: {statusCode: "200"}}
+    get:
+      x-amazon-apigateway-integration:
+        type: aws
+        httpMethod: GET
+        uri: arn:aws:apigateway:us-east-1:s3:path/{bucket}/{key}
+        responses:
+          "404": {statusCode: "404", responseTemplates: {application/json: '{"message":"no such file"}'}}
+          default:
+            statusCode: "200"
+            responseParameters: {method.response.header.Content-Type: integration.response.header.Content-Type}
+  /events:
+    post:
+      x-amazon-apigateway-integration:
+        type: aws
+        httpMethod: POST
+        uri: arn:aws:apigateway:us-east-1:events:action/PutEvents
+        requestTemplates:
+          application/json: '{"Entries":[{"Source":"portico.test","DetailType":"order","Detail":"$util.escapeJavaScript($input.body)","EventBusName":"default"}]}'
+        responses: {default: {statusCode: "200"}}
+  /executions:
+    post:
+      x-amazon-apigateway-integration:
+        type: aws
+        httpMethod: POST
+        uri: arn:aws:apigateway:us-east-1:states:action/StartExecution
+        requestTemplates:
+          application/json: '{"stateMachineArn":"arn:aws:states:us-east-1:123456789012:stateMachine:flow","input":"$util.escapeJavaScript($input.body)"}'
+        responses:
+          default:
+            statusCode: "200"
+            responseTemplates: {application/json: '{"started":"$input.path(''$.executionArn'')"}'}
   /streams/{name}:
     put:
       parameters: [{name: name, in: path, required: true, schema: {type: string}}]
@@ -161,6 +210,12 @@ func TestMoto(t *testing.T) {
 	mustDirect(t, moto.URL, "sns", "", "Action=Subscribe&TopicArn="+url.QueryEscape("arn:aws:sns:us-east-1:123456789012:alerts")+
 		"&Protocol=sqs&Endpoint="+url.QueryEscape("arn:aws:sqs:us-east-1:123456789012:jobs")+"&Attributes.entry.1.key=RawMessageDelivery&Attributes.entry.1.value=true")
 	mustDirect(t, moto.URL, "kinesis", "Kinesis_20131202.CreateStream", `{"StreamName":"clicks","ShardCount":1}`)
+
+	mustDirect(t, moto.URL, "states", "AWSStepFunctions.CreateStateMachine",
+		`{"name":"flow","definition":"{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"End\":true}}}","roleArn":"arn:aws:iam::123456789012:role/sfn"}`)
+	if status, out := directTo(t, "PUT", moto.URL+"/portico-files", "s3", "", ""); status != 200 {
+		t.Fatalf("CreateBucket: %d %s", status, out)
+	}
 
 	def := strings.ReplaceAll(motoDef, "QUEUE_URL", queueURL[1])
 	g := gatewaytest.Start(t, gatewaytest.Options{Definition: writeDef(t, def), Extra: "awsServices: {endpoint: \"" + moto.URL + "\"}\n"})
@@ -218,6 +273,37 @@ func TestMoto(t *testing.T) {
 		}
 		if got := receive(t); len(got) != 1 || got[0] != "disk full" {
 			t.Errorf("the topic's queue holds %q", got)
+		}
+	})
+
+	t.Run("s3 PutObject and GetObject by path", func(t *testing.T) {
+		if status, _, body := send(t, g, "PUT", "/dev/files/portico-files/notes.txt", "text/plain", "hello s3"); status != 200 {
+			t.Fatalf("PutObject: %d %s", status, body)
+		}
+		status, h, body := send(t, g, "GET", "/dev/files/portico-files/notes.txt", "", "")
+		if status != 200 || body != "hello s3" || h.Get("Content-Type") != "text/plain" {
+			t.Errorf("GetObject: %d %s %q", status, h.Get("Content-Type"), body)
+		}
+		if status, _, body := send(t, g, "GET", "/dev/files/portico-files/absent.txt", "", ""); status != 404 || body != `{"message":"no such file"}` {
+			t.Errorf("absent object: %d %s", status, body)
+		}
+	})
+
+	t.Run("eventbridge PutEvents", func(t *testing.T) {
+		status, _, body := send(t, g, "POST", "/dev/events", "application/json", `{"order":1}`)
+		var out struct {
+			FailedEntryCount int
+			Entries          []struct{ EventId string }
+		}
+		if status != 200 || json.Unmarshal([]byte(body), &out) != nil || out.FailedEntryCount != 0 || len(out.Entries) != 1 || out.Entries[0].EventId == "" {
+			t.Errorf("got %d %s", status, body)
+		}
+	})
+
+	t.Run("step functions StartExecution", func(t *testing.T) {
+		status, _, body := send(t, g, "POST", "/dev/executions", "application/json", `{"order":1}`)
+		if status != 200 || !strings.HasPrefix(body, `{"started":"arn:aws:states:us-east-1:123456789012:execution:flow:`) {
+			t.Errorf("got %d %s", status, body)
 		}
 	})
 
