@@ -189,7 +189,8 @@ func TestServiceRequests(t *testing.T) {
 	t.Cleanup(srv.Close)
 	extra := "awsServices:\n  endpoint: " + srv.URL + "\n  credentials: {accessKeyId: " + testCreds.AccessKeyID +
 		", secretAccessKey: " + testCreds.SecretAccessKey + ", sessionToken: " + testCreds.SessionToken + "}\n"
-	g := gatewaytest.Start(t, gatewaytest.Options{Definition: writeDef(t, requestDef), Extra: extra})
+	g := gatewaytest.Start(t, gatewaytest.Options{Definition: writeDef(t, requestDef), Extra: extra,
+		StageExtra: "loggingLevel: INFO\ndataTraceEnabled: true"})
 
 	t.Run("dynamodb action", func(t *testing.T) {
 		status, h, body := send(t, g, "POST", "/dev/ddb/7", "application/json", `{"name":"rex"}`)
@@ -279,8 +280,13 @@ func TestServiceRequests(t *testing.T) {
 		}
 		verifySignature(t, r, "events", "us-east-1") // the settings' region
 	})
-	if strings.Contains(g.Logs(), testCreds.SecretAccessKey) {
-		t.Error("the secret key was logged")
+	if !strings.Contains(g.Logs(), "Method completed with status") {
+		t.Error("no execution log was written")
+	}
+	for _, secret := range []string{testCreds.SecretAccessKey, testCreds.SessionToken} {
+		if strings.Contains(g.Logs()+g.AccessLog(), secret) {
+			t.Errorf("%q was logged", secret)
+		}
 	}
 }
 

@@ -40,3 +40,16 @@ func TestParseURI(t *testing.T) {
 		t.Errorf("iot data signing name %q", tg.signingName())
 	}
 }
+
+func FuzzParseURI(f *testing.F) {
+	f.Add("arn:aws:apigateway:us-east-1:dynamodb:action/PutItem&a={b}")
+	f.Add("arn:aws:apigateway:${AWS::Region}:x.s3:path//{k+}")
+	f.Fuzz(func(t *testing.T, uri string) {
+		tg, err := ParseURI(uri)
+		if err == nil && tg.Service == "" {
+			t.Errorf("ParseURI(%q) accepted an empty service", uri)
+		}
+		_ = tg.signingName()
+		_ = tg.protocolOf()
+	})
+}
