@@ -135,19 +135,19 @@ func (h *HTTP) call(ctx context.Context, c *pipeline.Call, mp mapped, body []byt
 	if len(body) > 0 {
 		req.Header.Set("Content-Type", c.Header.Get("Content-Type"))
 	}
-	addGatewayHeaders(req.Header, c)
 	for k, vs := range h.defaults {
 		req.Header[k] = vs
 	}
+	addGatewayHeaders(req.Header, c)
 	for k, vs := range mp.header {
 		req.Header[k] = vs
 	}
+	start := time.Now()
 	if h.prepare != nil {
 		if err := h.prepare(req, body); err != nil {
 			return upstream{}, 0, configError("%v", err)
 		}
 	}
-	start := time.Now()
 	resp, err := h.transport.RoundTrip(req)
 	if err != nil {
 		c.IntegrationLatency = time.Since(start)
