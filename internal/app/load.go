@@ -45,6 +45,7 @@ func Load(cfg *config.File) (*Loaded, error) {
 			errs = append(errs, merrs...)
 			continue
 		}
+		l.Warnings = append(l.Warnings, awsServiceWarning(cfg, def)...)
 		spec := deploy.APISpec{ID: a.ID, Def: def}
 		for j, s := range a.Stages {
 			ss := deploy.StageSpec{Name: s.Name, Variables: s.Variables}
@@ -81,6 +82,7 @@ func lintEnv(cfg *config.File) deploy.LintEnv {
 // Deploy builds a snapshot from loaded specs.
 func Deploy(cfg *config.File, l *Loaded, opts deploy.Options) (*deploy.Snapshot, error) {
 	opts.Region, opts.AccountID = cfg.Region, cfg.AccountID
+	opts.AWSServices = awsServices(cfg)
 	snap, err := deploy.Build(l.Specs, opts)
 	if err != nil {
 		return nil, fmt.Errorf("deploy: %w", err)

@@ -34,6 +34,8 @@ type File struct {
 	Authorization Authorization `yaml:"authorization"`
 	// Tracing configures OpenTelemetry span export.
 	Tracing Tracing `yaml:"tracing"`
+	// AWSServices configures AWS service integrations (DynamoDB, SQS, ...).
+	AWSServices AWSServices `yaml:"awsServices"`
 
 	// path is the file the settings came from ("" in quick mode).
 	path string

@@ -58,6 +58,7 @@ func Parse(path string, data []byte, getenv func(string) string) (*File, error) 
 		dir = a
 	}
 	f.applyDefaults(dir)
+	f.AWSServices.envCredentials(getenv)
 	for i := range f.APIs {
 		if d := f.APIs[i].Definition; d != "" && !filepath.IsAbs(d) {
 			f.APIs[i].Definition = filepath.Join(dir, d)

@@ -67,6 +67,7 @@ func (f *File) applyDefaults(dir string) {
 // validateMore checks the account, store, functions, keys and plans.
 func (v *validator) validateMore(f *File) {
 	v.throttle("/account/throttle", f.Account.Throttle)
+	v.awsServices(f.AWSServices)
 	v.store(f.Store)
 	names := map[string]bool{}
 	for i, fn := range f.Functions {

@@ -11,6 +11,7 @@ import (
 	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/auth/jwt"
 	"github.com/portico-gw/portico/internal/auth/sigv4"
+	"github.com/portico-gw/portico/internal/awsservice"
 	"github.com/portico-gw/portico/internal/integration"
 	"github.com/portico-gw/portico/internal/pipeline"
 	"github.com/portico-gw/portico/internal/router"
@@ -87,6 +88,9 @@ type Options struct {
 	Functions Functions
 	// Auth configures authorization.
 	Auth AuthOptions
+	// AWSServices says where AWS service integrations (DynamoDB, SQS, ...)
+	// send their requests; nil means nowhere, so they answer 500.
+	AWSServices *awsservice.Config
 	// Metrics, when set, gives every method its pre-resolved metric handle.
 	Metrics *telemetry.Metrics
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/awsservice"
 	"github.com/portico-gw/portico/internal/integration"
 	"github.com/portico-gw/portico/internal/pipeline"
 )
@@ -63,6 +64,10 @@ func buildIntegration(spec APISpec, ss StageSpec, m *apidef.Method, opts Options
 	case apidef.TypeMock:
 		return integration.NewMock(m, in, opts.Compile)
 	case apidef.TypeAWS, apidef.TypeAWSProxy:
+		if in.Type == apidef.TypeAWS && awsservice.IsService(in.URI) {
+			return awsservice.New(opts.AWSServices, awsservice.Spec{APIID: spec.ID, Method: m, URI: uri, Missing: missing, Timeout: timeout,
+				Transport: transport, Compile: opts.Compile, BinaryMediaTypes: spec.Def.BinaryMediaTypes})
+		}
 		return lambdaIntegration(spec, m, uri, missing, timeout, opts)
 	}
 	return nil, fmt.Errorf("unknown integration type %q", in.Type)

@@ -31,6 +31,9 @@ type HTTP struct {
 	requests  requestTemplates
 	responses responses
 	transport http.RoundTripper
+	kind      string
+	defaults  http.Header
+	prepare   func(*http.Request, []byte) error
 }
 
 var _ pipeline.Integration = (*HTTP)(nil)
@@ -48,6 +51,16 @@ type HTTPConfig struct {
 	Compile     Compiler
 	// BinaryMediaTypes drive contentHandling conversions.
 	BinaryMediaTypes []string
+	// Kind names the integration type in logs; default HTTP.
+	Kind string
+	// Header holds headers sent unless a mapping sets them (AWS service
+	// integrations: Content-Type, X-Amz-Target).
+	Header http.Header
+	// Prepare, when set, is the last step before the request is sent: AWS
+	// service integrations finish the body and sign the request. body is
+	// the request body as it stands; Prepare replaces req.Body if it
+	// changes it.
+	Prepare func(req *http.Request, body []byte) error
 }
 
 // NewHTTP compiles an HTTP integration.
@@ -63,11 +76,16 @@ func NewHTTP(cfg HTTPConfig) (*HTTP, error) {
 	}
 	return &HTTP{uri: cfg.URI, method: cfg.HTTPMethod, timeout: cfg.Timeout, apiID: cfg.APIID, handling: in.ContentHandling, media: binaryMedia{cfg.BinaryMediaTypes},
 		mappings: compileMappings(in.RequestParameters), requests: requestTemplates{reqT, in.PassthroughBehavior},
-		responses: rs, transport: cfg.Transport}, nil
+		responses: rs, transport: cfg.Transport, kind: cfg.Kind, defaults: cfg.Header, prepare: cfg.Prepare}, nil
 }
 
 // Name implements pipeline.Named.
-func (h *HTTP) Name() string { return "integration:HTTP" }
+func (h *HTTP) Name() string {
+	if h.kind != "" {
+		return "integration:" + h.kind
+	}
+	return "integration:HTTP"
+}
 
 // Invoke calls the back end and maps its answer.
 func (h *HTTP) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Result, error) {
@@ -117,9 +135,17 @@ func (h *HTTP) call(ctx context.Context, c *pipeline.Call, mp mapped, body []byt
 	if len(body) > 0 {
 		req.Header.Set("Content-Type", c.Header.Get("Content-Type"))
 	}
+	for k, vs := range h.defaults {
+		req.Header[k] = vs
+	}
 	addGatewayHeaders(req.Header, c)
 	setMappedHeaders(req, mp.header)
 	start := time.Now()
+	if h.prepare != nil {
+		if err := h.prepare(req, body); err != nil {
+			return upstream{}, 0, configError("%v", err)
+		}
+	}
 	resp, err := h.transport.RoundTrip(req)
 	if err != nil {
 		c.IntegrationLatency = time.Since(start)
