@@ -32,7 +32,8 @@ type Options struct {
 	// Local decides quotas locally while the primary fails (store.onError
 	// open). Without it, failures are returned to the caller.
 	Local bool
-	// Report is told about every failure of the primary.
+	// Report is told about every failure decided locally (other failures
+	// are returned to the caller, who reports them).
 	Report func(error)
 	// ProbeEvery is how often Health probes the primary at most (default
 	// one second); between probes it answers from the last outcome.
@@ -81,7 +82,7 @@ func New(p Primary, opts Options) *Store {
 func (s *Store) Close() error { return s.p.Close() }
 
 // Take implements throttle.Buckets: the primary's answer, its failures
-// recorded for Health and returned.
+// recorded for Health and returned (the caller applies store.onError).
 func (s *Store) Take(ctx context.Context, key string, rate float64, burst int, now time.Time) (throttle.Decision, error) {
 	d, err := s.p.Take(ctx, key, rate, burst, now)
 	s.observe(err)
@@ -166,6 +167,9 @@ func (s *Store) fail(key string, w throttle.Window, limit int64, err error) (int
 	if !s.opts.Local {
 		return 0, false, err
 	}
+	if s.opts.Report != nil {
+		s.opts.Report(err)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	q := s.quota(key, w)
@@ -177,17 +181,8 @@ func (s *Store) fail(key string, w throttle.Window, limit int64, err error) (int
 	return used + 1, true, nil
 }
 
-// observe records the outcome of a call to the primary and reports a
-// failure.
+// observe records the outcome of a call or probe for Health.
 func (s *Store) observe(err error) {
-	if err != nil && s.opts.Report != nil {
-		s.opts.Report(err)
-	}
-	s.record(err)
-}
-
-// record records the outcome of a call or probe for Health.
-func (s *Store) record(err error) {
 	if err == nil {
 		if s.failing.Load() {
 			s.hmu.Lock()
@@ -228,7 +223,7 @@ func (s *Store) Health(ctx context.Context) Health {
 		}
 		s.hmu.Unlock()
 		if due {
-			s.record(pg.Ping(ctx))
+			s.observe(pg.Ping(ctx))
 		}
 	}
 	s.hmu.Lock()
