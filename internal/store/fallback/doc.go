@@ -1,7 +1,10 @@
 // Package fallback wraps a shared store (Redis) so that the gateway keeps
 // its quotas while the store fails, and knows whether it is failing.
 //
-// Every call goes to the shared store first. When a quota Consume fails
+// Every call goes to the shared store while it works. Once a call fails,
+// the store counts as failing: one call per Options.RetryEvery tries it
+// again (as does Health, for /readyz), and the others fail at once rather
+// than each waiting out a hung store's timeout. When a quota Consume fails
 // (the store is down, hung past its timeout, or never connected) and
 // Options.Local is set (store.onError: open), the decision is made locally
 // instead: the request is admitted while the count last seen from the

@@ -2,6 +2,8 @@ package fallback
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -38,6 +40,10 @@ type Options struct {
 	// ProbeEvery is how often Health probes the primary at most (default
 	// one second); between probes it answers from the last outcome.
 	ProbeEvery time.Duration
+	// RetryEvery is how often, while the primary is failing, one call is
+	// let through to try it (default 200 ms); the others fail at once
+	// instead of each waiting for a hung store's timeout.
+	RetryEvery time.Duration
 }
 
 // Store is a Primary with local quota decisions while it fails. It is safe
@@ -50,6 +56,7 @@ type Store struct {
 	quotas map[string]*quota // by key
 
 	failing atomic.Bool
+	lastTry atomic.Int64 // when a call last tried the failing primary (Unix ns)
 	hmu     sync.Mutex
 	lastErr error
 	since   time.Time // start of the current failure
@@ -75,6 +82,9 @@ func New(p Primary, opts Options) *Store {
 	if opts.ProbeEvery <= 0 {
 		opts.ProbeEvery = time.Second
 	}
+	if opts.RetryEvery <= 0 {
+		opts.RetryEvery = 200 * time.Millisecond
+	}
 	return &Store{p: p, opts: opts, quotas: map[string]*quota{}}
 }
 
@@ -84,6 +94,9 @@ func (s *Store) Close() error { return s.p.Close() }
 // Take implements throttle.Buckets: the primary's answer, its failures
 // recorded for Health and returned (the caller applies store.onError).
 func (s *Store) Take(ctx context.Context, key string, rate float64, burst int, now time.Time) (throttle.Decision, error) {
+	if err := s.skip(); err != nil {
+		return throttle.Decision{}, err
+	}
 	d, err := s.p.Take(ctx, key, rate, burst, now)
 	s.observe(err)
 	return d, err
@@ -91,6 +104,9 @@ func (s *Store) Take(ctx context.Context, key string, rate float64, burst int, n
 
 // Usage implements throttle.Quotas: the primary's answer.
 func (s *Store) Usage(ctx context.Context, key string, from, to time.Time) ([]throttle.DayUsage, error) {
+	if err := s.skip(); err != nil {
+		return nil, err
+	}
 	u, err := s.p.Usage(ctx, key, from, to)
 	s.observe(err)
 	return u, err
@@ -100,6 +116,9 @@ func (s *Store) Usage(ctx context.Context, key string, from, to time.Time) ([]th
 // are added to the primary first; if the primary fails, the decision is
 // local (Options.Local) or the error is returned.
 func (s *Store) Consume(ctx context.Context, key string, w throttle.Window, limit int64, now time.Time) (int64, bool, error) {
+	if err := s.skip(); err != nil {
+		return s.local(key, w, limit, err)
+	}
 	if n := s.startPush(key, w); n > 0 {
 		a := s.p.(Adder) // startPush returns 0 unless p is an Adder
 		err := a.Add(ctx, key, w, n, now)
@@ -161,9 +180,34 @@ func (s *Store) endPush(key string, w throttle.Window, n int64, ok bool) {
 	}
 }
 
+// skip returns an error instead of letting a call try a failing primary,
+// except for one call every RetryEvery.
+func (s *Store) skip() error {
+	if !s.failing.Load() {
+		return nil
+	}
+	now := time.Now().UnixNano()
+	last := s.lastTry.Load()
+	if now-last >= int64(s.opts.RetryEvery) && s.lastTry.CompareAndSwap(last, now) {
+		return nil
+	}
+	s.hmu.Lock()
+	err := s.lastErr
+	s.hmu.Unlock()
+	if err == nil {
+		err = errors.New("store failing")
+	}
+	return fmt.Errorf("not tried while the store fails: %w", err)
+}
+
 // fail records err and decides locally when allowed to.
 func (s *Store) fail(key string, w throttle.Window, limit int64, err error) (int64, bool, error) {
 	s.observe(err)
+	return s.local(key, w, limit, err)
+}
+
+// local decides locally when allowed to, else returns err.
+func (s *Store) local(key string, w throttle.Window, limit int64, err error) (int64, bool, error) {
 	if !s.opts.Local {
 		return 0, false, err
 	}
@@ -195,6 +239,7 @@ func (s *Store) observe(err error) {
 	s.hmu.Lock()
 	if !s.failing.Load() {
 		s.since = time.Now()
+		s.lastTry.Store(s.since.UnixNano())
 		s.failing.Store(true)
 	}
 	s.lastErr = err

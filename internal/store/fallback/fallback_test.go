@@ -65,14 +65,18 @@ func consumeN(t *testing.T, s *fallback.Store, key string, n int, limit int64, n
 func TestLocalQuotaWhileFailing(t *testing.T) {
 	p := &flaky{Store: memory.New(memory.Options{})}
 	var reported atomic.Int64
-	s := fallback.New(p, fallback.Options{Local: true, Report: func(error) { reported.Add(1) }, ProbeEvery: time.Nanosecond})
+	s := fallback.New(p, fallback.Options{Local: true, Report: func(error) { reported.Add(1) }, ProbeEvery: time.Nanosecond, RetryEvery: time.Hour})
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	if got := consumeN(t, s, "k", 4, 10, now); got != 4 {
 		t.Fatalf("store up: admitted %d of 4", got)
 	}
 	p.down.Store(true)
+	before := p.calls.Load()
 	if got := consumeN(t, s, "k", 10, 10, now); got != 6 {
 		t.Errorf("store down: admitted %d, want the 6 left of the quota", got)
+	}
+	if n := p.calls.Load() - before; n != 1 {
+		t.Errorf("the failing store was called %d times, want once (then once per RetryEvery)", n)
 	}
 	if reported.Load() != 10 {
 		t.Errorf("%d failures reported, want 10", reported.Load())
