@@ -3,7 +3,8 @@
 // (throttle.Buckets and throttle.Quotas); this directory holds their
 // implementations, one package per dependency: store/memory (process
 // memory, for tests and quick mode), store/bolt (the embedded default: a
-// bbolt file), and store/redis (shared by replicas). store/storetest is the
+// bbolt file), and store/redis (shared by replicas). store/fallback wraps Redis so that quotas
+// are decided locally, and health is known, while it fails. store/storetest is the
 // one conformance suite every implementation passes, and store/redistest
 // starts a throwaway redis-server for tests.
 package store
