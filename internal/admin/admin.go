@@ -1,5 +1,7 @@
 // Package admin serves the admin listener: /healthz (the process is up),
-// /readyz (a snapshot is deployed and the data plane is listening), /usage
+// /readyz (a snapshot is deployed and the data plane is listening; the
+// shared store's health is a "store" field, and a failing store makes it
+// 503 only where that stops the node serving, store.onError closed), /usage
 // (API-key usage per day, as GetUsage), /metrics (Prometheus) and Lambda's
 // Invoke API. Later features add their
 // endpoints here. It never touches the data plane's requests.

@@ -16,6 +16,7 @@ import (
 	"github.com/portico-gw/portico/internal/function"
 	"github.com/portico-gw/portico/internal/httpserver"
 	"github.com/portico-gw/portico/internal/integration"
+	"github.com/portico-gw/portico/internal/store/fallback"
 	"github.com/portico-gw/portico/internal/telemetry"
 	"github.com/portico-gw/portico/internal/usage"
 )
@@ -59,7 +60,9 @@ type Gateway struct {
 	tokens    *tokenVerifiers
 	obs       *observability
 	health    *storeHealth
-	registry  atomic.Pointer[usage.Registry]
+	// storeClosed is store.onError closed, as the store was opened.
+	storeClosed bool
+	registry    atomic.Pointer[usage.Registry]
 	// stamps are the watched files as the last build read them (guarded by
 	// mu once serving), so a change made at any time after that is seen.
 	stamps map[string]stamp
@@ -82,7 +85,8 @@ func New(src Source, opts Options) (*Gateway, error) {
 		return nil, err
 	}
 	g.health.metrics, g.health.storeType = g.obs.metrics, first.Store.Type
-	if g.store, err = openStore(first.Store, opts.Logger); err != nil {
+	g.storeClosed = first.Store.OnError == "closed"
+	if g.store, err = openStore(first.Store, opts.Logger, g.health.report); err != nil {
 		_ = g.obs.Close()
 		return nil, err
 	}
@@ -216,12 +220,27 @@ func sameFunctions(a, b []config.Function) bool {
 	return fmt.Sprint(a) == fmt.Sprint(b)
 }
 
-// Ready implements admin.Status.
+// Ready implements admin.Status. A failing store makes the node not ready
+// only with store.onError closed, when it answers 500 to limited requests;
+// with onError open it still serves, and Info says the store is failing.
 func (g *Gateway) Ready() error {
 	if g.edge.Snapshot() == nil {
 		return errors.New("no deployment")
 	}
+	if h, ok := g.storeHealth(); ok && h.Failing && g.storeClosed {
+		return fmt.Errorf("store failing since %s and store.onError is closed: %v", h.Since.UTC().Format(time.RFC3339), h.Err)
+	}
 	return nil
+}
+
+// storeHealth is the shared store's health; false for the local stores,
+// which do not fail that way.
+func (g *Gateway) storeHealth() (fallback.Health, bool) {
+	fs, ok := g.store.(*fallback.Store)
+	if !ok {
+		return fallback.Health{}, false
+	}
+	return fs.Health(context.Background()), true
 }
 
 // Info implements admin.Status.
@@ -231,8 +250,16 @@ func (g *Gateway) Info() map[string]any {
 	for _, a := range snap.APIs() {
 		apis = append(apis, a.ID)
 	}
-	return map[string]any{"apis": apis, "deployedAt": snap.Created.UTC().Format("2006-01-02T15:04:05Z"),
+	info := map[string]any{"apis": apis, "deployedAt": snap.Created.UTC().Format("2006-01-02T15:04:05Z"),
 		"storeFailures": g.health.failures.Load()}
+	if h, ok := g.storeHealth(); ok {
+		st := map[string]any{"status": "ok"}
+		if h.Failing {
+			st = map[string]any{"status": "failing", "error": h.Err.Error(), "since": h.Since.UTC().Format(time.RFC3339)}
+		}
+		info["store"] = st
+	}
+	return info
 }
 
 // Compiler returns the mapping-template compiler deploys use: Velocity.

@@ -12,6 +12,7 @@ import (
 	"github.com/portico-gw/portico/internal/config"
 	"github.com/portico-gw/portico/internal/deploy"
 	"github.com/portico-gw/portico/internal/store/bolt"
+	"github.com/portico-gw/portico/internal/store/fallback"
 	"github.com/portico-gw/portico/internal/store/memory"
 	"github.com/portico-gw/portico/internal/store/redis"
 	"github.com/portico-gw/portico/internal/telemetry"
@@ -29,16 +30,26 @@ type counters interface {
 // openStore opens the configured store. The embedded store's file is
 // counters.db inside store.path. It starts background work (bolt's flush
 // loop, Redis connections) that Close stops.
-func openStore(s config.Store, log *slog.Logger) (counters, error) {
+//
+// Redis is wrapped in a fallback.Store, whose health /readyz reports. With
+// store.onError open, an unreachable Redis does not stop the start: the
+// gateway serves, quotas are decided locally (bounded by the counts last
+// seen), and Redis is used as soon as it answers. With onError closed,
+// Redis must answer at start.
+func openStore(s config.Store, log *slog.Logger, report func(error)) (counters, error) {
 	switch s.Type {
 	case "memory":
 		return memory.New(memory.Options{}), nil
 	case "redis":
-		st, err := redis.New(redis.Options{URL: s.URL, Prefix: s.KeyPrefix + ":", Timeout: s.Timeout.D()})
+		open := s.OnError != "closed"
+		st, err := redis.New(redis.Options{URL: s.URL, Prefix: s.KeyPrefix + ":", Timeout: s.Timeout.D(), ConnectLater: open})
 		if err != nil {
 			return nil, fmt.Errorf("store: redis %s: %w", redactURL(s.URL), err)
 		}
-		return st, nil
+		if !st.Connected() {
+			log.Warn("store: redis unreachable at start; serving with store.onError open until it answers", "url", redactURL(s.URL))
+		}
+		return fallback.New(st, fallback.Options{Local: open, Report: report}), nil
 	}
 	if err := os.MkdirAll(s.Path, 0o700); err != nil {
 		return nil, fmt.Errorf("store: embedded %s: %w", s.Path, err)

@@ -14,7 +14,9 @@ import (
 // for when no gateway is running (the embedded store admits one process).
 // from and to are YYYY-MM-DD or empty.
 func OfflineUsage(ctx context.Context, cfg *config.File, plan, key, from, to string) (*usage.UsageReport, error) {
-	st, err := openStore(cfg.Store, slog.New(slog.DiscardHandler))
+	sc := cfg.Store
+	sc.OnError = "closed" // a report needs the store: fail at once if it is unreachable
+	st, err := openStore(sc, slog.New(slog.DiscardHandler), nil)
 	if err != nil {
 		return nil, err
 	}

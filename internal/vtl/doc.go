@@ -14,9 +14,11 @@
 // caller's map, while #set of a top-level variable stays local to the
 // execution.
 //
-// Semantics follow Velocity 1.7 as API Gateway runs it, down to whitespace
-// handling, escaping, Java-style printing ({k=v}, [a, b], 1.0E10) and
-// integer-versus-double arithmetic; testdata/golden pins them against the
+// [ParseOptions] with EmptyNulls renders null and undefined references as
+// nothing, as API Gateway does; the default is Velocity's literal source
+// text. Semantics otherwise follow Velocity 1.7 as API Gateway runs it,
+// down to whitespace handling, escaping, Java-style printing ({k=v},
+// [a, b], 1.0E10) and integer-versus-double arithmetic; testdata/golden pins them against the
 // real Velocity (see testdata/velocity/README.md for the harness and the
 // known differences).
 //

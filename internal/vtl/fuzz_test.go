@@ -15,7 +15,7 @@ func FuzzParse(f *testing.F) {
 		"#define($d)$d#end$d", "#macro(m $x)#m($x)#end#m(1)", "## c\n#* c *#\n#[[ raw ]]#",
 		`#set($s = "a$b#if(true)c#end")$s.replaceAll("(a)", "$1")`, "#set($m = {'a': {'b': [1, 2.5e3, -4]}})$m.a.b[-1]",
 		"#foreach($i in [1..1000])#foreach($j in [1..1000])#end#end", "$input.json('$..a[?(@.b > 1)]')",
-		"#set($x = 1 / 0)#set($y = 7 % 3 * 2 - 1)$x$y", "#stop#break", "#if(", "#set($a =", `"`, "#{else}#{end}",
+		"#set($x = 1 / 0)#set($y = 7 % 3 * 2 - 1)$x$y", "#stop#break", "#if(", "#set($a =", `"`, "#{else}#{end}", `$m.get(\"k\") #set($x = \"a$s\")$x`, `\"`,
 	}
 	for _, s := range seeds {
 		f.Add(s)
