@@ -23,6 +23,9 @@ type Overrides struct {
 	RequestHeader map[string]string
 	RequestQuery  map[string]string
 	RequestPath   map[string]string
+	// ResponseExtra holds the other keys a template #set under
+	// $context.responseOverride, for the templates that run after it.
+	ResponseExtra map[string]any
 }
 
 // Static is a template with no references or directives: its text is the

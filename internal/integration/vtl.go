@@ -11,11 +11,14 @@ import (
 
 // VTL compiles mapping templates with the Velocity engine; templates with
 // no $ or # stay Static (identical output, no engine at request time).
+// Null and undefined references render as "" as in API Gateway
+// ($stageVariables.unknown, $input.body.x, a #set to null), where plain
+// Velocity prints their source text.
 func VTL(name, src string) (Template, error) {
 	if IsStatic(src) {
 		return Static(src), nil
 	}
-	t, err := vtl.Parse(name, src)
+	t, err := vtl.ParseOptions(name, src, vtl.Options{EmptyNulls: true})
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +104,11 @@ func contextVars(c *pipeline.Call, o *Overrides) map[string]any {
 	}
 	m["authorizer"] = auth
 	m["requestOverride"] = map[string]any{"header": strMap(o.RequestHeader), "querystring": strMap(o.RequestQuery), "path": strMap(o.RequestPath)}
-	ro := map[string]any{"header": strMap(o.Header)}
+	ro := make(map[string]any, len(o.ResponseExtra)+2)
+	for k, v := range o.ResponseExtra {
+		ro[k] = v
+	}
+	ro["header"] = strMap(o.Header)
 	if o.Status != 0 {
 		ro["status"] = int64(o.Status)
 	}
@@ -128,6 +135,15 @@ func readOverrides(ctxMap map[string]any, o *Overrides) {
 			}
 		}
 		o.Header = fromAny(ro["header"], o.Header)
+		for k, v := range ro {
+			if k == "status" || k == "header" {
+				continue
+			}
+			if o.ResponseExtra == nil {
+				o.ResponseExtra = map[string]any{}
+			}
+			o.ResponseExtra[k] = v
+		}
 	}
 	if rq, ok := ctxMap["requestOverride"].(map[string]any); ok {
 		o.RequestHeader = fromAny(rq["header"], o.RequestHeader)

@@ -189,3 +189,71 @@ func TestUtilErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptyNulls checks Options.EmptyNulls, API Gateway's rendering of null
+// and undefined references, against plain Velocity's on the same templates.
+func TestEmptyNulls(t *testing.T) {
+	tests := []struct{ name, src, velocity, apigw string }{
+		{"undefined", `[$nope]`, `[$nope]`, `[]`},
+		{"null set", `#set($result = $input.path('$.missing'))#set($result = $nope)[$result]`, `[]`, `[]`},
+		{"null set of unset", `#set($result = $nope)[$result]`, `[$result]`, `[]`},
+		{"missing property", `#set($result = {"a": 1})[$result.nested][$result.a]`, `[$result.nested][1]`, `[][1]`},
+		{"property of string body", `[$input.body.x]`, `[$input.body.x]`, `[]`},
+		{"unknown stage variable", `[$stageVariables.unknown][$stageVariables.known]`, `[$stageVariables.unknown][v]`, `[][v]`},
+		{"urlEncode null", `[$util.urlEncode($input.path('$.missing'))][$util.urlEncode($nope)]`, `[][$util.urlEncode($nope)]`, `[][]`},
+		{"put returns null", `$qs.put("a", "b") [$qs.a]`, `$qs.put("a", "b") [b]`, ` [b]`},
+		{"method of undefined", `[$nope.size()]`, `[$nope.size()]`, `[]`},
+		{"in string", `#set($s = "x$nope")[$s]`, `[x$nope]`, `[x]`},
+		{"escaped stays", `[\$nope][\$stageVariables.known]`, `[\$nope][$stageVariables.known]`, `[\$nope][$stageVariables.known]`},
+		{"quiet unchanged", `[$!nope]`, `[]`, `[]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, mode := range []struct {
+				opts Options
+				want string
+			}{{Options{}, tt.velocity}, {Options{EmptyNulls: true}, tt.apigw}} {
+				tmpl, err := ParseOptions("t", tt.src, mode.opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				vars := map[string]any{
+					"input":          NewInput([]byte(`{"a": 1}`), Params{}),
+					"util":           NewUtil(),
+					"stageVariables": map[string]any{"known": "v"},
+					"qs":             map[string]any{},
+				}
+				got, err := tmpl.Execute(t.Context(), vars)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got != mode.want {
+					t.Errorf("%+v: got %q, want %q", mode.opts, got, mode.want)
+				}
+			}
+		})
+	}
+}
+
+// TestEscapedQuotesInExpressions: \"...\" inside an expression reads as a
+// string literal (Velocity rejects it; API Gateway deploys it).
+func TestEscapedQuotesInExpressions(t *testing.T) {
+	in := NewInput(nil, Params{Path: map[string]string{"data": "d1"}})
+	tests := []struct{ src, want string }{
+		{`{"data": "$input.params(\"data\")", "r": 1}`, `{"data": "d1", "r": 1}`},
+		{`#set($x = $input.params(\"data\"))[$x]`, `[d1]`},
+		{`#set($x = \"a-$input.params('data')\")[$x]`, `[a-d1]`},
+		{`#if($input.params(\"data\") == \"d1\")yes#end`, `yes`},
+		{`text \"quoted\" stays`, `text \"quoted\" stays`},
+	}
+	for _, tt := range tests {
+		if got := render(t, tt.src, map[string]any{"input": in}); got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.src, got, tt.want)
+		}
+	}
+	for _, src := range []string{`$m.get(\"k)`, `#set($x = \"open)`} {
+		if _, err := Parse("t", src); err == nil {
+			t.Errorf("%s: want a parse error", src)
+		}
+	}
+}

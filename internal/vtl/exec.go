@@ -200,7 +200,7 @@ func (s *state) renderRef(n *refNode) error {
 		switch {
 		case n.esc%2 == 1:
 			return s.write(strings.Repeat(`\`, n.esc/2+1) + raw)
-		case n.quiet:
+		case n.quiet || s.t.opts.EmptyNulls:
 			return s.write(strings.Repeat(`\`, n.esc))
 		}
 		return s.write(strings.Repeat(`\`, n.esc) + raw)

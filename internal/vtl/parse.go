@@ -16,6 +16,17 @@ type Template struct {
 	src    string
 	nodes  []node
 	macros map[string]*macro
+	opts   Options
+}
+
+// Options adjusts the engine to its host. The zero Options is plain
+// Velocity 1.7.
+type Options struct {
+	// EmptyNulls renders a reference whose value is null or undefined as
+	// nothing, as API Gateway's mapping templates do ($x, $x.y and $x.m()
+	// then print "" as if written $!x), where Velocity prints the
+	// reference's source text. Escaped references (\$x) are unchanged.
+	EmptyNulls bool
 }
 
 // Name returns the name given to Parse.
@@ -28,6 +39,12 @@ const MaxTemplateSize = 300 << 10
 // Parse parses src as a Velocity 1.7 template. name is used only in error
 // messages, which have the form "name:line:col: message".
 func Parse(name, src string) (*Template, error) {
+	return ParseOptions(name, src, Options{})
+}
+
+// ParseOptions is Parse with options that apply to every execution of the
+// template.
+func ParseOptions(name, src string, opts Options) (*Template, error) {
 	if len(src) > MaxTemplateSize {
 		return nil, fmt.Errorf("%s: template of %d bytes exceeds %d", name, len(src), MaxTemplateSize)
 	}
@@ -39,7 +56,7 @@ func Parse(name, src string) (*Template, error) {
 	if t.kind != termEOF {
 		return nil, p.errorf(t.off, "#%s without matching #if or #foreach", t.word())
 	}
-	return &Template{name: name, src: src, nodes: nodes, macros: p.macros}, nil
+	return &Template{name: name, src: src, nodes: nodes, macros: p.macros, opts: opts}, nil
 }
 
 // parser is a recursive-descent parser working directly on the source text.

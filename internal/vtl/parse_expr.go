@@ -285,6 +285,8 @@ func (p *parser) parsePrimary() (expr, error) {
 		return r, err
 	case c == '"' || c == '\'':
 		return p.parseString()
+	case c == '\\' && strings.HasPrefix(p.src[off:], `\"`):
+		return p.parseEscapedString()
 	case c >= '0' && c <= '9' || c == '-' && off+1 < len(p.src) && p.src[off+1] >= '0' && p.src[off+1] <= '9':
 		return p.parseNumber()
 	case c == '[':

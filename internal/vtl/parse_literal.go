@@ -73,7 +73,29 @@ func (p *parser) parseString() (expr, error) {
 	}
 	raw := p.src[off+1 : j]
 	p.pos = j + 1
-	s := strings.ReplaceAll(raw, string([]byte{q, q}), string(q))
+	return p.stringExpr(off, raw, strings.ReplaceAll(raw, string([]byte{q, q}), string(q)), q)
+}
+
+// parseEscapedString reads \"...\" in an expression as the string
+// literal "...". Velocity rejects a backslash there, but API Gateway
+// deploys such templates: they come from definitions whose authors escaped
+// the quotes once too often for the enclosing JSON or YAML string (AWS's
+// own examples contain $input.params(\"name\")). Reading the quotes as
+// quotes renders what the author meant instead of failing the method.
+func (p *parser) parseEscapedString() (expr, error) {
+	off := p.pos
+	end := strings.Index(p.src[off+2:], `\"`)
+	if end < 0 {
+		return nil, p.errorf(off, "unterminated string literal")
+	}
+	raw := p.src[off+2 : off+2+end]
+	p.pos = off + 2 + end + 2
+	return p.stringExpr(off+1, raw, raw, '"')
+}
+
+// stringExpr builds a string literal whose quote q stood at off, raw being
+// its source content and s the content after unescaping doubled quotes.
+func (p *parser) stringExpr(off int, raw, s string, q byte) (expr, error) {
 	if q == '\'' || !strings.ContainsAny(s, "$#") {
 		return &strExpr{s: s}, nil
 	}

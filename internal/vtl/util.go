@@ -17,13 +17,19 @@ func NewUtil() Util { return Util{} }
 func (Util) Property(string) (any, bool) { return nil, false }
 
 // Method implements $util.escapeJavaScript, parseJson, urlEncode, urlDecode,
-// base64Encode and base64Decode. Strings are UTF-8.
+// base64Encode and base64Decode. Strings are UTF-8. A null argument gives
+// null, which an API Gateway template prints as "" (so
+// $util.urlEncode($input.path('$.missing')) is empty, not an error).
 func (Util) Method(name string, args []any) (any, error) {
 	if len(args) != 1 {
 		return nil, ErrNoMethod
 	}
 	if args[0] == nil {
-		return nil, fmt.Errorf("$util.%s: argument is null", name)
+		switch name {
+		case "escapeJavaScript", "parseJson", "urlEncode", "urlDecode", "base64Encode", "base64Decode":
+			return nil, nil
+		}
+		return nil, ErrNoMethod
 	}
 	s := display(args[0])
 	switch name {

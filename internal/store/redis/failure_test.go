@@ -2,6 +2,7 @@ package redis_test
 
 import (
 	"context"
+	"errors"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -97,5 +98,31 @@ func TestNewUnreachable(t *testing.T) {
 	}
 	if d := time.Since(start); d > prompt {
 		t.Errorf("New took %v to fail, want under %v", d, prompt)
+	}
+}
+
+// TestConnectLater: with ConnectLater, New succeeds against a stopped
+// server, calls fail promptly with ErrNotConnected, and the store works
+// once the server is up.
+func TestConnectLater(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	srv.Stop()
+	s, err := redis.New(redis.Options{URL: srv.URL(), Prefix: "later:", Timeout: 200 * time.Millisecond, ConnectLater: true})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	if s.Connected() {
+		t.Error("connected to a stopped server")
+	}
+	wantErrorsPromptly(t, s, "never connected")
+	if err := s.Ping(t.Context()); !errors.Is(err, redis.ErrNotConnected) {
+		t.Errorf("Ping: got %v, want ErrNotConnected", err)
+	}
+	srv.Restart()
+	waitHealthy(t, s, "after start")
+	if !s.Connected() {
+		t.Error("not connected after successful calls")
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/rueidis"
@@ -46,19 +48,33 @@ type Options struct {
 	// matters for rates below burst/MaxIdle, including rate 0, whose
 	// bucket starts full again after MaxIdle. Default 24 hours.
 	MaxIdle time.Duration
+	// ConnectLater makes New succeed when the server cannot be reached:
+	// calls then fail with ErrNotConnected until one of them connects
+	// (one attempt at a time, at most one per Timeout), so a gateway can
+	// start while Redis is down and use it as soon as it is back.
+	ConnectLater bool
 }
+
+// ErrNotConnected is returned (wrapped) by calls on a store made with
+// ConnectLater while no connection to Redis has been made yet.
+var ErrNotConnected = errors.New("not connected to redis")
 
 // Store keeps token buckets and quota counters in Redis. It is safe for
 // concurrent use. Errors from Redis are returned wrapped, never retried;
 // the caller decides whether to fail open or closed.
 type Store struct {
-	client    rueidis.Client
+	client    atomic.Pointer[rueidis.Client] // nil until connected
+	copt      rueidis.ClientOption
+	dialMu    sync.Mutex // held by the one call that dials
+	nextDial  time.Time  // guarded by dialMu
+	closed    atomic.Bool
 	prefix    string
 	timeout   time.Duration
 	retention time.Duration
 	maxIdle   string // milliseconds, as the take script reads it
 	take      *rueidis.Lua
 	consume   *rueidis.Lua
+	add       *rueidis.Lua
 }
 
 // Interface guards.
@@ -92,24 +108,84 @@ func New(opts Options) (*Store, error) {
 	copt.DisableCache = true // no client-side caching: counters are read in scripts
 	copt.Dialer.Timeout = opts.Timeout
 	copt.ConnWriteTimeout = opts.Timeout
-	client, err := rueidis.NewClient(copt)
-	if err != nil {
-		return nil, fmt.Errorf("redis store: connect: %w", err)
-	}
-	return &Store{
-		client:    client,
+	s := &Store{
+		copt:      copt,
 		prefix:    opts.Prefix,
 		timeout:   opts.Timeout,
 		retention: opts.Retention,
 		maxIdle:   strconv.FormatInt(opts.MaxIdle.Milliseconds(), 10),
 		take:      rueidis.NewLuaScript(takeScript),
 		consume:   rueidis.NewLuaScript(consumeScript),
-	}, nil
+		add:       rueidis.NewLuaScript(addScript),
+	}
+	client, err := rueidis.NewClient(copt)
+	if err != nil {
+		if !opts.ConnectLater {
+			return nil, fmt.Errorf("redis store: connect: %w", err)
+		}
+		s.nextDial = time.Now().Add(s.timeout)
+		return s, nil
+	}
+	s.client.Store(&client)
+	return s, nil
+}
+
+// Connected reports whether a connection has been made (it may have
+// dropped since; rueidis reconnects on the next call).
+func (s *Store) Connected() bool { return s.client.Load() != nil }
+
+// conn returns the client, dialling first if the store was made with
+// ConnectLater and has no connection yet. Only one call dials at a time,
+// at most once per timeout; the others fail at once.
+func (s *Store) conn() (rueidis.Client, error) {
+	if c := s.client.Load(); c != nil {
+		return *c, nil
+	}
+	if s.closed.Load() || !s.dialMu.TryLock() {
+		return nil, ErrNotConnected
+	}
+	defer s.dialMu.Unlock()
+	if c := s.client.Load(); c != nil {
+		return *c, nil
+	}
+	if time.Now().Before(s.nextDial) {
+		return nil, ErrNotConnected
+	}
+	c, err := rueidis.NewClient(s.copt)
+	if err != nil {
+		s.nextDial = time.Now().Add(s.timeout)
+		return nil, fmt.Errorf("%w: %w", ErrNotConnected, err)
+	}
+	if s.closed.Load() {
+		c.Close()
+		return nil, ErrNotConnected
+	}
+	s.client.Store(&c)
+	return c, nil
 }
 
 // Close closes the connections and stops the client's goroutines.
 func (s *Store) Close() error {
-	s.client.Close()
+	s.closed.Store(true)
+	s.dialMu.Lock()
+	defer s.dialMu.Unlock()
+	if c := s.client.Load(); c != nil {
+		(*c).Close()
+	}
+	return nil
+}
+
+// Ping checks that Redis answers within the timeout.
+func (s *Store) Ping(ctx context.Context) error {
+	c, err := s.conn()
+	if err != nil {
+		return fmt.Errorf("redis ping: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	if err := c.Do(ctx, c.B().Ping().Build()).Error(); err != nil {
+		return fmt.Errorf("redis ping: %w", err)
+	}
 	return nil
 }
 
@@ -118,9 +194,13 @@ func (s *Store) Take(ctx context.Context, key string, rate float64, burst int, n
 	if burst <= 0 {
 		return throttle.Decision{RetryAfter: throttle.Never}, nil
 	}
+	c, err := s.conn()
+	if err != nil {
+		return throttle.Decision{}, fmt.Errorf("redis take %q: %w", key, err)
+	}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
-	res, err := s.take.Exec(ctx, s.client, []string{s.key(key, "b")}, []string{
+	res, err := s.take.Exec(ctx, c, []string{s.key(key, "b")}, []string{
 		strconv.FormatFloat(throttle.SaneRate(rate), 'g', -1, 64),
 		strconv.Itoa(burst),
 		strconv.FormatInt(now.UnixMicro(), 10),
@@ -147,9 +227,13 @@ func (s *Store) Consume(ctx context.Context, key string, w throttle.Window, limi
 	day := dayStart(now)
 	windowTTL := max(w.End.Sub(now), 0) + windowGrace
 	dayTTL := max(day.Add(s.retention).Sub(now), time.Millisecond)
+	c, err := s.conn()
+	if err != nil {
+		return 0, false, fmt.Errorf("redis consume %q: %w", key, err)
+	}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
-	res, err := s.consume.Exec(ctx, s.client,
+	res, err := s.consume.Exec(ctx, c,
 		[]string{s.key(key, "w:"+strconv.FormatInt(w.Start.Unix(), 10)), s.dayKey(key, day)},
 		[]string{
 			strconv.FormatInt(limit, 10),
@@ -165,6 +249,36 @@ func (s *Store) Consume(ctx context.Context, key string, w throttle.Window, limi
 	return res[0], res[1] == 1, nil
 }
 
+// Add counts n requests admitted elsewhere (by a replica while Redis was
+// unreachable) in the window and day counters of key, so later Consume
+// calls see them. The window count may exceed its limit; Consume then
+// refuses until the window ends.
+func (s *Store) Add(ctx context.Context, key string, w throttle.Window, n int64, now time.Time) error {
+	if n <= 0 {
+		return nil
+	}
+	c, err := s.conn()
+	if err != nil {
+		return fmt.Errorf("redis add %q: %w", key, err)
+	}
+	day := dayStart(now)
+	windowTTL := max(w.End.Sub(now), 0) + windowGrace
+	dayTTL := max(day.Add(s.retention).Sub(now), time.Millisecond)
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	err = s.add.Exec(ctx, c,
+		[]string{s.key(key, "w:"+strconv.FormatInt(w.Start.Unix(), 10)), s.dayKey(key, day)},
+		[]string{
+			strconv.FormatInt(n, 10),
+			strconv.FormatInt(windowTTL.Milliseconds(), 10),
+			strconv.FormatInt(dayTTL.Milliseconds(), 10),
+		}).Error()
+	if err != nil {
+		return fmt.Errorf("redis add %q: %w", key, err)
+	}
+	return nil
+}
+
 // Usage implements throttle.Quotas with one MGET.
 func (s *Store) Usage(ctx context.Context, key string, from, to time.Time) ([]throttle.DayUsage, error) {
 	days, err := throttle.Days(from, to)
@@ -175,9 +289,13 @@ func (s *Store) Usage(ctx context.Context, key string, from, to time.Time) ([]th
 	for i, d := range days {
 		keys[i] = s.dayKey(key, d)
 	}
+	c, err := s.conn()
+	if err != nil {
+		return nil, fmt.Errorf("redis usage %q: %w", key, err)
+	}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
-	vals, err := s.client.Do(ctx, s.client.B().Mget().Key(keys...).Build()).ToArray()
+	vals, err := c.Do(ctx, c.B().Mget().Key(keys...).Build()).ToArray()
 	if err != nil {
 		return nil, fmt.Errorf("redis usage %q: %w", key, err)
 	}

@@ -57,3 +57,13 @@ redis.call('INCR', KEYS[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 return {used, 1}
 `
+
+// addScript adds ARGV[1] requests to the window counter KEYS[1] and the day
+// count KEYS[2]. ARGV: n, window TTL (ms), day TTL (ms).
+const addScript = `
+redis.call('INCRBY', KEYS[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+redis.call('INCRBY', KEYS[2], ARGV[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+return 1
+`
