@@ -14,7 +14,7 @@ import (
 	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/auth/policy"
 	"github.com/portico-gw/portico/internal/fault"
-	"github.com/portico-gw/portico/internal/integration"
+	"github.com/portico-gw/portico/internal/lambdaevent"
 	"github.com/portico-gw/portico/internal/pipeline"
 )
 
@@ -30,7 +30,7 @@ const authorizerTimeout = 29 * time.Second
 type Lambda struct {
 	def         apidef.Authorizer
 	function    string
-	invoker     integration.FunctionInvoker
+	invoker     lambdaevent.FunctionInvoker
 	validate    *regexp.Regexp
 	sources     []string
 	cache       *cache
@@ -41,7 +41,7 @@ type Lambda struct {
 // LambdaConfig configures a Lambda authorizer.
 type LambdaConfig struct {
 	Def     apidef.Authorizer
-	Invoker integration.FunctionInvoker
+	Invoker lambdaevent.FunctionInvoker
 	// ExplicitDenyMessage is the ACCESS_DENIED text for an explicit Deny.
 	ExplicitDenyMessage string
 	Now                 func() time.Time
@@ -50,7 +50,7 @@ type LambdaConfig struct {
 // NewLambda compiles an authorizer; it fails when the URI names no
 // configured function.
 func NewLambda(cfg LambdaConfig) (*Lambda, error) {
-	name, ok := integration.FunctionName(cfg.Def.AuthorizerURI)
+	name, ok := lambdaevent.FunctionName(cfg.Def.AuthorizerURI)
 	if !ok {
 		return nil, fmt.Errorf("authorizer %s: authorizerUri %q does not name a Lambda function", cfg.Def.Name, cfg.Def.AuthorizerURI)
 	}
@@ -132,7 +132,7 @@ func (l *Lambda) call(ctx context.Context, c *pipeline.Call, values []string) (*
 	if l.def.Type == apidef.AuthorizerToken {
 		ev, err = json.Marshal(map[string]string{"type": "TOKEN", "authorizationToken": values[0], "methodArn": arn})
 	} else {
-		ev, err = integration.AuthorizerRequestEvent(ctx, c, arn)
+		ev, err = lambdaevent.AuthorizerRequestEvent(ctx, c, arn)
 	}
 	if err != nil {
 		return nil, configFault(l.def.Name, err)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/awsheaders"
 	"github.com/portico-gw/portico/internal/pipeline"
 )
 
@@ -139,7 +140,7 @@ func (h *HTTP) call(ctx context.Context, c *pipeline.Call, mp mapped, body []byt
 		req.Header[k] = vs
 	}
 	addGatewayHeaders(req.Header, c)
-	setMappedHeaders(req, mp.header)
+	awsheaders.SetMappedHeaders(req, mp.header)
 	start := time.Now()
 	if h.prepare != nil {
 		if err := h.prepare(req, body); err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/portico-gw/portico/internal/fault"
+	"github.com/portico-gw/portico/internal/lambdaevent"
 
 	"github.com/portico-gw/portico/internal/pipeline"
 )
@@ -126,7 +127,7 @@ func (a *AWSLambda) invokeAsync(ctx context.Context, c *pipeline.Call, payload [
 			Cause: fmt.Errorf("asynchronous invocation payload of %d bytes exceeds Lambda's %d-byte limit", len(payload), maxAsyncPayload)}
 	}
 	start := time.Now()
-	if ai, ok := a.cfg.Invoker.(AsyncInvoker); ok {
+	if ai, ok := a.cfg.Invoker.(lambdaevent.AsyncInvoker); ok {
 		if err := ai.InvokeFunctionAsync(a.cfg.Function, payload, "", c.TraceID); err != nil {
 			return nil, fault.New(fault.IntegrationFailure, fmt.Errorf("Lambda invoke failed: %w", err))
 		}

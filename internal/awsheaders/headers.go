@@ -1,4 +1,4 @@
-package integration
+package awsheaders
 
 import (
 	"net/http"
@@ -10,11 +10,11 @@ import (
 // snapshots test_apigateway_header_remapping_http and
 // test_apigateway_header_remapping_aws, recorded 2024-12-11).
 
-// neverForwarded reports whether a client request header (canonical key)
+// NeverForwarded reports whether a client request header (canonical key)
 // never reaches any integration: it is not in an AWS_PROXY event, not
 // passed through HTTP_PROXY, and "" in $input.params(). Host is listed
 // because the edge keeps the real Host apart (pipeline.Call.Host).
-func neverForwarded(k string) bool {
+func NeverForwarded(k string) bool {
 	switch k {
 	case "Connection", "Content-Length", "Content-Md5", "Expect", "Max-Forwards",
 		"Proxy-Authenticate", "Server", "Te", "Transfer-Encoding", "Trailer",
@@ -37,12 +37,12 @@ func IllegalMappedHeader(name string, lambda bool) bool {
 	return false
 }
 
-// setMappedHeaders applies integration.request.header.* values to a
+// SetMappedHeaders applies integration.request.header.* values to a
 // request for an HTTP or HTTP_PROXY back end, as recorded from AWS:
 // a Host mapping sets the request's host; Connection, Expect,
 // Proxy-Authenticate, TE and Via are never sent; every other name,
 // Trailer included, replaces what would otherwise be sent.
-func setMappedHeaders(req *http.Request, mapped http.Header) {
+func SetMappedHeaders(req *http.Request, mapped http.Header) {
 	for k, vs := range mapped {
 		switch k {
 		case "Host":
@@ -61,12 +61,12 @@ func setMappedHeaders(req *http.Request, mapped http.Header) {
 	}
 }
 
-// proxyRequestHeader copies the client's headers for HTTP_PROXY, minus the
+// ProxyRequestHeader copies the client's headers for HTTP_PROXY, minus the
 // ones AWS never forwards, plus the forwarding headers.
-func proxyRequestHeader(in http.Header) http.Header {
+func ProxyRequestHeader(in http.Header) http.Header {
 	out := make(http.Header, len(in))
 	for k, vs := range in {
-		if neverForwarded(k) || k == "Content-Encoding" || k == "Via" {
+		if NeverForwarded(k) || k == "Content-Encoding" || k == "Via" {
 			continue
 		}
 		out[k] = append([]string(nil), vs...)
@@ -79,9 +79,9 @@ func proxyRequestHeader(in http.Header) http.Header {
 	return out
 }
 
-// remappedAlways are back-end response headers renamed to
+// RemappedAlways are back-end response headers renamed to
 // x-amzn-Remapped-<name> for every integration type.
-func remappedAlways(name string) bool {
+func RemappedAlways(name string) bool {
 	switch name {
 	case "Connection", "Content-Length", "Date", "Server", "X-Amzn-Requestid":
 		return true
@@ -89,9 +89,9 @@ func remappedAlways(name string) bool {
 	return false
 }
 
-// remappedNonProxy are the extra method-response headers renamed for
+// RemappedNonProxy are the extra method-response headers renamed for
 // non-proxy (HTTP, AWS) integrations (aws-recordings.md §5.9).
-func remappedNonProxy(name string) bool {
+func RemappedNonProxy(name string) bool {
 	switch name {
 	case "Authorization", "Content-Md5", "Expect", "Host", "Max-Forwards", "Proxy-Authenticate",
 		"Trailer", "Upgrade", "User-Agent", "Www-Authenticate":
@@ -100,18 +100,18 @@ func remappedNonProxy(name string) bool {
 	return false
 }
 
-// proxyResponseHeader applies the HTTP_PROXY response rules: remap
+// ProxyResponseHeader applies the HTTP_PROXY response rules: remap
 // Connection, Content-Length, Date, Server and x-amzn-RequestId; drop
 // Transfer-Encoding and Via. Content-Encoding is kept so a compressed body
 // stays readable (README: differences from AWS).
-func proxyResponseHeader(in http.Header) http.Header {
+func ProxyResponseHeader(in http.Header) http.Header {
 	out := make(http.Header, len(in))
 	for k, vs := range in {
 		ck := http.CanonicalHeaderKey(k)
 		switch {
 		case ck == "Transfer-Encoding" || ck == "Via" || ck == "Keep-Alive":
-		case remappedAlways(ck):
-			out["x-amzn-Remapped-"+remapName(k)] = vs
+		case RemappedAlways(ck):
+			out["x-amzn-Remapped-"+RemapName(k)] = vs
 		default:
 			out[k] = vs
 		}
@@ -119,21 +119,31 @@ func proxyResponseHeader(in http.Header) http.Header {
 	return out
 }
 
-// remapName keeps AWS's spelling of the remapped names.
-func remapName(k string) string {
+// RemapName keeps AWS's spelling of the remapped names.
+func RemapName(k string) string {
 	if strings.EqualFold(k, "x-amzn-requestid") {
 		return "x-amzn-RequestId"
 	}
 	return http.CanonicalHeaderKey(k)
 }
 
-// setMethodResponseHeader sets a mapped method-response header, renamed per
+// SetMethodResponseHeader sets a mapped method-response header, renamed per
 // the non-proxy remapping rules.
-func setMethodResponseHeader(h http.Header, name, value string) {
+func SetMethodResponseHeader(h http.Header, name, value string) {
 	ck := http.CanonicalHeaderKey(name)
-	if remappedAlways(ck) || remappedNonProxy(ck) {
+	if RemappedAlways(ck) || RemappedNonProxy(ck) {
 		h["x-amzn-Remapped-"+ck] = []string{value}
 		return
 	}
 	h.Set(name, value)
+}
+
+// ForwardedFor is the client's X-Forwarded-For (prior) with the caller
+// appended, as API Gateway's front end passes it on to proxies and proxy
+// events.
+func ForwardedFor(prior, sourceIP string) string {
+	if prior != "" {
+		return prior + ", " + sourceIP
+	}
+	return sourceIP
 }

@@ -1,4 +1,4 @@
-package integration
+package lambdaevent
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 // proxy event's fields (without the body) plus type and methodArn
 // (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html).
 func AuthorizerRequestEvent(ctx context.Context, c *pipeline.Call, methodArn string) ([]byte, error) {
-	raw, err := buildEvent(ctx, c, nil, false)
+	raw, err := BuildProxyEvent(ctx, c, nil, false)
 	if err != nil {
 		return nil, err
 	}

@@ -1,13 +1,13 @@
-package integration
+package lambdaevent
 
 import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"mime"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/portico-gw/portico/internal/awsheaders"
 	"github.com/portico-gw/portico/internal/pipeline"
 	"github.com/portico-gw/portico/internal/wirenames"
 )
@@ -78,10 +78,10 @@ func eventHeaderName(k string, wire wirenames.Names) string {
 	return wire.Name(k)
 }
 
-// buildEvent renders the proxy event for the call. binary reports whether
+// BuildProxyEvent renders the proxy event for the call. binary reports whether
 // the request's Content-Type is one of the API's binary media types, in
 // which case the body is base64-encoded.
-func buildEvent(ctx context.Context, c *pipeline.Call, body []byte, binary bool) ([]byte, error) {
+func BuildProxyEvent(ctx context.Context, c *pipeline.Call, body []byte, binary bool) ([]byte, error) {
 	// Slashes right after the stage collapse (//fn is /fn), as recorded;
 	// a trailing slash and inner double slashes are kept.
 	ev := proxyEvent{Resource: c.ResourcePath, Path: "/" + strings.TrimLeft(c.Path, "/"), HTTPMethod: c.HTTPMethod}
@@ -89,7 +89,7 @@ func buildEvent(ctx context.Context, c *pipeline.Call, body []byte, binary bool)
 		wire := wirenames.FromContext(ctx)
 		ev.Headers, ev.MultiValueHeaders = map[string]string{}, map[string][]string{}
 		for k, vs := range c.Header {
-			if neverForwarded(k) || len(vs) == 0 || setByFrontEnd(k, c) {
+			if awsheaders.NeverForwarded(k) || len(vs) == 0 || setByFrontEnd(k, c) {
 				continue
 			}
 			n := eventHeaderName(k, wire)
@@ -193,35 +193,6 @@ func contextOf(c *pipeline.Call) requestContext {
 	return rc
 }
 
-// isBinary reports whether a media type matches the API's binary media
-// types: exact, "*/*", or a right wildcard ("image/*"). A configured type
-// with a left wildcard ("*/test") matches nothing, not even "*/test"
-// itself, as AWS answered in LocalStack's test_aws_proxy_binary_response
-// (validated against AWS).
-func isBinary(contentType string, binaryTypes []string) bool {
-	if contentType == "" || len(binaryTypes) == 0 {
-		return false
-	}
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		mt = strings.ToLower(strings.TrimSpace(contentType))
-	}
-	for _, b := range binaryTypes {
-		b = strings.ToLower(b)
-		switch {
-		case b == "*/*":
-			return true
-		case strings.HasPrefix(b, "*/"):
-			// left wildcard: never matches
-		case b == mt:
-			return true
-		case strings.HasSuffix(b, "/*") && strings.HasPrefix(mt, strings.TrimSuffix(b, "*")):
-			return true
-		}
-	}
-	return false
-}
-
 // setByFrontEnd reports the client headers addEventForwarding replaces,
 // so a client's "x-forwarded-for" does not sit next to the gateway's
 // "X-Forwarded-For".
@@ -242,7 +213,7 @@ func addEventForwarding(single map[string]string, multi map[string][]string, c *
 	set := func(k, v string) {
 		single[k], multi[k] = v, []string{v}
 	}
-	set("X-Forwarded-For", forwardedFor(c))
+	set("X-Forwarded-For", awsheaders.ForwardedFor(c.Header.Get("X-Forwarded-For"), c.SourceIP))
 	port := "80"
 	if i := strings.LastIndexByte(c.Host, ':'); i >= 0 && !strings.Contains(c.Host[i:], "]") {
 		port = c.Host[i+1:]
