@@ -5,56 +5,36 @@ import (
 	"strings"
 )
 
-// This file holds every rule about which request and response headers
-// API Gateway passes on, drops or renames, as recorded from AWS (LocalStack
-// snapshots test_apigateway_header_remapping_http and
-// test_apigateway_header_remapping_aws, recorded 2024-12-11).
-
-// NeverForwarded reports whether a client request header (canonical key)
-// never reaches any integration: it is not in an AWS_PROXY event, not
-// passed through HTTP_PROXY, and "" in $input.params(). Host is listed
-// because the edge keeps the real Host apart (pipeline.Call.Host).
-func NeverForwarded(k string) bool {
-	switch k {
-	case "Connection", "Content-Length", "Content-Md5", "Expect", "Max-Forwards",
-		"Proxy-Authenticate", "Server", "Te", "Transfer-Encoding", "Trailer",
-		"Upgrade", "Www-Authenticate", "Host", "Keep-Alive", "Proxy-Connection":
-		return true
-	}
-	return false
-}
+// The functions below apply the Rules table; none lists header names of
+// its own.
 
 // IllegalMappedHeader reports integration.request.header targets that make
-// every call fail with 500 (aws-recordings.md §5.9); lambda widens the set
-// for AWS and AWS_PROXY integrations.
+// every call fail with 500 (docs/aws-behaviour.md#illegal-header-mappings);
+// lambda widens the set for AWS and AWS_PROXY integrations.
 func IllegalMappedHeader(name string, lambda bool) bool {
-	switch http.CanonicalHeaderKey(name) {
-	case "Content-Length", "Transfer-Encoding":
+	switch Rules[http.CanonicalHeaderKey(name)].Illegal {
+	case IllegalAlways:
 		return true
-	case "Authorization", "Connection", "Expect", "Proxy-Authenticate", "Te":
+	case IllegalForLambda:
 		return lambda
 	}
 	return false
 }
 
-// SetMappedHeaders applies integration.request.header.* values to a
-// request for an HTTP or HTTP_PROXY back end, as recorded from AWS:
-// a Host mapping sets the request's host; Connection, Expect,
-// Proxy-Authenticate, TE and Via are never sent; every other name,
-// Trailer included, replaces what would otherwise be sent.
+// SetMappedHeaders applies integration.request.header.* values (canonical
+// keys) to a request for an HTTP or HTTP_PROXY back end, each as its
+// Rule.Mapped says; a name without a rule replaces what would otherwise be
+// sent.
 func SetMappedHeaders(req *http.Request, mapped http.Header) {
 	for k, vs := range mapped {
-		switch k {
-		case "Host":
+		switch Rules[k].Mapped {
+		case MapHost:
 			if len(vs) > 0 && vs[0] != "" {
 				req.Host = vs[0]
 			}
-		case "Connection", "Expect", "Proxy-Authenticate", "Te", "Via":
-		case "Trailer":
-			// net/http writes a Trailer header only for chunked bodies
-			// with trailers; a key outside its canonical form is written
-			// as is, so the mapped value reaches the back end.
-			req.Header["trailer"] = vs
+		case MapNotSent:
+		case MapLowerCase:
+			req.Header[strings.ToLower(k)] = vs
 		default:
 			req.Header[k] = vs
 		}
@@ -62,11 +42,12 @@ func SetMappedHeaders(req *http.Request, mapped http.Header) {
 }
 
 // ProxyRequestHeader copies the client's headers for HTTP_PROXY, minus the
-// ones AWS never forwards, plus the forwarding headers.
+// ones dropped there (Rule.Dropped) and the ones the client's Connection
+// header names. The caller adds the gateway's own (Rule.Added).
 func ProxyRequestHeader(in http.Header) http.Header {
 	out := make(http.Header, len(in))
 	for k, vs := range in {
-		if NeverForwarded(k) || k == "Content-Encoding" || k == "Via" {
+		if Dropped(k, ProxyRequest) {
 			continue
 		}
 		out[k] = append([]string(nil), vs...)
@@ -79,39 +60,32 @@ func ProxyRequestHeader(in http.Header) http.Header {
 	return out
 }
 
-// RemappedAlways are back-end response headers renamed to
-// x-amzn-Remapped-<name> for every integration type.
-func RemappedAlways(name string) bool {
-	switch name {
-	case "Connection", "Content-Length", "Date", "Server", "X-Amzn-Requestid":
-		return true
-	}
-	return false
-}
-
-// RemappedNonProxy are the extra method-response headers renamed for
-// non-proxy (HTTP, AWS) integrations (aws-recordings.md §5.9).
-func RemappedNonProxy(name string) bool {
-	switch name {
-	case "Authorization", "Content-Md5", "Expect", "Host", "Max-Forwards", "Proxy-Authenticate",
-		"Trailer", "Upgrade", "User-Agent", "Www-Authenticate":
-		return true
-	}
-	return false
-}
-
-// ProxyResponseHeader applies the HTTP_PROXY response rules: remap
-// Connection, Content-Length, Date, Server and x-amzn-RequestId; drop
-// Transfer-Encoding and Via. Content-Encoding is kept so a compressed body
-// stays readable (README: differences from AWS).
+// ProxyResponseHeader applies the HTTP_PROXY response rules
+// (Rule.ProxyResponse) to a back end's response headers.
 func ProxyResponseHeader(in http.Header) http.Header {
+	return responseHeader(in, func(r Rule) Action { return r.ProxyResponse })
+}
+
+// LambdaResponseHeader applies the Lambda proxy response rules
+// (Rule.LambdaResponse) to a function's response headers.
+func LambdaResponseHeader(in http.Header) http.Header {
+	return responseHeader(in, func(r Rule) Action { return r.LambdaResponse })
+}
+
+// responseHeader copies in, dropping or renaming x-amzn-Remapped-{name}
+// each header as action says; the others keep their spelling.
+func responseHeader(in http.Header, action func(Rule) Action) http.Header {
 	out := make(http.Header, len(in))
 	for k, vs := range in {
 		ck := http.CanonicalHeaderKey(k)
-		switch {
-		case ck == "Transfer-Encoding" || ck == "Via" || ck == "Keep-Alive":
-		case RemappedAlways(ck):
-			out["x-amzn-Remapped-"+RemapName(k)] = vs
+		switch r := Rules[ck]; action(r) {
+		case Drop:
+		case Remap:
+			name := r.RemapName
+			if name == "" {
+				name = ck
+			}
+			out["x-amzn-Remapped-"+name] = vs
 		default:
 			out[k] = vs
 		}
@@ -119,19 +93,11 @@ func ProxyResponseHeader(in http.Header) http.Header {
 	return out
 }
 
-// RemapName keeps AWS's spelling of the remapped names.
-func RemapName(k string) string {
-	if strings.EqualFold(k, "x-amzn-requestid") {
-		return "x-amzn-RequestId"
-	}
-	return http.CanonicalHeaderKey(k)
-}
-
-// SetMethodResponseHeader sets a mapped method-response header, renamed per
-// the non-proxy remapping rules.
+// SetMethodResponseHeader sets a mapped method-response header, renamed
+// x-amzn-Remapped-{canonical name} when its Rule.MethodResponse says so.
 func SetMethodResponseHeader(h http.Header, name, value string) {
 	ck := http.CanonicalHeaderKey(name)
-	if RemappedAlways(ck) || RemappedNonProxy(ck) {
+	if Rules[ck].MethodResponse == Remap {
 		h["x-amzn-Remapped-"+ck] = []string{value}
 		return
 	}
@@ -140,7 +106,7 @@ func SetMethodResponseHeader(h http.Header, name, value string) {
 
 // ForwardedFor is the client's X-Forwarded-For (prior) with the caller
 // appended, as API Gateway's front end passes it on to proxies and proxy
-// events.
+// events (docs/aws-behaviour.md#headers-sent-to-the-back-end).
 func ForwardedFor(prior, sourceIP string) string {
 	if prior != "" {
 		return prior + ", " + sourceIP

@@ -2,7 +2,6 @@ package integration
 
 import (
 	"encoding/base64"
-	"net/http"
 	"strings"
 
 	"github.com/portico-gw/portico/internal/awsheaders"
@@ -15,17 +14,7 @@ import (
 // first Accept type is a binary media type; undecodable base64 then is a
 // configuration error (500).
 func proxyResult(r *lambdaevent.ProxyResponse, c *pipeline.Call, binaryTypes []string) (*pipeline.Result, error) {
-	h := http.Header{}
-	for k, vs := range r.Header {
-		ck := http.CanonicalHeaderKey(k)
-		switch {
-		case ck == "Transfer-Encoding":
-		case awsheaders.RemappedAlways(ck):
-			h["x-amzn-Remapped-"+awsheaders.RemapName(k)] = vs
-		default:
-			h[k] = vs
-		}
-	}
+	h := awsheaders.LambdaResponseHeader(r.Header)
 	if _, ok := h["Content-Type"]; !ok {
 		for k := range h {
 			if strings.EqualFold(k, "Content-Type") {

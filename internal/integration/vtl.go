@@ -60,7 +60,7 @@ func params(c *pipeline.Call) vtl.Params {
 		}
 	}
 	for k, vs := range c.Header {
-		if len(vs) > 0 && !awsheaders.NeverForwarded(k) {
+		if len(vs) > 0 && !awsheaders.Dropped(k, awsheaders.InputParams) {
 			p.Header[k] = vs[len(vs)-1]
 		}
 	}
