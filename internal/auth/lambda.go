@@ -13,17 +13,18 @@ import (
 
 	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/auth/policy"
+	"github.com/portico-gw/portico/internal/awslimits"
 	"github.com/portico-gw/portico/internal/fault"
 	"github.com/portico-gw/portico/internal/lambdaevent"
 	"github.com/portico-gw/portico/internal/pipeline"
 )
 
 // DefaultTTL is authorizerResultTtlInSeconds when a definition leaves it out.
-const DefaultTTL = 300 * time.Second
+const DefaultTTL = awslimits.AuthorizerTTL
 
 // authorizerTimeout bounds an authorizer invocation (API Gateway's
 // integration limit); the function's own timeout usually ends it first.
-const authorizerTimeout = 29 * time.Second
+const authorizerTimeout = awslimits.IntegrationTimeout
 
 // Lambda is one Lambda authorizer (TOKEN or REQUEST) of one API stage,
 // shared by every method that uses it, with its result cache.

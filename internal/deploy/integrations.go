@@ -9,6 +9,7 @@ import (
 
 	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/awsheaders"
+	"github.com/portico-gw/portico/internal/awslimits"
 	"github.com/portico-gw/portico/internal/awsservice"
 	"github.com/portico-gw/portico/internal/integration"
 	"github.com/portico-gw/portico/internal/lambdaevent"
@@ -16,7 +17,7 @@ import (
 )
 
 // DefaultTimeout is API Gateway's default integration timeout (29 s).
-const DefaultTimeout = 29 * time.Second
+const DefaultTimeout = awslimits.IntegrationTimeout
 
 var stageVarRef = regexp.MustCompile(`\$\{stageVariables\.([A-Za-z0-9_]+)\}`)
 

@@ -11,12 +11,13 @@ import (
 
 	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/awsheaders"
+	"github.com/portico-gw/portico/internal/awslimits"
 	"github.com/portico-gw/portico/internal/pipeline"
 )
 
 // maxUpstreamBody bounds a buffered non-proxy back-end response (AWS's 10 MB
 // payload limit).
-const maxUpstreamBody = 10 << 20
+const maxUpstreamBody = awslimits.PayloadBytes
 
 // HTTP is a non-proxy HTTP integration: only mapped parameters reach the
 // back end, and the method response comes from the integration response

@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/awslimits"
 	"github.com/portico-gw/portico/internal/fault"
 	"github.com/portico-gw/portico/internal/lambdaevent"
 	"github.com/portico-gw/portico/internal/pipeline"
 )
 
 // maxInvokePayload is Lambda's synchronous invocation payload limit (6 MB).
-const maxInvokePayload = 6 << 20
+const maxInvokePayload = awslimits.LambdaPayloadBytes
 
 // LambdaConfig configures a Lambda integration (AWS_PROXY or AWS).
 type LambdaConfig struct {

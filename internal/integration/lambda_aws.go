@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/portico-gw/portico/internal/awslimits"
 	"github.com/portico-gw/portico/internal/fault"
 	"github.com/portico-gw/portico/internal/lambdaevent"
 
@@ -151,4 +152,4 @@ func (a *AWSLambda) invokeAsync(ctx context.Context, c *pipeline.Call, payload [
 }
 
 // maxAsyncPayload is Lambda's asynchronous invocation payload limit (1 MB).
-const maxAsyncPayload = 1 << 20
+const maxAsyncPayload = awslimits.LambdaAsyncPayloadBytes
