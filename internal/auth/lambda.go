@@ -131,7 +131,7 @@ func (l *Lambda) call(ctx context.Context, c *pipeline.Call, values []string) (*
 	var ev []byte
 	var err error
 	if l.def.Type == apidef.AuthorizerToken {
-		ev, err = json.Marshal(map[string]string{"type": "TOKEN", "authorizationToken": values[0], "methodArn": arn})
+		ev, err = lambdaevent.AuthorizerTokenEvent(values[0], arn)
 	} else {
 		ev, err = lambdaevent.AuthorizerRequestEvent(ctx, c, arn)
 	}

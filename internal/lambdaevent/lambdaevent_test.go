@@ -125,6 +125,17 @@ func TestAuthorizerRequestEvent(t *testing.T) {
 	}
 }
 
+func TestAuthorizerTokenEvent(t *testing.T) {
+	raw, err := AuthorizerTokenEvent("Bearer \"x\"", "arn:aws:execute-api:us-east-1:123:abc/dev/GET/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"authorizationToken":"Bearer \"x\"","methodArn":"arn:aws:execute-api:us-east-1:123:abc/dev/GET/","type":"TOKEN"}`
+	if string(raw) != want {
+		t.Errorf("got  %s\nwant %s", raw, want)
+	}
+}
+
 func TestParseProxyResponse(t *testing.T) {
 	for _, tt := range []struct {
 		name, in string
