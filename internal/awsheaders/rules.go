@@ -116,6 +116,15 @@ const (
 // client sent apart (pipeline.Call.Host); the proxy event and
 // $input.params() add that one back. The headers a client lists in its
 // Connection header are dropped from HTTP_PROXY requests as well.
+//
+// Headers the gateway adds to responses are written where the response is
+// made, not listed here: x-amzn-RequestId and x-amz-apigw-id on every
+// response (httpserver: result.go, render.go), Content-Type
+// application/json when an integration's answer has none (result.go);
+// X-Amzn-Trace-Id on answers from HTTP,
+// AWS and Lambda back ends, not HTTP_PROXY or MOCK (integration:
+// responses.go, lambda_result.go). The edge also drops any Content-Length
+// and Transfer-Encoding a result carries: the framing is its own.
 var Rules = map[string]Rule{
 	"Connection": {Dropped: everywhere, Mapped: MapNotSent, Illegal: IllegalForLambda,
 		ProxyResponse: Remap, LambdaResponse: Remap, MethodResponse: Remap,
