@@ -9,7 +9,7 @@ import (
 	"github.com/portico-gw/portico/internal/config"
 	"github.com/portico-gw/portico/internal/fault"
 	"github.com/portico-gw/portico/internal/function"
-	"github.com/portico-gw/portico/internal/integration"
+	"github.com/portico-gw/portico/internal/lambdaevent"
 	"github.com/portico-gw/portico/internal/telemetry"
 )
 
@@ -48,14 +48,14 @@ func functionConfigs(cfg *config.File) []function.Config {
 // Has implements deploy.Functions.
 func (f functions) Has(name string) bool { return f.m.Has(name) }
 
-// InvokeFunctionAsync implements integration.AsyncInvoker: the invocation
+// InvokeFunctionAsync implements lambdaevent.AsyncInvoker: the invocation
 // runs in the background and its outcome is only logged.
 func (f functions) InvokeFunctionAsync(name string, payload []byte, requestID, traceID string) error {
 	return f.m.InvokeAsync(name, payload, function.InvokeOptions{RequestID: requestID, TraceID: traceID})
 }
 
-// InvokeFunction implements integration.FunctionInvoker.
-func (f functions) InvokeFunction(ctx context.Context, name string, payload []byte, _, traceID string) (integration.FunctionResult, error) {
+// InvokeFunction implements lambdaevent.FunctionInvoker.
+func (f functions) InvokeFunction(ctx context.Context, name string, payload []byte, _, traceID string) (lambdaevent.FunctionResult, error) {
 	var fm *telemetry.FunctionMetrics
 	if f.metrics != nil {
 		fm = f.metrics.Function(name)
@@ -69,24 +69,24 @@ func (f functions) InvokeFunction(ctx context.Context, name string, payload []by
 		fm.Finish(err != nil || (resp != nil && resp.FunctionError != ""))
 	}
 	if err == nil {
-		return integration.FunctionResult{Payload: resp.Payload, FunctionError: resp.FunctionError, RequestID: resp.RequestID}, nil
+		return lambdaevent.FunctionResult{Payload: resp.Payload, FunctionError: resp.FunctionError, RequestID: resp.RequestID}, nil
 	}
 	if ctx.Err() != nil {
-		return integration.FunctionResult{}, ctx.Err()
+		return lambdaevent.FunctionResult{}, ctx.Err()
 	}
 	if te, ok := errors.AsType[*function.TimeoutError](err); ok {
-		return integration.FunctionResult{Payload: te.Payload(), FunctionError: "Unhandled", RequestID: te.RequestID}, nil
+		return lambdaevent.FunctionResult{Payload: te.Payload(), FunctionError: "Unhandled", RequestID: te.RequestID}, nil
 	}
 	if ce, ok := errors.AsType[*function.CrashError](err); ok {
-		return integration.FunctionResult{Payload: ce.Payload(), FunctionError: "Unhandled", RequestID: ce.RequestID}, nil
+		return lambdaevent.FunctionResult{Payload: ce.Payload(), FunctionError: "Unhandled", RequestID: ce.RequestID}, nil
 	}
 	if _, ok := errors.AsType[*function.ThrottledError](err); ok {
-		return integration.FunctionResult{}, &fault.Error{Type: fault.Throttled, Headers: map[string]string{"Retry-After": "1"}, Cause: err}
+		return lambdaevent.FunctionResult{}, &fault.Error{Type: fault.Throttled, Headers: map[string]string{"Retry-After": "1"}, Cause: err}
 	}
 	if _, ok := errors.AsType[*function.RequestTooLargeError](err); ok {
-		return integration.FunctionResult{}, &fault.Error{Type: fault.Default4XX, Status: 413, Message: "Request Too Long", ErrorType: "BadRequestException", Spaced: true, Cause: err}
+		return lambdaevent.FunctionResult{}, &fault.Error{Type: fault.Default4XX, Status: 413, Message: "Request Too Long", ErrorType: "BadRequestException", Spaced: true, Cause: err}
 	}
 	// Lambda rejecting the invoke (not found, closed, ...) is 500 on AWS.
-	return integration.FunctionResult{}, &fault.Error{Type: fault.IntegrationFailure, Status: 500, Message: "Internal server error", Spaced: true,
+	return lambdaevent.FunctionResult{}, &fault.Error{Type: fault.IntegrationFailure, Status: 500, Message: "Internal server error", Spaced: true,
 		Cause: fmt.Errorf("Lambda invoke failed: %w", err)}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/portico-gw/portico/internal/deploy"
 	"github.com/portico-gw/portico/internal/function"
 	"github.com/portico-gw/portico/internal/integration"
+	"github.com/portico-gw/portico/internal/lambdaevent"
 )
 
 // Report summarizes a validation run.
@@ -78,6 +79,6 @@ type functionSet map[string]bool
 
 func (fs functionSet) Has(name string) bool { return fs[name] }
 
-func (fs functionSet) InvokeFunction(context.Context, string, []byte, string, string) (integration.FunctionResult, error) {
-	return integration.FunctionResult{}, errors.New("validate does not run functions")
+func (fs functionSet) InvokeFunction(context.Context, string, []byte, string, string) (lambdaevent.FunctionResult, error) {
+	return lambdaevent.FunctionResult{}, errors.New("validate does not run functions")
 }

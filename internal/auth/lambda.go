@@ -13,24 +13,25 @@ import (
 
 	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/auth/policy"
+	"github.com/portico-gw/portico/internal/awslimits"
 	"github.com/portico-gw/portico/internal/fault"
-	"github.com/portico-gw/portico/internal/integration"
+	"github.com/portico-gw/portico/internal/lambdaevent"
 	"github.com/portico-gw/portico/internal/pipeline"
 )
 
 // DefaultTTL is authorizerResultTtlInSeconds when a definition leaves it out.
-const DefaultTTL = 300 * time.Second
+const DefaultTTL = awslimits.AuthorizerTTL
 
 // authorizerTimeout bounds an authorizer invocation (API Gateway's
 // integration limit); the function's own timeout usually ends it first.
-const authorizerTimeout = 29 * time.Second
+const authorizerTimeout = awslimits.IntegrationTimeout
 
 // Lambda is one Lambda authorizer (TOKEN or REQUEST) of one API stage,
 // shared by every method that uses it, with its result cache.
 type Lambda struct {
 	def         apidef.Authorizer
 	function    string
-	invoker     integration.FunctionInvoker
+	invoker     lambdaevent.FunctionInvoker
 	validate    *regexp.Regexp
 	sources     []string
 	cache       *cache
@@ -41,7 +42,7 @@ type Lambda struct {
 // LambdaConfig configures a Lambda authorizer.
 type LambdaConfig struct {
 	Def     apidef.Authorizer
-	Invoker integration.FunctionInvoker
+	Invoker lambdaevent.FunctionInvoker
 	// ExplicitDenyMessage is the ACCESS_DENIED text for an explicit Deny.
 	ExplicitDenyMessage string
 	Now                 func() time.Time
@@ -50,7 +51,7 @@ type LambdaConfig struct {
 // NewLambda compiles an authorizer; it fails when the URI names no
 // configured function.
 func NewLambda(cfg LambdaConfig) (*Lambda, error) {
-	name, ok := integration.FunctionName(cfg.Def.AuthorizerURI)
+	name, ok := lambdaevent.FunctionName(cfg.Def.AuthorizerURI)
 	if !ok {
 		return nil, fmt.Errorf("authorizer %s: authorizerUri %q does not name a Lambda function", cfg.Def.Name, cfg.Def.AuthorizerURI)
 	}
@@ -130,9 +131,9 @@ func (l *Lambda) call(ctx context.Context, c *pipeline.Call, values []string) (*
 	var ev []byte
 	var err error
 	if l.def.Type == apidef.AuthorizerToken {
-		ev, err = json.Marshal(map[string]string{"type": "TOKEN", "authorizationToken": values[0], "methodArn": arn})
+		ev, err = lambdaevent.AuthorizerTokenEvent(values[0], arn)
 	} else {
-		ev, err = integration.AuthorizerRequestEvent(ctx, c, arn)
+		ev, err = lambdaevent.AuthorizerRequestEvent(ctx, c, arn)
 	}
 	if err != nil {
 		return nil, configFault(l.def.Name, err)

@@ -10,7 +10,7 @@ import (
 
 	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/fault"
-	"github.com/portico-gw/portico/internal/integration"
+	"github.com/portico-gw/portico/internal/lambdaevent"
 	"github.com/portico-gw/portico/internal/pipeline"
 )
 
@@ -19,9 +19,9 @@ import (
 // whether the function was called (the parity suite runs real ones).
 type countingInvoker struct{ calls atomic.Int64 }
 
-func (ci *countingInvoker) InvokeFunction(context.Context, string, []byte, string, string) (integration.FunctionResult, error) {
+func (ci *countingInvoker) InvokeFunction(context.Context, string, []byte, string, string) (lambdaevent.FunctionResult, error) {
 	ci.calls.Add(1)
-	return integration.FunctionResult{Payload: []byte(`{"principalId":"p","policyDocument":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"*"}]}}`)}, nil
+	return lambdaevent.FunctionResult{Payload: []byte(`{"principalId":"p","policyDocument":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"*"}]}}`)}, nil
 }
 
 func call(token string) *pipeline.Call {
@@ -32,7 +32,7 @@ func call(token string) *pipeline.Call {
 	return &pipeline.Call{Header: h, HTTPMethod: "GET", APIID: "a", Stage: "dev", Path: "/pets", Region: "us-east-1", AccountID: "123456789012"}
 }
 
-func newTestLambda(t *testing.T, inv integration.FunctionInvoker, ttl int, now func() time.Time) *Lambda {
+func newTestLambda(t *testing.T, inv lambdaevent.FunctionInvoker, ttl int, now func() time.Time) *Lambda {
 	t.Helper()
 	l, err := NewLambda(LambdaConfig{Invoker: inv, Now: now, Def: apidef.Authorizer{Name: "tok", Type: apidef.AuthorizerToken, ResultTTLSeconds: ttl,
 		AuthorizerURI:  "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:Auth/invocations",

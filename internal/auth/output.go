@@ -7,7 +7,7 @@ import (
 	"fmt"
 
 	"github.com/portico-gw/portico/internal/auth/policy"
-	"github.com/portico-gw/portico/internal/integration"
+	"github.com/portico-gw/portico/internal/lambdaevent"
 )
 
 // output is a Lambda authorizer's parsed answer.
@@ -65,7 +65,7 @@ func parseOutput(payload []byte) (*output, error) {
 // contextValue stringifies a string, number or boolean; anything else is
 // invalid, as on AWS.
 func contextValue(v json.RawMessage) (string, error) {
-	if s, ok := integration.ScalarString(v); ok {
+	if s, ok := lambdaevent.ScalarString(v); ok {
 		return s, nil
 	}
 	return "", errors.New("values must be strings, numbers or booleans")

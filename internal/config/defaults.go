@@ -1,6 +1,10 @@
 package config
 
-import "time"
+import (
+	"time"
+
+	"github.com/portico-gw/portico/internal/awslimits"
+)
 
 // Default returns settings with every default filled in and no APIs.
 func Default() File {
@@ -14,12 +18,12 @@ func Default() File {
 			ReadTimeout:       Duration(60 * time.Second),
 			IdleTimeout:       Duration(120 * time.Second),
 			ShutdownTimeout:   Duration(30 * time.Second),
-			MaxHeaderBytes:    10240,
-			MaxBodyBytes:      10 << 20,
+			MaxHeaderBytes:    awslimits.HeaderBytes,
+			MaxBodyBytes:      awslimits.PayloadBytes,
 			RejectionLog:      RejectionLog{Burst: 10, Interval: Duration(10 * time.Second)},
 		},
 		Authorization: Authorization{ExplicitDenyMessage: "User is not authorized to access this resource with an explicit deny"},
-		Account:       Account{Throttle: Throttle{RateLimit: 10000, BurstLimit: 5000}},
+		Account:       Account{Throttle: Throttle{RateLimit: awslimits.AccountRateLimit, BurstLimit: awslimits.AccountBurstLimit}},
 		Store: Store{Type: "embedded", Path: "./portico-data", KeyPrefix: "portico", OnError: "open",
 			FlushInterval: Duration(time.Second), Timeout: Duration(250 * time.Millisecond)},
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/portico-gw/portico/internal/awslimits"
 	"github.com/portico-gw/portico/internal/source"
 )
 
@@ -39,10 +40,10 @@ func (f *File) applyDefaults(dir string) {
 	for i := range f.Functions {
 		fn := &f.Functions[i]
 		if fn.Timeout == 0 {
-			fn.Timeout = Duration(3 * time.Second)
+			fn.Timeout = Duration(awslimits.LambdaDefaultTimeout)
 		}
 		if fn.MemorySize == 0 {
-			fn.MemorySize = 128
+			fn.MemorySize = awslimits.LambdaDefaultMemoryMB
 		}
 		if fn.IdleTimeout == 0 {
 			fn.IdleTimeout = Duration(5 * time.Minute)
@@ -83,7 +84,7 @@ func (v *validator) validateMore(f *File) {
 		}
 		v.check(p, sources == 1, "give exactly one of command, build or codeUri")
 		v.check(p+"/timeout", fn.Timeout > 0 && fn.Timeout.D() <= 15*time.Minute, "timeout must be between 1ms and 15m")
-		v.check(p+"/memorySize", fn.MemorySize >= 128 && fn.MemorySize <= 10240, "memorySize must be 128 to 10240 MB")
+		v.check(p+"/memorySize", fn.MemorySize >= awslimits.LambdaMinMemoryMB && fn.MemorySize <= awslimits.LambdaMaxMemoryMB, "memorySize must be 128 to 10240 MB")
 		v.check(p+"/reservedConcurrency", fn.ReservedConcurrency >= 0, "reservedConcurrency must not be negative")
 	}
 	for i, a := range f.APIs {
@@ -161,9 +162,9 @@ func (v *validator) keysAndPlans(f *File) {
 		v.check(p+"/name", !keys[k.Name], "duplicate API key name %q", k.Name)
 		keys[k.Name] = true
 		switch {
-		case len(k.Value) < 20:
+		case len(k.Value) < awslimits.APIKeyMinLength:
 			v.check(p+"/value", false, "API Key value should be at least 20 characters")
-		case len(k.Value) > 128:
+		case len(k.Value) > awslimits.APIKeyMaxLength:
 			v.check(p+"/value", false, "API Key value exceeds maximum size of 128 characters")
 		}
 		v.check(p+"/value", !values[k.Value], "two API keys have the same value") // the value itself is never printed

@@ -13,6 +13,7 @@ import (
 	"github.com/portico-gw/portico/internal/auth/sigv4"
 	"github.com/portico-gw/portico/internal/awsservice"
 	"github.com/portico-gw/portico/internal/integration"
+	"github.com/portico-gw/portico/internal/lambdaevent"
 	"github.com/portico-gw/portico/internal/pipeline"
 	"github.com/portico-gw/portico/internal/router"
 	"github.com/portico-gw/portico/internal/store/memory"
@@ -113,7 +114,7 @@ type AuthOptions struct {
 
 // Functions is the local function runtime as deploy sees it.
 type Functions interface {
-	integration.FunctionInvoker
+	lambdaevent.FunctionInvoker
 	// Has reports whether a function is configured.
 	Has(name string) bool
 }

@@ -8,13 +8,16 @@ import (
 	"time"
 
 	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/awsheaders"
+	"github.com/portico-gw/portico/internal/awslimits"
 	"github.com/portico-gw/portico/internal/awsservice"
 	"github.com/portico-gw/portico/internal/integration"
+	"github.com/portico-gw/portico/internal/lambdaevent"
 	"github.com/portico-gw/portico/internal/pipeline"
 )
 
 // DefaultTimeout is API Gateway's default integration timeout (29 s).
-const DefaultTimeout = 29 * time.Second
+const DefaultTimeout = awslimits.IntegrationTimeout
 
 var stageVarRef = regexp.MustCompile(`\$\{stageVariables\.([A-Za-z0-9_]+)\}`)
 
@@ -85,7 +88,7 @@ func lambdaIntegration(spec APISpec, m *apidef.Method, uri, missing string, time
 	if missing != "" {
 		return &integration.Failing{Kind: in.Type, Err: integration.ConfigError("Invalid function ARN: stage variable %s is not set", missing)}, nil
 	}
-	name, ok := integration.FunctionName(uri)
+	name, ok := lambdaevent.FunctionName(uri)
 	if !ok {
 		return nil, fmt.Errorf("%s integration URI %q is not a Lambda function invocation (other AWS services are not supported)", in.Type, uri)
 	}
@@ -108,7 +111,7 @@ func illegalMapping(in *apidef.Integration) pipeline.Integration {
 	lambda := in.Type == apidef.TypeAWS || in.Type == apidef.TypeAWSProxy
 	for k := range in.RequestParameters {
 		h, ok := strings.CutPrefix(k, "integration.request.header.")
-		if !ok || !integration.IllegalMappedHeader(h, lambda) {
+		if !ok || !awsheaders.IllegalMappedHeader(h, lambda) {
 			continue
 		}
 		return &integration.Failing{Kind: in.Type, Err: integration.ConfigError("illegal header mapping %s", k)}

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/portico-gw/portico/internal/apidef"
-	"github.com/portico-gw/portico/internal/integration"
+	"github.com/portico-gw/portico/internal/lambdaevent"
 	"github.com/portico-gw/portico/internal/source"
 )
 
@@ -38,7 +38,7 @@ import (
 //     pool left, every call is refused with 401).
 func Lint(def *apidef.RestAPI, env LintEnv) (warnings []apidef.Warning) {
 	missing := func(loc apidef.Location, what, uri string) {
-		name, ok := integration.FunctionName(uri)
+		name, ok := lambdaevent.FunctionName(uri)
 		if env.HasFunction == nil || !ok || strings.Contains(name, "${") || env.HasFunction(name) {
 			return
 		}

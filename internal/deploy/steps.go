@@ -3,6 +3,7 @@ package deploy
 import (
 	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/auth"
+	"github.com/portico-gw/portico/internal/awslimits"
 	"github.com/portico-gw/portico/internal/pipeline"
 	"github.com/portico-gw/portico/internal/throttle"
 	"github.com/portico-gw/portico/internal/usage"
@@ -91,7 +92,7 @@ func stageLimit(settings []MethodSetting, m *apidef.Method) *throttle.Limit {
 	if !found || (rate == nil && burst == nil) {
 		return nil
 	}
-	l := throttle.Limit{Rate: 10000, Burst: 5000}
+	l := throttle.Limit{Rate: awslimits.AccountRateLimit, Burst: awslimits.AccountBurstLimit}
 	if rate != nil {
 		l.Rate = *rate
 	}

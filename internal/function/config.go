@@ -6,24 +6,26 @@ import (
 	"log/slog"
 	"path/filepath"
 	"time"
+
+	"github.com/portico-gw/portico/internal/awslimits"
 )
 
 // Defaults applied by NewManager to zero fields.
 const (
 	// DefaultTimeout is Lambda's default function timeout.
-	DefaultTimeout = 3 * time.Second
+	DefaultTimeout = awslimits.LambdaDefaultTimeout
 	// DefaultMemorySize is Lambda's default memory size in MB.
-	DefaultMemorySize = 128
+	DefaultMemorySize = awslimits.LambdaDefaultMemoryMB
 	// DefaultIdleTimeout is how long an idle process is kept warm.
 	DefaultIdleTimeout = 5 * time.Minute
 	// DefaultInitTimeout is Lambda's limit on a runtime's init phase.
-	DefaultInitTimeout = 10 * time.Second
+	DefaultInitTimeout = awslimits.LambdaInitTimeout
 	// DefaultRegion and DefaultAccountID appear in function ARNs.
 	DefaultRegion    = "us-east-1"
 	DefaultAccountID = "123456789012"
 	// maxPayload is Lambda's 6 MB limit on synchronous request and
 	// response payloads.
-	maxPayload = 6 * 1024 * 1024
+	maxPayload = awslimits.LambdaPayloadBytes
 )
 
 // Config describes one function. Exactly one of Command, Build and CodeURI is

@@ -10,6 +10,7 @@ import (
 
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/portico-gw/portico/internal/awslimits"
 	"github.com/portico-gw/portico/internal/deploy"
 	"github.com/portico-gw/portico/internal/telemetry"
 )
@@ -60,7 +61,7 @@ func New(snap *deploy.Snapshot, opts Options) *Edge {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	if opts.MaxBodyBytes <= 0 {
-		opts.MaxBodyBytes = 10 << 20
+		opts.MaxBodyBytes = awslimits.PayloadBytes
 	}
 	e := &Edge{opts: opts, log: opts.Logger, region: opts.Region,
 		rejects: newRejectLog(opts.Logger, opts.RejectLogBurst, opts.RejectLogInterval)}

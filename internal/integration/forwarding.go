@@ -16,15 +16,6 @@ func addGatewayHeaders(h http.Header, c *pipeline.Call) {
 	h.Set("X-Amzn-Apigateway-Api-Id", c.APIID)
 }
 
-// forwardedFor is the client's X-Forwarded-For with the caller appended, as
-// API Gateway's front end passes it on to proxies and proxy events.
-func forwardedFor(c *pipeline.Call) string {
-	if prior := c.Header.Get("X-Forwarded-For"); prior != "" {
-		return prior + ", " + c.SourceIP
-	}
-	return c.SourceIP
-}
-
 // cancelOnClose releases the request's context once the body is consumed.
 type cancelOnClose struct {
 	io.ReadCloser

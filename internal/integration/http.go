@@ -10,12 +10,14 @@ import (
 	"time"
 
 	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/awsheaders"
+	"github.com/portico-gw/portico/internal/awslimits"
 	"github.com/portico-gw/portico/internal/pipeline"
 )
 
 // maxUpstreamBody bounds a buffered non-proxy back-end response (AWS's 10 MB
 // payload limit).
-const maxUpstreamBody = 10 << 20
+const maxUpstreamBody = awslimits.PayloadBytes
 
 // HTTP is a non-proxy HTTP integration: only mapped parameters reach the
 // back end, and the method response comes from the integration response
@@ -139,7 +141,7 @@ func (h *HTTP) call(ctx context.Context, c *pipeline.Call, mp mapped, body []byt
 		req.Header[k] = vs
 	}
 	addGatewayHeaders(req.Header, c)
-	setMappedHeaders(req, mp.header)
+	awsheaders.SetMappedHeaders(req, mp.header)
 	start := time.Now()
 	if h.prepare != nil {
 		if err := h.prepare(req, body); err != nil {

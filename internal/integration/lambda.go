@@ -4,57 +4,24 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"time"
 
 	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/awslimits"
 	"github.com/portico-gw/portico/internal/fault"
+	"github.com/portico-gw/portico/internal/lambdaevent"
 	"github.com/portico-gw/portico/internal/pipeline"
 )
 
 // maxInvokePayload is Lambda's synchronous invocation payload limit (6 MB).
-const maxInvokePayload = 6 << 20
-
-// FunctionInvoker runs a local function by name and returns its payload.
-// A function error is a result, not an error: FunctionError is set
-// ("Unhandled") and Payload holds {"errorMessage","errorType",...}. An
-// error return is a fault (for example THROTTLED at reserved concurrency)
-// or a failure to invoke.
-type FunctionInvoker interface {
-	InvokeFunction(ctx context.Context, name string, payload []byte, requestID, traceID string) (FunctionResult, error)
-}
-
-// AsyncInvoker is implemented by invokers that can start a function in the
-// background (Lambda's Event invocation type) and return at once.
-type AsyncInvoker interface {
-	InvokeFunctionAsync(name string, payload []byte, requestID, traceID string) error
-}
-
-// FunctionResult is one invocation's outcome.
-type FunctionResult struct {
-	Payload       []byte
-	FunctionError string
-	RequestID     string
-}
-
-// lambdaURI finds the function name (and qualifier) in a Lambda integration URI.
-var lambdaURI = regexp.MustCompile(`:lambda:path/2015-03-31/functions/(?:arn:aws:lambda:[^:]*:[^:]*:function:)?([A-Za-z0-9_-]+)(?::([A-Za-z0-9$_-]+))?/invocations$`)
-
-// FunctionName returns the function an integration URI invokes.
-func FunctionName(uri string) (string, bool) {
-	m := lambdaURI.FindStringSubmatch(uri)
-	if m == nil {
-		return "", false
-	}
-	return m[1], true
-}
+const maxInvokePayload = awslimits.LambdaPayloadBytes
 
 // LambdaConfig configures a Lambda integration (AWS_PROXY or AWS).
 type LambdaConfig struct {
 	Function         string
 	Timeout          time.Duration
 	BinaryMediaTypes []string
-	Invoker          FunctionInvoker
+	Invoker          lambdaevent.FunctionInvoker
 	// Method and Integration supply templates and responses (AWS only).
 	Method      *apidef.Method
 	Integration *apidef.Integration
@@ -62,9 +29,9 @@ type LambdaConfig struct {
 }
 
 // invoke runs the function within the integration timeout.
-func invoke(ctx context.Context, cfg *LambdaConfig, c *pipeline.Call, payload []byte) (FunctionResult, error) {
+func invoke(ctx context.Context, cfg *LambdaConfig, c *pipeline.Call, payload []byte) (lambdaevent.FunctionResult, error) {
 	if len(payload) > maxInvokePayload {
-		return FunctionResult{}, &fault.Error{Type: fault.Default4XX, Status: 413, Message: "Request Too Long", ErrorType: "BadRequestException", Spaced: true,
+		return lambdaevent.FunctionResult{}, &fault.Error{Type: fault.Default4XX, Status: 413, Message: "Request Too Long", ErrorType: "BadRequestException", Spaced: true,
 			Cause: fmt.Errorf("invocation payload of %d bytes exceeds Lambda's 6 MB limit", len(payload))}
 	}
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
@@ -101,7 +68,7 @@ func (a *AWSProxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Resu
 	if err != nil {
 		return nil, classify(ctx, err, a.cfg.Function)
 	}
-	ev, err := buildEvent(ctx, c, body, isBinary(c.Header.Get("Content-Type"), a.cfg.BinaryMediaTypes))
+	ev, err := lambdaevent.BuildProxyEvent(ctx, c, body, isBinary(c.Header.Get("Content-Type"), a.cfg.BinaryMediaTypes))
 	if err != nil {
 		return nil, configError("cannot encode the proxy event: %v", err)
 	}
@@ -112,15 +79,15 @@ func (a *AWSProxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Resu
 	if res.FunctionError != "" {
 		return nil, functionError(res)
 	}
-	pr, err := parseProxyResponse(res.Payload)
+	pr, err := lambdaevent.ParseProxyResponse(res.Payload)
 	if err != nil {
 		return nil, badGateway(fmt.Errorf("Execution failed due to configuration error: %w", err))
 	}
-	return pr.result(c, a.cfg.BinaryMediaTypes)
+	return proxyResult(pr, c, a.cfg.BinaryMediaTypes)
 }
 
 // functionError is the 502 for an unhandled function error.
-func functionError(res FunctionResult) error {
+func functionError(res lambdaevent.FunctionResult) error {
 	var e struct {
 		ErrorMessage string `json:"errorMessage"`
 	}

@@ -7,7 +7,9 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/portico-gw/portico/internal/awslimits"
 	"github.com/portico-gw/portico/internal/fault"
+	"github.com/portico-gw/portico/internal/lambdaevent"
 
 	"github.com/portico-gw/portico/internal/pipeline"
 )
@@ -126,7 +128,7 @@ func (a *AWSLambda) invokeAsync(ctx context.Context, c *pipeline.Call, payload [
 			Cause: fmt.Errorf("asynchronous invocation payload of %d bytes exceeds Lambda's %d-byte limit", len(payload), maxAsyncPayload)}
 	}
 	start := time.Now()
-	if ai, ok := a.cfg.Invoker.(AsyncInvoker); ok {
+	if ai, ok := a.cfg.Invoker.(lambdaevent.AsyncInvoker); ok {
 		if err := ai.InvokeFunctionAsync(a.cfg.Function, payload, "", c.TraceID); err != nil {
 			return nil, fault.New(fault.IntegrationFailure, fmt.Errorf("Lambda invoke failed: %w", err))
 		}
@@ -150,4 +152,4 @@ func (a *AWSLambda) invokeAsync(ctx context.Context, c *pipeline.Call, payload [
 }
 
 // maxAsyncPayload is Lambda's asynchronous invocation payload limit (1 MB).
-const maxAsyncPayload = 1 << 20
+const maxAsyncPayload = awslimits.LambdaAsyncPayloadBytes

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/portico-gw/portico/internal/awsheaders"
 	"github.com/portico-gw/portico/internal/pipeline"
 )
 
@@ -85,11 +86,11 @@ func (p *Proxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Result,
 	if len(body) == 0 {
 		req.Body = http.NoBody
 	}
-	req.Header = proxyRequestHeader(c.Header)
-	req.Header.Set("X-Forwarded-For", forwardedFor(c))
+	req.Header = awsheaders.ProxyRequestHeader(c.Header)
+	req.Header.Set("X-Forwarded-For", awsheaders.ForwardedFor(c.Header.Get("X-Forwarded-For"), c.SourceIP))
 	req.Header.Set("X-Forwarded-Proto", "http")
 	addGatewayHeaders(req.Header, c)
-	setMappedHeaders(req, mp.header)
+	awsheaders.SetMappedHeaders(req, mp.header)
 	start := time.Now()
 	resp, err := p.transport.RoundTrip(req)
 	c.IntegrationLatency = time.Since(start)
@@ -105,7 +106,7 @@ func (p *Proxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Result,
 	}
 	return &pipeline.Result{
 		Status:        resp.StatusCode,
-		Header:        proxyResponseHeader(resp.Header),
+		Header:        awsheaders.ProxyResponseHeader(resp.Header),
 		Stream:        &cancelOnClose{ReadCloser: resp.Body, cancel: cancel},
 		ContentLength: resp.ContentLength,
 	}, nil

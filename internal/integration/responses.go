@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/awsheaders"
 	"github.com/portico-gw/portico/internal/pipeline"
 )
 
@@ -133,7 +134,7 @@ func (r *response) render(ctx context.Context, c *pipeline.Call, up upstream, o 
 			v, ok = upstreamValue(p.source, up, &parsed, &parsedOK)
 		}
 		if ok {
-			setMethodResponseHeader(res.Header, p.header, v)
+			awsheaders.SetMethodResponseHeader(res.Header, p.header, v)
 		}
 	}
 	ct, tpl := r.template(c.Header.Get("Accept"))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/portico-gw/portico/internal/awsheaders"
 	"github.com/portico-gw/portico/internal/pipeline"
 	"github.com/portico-gw/portico/internal/vtl"
 )
@@ -59,7 +60,7 @@ func params(c *pipeline.Call) vtl.Params {
 		}
 	}
 	for k, vs := range c.Header {
-		if len(vs) > 0 && !neverForwarded(k) {
+		if len(vs) > 0 && !awsheaders.Dropped(k, awsheaders.InputParams) {
 			p.Header[k] = vs[len(vs)-1]
 		}
 	}

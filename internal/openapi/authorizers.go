@@ -5,9 +5,11 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/auth/policy"
+	"github.com/portico-gw/portico/internal/awslimits"
 	"github.com/portico-gw/portico/internal/source"
 )
 
@@ -43,7 +45,7 @@ func (im *importer) authorizers() map[string]apidef.Authorizer {
 			ProviderARNs: im.strList(raw, ap, "providerARNs"), ResultTTLSeconds: -1, Loc: im.loc(ap)}
 		if ttl, ok := im.integer(raw, ap, "authorizerResultTtlInSeconds"); ok {
 			a.ResultTTLSeconds = ttl
-			if ttl < 0 || ttl > 3600 {
+			if ttl < 0 || ttl > int(awslimits.MaxAuthorizerTTL/time.Second) {
 				im.errorf(ap+"/authorizerResultTtlInSeconds", "authorizerResultTtlInSeconds must be 0 to 3600, not %d", ttl)
 			}
 		}

@@ -17,11 +17,12 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/awslimits"
 	"github.com/portico-gw/portico/internal/source"
 )
 
 // MaxDocumentBytes is AWS's limit on an imported definition (6 MB).
-const MaxDocumentBytes = 6 << 20
+const MaxDocumentBytes = awslimits.ImportDocumentBytes
 
 // MaxExpandedNodes bounds a document's size once YAML aliases are expanded.
 const MaxExpandedNodes = 2_000_000

@@ -5,8 +5,10 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/awslimits"
 	"github.com/portico-gw/portico/internal/source"
 )
 
@@ -54,7 +56,7 @@ func (im *importer) integration(o map[string]any, ptr string, m *apidef.Method) 
 	in.RequestTemplates = im.templateMap(o, ptr, "requestTemplates", in)
 	if t, ok := im.integer(o, ptr, "timeoutInMillis"); ok {
 		in.TimeoutInMillis = t
-		if t < 50 {
+		if t < int(awslimits.MinIntegrationTimeout/time.Millisecond) {
 			im.errorf(ptr+"/timeoutInMillis", "timeoutInMillis %d is below the minimum of 50 ms", t)
 		}
 	}

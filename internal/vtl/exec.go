@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/portico-gw/portico/internal/awslimits"
 )
 
 // Execution limits. They apply to every execution and exist so that no
@@ -15,13 +17,13 @@ import (
 const (
 	// MaxForeach is the number of iterations after which a #foreach loop
 	// silently stops, as API Gateway's Velocity does (directive.foreach.maxloops).
-	MaxForeach = 1000
+	MaxForeach = awslimits.ForeachIterations
 	// MaxIterations caps the #foreach iterations plus #define and macro
 	// expansions of one execution; exceeding it is an error.
 	MaxIterations = 100_000
 	// MaxOutput caps the rendered output in bytes (API Gateway's 10 MB
 	// payload limit); exceeding it is an error.
-	MaxOutput = 10 << 20
+	MaxOutput = awslimits.PayloadBytes
 	// MaxAlloc caps the bytes of strings built during one execution
 	// (interpolation, concatenation, string methods); exceeding it is an error.
 	MaxAlloc = 64 << 20

@@ -3,6 +3,8 @@ package vtl
 import (
 	"fmt"
 	"strings"
+
+	"github.com/portico-gw/portico/internal/awslimits"
 )
 
 // maxParseDepth bounds the nesting of blocks, expressions and interpolated
@@ -34,7 +36,7 @@ func (t *Template) Name() string { return t.name }
 
 // MaxTemplateSize is the largest template Parse accepts, API Gateway's
 // mapping template quota (300 KB).
-const MaxTemplateSize = 300 << 10
+const MaxTemplateSize = awslimits.TemplateBytes
 
 // Parse parses src as a Velocity 1.7 template. name is used only in error
 // messages, which have the form "name:line:col: message".

@@ -1,8 +1,7 @@
-package integration
+package lambdaevent
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,57 +9,55 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/portico-gw/portico/internal/pipeline"
 )
 
-// errMalformed is a Lambda proxy response API Gateway rejects with 502.
-var errMalformed = errors.New("Malformed Lambda proxy response")
+// ErrMalformed is a Lambda proxy response API Gateway rejects with 502.
+var ErrMalformed = errors.New("Malformed Lambda proxy response")
 
-// proxyResponse is the validated AWS_PROXY response (aws-recordings.md §5.4).
-type proxyResponse struct {
-	status int
-	header http.Header
-	body   string
-	base64 bool
+// ProxyResponse is the validated AWS_PROXY response (aws-recordings.md §5.4).
+type ProxyResponse struct {
+	Status int
+	Header http.Header
+	Body   string
+	Base64 bool
 }
 
-// parseProxyResponse applies AWS's rules: a JSON object whose keys are only
+// ParseProxyResponse applies AWS's rules: a JSON object whose keys are only
 // statusCode, headers, multiValueHeaders, body and isBase64Encoded, all
 // optional; statusCode a number or numeric string (default 200); header
 // values strings or booleans (numbers accepted too); multiValueHeaders
 // values lists; values of both merged with the multi values first and the
 // multiValueHeaders spelling kept.
-func parseProxyResponse(payload []byte) (*proxyResponse, error) {
+func ParseProxyResponse(payload []byte) (*ProxyResponse, error) {
 	dec := json.NewDecoder(bytes.NewReader(payload))
 	dec.UseNumber()
 	var raw map[string]json.RawMessage
 	if err := dec.Decode(&raw); err != nil || raw == nil {
-		return nil, fmt.Errorf("%w: not a JSON object", errMalformed)
+		return nil, fmt.Errorf("%w: not a JSON object", ErrMalformed)
 	}
 	if dec.More() {
-		return nil, fmt.Errorf("%w: trailing data", errMalformed)
+		return nil, fmt.Errorf("%w: trailing data", ErrMalformed)
 	}
-	r := &proxyResponse{status: 200, header: http.Header{}}
+	r := &ProxyResponse{Status: 200, Header: http.Header{}}
 	for k, v := range raw {
 		var err error
 		switch k {
 		case "statusCode":
-			r.status, err = parseStatus(v)
+			r.Status, err = parseStatus(v)
 		case "headers", "multiValueHeaders":
 		case "body":
-			r.body, err = parseBody(v)
+			r.Body, err = parseBody(v)
 		case "isBase64Encoded":
-			err = json.Unmarshal(v, &r.base64)
+			err = json.Unmarshal(v, &r.Base64)
 		default:
 			err = fmt.Errorf("unknown key %q", k)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: %v", errMalformed, err)
+			return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 		}
 	}
 	if err := r.headers(raw["multiValueHeaders"], raw["headers"]); err != nil {
-		return nil, fmt.Errorf("%w: %v", errMalformed, err)
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	return r, nil
 }
@@ -92,9 +89,9 @@ func parseBody(v json.RawMessage) (string, error) {
 	return s, nil
 }
 
-// headers merges multiValueHeaders then headers into r.header, keeping the
+// headers merges multiValueHeaders then headers into r.Header, keeping the
 // spelling of the first occurrence (the multiValueHeaders one).
-func (r *proxyResponse) headers(multi, single json.RawMessage) error {
+func (r *ProxyResponse) headers(multi, single json.RawMessage) error {
 	names := map[string]string{} // lower-case → spelling used
 	add := func(name, value string) {
 		key, ok := names[strings.ToLower(name)]
@@ -102,11 +99,11 @@ func (r *proxyResponse) headers(multi, single json.RawMessage) error {
 			key = name
 			names[strings.ToLower(name)] = name
 		}
-		if prev, ok := r.header[key]; ok {
-			r.header[key] = []string{prev[0] + ", " + value}
+		if prev, ok := r.Header[key]; ok {
+			r.Header[key] = []string{prev[0] + ", " + value}
 			return
 		}
-		r.header[key] = []string{value}
+		r.Header[key] = []string{value}
 	}
 	if len(multi) > 0 && string(multi) != "null" {
 		var m map[string]json.RawMessage
@@ -167,49 +164,6 @@ func headerValue(v json.RawMessage) (string, error) {
 		return s, nil
 	}
 	return "", fmt.Errorf("value is not a string")
-}
-
-// result turns the validated response into the method response. The body
-// is base64-decoded only when isBase64Encoded is set and the request's
-// first Accept type is a binary media type; undecodable base64 then is a
-// configuration error (500).
-func (r *proxyResponse) result(c *pipeline.Call, binaryTypes []string) (*pipeline.Result, error) {
-	h := http.Header{}
-	for k, vs := range r.header {
-		ck := http.CanonicalHeaderKey(k)
-		switch {
-		case ck == "Transfer-Encoding":
-		case remappedAlways(ck):
-			h["x-amzn-Remapped-"+remapName(k)] = vs
-		default:
-			h[k] = vs
-		}
-	}
-	if _, ok := h["Content-Type"]; !ok {
-		for k := range h {
-			if strings.EqualFold(k, "Content-Type") {
-				// The function's spelling ("content-type") is sent as is;
-				// net/http looks for the canonical key only and would add
-				// a second, sniffed Content-Type. A nil value suppresses
-				// that without writing a line.
-				h["Content-Type"] = nil
-				break
-			}
-		}
-	}
-	body := []byte(r.body)
-	first, _, _ := strings.Cut(c.Header.Get("Accept"), ",")
-	if r.base64 && isBinary(first, binaryTypes) {
-		dec, err := base64.StdEncoding.DecodeString(r.body)
-		if err != nil {
-			return nil, configError("Unable to base64 decode the body.")
-		}
-		body = dec
-	}
-	if tid := c.TraceID; tid != "" {
-		h["X-Amzn-Trace-Id"] = []string{tid}
-	}
-	return &pipeline.Result{Status: r.status, Header: h, Body: body, ContentLength: -1}, nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -1,4 +1,4 @@
-package integration
+package lambdaevent
 
 import (
 	"context"
@@ -7,11 +7,18 @@ import (
 	"github.com/portico-gw/portico/internal/pipeline"
 )
 
+// AuthorizerTokenEvent renders a TOKEN authorizer's input event:
+// {"authorizationToken", "methodArn", "type": "TOKEN"}
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html).
+func AuthorizerTokenEvent(token, methodArn string) ([]byte, error) {
+	return json.Marshal(map[string]string{"type": "TOKEN", "authorizationToken": token, "methodArn": methodArn})
+}
+
 // AuthorizerRequestEvent renders a REQUEST authorizer's input event: the
 // proxy event's fields (without the body) plus type and methodArn
 // (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html).
 func AuthorizerRequestEvent(ctx context.Context, c *pipeline.Call, methodArn string) ([]byte, error) {
-	raw, err := buildEvent(ctx, c, nil, false)
+	raw, err := BuildProxyEvent(ctx, c, nil, false)
 	if err != nil {
 		return nil, err
 	}

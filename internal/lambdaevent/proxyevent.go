@@ -1,13 +1,13 @@
-package integration
+package lambdaevent
 
 import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"mime"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/portico-gw/portico/internal/awsheaders"
 	"github.com/portico-gw/portico/internal/pipeline"
 	"github.com/portico-gw/portico/internal/wirenames"
 )
@@ -69,37 +69,37 @@ type identity struct {
 
 // eventHeaderName is the event's name for the canonical key k: the
 // client's spelling (recorded AWS events carry "tEsT-HEADeR" as sent),
-// except Authorization and User-Agent, which AWS title-cases.
+// unless the header's rule names it (AWS title-cases Authorization and
+// User-Agent).
 func eventHeaderName(k string, wire wirenames.Names) string {
-	switch k {
-	case "Authorization", "User-Agent":
-		return k
+	if n := awsheaders.Rules[k].EventName; n != "" {
+		return n
 	}
 	return wire.Name(k)
 }
 
-// buildEvent renders the proxy event for the call. binary reports whether
+// BuildProxyEvent renders the proxy event for the call. binary reports whether
 // the request's Content-Type is one of the API's binary media types, in
 // which case the body is base64-encoded.
-func buildEvent(ctx context.Context, c *pipeline.Call, body []byte, binary bool) ([]byte, error) {
+func BuildProxyEvent(ctx context.Context, c *pipeline.Call, body []byte, binary bool) ([]byte, error) {
 	// Slashes right after the stage collapse (//fn is /fn), as recorded;
 	// a trailing slash and inner double slashes are kept.
 	ev := proxyEvent{Resource: c.ResourcePath, Path: "/" + strings.TrimLeft(c.Path, "/"), HTTPMethod: c.HTTPMethod}
 	{
 		wire := wirenames.FromContext(ctx)
 		ev.Headers, ev.MultiValueHeaders = map[string]string{}, map[string][]string{}
+		added := gatewayHeaders(c)
 		for k, vs := range c.Header {
-			if neverForwarded(k) || len(vs) == 0 || setByFrontEnd(k, c) {
+			if len(vs) == 0 || awsheaders.Dropped(k, awsheaders.ProxyEvent) || added.has(k) {
 				continue
 			}
 			n := eventHeaderName(k, wire)
 			ev.Headers[n] = vs[len(vs)-1]
 			ev.MultiValueHeaders[n] = vs
 		}
-		if c.Host != "" {
-			ev.Headers["Host"], ev.MultiValueHeaders["Host"] = c.Host, []string{c.Host}
+		for _, h := range added {
+			ev.Headers[h.name], ev.MultiValueHeaders[h.name] = h.value, []string{h.value}
 		}
-		addEventForwarding(ev.Headers, ev.MultiValueHeaders, c)
 	}
 	if len(c.Query) > 0 {
 		ev.QueryStringParameters, ev.MultiValueQueryStringParameters = map[string]string{}, map[string][]string{}
@@ -193,63 +193,39 @@ func contextOf(c *pipeline.Call) requestContext {
 	return rc
 }
 
-// isBinary reports whether a media type matches the API's binary media
-// types: exact, "*/*", or a right wildcard ("image/*"). A configured type
-// with a left wildcard ("*/test") matches nothing, not even "*/test"
-// itself, as AWS answered in LocalStack's test_aws_proxy_binary_response
-// (validated against AWS).
-func isBinary(contentType string, binaryTypes []string) bool {
-	if contentType == "" || len(binaryTypes) == 0 {
-		return false
-	}
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		mt = strings.ToLower(strings.TrimSpace(contentType))
-	}
-	for _, b := range binaryTypes {
-		b = strings.ToLower(b)
-		switch {
-		case b == "*/*":
-			return true
-		case strings.HasPrefix(b, "*/"):
-			// left wildcard: never matches
-		case b == mt:
-			return true
-		case strings.HasSuffix(b, "/*") && strings.HasPrefix(mt, strings.TrimSuffix(b, "*")):
+// header is one header the gateway writes into the event.
+type header struct{ name, value string }
+
+type headerList []header
+
+func (l headerList) has(name string) bool {
+	for _, h := range l {
+		if h.name == name {
 			return true
 		}
 	}
 	return false
 }
 
-// setByFrontEnd reports the client headers addEventForwarding replaces,
-// so a client's "x-forwarded-for" does not sit next to the gateway's
-// "X-Forwarded-For".
-func setByFrontEnd(k string, c *pipeline.Call) bool {
-	switch k {
-	case "X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto":
-		return true
-	case "X-Amzn-Trace-Id":
-		return c.TraceID != ""
+// gatewayHeaders are the headers API Gateway's front end puts on every
+// proxied request, replacing the client's
+// (docs/aws-behaviour.md#headers-sent-to-the-back-end): the Host the client
+// sent, X-Forwarded-For (the caller appended), X-Forwarded-Port,
+// X-Forwarded-Proto and X-Amzn-Trace-Id. awsheaders.Rules lists them as
+// Added at ProxyEvent.
+func gatewayHeaders(c *pipeline.Call) headerList {
+	l := make(headerList, 0, 5)
+	if c.Host != "" {
+		l = append(l, header{"Host", c.Host})
 	}
-	return false
-}
-
-// addEventForwarding adds the headers API Gateway's front end puts on every
-// proxied request (aws-recordings.md §6): X-Forwarded-For (appended),
-// X-Forwarded-Port, X-Forwarded-Proto and X-Amzn-Trace-Id.
-func addEventForwarding(single map[string]string, multi map[string][]string, c *pipeline.Call) {
-	set := func(k, v string) {
-		single[k], multi[k] = v, []string{v}
-	}
-	set("X-Forwarded-For", forwardedFor(c))
+	l = append(l, header{"X-Forwarded-For", awsheaders.ForwardedFor(c.Header.Get("X-Forwarded-For"), c.SourceIP)})
 	port := "80"
 	if i := strings.LastIndexByte(c.Host, ':'); i >= 0 && !strings.Contains(c.Host[i:], "]") {
 		port = c.Host[i+1:]
 	}
-	set("X-Forwarded-Port", port)
-	set("X-Forwarded-Proto", "http")
+	l = append(l, header{"X-Forwarded-Port", port}, header{"X-Forwarded-Proto", "http"})
 	if tid := c.TraceID; tid != "" {
-		set("X-Amzn-Trace-Id", tid)
+		l = append(l, header{"X-Amzn-Trace-Id", tid})
 	}
+	return l
 }

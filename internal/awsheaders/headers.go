@@ -1,0 +1,115 @@
+package awsheaders
+
+import (
+	"net/http"
+	"strings"
+)
+
+// The functions below apply the Rules table; none lists header names of
+// its own.
+
+// IllegalMappedHeader reports integration.request.header targets that make
+// every call fail with 500 (docs/aws-behaviour.md#illegal-header-mappings);
+// lambda widens the set for AWS and AWS_PROXY integrations.
+func IllegalMappedHeader(name string, lambda bool) bool {
+	switch Rules[http.CanonicalHeaderKey(name)].Illegal {
+	case IllegalAlways:
+		return true
+	case IllegalForLambda:
+		return lambda
+	}
+	return false
+}
+
+// SetMappedHeaders applies integration.request.header.* values (canonical
+// keys) to a request for an HTTP or HTTP_PROXY back end, each as its
+// Rule.Mapped says; a name without a rule replaces what would otherwise be
+// sent.
+func SetMappedHeaders(req *http.Request, mapped http.Header) {
+	for k, vs := range mapped {
+		switch Rules[k].Mapped {
+		case MapHost:
+			if len(vs) > 0 && vs[0] != "" {
+				req.Host = vs[0]
+			}
+		case MapNotSent:
+		case MapLowerCase:
+			req.Header[strings.ToLower(k)] = vs
+		default:
+			req.Header[k] = vs
+		}
+	}
+}
+
+// ProxyRequestHeader copies the client's headers for HTTP_PROXY, minus the
+// ones dropped there (Rule.Dropped) and the ones the client's Connection
+// header names. The caller adds the gateway's own (Rule.Added).
+func ProxyRequestHeader(in http.Header) http.Header {
+	out := make(http.Header, len(in))
+	for k, vs := range in {
+		if Dropped(k, ProxyRequest) {
+			continue
+		}
+		out[k] = append([]string(nil), vs...)
+	}
+	for _, c := range in.Values("Connection") {
+		for _, f := range strings.Split(c, ",") {
+			out.Del(strings.TrimSpace(f))
+		}
+	}
+	return out
+}
+
+// ProxyResponseHeader applies the HTTP_PROXY response rules
+// (Rule.ProxyResponse) to a back end's response headers.
+func ProxyResponseHeader(in http.Header) http.Header {
+	return responseHeader(in, func(r Rule) Action { return r.ProxyResponse })
+}
+
+// LambdaResponseHeader applies the Lambda proxy response rules
+// (Rule.LambdaResponse) to a function's response headers.
+func LambdaResponseHeader(in http.Header) http.Header {
+	return responseHeader(in, func(r Rule) Action { return r.LambdaResponse })
+}
+
+// responseHeader copies in, dropping or renaming x-amzn-Remapped-{name}
+// each header as action says; the others keep their spelling.
+func responseHeader(in http.Header, action func(Rule) Action) http.Header {
+	out := make(http.Header, len(in))
+	for k, vs := range in {
+		ck := http.CanonicalHeaderKey(k)
+		switch r := Rules[ck]; action(r) {
+		case Drop:
+		case Remap:
+			name := r.RemapName
+			if name == "" {
+				name = ck
+			}
+			out["x-amzn-Remapped-"+name] = vs
+		default:
+			out[k] = vs
+		}
+	}
+	return out
+}
+
+// SetMethodResponseHeader sets a mapped method-response header, renamed
+// x-amzn-Remapped-{canonical name} when its Rule.MethodResponse says so.
+func SetMethodResponseHeader(h http.Header, name, value string) {
+	ck := http.CanonicalHeaderKey(name)
+	if Rules[ck].MethodResponse == Remap {
+		h["x-amzn-Remapped-"+ck] = []string{value}
+		return
+	}
+	h.Set(name, value)
+}
+
+// ForwardedFor is the client's X-Forwarded-For (prior) with the caller
+// appended, as API Gateway's front end passes it on to proxies and proxy
+// events (docs/aws-behaviour.md#headers-sent-to-the-back-end).
+func ForwardedFor(prior, sourceIP string) string {
+	if prior != "" {
+		return prior + ", " + sourceIP
+	}
+	return sourceIP
+}

@@ -1,0 +1,40 @@
+package lambdaevent
+
+import (
+	"context"
+	"regexp"
+)
+
+// FunctionInvoker runs a local function by name and returns its payload.
+// A function error is a result, not an error: FunctionError is set
+// ("Unhandled") and Payload holds {"errorMessage","errorType",...}. An
+// error return is a fault (for example THROTTLED at reserved concurrency)
+// or a failure to invoke.
+type FunctionInvoker interface {
+	InvokeFunction(ctx context.Context, name string, payload []byte, requestID, traceID string) (FunctionResult, error)
+}
+
+// AsyncInvoker is implemented by invokers that can start a function in the
+// background (Lambda's Event invocation type) and return at once.
+type AsyncInvoker interface {
+	InvokeFunctionAsync(name string, payload []byte, requestID, traceID string) error
+}
+
+// FunctionResult is one invocation's outcome.
+type FunctionResult struct {
+	Payload       []byte
+	FunctionError string
+	RequestID     string
+}
+
+// lambdaURI finds the function name (and qualifier) in a Lambda integration URI.
+var lambdaURI = regexp.MustCompile(`:lambda:path/2015-03-31/functions/(?:arn:aws:lambda:[^:]*:[^:]*:function:)?([A-Za-z0-9_-]+)(?::([A-Za-z0-9$_-]+))?/invocations$`)
+
+// FunctionName returns the function an integration URI invokes.
+func FunctionName(uri string) (string, bool) {
+	m := lambdaURI.FindStringSubmatch(uri)
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
+}
