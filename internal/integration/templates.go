@@ -74,7 +74,7 @@ func (rt requestTemplates) choose(contentType string) (Template, error) {
 	switch {
 	case rt.passthrough == "NEVER",
 		rt.passthrough == "WHEN_NO_TEMPLATES" && len(rt.byType) > 0:
-		return nil, &fault.Error{Type: fault.UnsupportedMediaType}
+		return nil, fault.Reject(fault.UnsupportedMediaType, nil)
 	}
 	return nil, nil
 }
