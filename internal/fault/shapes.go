@@ -8,7 +8,10 @@ package fault
 // constructor here. The AWS answers are described in
 // docs/aws-behaviour.md#response-types-and-defaults.
 
-import "net/http"
+import (
+	"errors"
+	"net/http"
+)
 
 const internalServerError = "Internal server error"
 
@@ -40,6 +43,19 @@ func IntegrationFailed(cause error) *Error {
 // status 500 and the spaced body {"message": "Internal server error"}.
 func InvokeRejected(cause error) *Error {
 	return &Error{Type: IntegrationFailure, Status: http.StatusInternalServerError, Message: internalServerError, Spaced: true, Cause: cause}
+}
+
+// InvokeFailed is the answer for an invoker error that is not already a
+// fault (an invoker that is neither refused nor timed out by Lambda, such
+// as a failed asynchronous start): INTEGRATION_FAILURE with the type's
+// table status 504 and the compact body {"message":"Internal server
+// error"}. AWS's answer here is UNCONFIRMED. An error that already is (or
+// wraps) a fault keeps its own shape.
+func InvokeFailed(err error) *Error {
+	if f, ok := errors.AsType[*Error](err); ok {
+		return f
+	}
+	return &Error{Type: IntegrationFailure, Status: http.StatusGatewayTimeout, Cause: err}
 }
 
 // BadGateway is AWS's 502 for a Lambda function error or a malformed proxy

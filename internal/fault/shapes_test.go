@@ -28,6 +28,8 @@ func TestShapes(t *testing.T) {
 	}{
 		{"IntegrationFailed", IntegrationFailed(cause), IntegrationFailure, 502, "InternalServerErrorException", `{"message": "Internal server error"}`, nil},
 		{"InvokeRejected", InvokeRejected(cause), IntegrationFailure, 500, "InternalServerErrorException", `{"message": "Internal server error"}`, nil},
+		{"InvokeFailed", InvokeFailed(cause), IntegrationFailure, 504, "InternalServerErrorException", `{"message":"Internal server error"}`, nil},
+		{"InvokeFailed keeps a fault", InvokeFailed(fmt.Errorf("invoke: %w", TooManyRequests("1", cause))), Throttled, 429, "TooManyRequestsException", `{"message":"Too Many Requests"}`, map[string]string{"Retry-After": "1"}},
 		{"BadGateway", BadGateway(cause), Default5XX, 502, "InternalServerErrorException", `{"message": "Internal server error"}`, nil},
 		{"Internal", Internal(cause), Default5XX, 500, "InternalServerErrorException", `{"message": "Internal server error"}`, nil},
 		{"ConfigurationError", ConfigurationError(cause), APIConfigurationError, 500, "InternalServerErrorException", `{"message": "Internal server error"}`, nil},

@@ -75,7 +75,7 @@ func invoke(ctx context.Context, cfg *LambdaConfig, c *pipeline.Call, payload []
 		if ctx.Err() == context.DeadlineExceeded {
 			return res, fault.TimedOut(fmt.Errorf("Execution failed due to a timeout error: function %s", cfg.Function))
 		}
-		return res, fault.New(fault.IntegrationFailure, err)
+		return res, fault.InvokeFailed(err)
 	}
 	c.IntegrationStatus = 200
 	return res, nil

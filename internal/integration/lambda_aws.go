@@ -127,7 +127,7 @@ func (a *AWSLambda) invokeAsync(ctx context.Context, c *pipeline.Call, payload [
 	start := time.Now()
 	if ai, ok := a.cfg.Invoker.(AsyncInvoker); ok {
 		if err := ai.InvokeFunctionAsync(a.cfg.Function, payload, "", c.TraceID); err != nil {
-			return nil, fault.New(fault.IntegrationFailure, fmt.Errorf("Lambda invoke failed: %w", err))
+			return nil, fault.InvokeFailed(fmt.Errorf("Lambda invoke failed: %w", err))
 		}
 	} else {
 		// An invoker without background support runs the call detached
