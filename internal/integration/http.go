@@ -25,13 +25,13 @@ type HTTP struct {
 	method    string
 	timeout   time.Duration
 	apiID     string
-	handling  string
+	handling  apidef.ContentHandling
 	media     binaryMedia
 	mappings  []mapping
 	requests  requestTemplates
 	responses responses
 	transport http.RoundTripper
-	kind      string
+	kind      apidef.IntegrationType
 	defaults  http.Header
 	prepare   func(*http.Request, []byte) error
 }
@@ -52,7 +52,7 @@ type HTTPConfig struct {
 	// BinaryMediaTypes drive contentHandling conversions.
 	BinaryMediaTypes []string
 	// Kind names the integration type in logs; default HTTP.
-	Kind string
+	Kind apidef.IntegrationType
 	// Header holds headers sent unless a mapping sets them (AWS service
 	// integrations: Content-Type, X-Amz-Target).
 	Header http.Header
@@ -82,7 +82,7 @@ func NewHTTP(cfg HTTPConfig) (*HTTP, error) {
 // Name implements pipeline.Named.
 func (h *HTTP) Name() string {
 	if h.kind != "" {
-		return "integration:" + h.kind
+		return "integration:" + string(h.kind)
 	}
 	return "integration:HTTP"
 }
