@@ -9,7 +9,8 @@ import (
 // The causes below classify a failure for the stage's execution log. The
 // code that detects the failure wraps one as a fault's Cause; the edge finds
 // it with errors.As and logs its Reason under AWS's line for the class, so
-// neither side depends on the other's wording.
+// neither side depends on the other's wording. The texts are AWS's
+// (docs/aws-behaviour.md#execution-logs).
 
 // ConfigFailure is a call that failed because of the API's definition; AWS's
 // execution log reads "Execution failed due to configuration error: " and

@@ -6,6 +6,7 @@ package fault
 // x-amzn-ErrorType itself; the edge renders every fault the same way
 // (StatusCode, ErrorTypeHeader, DefaultBody). Adding a shape means adding a
 // constructor here. The AWS answers are described in
+// docs/aws-behaviour.md#default-error-bodies and
 // docs/aws-behaviour.md#response-types-and-defaults.
 
 import (
@@ -30,10 +31,10 @@ func Denied(message string, cause error) *Error {
 	return &Error{Type: AccessDenied, Message: message, Cause: cause}
 }
 
-// IntegrationFailed is AWS's answer when the back end cannot be reached or
+// IntegrationFailed is the answer when the back end cannot be reached or
 // its answer cannot be read: INTEGRATION_FAILURE with status 502 (not the
 // type's 504 default) and the spaced body {"message": "Internal server
-// error"}.
+// error"}. AWS's status here is UNCONFIRMED (docs/aws-behaviour.md#back-end-failures).
 func IntegrationFailed(cause error) *Error {
 	return &Error{Type: IntegrationFailure, Status: http.StatusBadGateway, Message: internalServerError, Spaced: true, Cause: cause}
 }
