@@ -97,13 +97,21 @@ func execLog(ctx context.Context, ex *telemetry.ExecLog, x *exchange) {
 	}
 }
 
-// failureClass finds the execution-log class of a fault's cause: a function
-// error or a configuration error (at most one is set).
+// failureClass finds the execution-log class of the cause of the innermost
+// fault (the one reason reports): a function error or a configuration error
+// (at most one is set).
 func failureClass(f *fault.Error) (*fault.FunctionFailure, *fault.ConfigFailure) {
-	if ff, ok := errors.AsType[*fault.FunctionFailure](f); ok {
+	for {
+		inner, ok := errors.AsType[*fault.Error](f.Cause)
+		if !ok || inner == f {
+			break
+		}
+		f = inner
+	}
+	if ff, ok := errors.AsType[*fault.FunctionFailure](f.Cause); ok {
 		return ff, nil
 	}
-	if cf, ok := errors.AsType[*fault.ConfigFailure](f); ok {
+	if cf, ok := errors.AsType[*fault.ConfigFailure](f.Cause); ok {
 		return nil, cf
 	}
 	return nil, nil
