@@ -17,8 +17,6 @@ type Error struct {
 	Type ResponseType
 	// Message is `$context.error.message`; empty means the type's default.
 	Message string
-	// NullMessage renders `$context.error.messageString` as JSON null.
-	NullMessage bool
 	// Status overrides the type's built-in status when the API has not
 	// customized the type or its family (for example 502 for a Lambda
 	// function error, which AWS reports as an integration failure).
@@ -60,7 +58,7 @@ func (e *Error) Unwrap() error { return e.Cause }
 
 // MessageText is the effective `$context.error.message`.
 func (e *Error) MessageText() string {
-	if e.Message != "" || e.NullMessage {
+	if e.Message != "" {
 		return e.Message
 	}
 	m, _ := e.Type.DefaultMessage()
@@ -71,9 +69,6 @@ func (e *Error) MessageText() string {
 func (e *Error) IsNull() bool {
 	if e.Message != "" {
 		return false
-	}
-	if e.NullMessage {
-		return true
 	}
 	_, null := e.Type.DefaultMessage()
 	return null
