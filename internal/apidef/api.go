@@ -70,8 +70,8 @@ type Method struct {
 	OperationName string
 	// APIKeyRequired marks methods that need an API key.
 	APIKeyRequired bool
-	// AuthorizationType is NONE, AWS_IAM, CUSTOM or COGNITO_USER_POOLS.
-	AuthorizationType string
+	// AuthorizationType is NONE, AWS_IAM, CUSTOM, COGNITO_USER_POOLS or JWT.
+	AuthorizationType AuthorizationType
 	// AuthorizerName names the security scheme of a CUSTOM or Cognito authorizer.
 	AuthorizerName string
 	// AuthorizationScopes are the OAuth scopes of the method's security
@@ -94,20 +94,12 @@ type Method struct {
 	Loc Location
 }
 
-// Authorizer types.
-const (
-	AuthorizerToken   = "TOKEN"
-	AuthorizerRequest = "REQUEST"
-	AuthorizerCognito = "COGNITO_USER_POOLS"
-	AuthorizerJWT     = "JWT"
-)
-
 // Authorizer is x-amazon-apigateway-authorizer on a security scheme.
 type Authorizer struct {
 	// Name is the security scheme name.
 	Name string
 	// Type is TOKEN, REQUEST, COGNITO_USER_POOLS or JWT.
-	Type string
+	Type AuthorizerType
 	// AuthorizerURI invokes the Lambda function (TOKEN, REQUEST).
 	AuthorizerURI string
 	// IdentitySource is the comma-separated identity sources.
@@ -133,19 +125,10 @@ type MethodResponse struct {
 	ResponseModels map[string]string
 }
 
-// Integration types.
-const (
-	TypeHTTP      = "HTTP"
-	TypeHTTPProxy = "HTTP_PROXY"
-	TypeMock      = "MOCK"
-	TypeAWS       = "AWS"
-	TypeAWSProxy  = "AWS_PROXY"
-)
-
 // Integration is x-amazon-apigateway-integration.
 type Integration struct {
 	// Type is HTTP, HTTP_PROXY, MOCK, AWS or AWS_PROXY (upper case).
-	Type string
+	Type IntegrationType
 	// URI is the endpoint URL or the AWS ARN; may contain ${stageVariables.x}.
 	URI string
 	// HTTPMethod is the method used toward the back end.
@@ -156,9 +139,9 @@ type Integration struct {
 	// RequestTemplates maps a content type to a mapping template.
 	RequestTemplates map[string]string
 	// PassthroughBehavior is WHEN_NO_MATCH, WHEN_NO_TEMPLATES or NEVER.
-	PassthroughBehavior string
+	PassthroughBehavior PassthroughBehavior
 	// ContentHandling is "", CONVERT_TO_TEXT or CONVERT_TO_BINARY.
-	ContentHandling string
+	ContentHandling ContentHandling
 	// TimeoutInMillis is the integration timeout; 0 means the default.
 	TimeoutInMillis int
 	// Credentials is the IAM role ARN (recorded, not used locally).
@@ -196,7 +179,7 @@ type IntegrationResponse struct {
 	// ResponseTemplates maps a content type to a mapping template.
 	ResponseTemplates map[string]string
 	// ContentHandling is "", CONVERT_TO_TEXT or CONVERT_TO_BINARY.
-	ContentHandling string
+	ContentHandling ContentHandling
 	// Loc is where the response is defined.
 	Loc Location
 }

@@ -81,12 +81,11 @@ func (f functions) InvokeFunction(ctx context.Context, name string, payload []by
 		return lambdaevent.FunctionResult{Payload: ce.Payload(), FunctionError: "Unhandled", RequestID: ce.RequestID}, nil
 	}
 	if _, ok := errors.AsType[*function.ThrottledError](err); ok {
-		return lambdaevent.FunctionResult{}, &fault.Error{Type: fault.Throttled, Headers: map[string]string{"Retry-After": "1"}, Cause: err}
+		return lambdaevent.FunctionResult{}, fault.TooManyRequests("1", err)
 	}
 	if _, ok := errors.AsType[*function.RequestTooLargeError](err); ok {
-		return lambdaevent.FunctionResult{}, &fault.Error{Type: fault.Default4XX, Status: 413, Message: "Request Too Long", ErrorType: "BadRequestException", Spaced: true, Cause: err}
+		return lambdaevent.FunctionResult{}, fault.PayloadTooLarge(err)
 	}
 	// Lambda rejecting the invoke (not found, closed, ...) is 500 on AWS.
-	return lambdaevent.FunctionResult{}, &fault.Error{Type: fault.IntegrationFailure, Status: 500, Message: "Internal server error", Spaced: true,
-		Cause: fmt.Errorf("Lambda invoke failed: %w", err)}
+	return lambdaevent.FunctionResult{}, fault.InvokeRejected(fmt.Errorf("Lambda invoke failed: %w", err))
 }

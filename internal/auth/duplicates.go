@@ -28,10 +28,10 @@ func (DuplicateIdentity) Name() string { return "identity-headers" }
 // Run implements pipeline.Step.
 func (DuplicateIdentity) Run(_ context.Context, c *pipeline.Call) error {
 	if n := len(c.Header.Values("Authorization")); n > 1 {
-		return &fault.Error{Type: fault.Unauthorized, Cause: fmt.Errorf("the request carries %d Authorization headers; one is allowed", n)}
+		return fault.Reject(fault.Unauthorized, fmt.Errorf("the request carries %d Authorization headers; one is allowed", n))
 	}
 	if n := len(c.Header.Values("X-Api-Key")); n > 1 {
-		return &fault.Error{Type: fault.InvalidAPIKey, Cause: fmt.Errorf("the request carries %d x-api-key headers; one is allowed", n)}
+		return fault.Reject(fault.InvalidAPIKey, fmt.Errorf("the request carries %d x-api-key headers; one is allowed", n))
 	}
 	return nil
 }

@@ -30,13 +30,13 @@ func (s *IAM) Run(_ context.Context, c *pipeline.Call) error {
 	body, err := c.Body.Bytes()
 	if err != nil {
 		if tl, ok := err.(*pipeline.ErrTooLarge); ok {
-			return &fault.Error{Type: fault.RequestTooLarge, Cause: tl}
+			return fault.ContentLengthExceeded(tl)
 		}
-		return &fault.Error{Type: fault.Default4XX, Status: 400, Message: "Bad Request", Cause: fmt.Errorf("read body: %w", err)}
+		return fault.BadRequest(fmt.Errorf("read body: %w", err))
 	}
 	u, err := url.ParseRequestURI(c.RequestURI)
 	if err != nil {
-		return &fault.Error{Type: fault.Default4XX, Status: 400, Message: "Bad Request", Cause: err}
+		return fault.BadRequest(err)
 	}
 	r := &http.Request{Method: c.HTTPMethod, URL: u, RequestURI: c.RequestURI, Host: c.Host, Header: c.Header,
 		ContentLength: int64(len(body))}

@@ -115,12 +115,12 @@ func (l *Lambda) identity(c *pipeline.Call) ([]string, error) {
 	for _, s := range l.sources {
 		v, ok := c.Resolve(s)
 		if !ok || strings.TrimSpace(v) == "" {
-			return nil, &fault.Error{Type: fault.Unauthorized, Cause: fmt.Errorf("authorizer %s: identity source %s is missing", l.def.Name, s)}
+			return nil, fault.Reject(fault.Unauthorized, fmt.Errorf("authorizer %s: identity source %s is missing", l.def.Name, s))
 		}
 		values = append(values, v)
 	}
 	if l.validate != nil && !l.validate.MatchString(values[0]) {
-		return nil, &fault.Error{Type: fault.Unauthorized, Cause: fmt.Errorf("authorizer %s: the token does not match identityValidationExpression", l.def.Name)}
+		return nil, fault.Reject(fault.Unauthorized, fmt.Errorf("authorizer %s: the token does not match identityValidationExpression", l.def.Name))
 	}
 	return values, nil
 }
@@ -150,7 +150,7 @@ func (l *Lambda) call(ctx context.Context, c *pipeline.Call, values []string) (*
 		}
 		_ = json.Unmarshal(res.Payload, &e)
 		if e.ErrorMessage == "Unauthorized" {
-			return nil, &fault.Error{Type: fault.Unauthorized, Cause: fmt.Errorf("authorizer %s answered Unauthorized", l.def.Name)}
+			return nil, fault.Reject(fault.Unauthorized, fmt.Errorf("authorizer %s answered Unauthorized", l.def.Name))
 		}
 		return nil, configFault(l.def.Name, fmt.Errorf("Authorizer error: function error: %s", e.ErrorMessage))
 	}
@@ -167,9 +167,9 @@ func (l *Lambda) decide(c *pipeline.Call, out *output) error {
 	arn := MethodARN(c)
 	switch out.policy.Evaluate(policy.Request{Action: "execute-api:Invoke", Resource: arn}) {
 	case policy.ExplicitDeny:
-		return &fault.Error{Type: fault.AccessDenied, Message: l.denyMessage, Cause: fmt.Errorf("authorizer %s: explicit Deny for %s", l.def.Name, arn)}
+		return fault.Denied(l.denyMessage, fmt.Errorf("authorizer %s: explicit Deny for %s", l.def.Name, arn))
 	case policy.ImplicitDeny:
-		return &fault.Error{Type: fault.AccessDenied, Message: "User is not authorized to access this resource", Cause: fmt.Errorf("authorizer %s: no Allow for %s", l.def.Name, arn)}
+		return fault.Denied("User is not authorized to access this resource", fmt.Errorf("authorizer %s: no Allow for %s", l.def.Name, arn))
 	}
 	a := make(map[string]any, len(out.context)+1)
 	for k, v := range out.context {
@@ -188,8 +188,7 @@ func configFault(name string, err error) error {
 	if f, ok := errors.AsType[*fault.Error](err); ok && f.Type == fault.AuthorizerConfigurationError {
 		return f
 	}
-	return &fault.Error{Type: fault.AuthorizerConfigurationError, Spaced: true,
-		Cause: fmt.Errorf("Execution failed due to configuration error: authorizer %s: %w", name, err)}
+	return fault.AuthorizerConfiguration(fault.Misconfigured("authorizer %s: %w", name, err))
 }
 
 // cacheKey is the SHA-256 of the length-prefixed identity values: entries

@@ -47,13 +47,11 @@ func (p *ResourcePolicy) Run(_ context.Context, c *pipeline.Call) error {
 	}
 	switch {
 	case dec == policy.ExplicitDeny:
-		return &fault.Error{Type: fault.AccessDenied,
-			Message: "User: " + who + " is not authorized to perform: execute-api:Invoke on resource: " + arn + " with an explicit deny",
-			Cause:   fmt.Errorf("resource policy denies %s", arn)}
+		return fault.Denied("User: "+who+" is not authorized to perform: execute-api:Invoke on resource: "+arn+" with an explicit deny",
+			fmt.Errorf("resource policy denies %s", arn))
 	case dec == policy.ImplicitDeny && !p.iam:
-		return &fault.Error{Type: fault.AccessDenied,
-			Message: "User: " + who + " is not authorized to perform: execute-api:Invoke on resource: " + arn,
-			Cause:   fmt.Errorf("resource policy does not allow %s", arn)}
+		return fault.Denied("User: "+who+" is not authorized to perform: execute-api:Invoke on resource: "+arn,
+			fmt.Errorf("resource policy does not allow %s", arn))
 	}
 	return nil
 }

@@ -85,13 +85,13 @@ func (t *Token) Run(ctx context.Context, c *pipeline.Call) error {
 	if je, ok := errors.AsType[*jwt.Error](last); ok {
 		return t.unauthorized(je)
 	}
-	return &fault.Error{Type: fault.AuthorizerConfigurationError, Spaced: true, Cause: fmt.Errorf("authorizer %s: %w", t.name, last)}
+	return fault.AuthorizerConfiguration(fmt.Errorf("authorizer %s: %w", t.name, last))
 }
 
 func (t *Token) unauthorized(je *jwt.Error) error {
-	f := &fault.Error{Type: fault.Unauthorized, Cause: fmt.Errorf("authorizer %s: %s", t.name, je.Description)}
+	f := fault.Reject(fault.Unauthorized, fmt.Errorf("authorizer %s: %s", t.name, je.Description))
 	if t.explain {
-		f.Headers = map[string]string{"WWW-Authenticate": je.WWWAuthenticate()}
+		f.WithHeader("WWW-Authenticate", je.WWWAuthenticate())
 	}
 	return f
 }

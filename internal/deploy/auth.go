@@ -41,7 +41,7 @@ func newStageAuth(spec APISpec, opts Options) (*stageAuth, error) {
 func authSteps(spec APISpec, sa *stageAuth, m *apidef.Method, opts Options) ([]pipeline.Step, error) {
 	var pol pipeline.Step
 	if spec.Def.Policy != nil {
-		p, err := auth.NewResourcePolicy(spec.Def.Policy, opts.Region, opts.AccountID, spec.ID, m.AuthorizationType == "AWS_IAM")
+		p, err := auth.NewResourcePolicy(spec.Def.Policy, opts.Region, opts.AccountID, spec.ID, m.AuthorizationType == apidef.AuthIAM)
 		if err != nil {
 			return nil, err
 		}
@@ -57,20 +57,20 @@ func authSteps(spec APISpec, sa *stageAuth, m *apidef.Method, opts Options) ([]p
 		return appendSteps(nil, pol, t), nil
 	}
 	switch m.AuthorizationType {
-	case "", "NONE":
-	case "CUSTOM":
+	case "", apidef.AuthNone:
+	case apidef.AuthCustom:
 		l, ok := sa.lambdas[m.AuthorizerName]
 		if !ok {
 			return nil, fmt.Errorf("security scheme %q has no token or request x-amazon-apigateway-authorizer", m.AuthorizerName)
 		}
 		authz = l
-	case "COGNITO_USER_POOLS":
+	case apidef.AuthCognito:
 		t, err := cognitoStep(spec, m, opts)
 		if err != nil {
 			return nil, err
 		}
 		authz = t
-	case "AWS_IAM":
+	case apidef.AuthIAM:
 		if opts.Auth.IAM == nil {
 			return nil, fmt.Errorf("the method uses AWS_IAM authorization but the settings have no iam.credentials")
 		}
@@ -79,7 +79,7 @@ func authSteps(spec APISpec, sa *stageAuth, m *apidef.Method, opts Options) ([]p
 		return nil, fmt.Errorf("security scheme %q is a %s authorizer; define it in the settings' jwtAuthorizers (issuer, audiences, jwks)", m.AuthorizerName, m.AuthorizationType)
 	}
 	var steps []pipeline.Step
-	if m.AuthorizationType == "AWS_IAM" {
+	if m.AuthorizationType == apidef.AuthIAM {
 		return appendSteps(steps, authz, pol), nil
 	}
 	return appendSteps(steps, pol, authz), nil

@@ -79,7 +79,7 @@ func Lint(def *apidef.RestAPI, env LintEnv) (warnings []apidef.Warning) {
 					Message: fmt.Sprintf("%s %s: endpoint URI placeholder {%s} has no integration.request.path.%s mapping and the resource has no {%s} path parameter: it is sent empty", m.HTTPMethod, m.Path, name, name, name)})
 			}
 		}
-		if m.AuthorizationType == "AWS_IAM" && !env.IAMCredentials && !iamWarned {
+		if m.AuthorizationType == apidef.AuthIAM && !env.IAMCredentials && !iamWarned {
 			iamWarned = true
 			warnings = append(warnings, apidef.Warning{Loc: m.Loc, Message: fmt.Sprintf("%s %s (and any other AWS_IAM method): the settings have no iam.credentials, so every signed call is refused with 403 (add the access keys callers sign with under iam.credentials)", m.HTTPMethod, m.Path)})
 		}

@@ -59,7 +59,7 @@ func usesAuthorizer(m *apidef.Method, opts Options) bool {
 	if _, ok := jwtRequirement(m, opts); ok {
 		return true
 	}
-	return m.AuthorizationType != "" && m.AuthorizationType != "NONE"
+	return m.AuthorizationType.Secured()
 }
 
 // stageLimit resolves the stage methodSettings throttle of a method: the

@@ -1,20 +1,22 @@
 package fault
 
 import (
+	"encoding/json"
 	"errors"
+	"net/http"
 	"strings"
 )
 
 // Error is a request rejected by Portico itself: it names the gateway response
 // type that the edge renders through the API's gateway-response table. Steps
-// and integrations return it; they never write HTTP.
+// and integrations return it; they never write HTTP. Build it with the
+// constructors of shapes.go (Reject, IntegrationFailed, ...), which set the
+// fields below; StatusCode, ErrorTypeHeader and DefaultBody resolve them.
 type Error struct {
 	// Type selects the gateway response.
 	Type ResponseType
 	// Message is `$context.error.message`; empty means the type's default.
 	Message string
-	// NullMessage renders `$context.error.messageString` as JSON null.
-	NullMessage bool
 	// Status overrides the type's built-in status when the API has not
 	// customized the type or its family (for example 502 for a Lambda
 	// function error, which AWS reports as an integration failure).
@@ -56,7 +58,7 @@ func (e *Error) Unwrap() error { return e.Cause }
 
 // MessageText is the effective `$context.error.message`.
 func (e *Error) MessageText() string {
-	if e.Message != "" || e.NullMessage {
+	if e.Message != "" {
 		return e.Message
 	}
 	m, _ := e.Type.DefaultMessage()
@@ -67,9 +69,6 @@ func (e *Error) MessageText() string {
 func (e *Error) IsNull() bool {
 	if e.Message != "" {
 		return false
-	}
-	if e.NullMessage {
-		return true
 	}
 	_, null := e.Type.DefaultMessage()
 	return null
@@ -93,5 +92,54 @@ func From(err error) *Error {
 	if f, ok := errors.AsType[*Error](err); ok {
 		return f
 	}
-	return &Error{Type: Default5XX, Status: 500, Message: "Internal server error", ErrorType: "InternalServerErrorException", Spaced: true, Cause: err}
+	return Internal(err)
+}
+
+// StatusCode is the status the fault answers with when the API has not
+// customized its type or family: the shape's status, else the type's
+// default, else 500 for DEFAULT_5XX and 400 for DEFAULT_4XX.
+func (e *Error) StatusCode() int {
+	switch {
+	case e.Status != 0:
+		return e.Status
+	case e.Type.DefaultStatus() != 0:
+		return e.Type.DefaultStatus()
+	case e.Type == Default5XX:
+		return http.StatusInternalServerError
+	}
+	return http.StatusBadRequest
+}
+
+// ErrorTypeHeader is the x-amzn-ErrorType header value: the shape's, else
+// the type's ("" sends none).
+func (e *Error) ErrorTypeHeader() string {
+	if e.ErrorType != "" {
+		return e.ErrorType
+	}
+	return e.Type.ErrorType()
+}
+
+// MessageJSON is `$context.error.messageString`: the message as a JSON
+// string, or null.
+func (e *Error) MessageJSON() string {
+	if e.IsNull() {
+		return "null"
+	}
+	b, _ := json.Marshal(e.MessageText())
+	return string(b)
+}
+
+// DefaultBody is the built-in body when the API has no template for the
+// type: {"message":"..."} (key "Message" for ACCESS_DENIED), with a space
+// after the colon for the shapes AWS renders that way (integration and
+// internal errors).
+func (e *Error) DefaultBody() []byte {
+	key, sep := "message", ":"
+	if e.Type == AccessDenied {
+		key = "Message"
+	}
+	if e.Spaced {
+		sep = ": "
+	}
+	return []byte(`{"` + key + `"` + sep + e.MessageJSON() + `}`)
 }

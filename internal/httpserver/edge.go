@@ -33,8 +33,7 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case api == nil || stage == nil:
 		api = nil // no deployment answers: the built-in response, never a customization
-		err = &fault.Error{Type: fault.Default4XX, Status: 403, Message: "Forbidden", ErrorType: "ForbiddenException",
-			Cause: errors.New("no API and stage match the request (unknown stage, or several APIs and no apiId in the host or path)")}
+		err = fault.Forbidden(errors.New("no API and stage match the request (unknown stage, or several APIs and no apiId in the host or path)"))
 	default:
 		x.stage = stage
 		e.fillStage(c, snap, api, stage, rest)
@@ -97,7 +96,7 @@ func (e *Edge) route(r *http.Request, c *pipeline.Call, stage *deploy.Stage, res
 // checkSize rejects a declared body over the payload limit before reading it.
 func (e *Edge) checkSize(r *http.Request) error {
 	if r.ContentLength > e.opts.MaxBodyBytes {
-		return &fault.Error{Type: fault.RequestTooLarge, Cause: fmt.Errorf("Content-Length %d exceeds %d bytes", r.ContentLength, e.opts.MaxBodyBytes)}
+		return fault.ContentLengthExceeded(fmt.Errorf("Content-Length %d exceeds %d bytes", r.ContentLength, e.opts.MaxBodyBytes))
 	}
 	return nil
 }
@@ -112,23 +111,19 @@ func clientBodyFault(err error, readTimeout time.Duration) error {
 	if !ok {
 		return err
 	}
-	closeConn := map[string]string{"Connection": "close"}
 	if cb.Timeout() {
-		return &fault.Error{Type: fault.Default4XX, Status: http.StatusRequestTimeout, Message: "Request Timeout", Headers: closeConn,
-			Cause: fmt.Errorf("client timeout: the request body was not received within server.readTimeout (%v): %w", readTimeout, cb)}
+		return fault.RequestTimeout(fmt.Errorf("client timeout: the request body was not received within server.readTimeout (%v): %w", readTimeout, cb))
 	}
-	return &fault.Error{Type: fault.Default4XX, Status: http.StatusBadRequest, Message: "Bad Request", ErrorType: "BadRequestException",
-		Headers: closeConn, Cause: fmt.Errorf("malformed or incomplete request body: %w", cb)}
+	return fault.MalformedBody(fmt.Errorf("malformed or incomplete request body: %w", cb))
 }
 
 // missingToken is the REST answer for an unmatched route: 403 Missing
 // Authentication Token, or IncompleteSignatureException when the request
 // carries a non-SigV4 Authorization header (aws-reference.md §2.2).
 func missingToken(r *http.Request) error {
-	f := &fault.Error{Type: fault.MissingAuthenticationToken, Cause: fmt.Errorf("no resource and method match %s %s", r.Method, r.URL.EscapedPath())}
+	f := fault.Reject(fault.MissingAuthenticationToken, fmt.Errorf("no resource and method match %s %s", r.Method, r.URL.EscapedPath()))
 	if auth := r.Header.Get("Authorization"); auth != "" && !strings.HasPrefix(auth, "AWS4-HMAC-SHA256 ") {
-		f.ErrorType = "IncompleteSignatureException"
-		f.Message = incompleteSignatureMessage(auth)
+		f.WithErrorType("IncompleteSignatureException").WithMessage(incompleteSignatureMessage(auth))
 	}
 	return f
 }

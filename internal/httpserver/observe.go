@@ -2,8 +2,8 @@ package httpserver
 
 import (
 	"context"
+	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -80,22 +80,39 @@ func (e *Edge) finish(ctx context.Context, x *exchange, span trace.Span) {
 // completion at INFO, and the reason for every failure class at ERROR.
 func execLog(ctx context.Context, ex *telemetry.ExecLog, x *exchange) {
 	c := x.c
-	const configPrefix = "Execution failed due to configuration error: "
-	const functionPrefix = "Lambda execution failed with status 200 due to customer function error: "
 	if f := x.fault; f != nil {
-		why := reason(f)
-		switch {
+		switch ff, cf := failureClass(f); {
 		case f.Type == fault.IntegrationTimeout:
 			ex.Timeout(ctx, c.RequestID)
-		case strings.HasPrefix(why, functionPrefix):
-			ex.FunctionError(ctx, c.RequestID, 200, strings.TrimPrefix(why, functionPrefix))
-		case strings.HasPrefix(why, configPrefix):
-			ex.ConfigurationError(ctx, c.RequestID, strings.TrimPrefix(why, configPrefix))
+		case ff != nil:
+			ex.FunctionError(ctx, c.RequestID, ff.Status, ff.Reason)
+		case cf != nil:
+			ex.ConfigurationError(ctx, c.RequestID, cf.Reason)
 		case f.Type.Family() == fault.Default5XX || f.Type == fault.Default5XX:
-			ex.ConfigurationError(ctx, c.RequestID, why)
+			ex.ConfigurationError(ctx, c.RequestID, reason(f))
 		}
 	}
 	if ex.Enabled(telemetry.LogInfo) {
 		ex.Completed(ctx, c.RequestID, x.status)
 	}
+}
+
+// failureClass finds the execution-log class of the cause of the innermost
+// fault (the one reason reports): a function error or a configuration error
+// (at most one is set).
+func failureClass(f *fault.Error) (*fault.FunctionFailure, *fault.ConfigFailure) {
+	for {
+		inner, ok := errors.AsType[*fault.Error](f.Cause)
+		if !ok || inner == f {
+			break
+		}
+		f = inner
+	}
+	if ff, ok := errors.AsType[*fault.FunctionFailure](f.Cause); ok {
+		return ff, nil
+	}
+	if cf, ok := errors.AsType[*fault.ConfigFailure](f.Cause); ok {
+		return nil, cf
+	}
+	return nil, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -48,15 +47,7 @@ func (e *Edge) writeFault(w http.ResponseWriter, r *http.Request, c *pipeline.Ca
 	}
 	status := resp.Status
 	if status == 0 {
-		status = f.Status
-	}
-	if status == 0 {
-		status = f.Type.DefaultStatus()
-	}
-	if status == 0 && f.Type == fault.Default5XX {
-		status = http.StatusInternalServerError
-	} else if status == 0 {
-		status = http.StatusBadRequest
+		status = f.StatusCode()
 	}
 	look := errorLookup(c, f)
 	for _, p := range resp.Headers {
@@ -67,9 +58,7 @@ func (e *Edge) writeFault(w http.ResponseWriter, r *http.Request, c *pipeline.Ca
 	for k, v := range f.Headers {
 		h.Set(k, v)
 	}
-	if et := f.ErrorType; et != "" {
-		h["x-amzn-ErrorType"] = []string{et}
-	} else if et := f.Type.ErrorType(); et != "" {
+	if et := f.ErrorTypeHeader(); et != "" {
 		h["x-amzn-ErrorType"] = []string{et}
 	}
 	ct, body := faultBody(resp, f, r.Header.Get("Accept"), look)
@@ -83,19 +72,11 @@ func (e *Edge) writeFault(w http.ResponseWriter, r *http.Request, c *pipeline.Ca
 	return status, int64(len(body))
 }
 
-// faultBody renders the body: the built-in default (compact, or spaced for
-// integration errors; "Message" for ACCESS_DENIED) or the chosen template.
+// faultBody renders the body: the fault's built-in default or the chosen
+// template.
 func faultBody(resp *deploy.Response, f *fault.Error, accept string, look func(string) (string, bool)) (string, []byte) {
 	if resp.Templates == nil {
-		key, sep := "message", ":"
-		if f.Type == fault.AccessDenied {
-			key = "Message"
-		}
-		if f.Spaced {
-			sep = ": "
-		}
-		ms, _ := look("context.error.messageString")
-		return "application/json", []byte(`{"` + key + `"` + sep + ms + `}`)
+		return "application/json", f.DefaultBody()
 	}
 	ct := chooseType(resp.TemplateTypes, accept)
 	return ct, []byte(resp.Templates[ct].String(look))
@@ -130,11 +111,7 @@ func errorLookup(c *pipeline.Call, f *fault.Error) func(string) (string, bool) {
 			case "message":
 				return f.MessageText(), true
 			case "messageString":
-				if f.IsNull() {
-					return "null", true
-				}
-				b, _ := json.Marshal(f.MessageText())
-				return string(b), true
+				return f.MessageJSON(), true
 			case "responseType":
 				return string(f.Type), true
 			}

@@ -17,29 +17,25 @@ import (
 // response) is INTEGRATION_FAILURE with status 502 (design.md §5).
 func classify(ctx context.Context, err error, endpoint string) error {
 	if tl, ok := errors.AsType[*pipeline.ErrTooLarge](err); ok {
-		return &fault.Error{Type: fault.RequestTooLarge, Cause: tl}
+		return fault.ContentLengthExceeded(tl)
 	}
 	if _, ok := errors.AsType[*pipeline.ErrClientBody](err); ok {
 		return err // the client's fault: the edge answers it as such
 	}
 	if ctx.Err() == context.DeadlineExceeded || errors.Is(err, context.DeadlineExceeded) {
-		return &fault.Error{Type: fault.IntegrationTimeout, Spaced: true,
-			Cause: fmt.Errorf("Execution failed due to a timeout error: %s", endpoint)}
+		return fault.TimedOut(fmt.Errorf("Execution failed due to a timeout error: %s", endpoint))
 	}
 	if errors.Is(err, context.Canceled) {
 		return err
 	}
 	if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
-		return &fault.Error{Type: fault.IntegrationTimeout, Spaced: true,
-			Cause: fmt.Errorf("Execution failed due to a timeout error: %s: %w", endpoint, err)}
+		return fault.TimedOut(fmt.Errorf("Execution failed due to a timeout error: %s: %w", endpoint, err))
 	}
-	return &fault.Error{Type: fault.IntegrationFailure, Status: 502, Message: "Internal server error", Spaced: true,
-		Cause: fmt.Errorf("Execution failed due to a network error communicating with endpoint %s: %w", endpoint, err)}
+	return fault.IntegrationFailed(fmt.Errorf("Execution failed due to a network error communicating with endpoint %s: %w", endpoint, err))
 }
 
 // configError is API_CONFIGURATION_ERROR (500 "Internal server error") with
 // AWS's execution-log text as the cause.
 func configError(format string, args ...any) error {
-	return &fault.Error{Type: fault.APIConfigurationError, Spaced: true,
-		Cause: fmt.Errorf("Execution failed due to configuration error: "+format, args...)}
+	return fault.ConfigurationError(fault.Misconfigured(format, args...))
 }

@@ -4,12 +4,14 @@ import (
 	"encoding/base64"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/portico-gw/portico/internal/apidef"
 )
 
 // Content handling values (aws-reference.md §7.9).
 const (
-	convertToText   = "CONVERT_TO_TEXT"
-	convertToBinary = "CONVERT_TO_BINARY"
+	convertToText   = apidef.ConvertToText
+	convertToBinary = apidef.ConvertToBinary
 )
 
 // binaryMedia carries an API's binary media types for non-proxy payload
@@ -22,7 +24,7 @@ type binaryMedia struct{ types []string }
 // a binary payload; CONVERT_TO_BINARY base64-decodes a text one (failure is
 // a configuration error); unset passes the payload through, with invalid
 // UTF-8 in a text payload replaced by U+FFFD.
-func (b binaryMedia) request(payload []byte, contentType, handling string) ([]byte, error) {
+func (b binaryMedia) request(payload []byte, contentType string, handling apidef.ContentHandling) ([]byte, error) {
 	binary := isBinary(contentType, b.types)
 	switch {
 	case binary && handling == convertToText:
@@ -41,7 +43,7 @@ func (b binaryMedia) request(payload []byte, contentType, handling string) ([]by
 // CONVERT_TO_TEXT always yields text (binary is base64-encoded);
 // CONVERT_TO_BINARY always base64-decodes; unset converts only when the
 // payload and the Accept disagree.
-func (b binaryMedia) response(payload []byte, payloadType, accept, handling string) ([]byte, error) {
+func (b binaryMedia) response(payload []byte, payloadType, accept string, handling apidef.ContentHandling) ([]byte, error) {
 	if len(b.types) == 0 && handling == "" {
 		return payload, nil
 	}

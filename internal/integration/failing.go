@@ -3,6 +3,7 @@ package integration
 import (
 	"context"
 
+	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/pipeline"
 )
 
@@ -12,7 +13,7 @@ import (
 // mapping, or an AWS_PROXY integration whose httpMethod is not POST.
 type Failing struct {
 	// Kind names the integration type for logs.
-	Kind string
+	Kind apidef.IntegrationType
 	// Err is returned by every Invoke.
 	Err error
 }
@@ -20,7 +21,7 @@ type Failing struct {
 var _ pipeline.Integration = (*Failing)(nil)
 
 // Name implements pipeline.Named.
-func (f *Failing) Name() string { return "integration:" + f.Kind }
+func (f *Failing) Name() string { return "integration:" + string(f.Kind) }
 
 // Invoke returns f.Err.
 func (f *Failing) Invoke(context.Context, *pipeline.Call) (*pipeline.Result, error) {

@@ -27,13 +27,13 @@ type HTTP struct {
 	method    string
 	timeout   time.Duration
 	apiID     string
-	handling  string
+	handling  apidef.ContentHandling
 	media     binaryMedia
 	mappings  []mapping
 	requests  requestTemplates
 	responses responses
 	transport http.RoundTripper
-	kind      string
+	kind      apidef.IntegrationType
 	defaults  http.Header
 	prepare   func(*http.Request, []byte) error
 }
@@ -54,7 +54,7 @@ type HTTPConfig struct {
 	// BinaryMediaTypes drive contentHandling conversions.
 	BinaryMediaTypes []string
 	// Kind names the integration type in logs; default HTTP.
-	Kind string
+	Kind apidef.IntegrationType
 	// Header holds headers sent unless a mapping sets them (AWS service
 	// integrations: Content-Type, X-Amz-Target).
 	Header http.Header
@@ -84,7 +84,7 @@ func NewHTTP(cfg HTTPConfig) (*HTTP, error) {
 // Name implements pipeline.Named.
 func (h *HTTP) Name() string {
 	if h.kind != "" {
-		return "integration:" + h.kind
+		return "integration:" + string(h.kind)
 	}
 	return "integration:HTTP"
 }

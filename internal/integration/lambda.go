@@ -31,8 +31,7 @@ type LambdaConfig struct {
 // invoke runs the function within the integration timeout.
 func invoke(ctx context.Context, cfg *LambdaConfig, c *pipeline.Call, payload []byte) (lambdaevent.FunctionResult, error) {
 	if len(payload) > maxInvokePayload {
-		return lambdaevent.FunctionResult{}, &fault.Error{Type: fault.Default4XX, Status: 413, Message: "Request Too Long", ErrorType: "BadRequestException", Spaced: true,
-			Cause: fmt.Errorf("invocation payload of %d bytes exceeds Lambda's 6 MB limit", len(payload))}
+		return lambdaevent.FunctionResult{}, fault.PayloadTooLarge(fmt.Errorf("invocation payload of %d bytes exceeds Lambda's 6 MB limit", len(payload)))
 	}
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
@@ -41,10 +40,9 @@ func invoke(ctx context.Context, cfg *LambdaConfig, c *pipeline.Call, payload []
 	c.IntegrationLatency = time.Since(start)
 	if err != nil {
 		if ctx.Err() == context.DeadlineExceeded {
-			return res, &fault.Error{Type: fault.IntegrationTimeout, Spaced: true,
-				Cause: fmt.Errorf("Execution failed due to a timeout error: function %s", cfg.Function)}
+			return res, fault.TimedOut(fmt.Errorf("Execution failed due to a timeout error: function %s", cfg.Function))
 		}
-		return res, fault.New(fault.IntegrationFailure, err)
+		return res, fault.InvokeFailed(err)
 	}
 	c.IntegrationStatus = 200
 	return res, nil
@@ -81,7 +79,7 @@ func (a *AWSProxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Resu
 	}
 	pr, err := lambdaevent.ParseProxyResponse(res.Payload)
 	if err != nil {
-		return nil, badGateway(fmt.Errorf("Execution failed due to configuration error: %w", err))
+		return nil, fault.BadGateway(fault.Misconfigured("%w", err))
 	}
 	return proxyResult(pr, c, a.cfg.BinaryMediaTypes)
 }
@@ -92,14 +90,5 @@ func functionError(res lambdaevent.FunctionResult) error {
 		ErrorMessage string `json:"errorMessage"`
 	}
 	_ = json.Unmarshal(res.Payload, &e)
-	return badGateway(fmt.Errorf("Lambda execution failed with status 200 due to customer function error: %s. Lambda request id: %s", e.ErrorMessage, res.RequestID))
-}
-
-// badGateway is AWS's 502 for a function error or a malformed proxy
-// response. Which gateway response type customizes it is UNCONFIRMED; it
-// is rendered as DEFAULT_5XX (so a DEFAULT_5XX customization applies, and
-// INTEGRATION_FAILURE's does not).
-func badGateway(cause error) error {
-	return &fault.Error{Type: fault.Default5XX, Status: 502, Message: "Internal server error", ErrorType: "InternalServerErrorException",
-		Spaced: true, Cause: cause}
+	return fault.BadGateway(&fault.FunctionFailure{Status: 200, Reason: e.ErrorMessage + ". Lambda request id: " + res.RequestID})
 }

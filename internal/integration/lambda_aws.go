@@ -124,13 +124,12 @@ func (a *AWSLambda) invocation(c *pipeline.Call, o *Overrides) string {
 // function error can be selected). The invocation outlives the request.
 func (a *AWSLambda) invokeAsync(ctx context.Context, c *pipeline.Call, payload []byte, o *Overrides) (*pipeline.Result, error) {
 	if len(payload) > maxAsyncPayload {
-		return nil, &fault.Error{Type: fault.Default4XX, Status: 413, Message: "Request Too Long", ErrorType: "BadRequestException", Spaced: true,
-			Cause: fmt.Errorf("asynchronous invocation payload of %d bytes exceeds Lambda's %d-byte limit", len(payload), maxAsyncPayload)}
+		return nil, fault.PayloadTooLarge(fmt.Errorf("asynchronous invocation payload of %d bytes exceeds Lambda's %d-byte limit", len(payload), maxAsyncPayload))
 	}
 	start := time.Now()
 	if ai, ok := a.cfg.Invoker.(lambdaevent.AsyncInvoker); ok {
 		if err := ai.InvokeFunctionAsync(a.cfg.Function, payload, "", c.TraceID); err != nil {
-			return nil, fault.New(fault.IntegrationFailure, fmt.Errorf("Lambda invoke failed: %w", err))
+			return nil, fault.InvokeFailed(fmt.Errorf("Lambda invoke failed: %w", err))
 		}
 	} else {
 		// An invoker without background support runs the call detached

@@ -152,8 +152,7 @@ func expandURI(uri string, path map[string]string, c *pipeline.Call) (string, er
 			b.WriteString(url.QueryEscape(v)) // a placeholder in the URI's query
 		default:
 			if why := unsafePathValue(v); why != "" {
-				return "", &fault.Error{Type: fault.BadRequestParameters, Message: "Invalid request parameters",
-					Cause: fmt.Errorf("path parameter %q is refused: %s", name, why)}
+				return "", fault.Reject(fault.BadRequestParameters, fmt.Errorf("path parameter %q is refused: %s", name, why)).WithMessage("Invalid request parameters")
 			}
 			b.WriteString(escapePathValue(v, strings.Contains(c.ResourcePath, "{"+name+"+}")))
 		}

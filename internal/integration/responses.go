@@ -23,7 +23,7 @@ type response struct {
 	status    int
 	params    []respParam
 	templates map[string]Template
-	handling  string // contentHandling
+	handling  apidef.ContentHandling
 	media     binaryMedia
 	first     string // the first template's content type, the last resort
 }

@@ -5,6 +5,7 @@ import (
 	"mime"
 	"strings"
 
+	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/fault"
 	"github.com/portico-gw/portico/internal/pipeline"
 )
@@ -47,7 +48,7 @@ type Compiler func(name, src string) (Template, error)
 // the passthrough behaviour (aws-reference.md §7.8–7.9).
 type requestTemplates struct {
 	byType      map[string]Template
-	passthrough string
+	passthrough apidef.PassthroughBehavior
 }
 
 // media normalizes a Content-Type to its lower-case media type; an absent one
@@ -72,9 +73,9 @@ func (rt requestTemplates) choose(contentType string) (Template, error) {
 		return t, nil
 	}
 	switch {
-	case rt.passthrough == "NEVER",
-		rt.passthrough == "WHEN_NO_TEMPLATES" && len(rt.byType) > 0:
-		return nil, &fault.Error{Type: fault.UnsupportedMediaType}
+	case rt.passthrough == apidef.PassthroughNever,
+		rt.passthrough == apidef.PassthroughWhenNoTemplates && len(rt.byType) > 0:
+		return nil, fault.Reject(fault.UnsupportedMediaType, nil)
 	}
 	return nil, nil
 }
@@ -100,7 +101,7 @@ func compileTemplates(src map[string]string, compile Compiler, what string) (map
 // integrations: choose the template by Content-Type (or refuse per the
 // passthrough behaviour), render it, or convert the raw body per
 // contentHandling. o receives the template's overrides.
-func requestPayload(ctx context.Context, rt requestTemplates, media binaryMedia, handling string, c *pipeline.Call, o *Overrides, endpoint string) ([]byte, error) {
+func requestPayload(ctx context.Context, rt requestTemplates, media binaryMedia, handling apidef.ContentHandling, c *pipeline.Call, o *Overrides, endpoint string) ([]byte, error) {
 	tpl, err := rt.choose(c.Header.Get("Content-Type"))
 	if err != nil {
 		return nil, err

@@ -40,7 +40,7 @@ func (im *importer) authorizers() map[string]apidef.Authorizer {
 			continue
 		}
 		ap := ptr + "/x-amazon-apigateway-authorizer"
-		a := apidef.Authorizer{Name: name, Type: strings.ToUpper(im.str(raw, ap, "type")), AuthorizerURI: im.str(raw, ap, "authorizerUri"),
+		a := apidef.Authorizer{Name: name, Type: parsed(apidef.ParseAuthorizerType(im.str(raw, ap, "type"))), AuthorizerURI: im.str(raw, ap, "authorizerUri"),
 			IdentitySource: im.str(raw, ap, "identitySource"), IdentityValidationExpression: im.str(raw, ap, "identityValidationExpression"),
 			ProviderARNs: im.strList(raw, ap, "providerARNs"), ResultTTLSeconds: -1, Loc: im.loc(ap)}
 		if ttl, ok := im.integer(raw, ap, "authorizerResultTtlInSeconds"); ok {
@@ -90,13 +90,13 @@ func (im *importer) checkAuthorizer(a *apidef.Authorizer, ap string) {
 		if a.JWTIssuer == "" {
 			im.errorf(ap+"/jwtConfiguration/issuer", "a jwt authorizer needs jwtConfiguration.issuer")
 		}
-	default:
-		im.errorf(ap+"/type", "authorizer type must be token, request, cognito_user_pools or jwt, not %q", strings.ToLower(a.Type))
+	default: // !a.Type.Valid()
+		im.errorf(ap+"/type", "authorizer type must be token, request, cognito_user_pools or jwt, not %q", strings.ToLower(string(a.Type)))
 		return
 	}
 	if a.Type == apidef.AuthorizerToken || a.Type == apidef.AuthorizerCognito {
 		if !strings.HasPrefix(a.IdentitySource, "method.request.header.") || strings.Contains(a.IdentitySource, ",") {
-			im.errorf(ap+"/identitySource", "a %s authorizer needs one header identity source such as method.request.header.Authorization", strings.ToLower(a.Type))
+			im.errorf(ap+"/identitySource", "a %s authorizer needs one header identity source such as method.request.header.Authorization", strings.ToLower(string(a.Type)))
 		}
 	}
 	if a.Type == apidef.AuthorizerRequest && strings.TrimSpace(a.IdentitySource) == "" && a.ResultTTLSeconds != 0 {

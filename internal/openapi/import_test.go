@@ -24,7 +24,7 @@ func TestImportExample(t *testing.T) {
 	want := map[string]string{"ANY /echo/{proxy+}": "HTTP_PROXY", "GET /pets": "MOCK", "GET /pets/{petId}": "HTTP_PROXY",
 		"POST /orders": "HTTP", "GET /slow": "HTTP_PROXY", "GET /premium/pets": "MOCK", "GET /fn/pets/{id}": "AWS_PROXY"}
 	for route, typ := range want {
-		if m := byRoute[route]; m == nil || m.Integration.Type != typ {
+		if m := byRoute[route]; m == nil || string(m.Integration.Type) != typ {
 			t.Errorf("%s: got %+v, want a %s integration", route, m, typ)
 		}
 	}

@@ -33,10 +33,10 @@ var (
 // 500, the reason in the execution log).
 func (im *importer) integration(o map[string]any, ptr string, m *apidef.Method) *apidef.Integration {
 	in := &apidef.Integration{
-		Type:                     strings.ToUpper(im.str(o, ptr, "type")),
+		Type:                     parsed(apidef.ParseIntegrationType(im.str(o, ptr, "type"))),
 		HTTPMethod:               strings.ToUpper(im.str(o, ptr, "httpMethod")),
-		PassthroughBehavior:      strings.ToUpper(im.str(o, ptr, "passthroughBehavior")),
-		ContentHandling:          strings.ToUpper(im.str(o, ptr, "contentHandling")),
+		PassthroughBehavior:      parsed(apidef.ParsePassthroughBehavior(im.str(o, ptr, "passthroughBehavior"))),
+		ContentHandling:          parsed(apidef.ParseContentHandling(im.str(o, ptr, "contentHandling"))),
 		ConnectionType:           strings.ToUpper(im.str(o, ptr, "connectionType")),
 		CacheKeyParameters:       im.strList(o, ptr, "cacheKeyParameters"),
 		CacheNamespace:           im.str(o, ptr, "cacheNamespace"),
@@ -62,14 +62,10 @@ func (im *importer) integration(o map[string]any, ptr string, m *apidef.Method) 
 	}
 	im.checkIntegrationType(in, ptr)
 	im.integrationFields(o, ptr)
-	switch in.PassthroughBehavior {
-	case "", "WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", "NEVER":
-	default:
+	if !in.PassthroughBehavior.Valid() {
 		im.errorf(ptr+"/passthroughBehavior", "must be when_no_match, when_no_templates or never, not %q", in.PassthroughBehavior)
 	}
-	switch in.ContentHandling {
-	case "", "CONVERT_TO_TEXT", "CONVERT_TO_BINARY":
-	default:
+	if !in.ContentHandling.Valid() {
 		im.errorf(ptr+"/contentHandling", "must be CONVERT_TO_TEXT or CONVERT_TO_BINARY, not %q", in.ContentHandling)
 	}
 	for _, k := range sortedKeys(in.RequestParameters) {
@@ -228,7 +224,7 @@ func (im *importer) checkIntegrationType(in *apidef.Integration, ptr string) {
 			im.checkHTTPURI(in.URI, ptr+"/uri")
 		}
 		if in.HTTPMethod == "" {
-			im.errorf(ptr+"/httpMethod", "httpMethod is required for %s integrations", strings.ToLower(in.Type))
+			im.errorf(ptr+"/httpMethod", "httpMethod is required for %s integrations", strings.ToLower(string(in.Type)))
 		}
 	case apidef.TypeAWS, apidef.TypeAWSProxy:
 		if in.Invalid != "" {
@@ -240,7 +236,7 @@ func (im *importer) checkIntegrationType(in *apidef.Integration, ptr string) {
 			im.warnf(ptr+"/uri", "Lambda response streaming is not reproduced: the function is invoked as %s and its answer is sent buffered", in.URI)
 		}
 		if !awsARNRe.MatchString(in.URI) {
-			im.errorf(ptr+"/uri", "an %s integration needs an arn:aws:apigateway:{region}:{service}:path|action/... URI, not %q%s", strings.ToLower(in.Type), in.URI, placeholderHint(in.URI))
+			im.errorf(ptr+"/uri", "an %s integration needs an arn:aws:apigateway:{region}:{service}:path|action/... URI, not %q%s", strings.ToLower(string(in.Type)), in.URI, placeholderHint(in.URI))
 		} else if !strings.Contains(in.URI, ":path/") && !strings.Contains(in.URI, ":action/") {
 			im.errorf(ptr+"/uri", "AWS ARN for integration must contain path or action")
 		} else if in.Type == apidef.TypeAWSProxy && !strings.Contains(in.URI, ":lambda:path/") && !strings.Contains(in.URI, ":firehose:") {
@@ -249,8 +245,8 @@ func (im *importer) checkIntegrationType(in *apidef.Integration, ptr string) {
 	case apidef.TypeMock:
 	case "":
 		im.errorf(ptr+"/type", "integration type is required (http, http_proxy, mock, aws or aws_proxy)")
-	default:
-		im.errorf(ptr+"/type", "unknown integration type %q (want http, http_proxy, mock, aws or aws_proxy)", strings.ToLower(in.Type))
+	default: // !in.Type.Valid()
+		im.errorf(ptr+"/type", "unknown integration type %q (want http, http_proxy, mock, aws or aws_proxy)", strings.ToLower(string(in.Type)))
 	}
 	for _, m := range stageVarRe.FindAllStringSubmatch(in.URI, -1) {
 		if !stageVarNameRe.MatchString(m[1]) {
@@ -299,7 +295,7 @@ func (im *importer) integrationResponses(o map[string]any, ptr string, in *apide
 			StatusCode:         im.str(r, p, "statusCode"),
 			ResponseParameters: im.paramMap(r, p, "responseParameters"),
 			ResponseTemplates:  im.templateMap(r, p, "responseTemplates", in),
-			ContentHandling:    strings.ToUpper(im.str(r, p, "contentHandling")),
+			ContentHandling:    parsed(apidef.ParseContentHandling(im.str(r, p, "contentHandling"))),
 			Loc:                im.loc(p),
 		}
 		if pattern == "default" {

@@ -85,7 +85,7 @@ func (im *importer) method(api *apidef.RestAPI, path, verb string, op map[string
 		Path:              path,
 		HTTPMethod:        verb,
 		OperationName:     im.str(op, ptr, "operationId"),
-		AuthorizationType: "NONE",
+		AuthorizationType: apidef.AuthNone,
 		RequestParameters: map[string]bool{},
 		RequestValidator:  im.str(op, ptr, "x-amazon-apigateway-request-validator"),
 		MethodResponses:   im.methodResponses(op, ptr),

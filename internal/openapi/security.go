@@ -17,8 +17,8 @@ import (
 // on the operation opts out.
 func (im *importer) security(m *apidef.Method, op map[string]any, ptr string) {
 	if auth := im.obj(op, ptr, "x-amazon-apigateway-auth"); auth != nil {
-		if t := strings.ToUpper(im.str(auth, ptr+"/x-amazon-apigateway-auth", "type")); t == "AWS_IAM" {
-			m.AuthorizationType = "AWS_IAM"
+		if t, _ := apidef.ParseAuthorizationType(im.str(auth, ptr+"/x-amazon-apigateway-auth", "type")); t == apidef.AuthIAM {
+			m.AuthorizationType = apidef.AuthIAM
 		}
 	}
 	raw, ok := op["security"]
@@ -95,15 +95,15 @@ func (im *importer) applyScheme(m *apidef.Method, name string, s map[string]any)
 		t, _ := authorizer["type"].(string)
 		switch {
 		case strings.EqualFold(t, "cognito_user_pools"):
-			m.AuthorizationType = "COGNITO_USER_POOLS"
+			m.AuthorizationType = apidef.AuthCognito
 		case strings.EqualFold(t, "jwt"):
-			m.AuthorizationType = "JWT"
+			m.AuthorizationType = apidef.AuthJWT
 		default:
-			m.AuthorizationType = "CUSTOM"
+			m.AuthorizationType = apidef.AuthCustom
 		}
 		m.AuthorizerName = name
 	case strings.HasPrefix(strings.ToLower(authtype), "aws"):
-		m.AuthorizationType = "AWS_IAM"
+		m.AuthorizationType = apidef.AuthIAM
 	default:
 		typ, _ := s["type"].(string)
 		in, _ := s["in"].(string)

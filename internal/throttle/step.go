@@ -32,8 +32,7 @@ func (s StoreErrors) Handle(err error) error {
 		s.Report(err)
 	}
 	if s.Closed {
-		return &fault.Error{Type: fault.Default5XX, Status: 500, Message: "Internal server error", ErrorType: "InternalServerErrorException", Spaced: true,
-			Cause: fmt.Errorf("usage store failed and store.onError is closed: %w", err)}
+		return fault.Internal(fmt.Errorf("usage store failed and store.onError is closed: %w", err))
 	}
 	return nil
 }
@@ -41,11 +40,11 @@ func (s StoreErrors) Handle(err error) error {
 // Throttled builds the THROTTLED fault (429 Too Many Requests) with a
 // Retry-After header in whole seconds (Portico's addition).
 func Throttled(d Decision, cause error) *fault.Error {
-	f := &fault.Error{Type: fault.Throttled, Cause: cause}
+	retryAfter := ""
 	if d.RetryAfter != Never {
-		f.Headers = map[string]string{"Retry-After": strconv.FormatInt(int64(math.Ceil(d.RetryAfter.Seconds())), 10)}
+		retryAfter = strconv.FormatInt(int64(math.Ceil(d.RetryAfter.Seconds())), 10)
 	}
-	return f
+	return fault.TooManyRequests(retryAfter, cause)
 }
 
 // Step is the stage and account throttle of one method: the stage's

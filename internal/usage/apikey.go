@@ -86,18 +86,18 @@ func (s *Step) Run(ctx context.Context, c *pipeline.Call) error {
 		value = c.Identity.APIKey
 	}
 	if value == "" {
-		return &fault.Error{Type: fault.InvalidAPIKey, Cause: fmt.Errorf("no API key in the request (source %s)", s.source())}
+		return fault.Reject(fault.InvalidAPIKey, fmt.Errorf("no API key in the request (source %s)", s.source()))
 	}
 	k, ok := s.reg.Lookup(value)
 	if !ok {
-		return &fault.Error{Type: fault.InvalidAPIKey, Cause: fmt.Errorf("API key %s is not a known key", Masked(value))}
+		return fault.Reject(fault.InvalidAPIKey, fmt.Errorf("API key %s is not a known key", Masked(value)))
 	}
 	if !k.Enabled {
-		return &fault.Error{Type: fault.InvalidAPIKey, Cause: fmt.Errorf("API key %s (%s) is disabled", Masked(value), k.Name)}
+		return fault.Reject(fault.InvalidAPIKey, fmt.Errorf("API key %s (%s) is disabled", Masked(value), k.Name))
 	}
 	a, ok := s.stageKeys.Admission(k)
 	if !ok {
-		return &fault.Error{Type: fault.InvalidAPIKey, Cause: fmt.Errorf("API key %s (%s) not in a usage plan for %s/%s", Masked(value), k.Name, s.api, s.stage)}
+		return fault.Reject(fault.InvalidAPIKey, fmt.Errorf("API key %s (%s) not in a usage plan for %s/%s", Masked(value), k.Name, s.api, s.stage))
 	}
 	c.Identity.APIKey, c.Identity.APIKeyID, c.Identity.UsagePlanID = value, k.ID, a.Plan.ID
 	now := s.now()
@@ -149,9 +149,9 @@ func (s *Step) quota(ctx context.Context, a *Admission, value string, now time.T
 		return s.errs.Handle(fmt.Errorf("Usage Plan check failed due to an internal error: %w", err))
 	}
 	if !allowed {
-		return &fault.Error{Type: fault.QuotaExceeded, Headers: map[string]string{"Retry-After": retryAt(w.End, now)},
-			Cause: fmt.Errorf("API Key %s exceeded quota limit for API Stage %s/%s: Key quota exhausted for Usage Plan ID %s. Quota Limit: %d Period: %s",
-				Masked(value), s.api, s.stage, p.ID, p.Quota.Limit, p.Quota.Period)}
+		return fault.LimitExceeded(retryAt(w.End, now),
+			fmt.Errorf("API Key %s exceeded quota limit for API Stage %s/%s: Key quota exhausted for Usage Plan ID %s. Quota Limit: %d Period: %s",
+				Masked(value), s.api, s.stage, p.ID, p.Quota.Limit, p.Quota.Period))
 	}
 	return nil
 }

@@ -61,11 +61,7 @@ func (s *Step) validateRequestParameters(c *pipeline.Call) error {
 		return nil
 	}
 	msg := "Missing required request parameters: [" + strings.Join(missing, ", ") + "]"
-	return &fault.Error{
-		Type:    fault.BadRequestParameters,
-		Message: msg,
-		Vars:    map[string]string{VarValidationError: msg},
-	}
+	return fault.Reject(fault.BadRequestParameters, nil).WithMessage(msg).WithVar(VarValidationError, msg)
 }
 
 func present(c *pipeline.Call, p param) bool {

@@ -190,21 +190,14 @@ func validateBody(n *node, data []byte) error {
 	if len(bytes.TrimSpace(data)) > 0 {
 		var err error
 		if v, err = parseJSON(data); err != nil {
-			return &fault.Error{
-				Type:  fault.BadRequestBody,
-				Vars:  map[string]string{VarValidationError: "[" + err.Error() + "]"},
-				Cause: err,
-			}
+			return fault.Reject(fault.BadRequestBody, err).WithVar(VarValidationError, "["+err.Error()+"]")
 		}
 	}
 	msgs := validateValue(n, v, stepBudget(len(data)))
 	if len(msgs) == 0 {
 		return nil
 	}
-	return &fault.Error{
-		Type: fault.BadRequestBody,
-		Vars: map[string]string{VarValidationError: "[" + strings.Join(msgs, ", ") + "]"},
-	}
+	return fault.Reject(fault.BadRequestBody, nil).WithVar(VarValidationError, "["+strings.Join(msgs, ", ")+"]")
 }
 
 // stepBudget allows a fixed base plus four steps per body byte: a body has

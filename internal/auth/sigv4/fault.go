@@ -27,15 +27,15 @@ func Fault(err error) *fault.Error {
 	case err == nil:
 		return nil
 	case errors.Is(err, ErrMissing):
-		return &fault.Error{Type: fault.MissingAuthenticationToken, Cause: err}
+		return fault.Reject(fault.MissingAuthenticationToken, err)
 	case errors.Is(err, ErrExpiredToken):
-		return &fault.Error{Type: fault.ExpiredToken, Cause: err}
+		return fault.Reject(fault.ExpiredToken, err)
 	}
 	switch t := ErrorType(err); t {
 	case errTypeInvalid:
-		return &fault.Error{Type: fault.InvalidSignature, Message: err.Error(), Cause: err}
+		return fault.Reject(fault.InvalidSignature, err).WithMessage(err.Error())
 	case errTypeIncomplete, errTypeUnrecognized:
-		return &fault.Error{Type: fault.InvalidSignature, Message: err.Error(), ErrorType: t, Cause: err}
+		return fault.Reject(fault.InvalidSignature, err).WithMessage(err.Error()).WithErrorType(t)
 	}
 	return fault.From(err)
 }
