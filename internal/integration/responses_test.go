@@ -230,3 +230,48 @@ func TestResponseParameters(t *testing.T) {
 		t.Errorf("body: got %q", res.Body)
 	}
 }
+
+// TestMockSelection: a MOCK integration's request template gives the
+// statusCode that selects the integration response; strict JSON and the
+// relaxed {statusCode: 200} that CDK generates both work.
+func TestMockSelection(t *testing.T) {
+	responses := []apidef.IntegrationResponse{
+		{StatusCode: "200", ResponseTemplates: map[string]string{"application/json": "ok"}},
+		{SelectionPattern: "404", StatusCode: "404", ResponseTemplates: map[string]string{"application/json": "missing"}},
+	}
+	tests := []struct {
+		name     string
+		template map[string]string
+		status   int
+		body     string
+		log      string // an API_CONFIGURATION_ERROR with this text instead
+	}{
+		{name: "strict JSON", template: map[string]string{"application/json": `{"statusCode": 404}`}, status: 404, body: "missing"},
+		{name: "relaxed JSON", template: map[string]string{"application/json": `{statusCode: 404, other: 1}`}, status: 404, body: "missing"},
+		{name: "no pattern matches: the default", template: map[string]string{"application/json": `{"statusCode": 201}`}, status: 200, body: "ok"},
+		{name: "no request template: the default", status: 200, body: "ok"},
+		{name: "no statusCode", template: map[string]string{"application/json": `{"code": 404}`},
+			log: "Unable to parse statusCode. It should be an integer that is defined in the request template."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := NewMock(&apidef.Method{}, &apidef.Integration{Type: "MOCK", RequestTemplates: tt.template, Responses: responses}, staticTestCompiler)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := m.Invoke(t.Context(), newTestCall())
+			if tt.log != "" {
+				if got := testShapeOf(t, err); got.Type != fault.APIConfigurationError || !strings.Contains(got.Text, tt.log) {
+					t.Errorf("got %+v, want API_CONFIGURATION_ERROR with %q", got, tt.log)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Status != tt.status || string(res.Body) != tt.body {
+				t.Errorf("got %d %q, want %d %q", res.Status, res.Body, tt.status, tt.body)
+			}
+		})
+	}
+}
