@@ -1,36 +1,258 @@
-// Package internal_test enforces the import direction of style.md §5.
+// Package internal_test enforces the import direction of
+// docs/architecture.md#packages-and-layering.
 package internal_test
 
 import (
+	"fmt"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
 
-// TestImportDirection: the bottom packages import no other internal package,
-// and nothing imports the edge, the wiring or the command.
+const modulePath = "github.com/portico-gw/portico/"
+
+// layerRule is one import rule of docs/architecture.md#packages-and-layering.
+// A rule applies to the packages From names; for each of their imports of a
+// module package, Only (when not nil) lists what they may import and Never
+// what they must not. A name ending in "/..." also names its subpackages.
+type layerRule struct {
+	Rule  string // the rule as the architecture document states it
+	From  []string
+	Only  []string
+	Never []string
+	// Allowed are imports the rule's text permits though Never names them.
+	Allowed []importEdge
+}
+
+// importEdge is one import: From imports To.
+type importEdge struct{ From, To string }
+
+var (
+	steps       = []string{"internal/throttle", "internal/usage", "internal/validate", "internal/auth"}
+	integrating = []string{"internal/integration", "internal/awsservice"}
+)
+
+// layerRules are the rules of docs/architecture.md#packages-and-layering,
+// numbered as there; a change to one changes both.
+var layerRules = []layerRule{
+	{
+		Rule: "1. the leaves (fault, apidef, router, subst, source) import no internal package except fault",
+		From: []string{"internal/fault", "internal/apidef", "internal/router", "internal/subst", "internal/source"},
+		Only: []string{"internal/fault"},
+	},
+	{
+		Rule: "1. pipeline, vtl, function, telemetry, auth/jwt and auth/policy import no internal package apart from awslimits",
+		From: []string{"internal/pipeline", "internal/vtl", "internal/function", "internal/telemetry", "internal/auth/jwt", "internal/auth/policy"},
+		Only: []string{"internal/awslimits"},
+	},
+	{
+		Rule:  "2. nothing imports httpserver, admin, app or cmd/portico except cmd/portico, app and gatewaytest",
+		From:  []string{"..."},
+		Never: []string{"internal/httpserver", "internal/admin", "internal/app", "cmd/portico"},
+		Allowed: []importEdge{
+			{"cmd/portico", "internal/app"}, {"internal/app", "internal/httpserver"}, {"internal/app", "internal/admin"},
+			{"internal/gatewaytest/...", "internal/app"}, {"internal/gatewaytest/...", "internal/httpserver"},
+			{"internal/gatewaytest/...", "internal/admin"},
+		},
+	},
+	{
+		Rule: "3. pipeline imports no internal package: steps and integrations depend on it, never the reverse",
+		From: []string{"internal/pipeline"},
+		Only: []string{},
+	},
+	{
+		Rule:  "4. steps (throttle, usage, validate, auth) and integrations (integration, awsservice) never import deploy, httpserver or each other; usage imports throttle for the plan's buckets, and awsservice builds on integration's HTTP integration",
+		From:  append(slices.Clone(steps), integrating...),
+		Never: append(append([]string{"internal/deploy", "internal/httpserver"}, steps...), integrating...),
+		Allowed: []importEdge{
+			{"internal/usage", "internal/throttle"},
+			{"internal/awsservice", "internal/integration"},
+		},
+	},
+	{
+		Rule:  "5. deploy imports the steps and integrations: nothing else does but app (and rules 4 and 6)",
+		From:  []string{"..."},
+		Never: append(slices.Clone(steps), integrating...),
+		Allowed: []importEdge{
+			{"internal/deploy", "..."}, {"internal/app", "..."},
+			{"internal/usage", "internal/throttle"}, {"internal/awsservice", "internal/integration"},
+			{"internal/store/...", "internal/throttle"},
+		},
+	},
+	{
+		Rule: "5. httpserver imports deploy, pipeline, fault and telemetry, and the leaf helpers awslimits, awsheaders and wirenames",
+		From: []string{"internal/httpserver"},
+		Only: []string{"internal/deploy", "internal/pipeline", "internal/fault", "internal/telemetry", "internal/awslimits", "internal/awsheaders", "internal/wirenames"},
+	},
+	{
+		Rule: "6. store/* implement the counter interfaces that throttle declares and import only throttle",
+		From: []string{"internal/store/..."},
+		Only: []string{"internal/throttle", "internal/store/..."},
+	},
+	{
+		Rule:  "7. only tests import gatewaytest",
+		From:  []string{"..."},
+		Never: []string{"internal/gatewaytest/..."},
+	},
+	{
+		Rule: "8. awslimits and awsheaders import no internal package",
+		From: []string{"internal/awslimits", "internal/awsheaders"},
+		Only: []string{},
+	},
+}
+
+// knownExceptions are imports that break a rule today and are being
+// removed; each names the rule it breaks. An exception that is no longer
+// needed fails the test, so that it is deleted.
+var knownExceptions = []importEdge{}
+
+// TestImportDirection: every import between the module's packages obeys
+// the layering rules.
 func TestImportDirection(t *testing.T) {
-	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}}`, "github.com/portico-gw/portico/...").Output()
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`, modulePath+"...").Output()
 	if err != nil {
 		t.Fatalf("go list: %v", err)
 	}
-	const mod = "github.com/portico-gw/portico/"
-	leaves := map[string]bool{"internal/fault": true, "internal/apidef": true, "internal/router": true, "internal/subst": true, "internal/source": true}
-	top := map[string]bool{"internal/httpserver": true, "internal/app": true, "cmd/portico": true, "internal/admin": true}
+	graph := map[string][]string{}
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		fields := strings.Fields(line)
-		pkg := strings.TrimPrefix(fields[0], mod)
+		pkg := strings.TrimPrefix(fields[0], modulePath)
+		graph[pkg] = nil
 		for _, imp := range fields[1:] {
-			dep, ok := strings.CutPrefix(imp, mod)
-			if !ok {
-				continue
-			}
-			if leaves[pkg] && dep != "internal/fault" {
-				t.Errorf("%s imports %s; it must stay at the bottom", pkg, dep)
-			}
-			if top[dep] && !(pkg == "cmd/portico" || pkg == "internal/app" || strings.HasPrefix(pkg, "internal/gatewaytest")) {
-				t.Errorf("%s imports %s; only the wiring may", pkg, dep)
+			if dep, ok := strings.CutPrefix(imp, modulePath); ok {
+				graph[pkg] = append(graph[pkg], dep)
 			}
 		}
 	}
+	for _, v := range layerViolations(graph, layerRules, knownExceptions) {
+		t.Error(v)
+	}
+	// A rule naming a package that no longer exists would pass forever.
+	for _, r := range layerRules {
+		for _, p := range slices.Concat(r.From, r.Only, r.Never) {
+			if !strings.HasSuffix(p, "...") {
+				if _, ok := graph[p]; !ok {
+					t.Errorf("rule %q names %s, which is not a package of the module", r.Rule, p)
+				}
+			}
+		}
+	}
+}
+
+// TestLayerRulesCatch: each rule reports an import that breaks it, and a
+// known exception that is no longer needed is reported too.
+func TestLayerRulesCatch(t *testing.T) {
+	base := map[string][]string{
+		"cmd/portico":          {"internal/app"},
+		"internal/app":         {"internal/httpserver", "internal/admin", "internal/deploy", "internal/throttle"},
+		"internal/deploy":      {"internal/auth", "internal/integration", "internal/pipeline"},
+		"internal/httpserver":  {"internal/deploy", "internal/fault"},
+		"internal/usage":       {"internal/throttle"},
+		"internal/awsservice":  {"internal/integration"},
+		"internal/store/redis": {"internal/throttle"},
+		"internal/auth":        {"internal/lambdaevent"},
+		"internal/gatewaytest": {"internal/app"},
+	}
+	if v := layerViolations(base, layerRules, knownExceptions); len(v) > 0 {
+		t.Fatalf("the allowed graph breaks rules: %v", v)
+	}
+	bad := []struct {
+		edge importEdge
+		rule string
+	}{
+		{importEdge{"internal/apidef", "internal/pipeline"}, "1. the leaves"},
+		{importEdge{"internal/vtl", "internal/fault"}, "1. pipeline, vtl"},
+		{importEdge{"internal/deploy", "internal/httpserver"}, "2."},
+		{importEdge{"internal/openapi", "cmd/portico"}, "2."},
+		{importEdge{"internal/pipeline", "internal/fault"}, "3."},
+		{importEdge{"internal/validate", "internal/usage"}, "4."},
+		{importEdge{"internal/integration", "internal/deploy"}, "4."},
+		{importEdge{"internal/openapi", "internal/validate"}, "5. deploy"},
+		{importEdge{"internal/httpserver", "internal/integration"}, "5. httpserver"},
+		{importEdge{"internal/store/bolt", "internal/fault"}, "6."},
+		{importEdge{"internal/app", "internal/gatewaytest"}, "7."},
+		{importEdge{"internal/auth", "internal/integration"}, "4."},
+		{importEdge{"internal/awslimits", "internal/fault"}, "8."},
+	}
+	for _, b := range bad {
+		g := map[string][]string{}
+		for k, v := range base {
+			g[k] = slices.Clone(v)
+		}
+		g[b.edge.From] = append(g[b.edge.From], b.edge.To)
+		v := layerViolations(g, layerRules, knownExceptions)
+		if !slices.ContainsFunc(v, func(s string) bool {
+			return strings.Contains(s, b.edge.From+" imports "+b.edge.To) && strings.Contains(s, b.rule)
+		}) {
+			t.Errorf("%s → %s: want a violation of rule %q, got %q", b.edge.From, b.edge.To, b.rule, v)
+		}
+	}
+	stale := append(slices.Clone(knownExceptions), importEdge{"internal/auth", "internal/integration"})
+	if v := layerViolations(base, layerRules, stale); len(v) != 1 || !strings.Contains(v[0], "no longer needed") {
+		t.Errorf("unused exception: got %q, want one report", v)
+	}
+}
+
+// layerViolations lists the imports of graph (package → module imports)
+// that break a rule, and the exceptions no import needs.
+func layerViolations(graph map[string][]string, rules []layerRule, exceptions []importEdge) []string {
+	var out []string
+	used := make([]bool, len(exceptions))
+	pkgs := make([]string, 0, len(graph))
+	for p := range graph {
+		pkgs = append(pkgs, p)
+	}
+	slices.Sort(pkgs)
+	for _, pkg := range pkgs {
+		for _, dep := range graph[pkg] {
+			for _, r := range rules {
+				if !matchAny(pkg, r.From) || !r.breaks(pkg, dep) {
+					continue
+				}
+				if i := slices.IndexFunc(exceptions, func(e importEdge) bool { return e.matches(pkg, dep) }); i >= 0 {
+					used[i] = true
+					continue
+				}
+				out = append(out, fmt.Sprintf("%s imports %s, which breaks rule %q (docs/architecture.md#packages-and-layering)", pkg, dep, r.Rule))
+			}
+		}
+	}
+	for i, e := range exceptions {
+		if !used[i] {
+			out = append(out, fmt.Sprintf("known exception %s → %s is no longer needed: delete it from knownExceptions", e.From, e.To))
+		}
+	}
+	return out
+}
+
+// breaks reports whether pkg importing dep breaks the rule.
+func (r layerRule) breaks(pkg, dep string) bool {
+	if pkg == dep || slices.ContainsFunc(r.Allowed, func(e importEdge) bool { return e.matches(pkg, dep) }) {
+		return false
+	}
+	if r.Only != nil && !matchAny(dep, r.Only) {
+		return true
+	}
+	return matchAny(dep, r.Never)
+}
+
+func (e importEdge) matches(from, to string) bool {
+	return match(from, e.From) && match(to, e.To)
+}
+
+// match reports whether pkg is pattern, or under it when pattern ends in
+// "/..."; "..." alone matches every package.
+func match(pkg, pattern string) bool {
+	if pattern == "..." {
+		return true
+	}
+	if base, ok := strings.CutSuffix(pattern, "/..."); ok {
+		return pkg == base || strings.HasPrefix(pkg, base+"/")
+	}
+	return pkg == pattern
+}
+
+func matchAny(pkg string, patterns []string) bool {
+	return slices.ContainsFunc(patterns, func(p string) bool { return match(pkg, p) })
 }

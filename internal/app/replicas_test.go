@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math"
 	"net/http"
 	"os"
 	"os/exec"
@@ -93,8 +92,9 @@ func startReplica(t *testing.T, bin, cfg string) string {
 }
 
 // TestReplicasShareLimitsThroughRedis starts three portico processes on one
-// real Redis and spreads load across them: the admitted count stays within
-// 2% of what rate and burst allow, and the quota is never over-admitted.
+// real Redis and spreads load across them: the admitted count never exceeds
+// what rate and burst allow (by more than 2%), and the quota is never
+// over-admitted.
 func TestReplicasShareLimitsThroughRedis(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts three gateway processes")
@@ -131,8 +131,16 @@ usagePlans:
 	ok, limited, elapsed := hammer(t, client, replicas, "/prod/limited", throttledKey, 12, 2*time.Second, 0)
 	want := float64(burst) + rate*elapsed.Seconds()
 	t.Logf("throttle: admitted %d, rejected %d in %v; rate and burst allow %.1f", ok, limited, elapsed, want)
-	if math.Abs(float64(ok)-want) > 0.02*want {
-		t.Errorf("admitted %d, want %.1f ± 2%%", ok, want)
+	// Every admission happened within elapsed, so one shared bucket admits
+	// at most want; three separate buckets would admit about three times
+	// that. How close to want the count comes depends on how fast a busy
+	// machine sends, so below want only the full bucket (burst) is
+	// certain; storetest pins the refill math with an injected clock.
+	if float64(ok) > 1.02*want {
+		t.Errorf("admitted %d, want at most %.1f + 2%%: the replicas do not share one bucket", ok, want)
+	}
+	if ok < burst {
+		t.Errorf("admitted %d, want at least the burst %d", ok, burst)
 	}
 	if limited == 0 {
 		t.Error("no request was throttled: the load did not exceed the limit")

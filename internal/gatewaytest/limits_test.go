@@ -83,14 +83,16 @@ func TestSlowHeadersAreCut(t *testing.T) {
 	}
 	defer c.Close()
 	_, _ = io.WriteString(c, "GET /dev/refused HTTP/1.1\r\nHost: x\r\n")
-	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
-	start := time.Now()
+	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second)) // a hang guard
 	_, err = io.ReadAll(c)
 	if err != nil {
 		t.Fatalf("connection not closed by the server: %v", err)
 	}
-	if d := time.Since(start); d > 3*time.Second {
-		t.Errorf("closed after %v, want about the 300ms header timeout", d)
+	// The header timeout is what must close it: check that the configured
+	// value reaches the server, rather than time the close, which a busy
+	// machine stretches.
+	if got := g.App.HTTPServer().ReadHeaderTimeout; got != 300*time.Millisecond {
+		t.Errorf("server ReadHeaderTimeout = %v, want the configured 300ms", got)
 	}
 }
 

@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -26,51 +28,124 @@ type suite struct {
 	Cases         []pcase `json:"cases"`
 }
 
-// pcase is one request and the exact response AWS gives.
+// pcase is one request and the exact response AWS gives, or, for
+// behaviour that depends on earlier requests (a quota used up, a throttle
+// bucket emptied, a cached authorizer answer), a sequence of steps sent in
+// order to one gateway. Every case passes when run alone: nothing it asserts
+// may depend on another case having run before it.
 type pcase struct {
 	Name string `json:"name"`
 	// AWS names the behaviour pinned and its source.
-	AWS     string `json:"aws"`
-	Request struct {
-		Method  string            `json:"method"`
-		Path    string            `json:"path"`
-		Host    string            `json:"host"`
-		Headers map[string]string `json:"headers"`
-		// RawHeaders are sent as written: the name's casing is kept and a
-		// name given twice is sent as two header lines.
-		RawHeaders [][2]string `json:"rawHeaders"`
-		Body       string      `json:"body"`
-	} `json:"request"`
-	Response struct {
-		Status int `json:"status"`
-		// Headers must be present with these values; "*" means any value.
-		Headers map[string]string `json:"headers"`
-		// HeadersAbsent must not be present.
-		HeadersAbsent []string `json:"headersAbsent"`
-		// Body is the exact body.
-		Body *string `json:"body"`
-		// JSON must be a subset of the JSON body (objects compared key by key).
-		JSON any `json:"json"`
-		// JSONAbsent are dotted paths ("headers.Expect") that must not
-		// exist in the JSON body.
-		JSONAbsent []string `json:"jsonAbsent"`
-	} `json:"response"`
+	AWS      string  `json:"aws"`
+	Request  preq    `json:"request"`
+	Response presp   `json:"response"`
+	Steps    []pstep `json:"steps"`
 }
+
+// pstep is one request of a stateful case and its expected response; its
+// optional name and aws say what this step pins.
+type pstep struct {
+	Name     string `json:"name"`
+	AWS      string `json:"aws"`
+	Request  preq   `json:"request"`
+	Response presp  `json:"response"`
+}
+
+// preq is the request a case sends.
+type preq struct {
+	Method  string            `json:"method"`
+	Path    string            `json:"path"`
+	Host    string            `json:"host"`
+	Headers map[string]string `json:"headers"`
+	// RawHeaders are sent as written: the name's casing is kept and a
+	// name given twice is sent as two header lines.
+	RawHeaders [][2]string `json:"rawHeaders"`
+	Body       string      `json:"body"`
+}
+
+// presp is the response a case expects.
+type presp struct {
+	Status int `json:"status"`
+	// Headers must be present with these values; "*" means any value.
+	Headers map[string]string `json:"headers"`
+	// HeadersAbsent must not be present.
+	HeadersAbsent []string `json:"headersAbsent"`
+	// Body is the exact body.
+	Body *string `json:"body"`
+	// JSON must be a subset of the JSON body (objects compared key by key).
+	JSON any `json:"json"`
+	// JSONAbsent are dotted paths ("headers.Expect") that must not
+	// exist in the JSON body.
+	JSONAbsent []string `json:"jsonAbsent"`
+}
+
+// steps returns the requests of a case in order: its steps, or its one
+// request.
+func (c pcase) steps() ([]pstep, error) {
+	switch {
+	case len(c.Steps) > 0 && (c.Request.Method != "" || c.Response.Status != 0):
+		return nil, fmt.Errorf("case %q has both steps and a request/response", c.Name)
+	case len(c.Steps) > 0:
+		return c.Steps, nil
+	case c.Request.Method == "" || c.Response.Status == 0:
+		return nil, fmt.Errorf("case %q has no request method or no response status", c.Name)
+	}
+	return []pstep{{Request: c.Request, Response: c.Response}}, nil
+}
+
+// PORTICO_PARITY_ISOLATED=1 runs every case against a gateway of its own
+// (slow: one gateway per case), proving that each case passes alone.
+// Otherwise the cases of a suite share one gateway and run in an order
+// shuffled by a seed, logged with the suite; PORTICO_PARITY_SEED=N replays
+// an order. A case that passes only after another (or only before it)
+// therefore fails sooner or later, and fails reproducibly with its seed.
+const (
+	isolatedEnv = "PORTICO_PARITY_ISOLATED"
+	seedEnv     = "PORTICO_PARITY_SEED"
+)
 
 func TestParity(t *testing.T) {
 	files, err := filepath.Glob("../../testdata/parity/*/*.json")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no parity suites found: %v", err)
 	}
+	isolated := os.Getenv(isolatedEnv) == "1"
+	seed, err := paritySeed(os.Getenv(seedEnv))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, f := range files {
 		t.Run(strings.TrimSuffix(strings.TrimPrefix(f, "../../testdata/parity/"), ".json"), func(t *testing.T) {
 			t.Parallel()
-			runSuite(t, f)
+			runSuite(t, f, isolated, seed)
 		})
 	}
 }
 
-func runSuite(t *testing.T, file string) {
+// paritySeed parses PORTICO_PARITY_SEED, or picks a seed when it is unset.
+func paritySeed(v string) (uint64, error) {
+	if v == "" {
+		return rand.Uint64(), nil
+	}
+	seed, err := strconv.ParseUint(v, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%s=%q: not an unsigned integer", seedEnv, v)
+	}
+	return seed, nil
+}
+
+// shuffled returns the indexes 0..n-1 in an order drawn from seed.
+func shuffled(n int, seed uint64) []int {
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	r := rand.New(rand.NewPCG(seed, 0))
+	r.Shuffle(n, func(i, j int) { order[i], order[j] = order[j], order[i] })
+	return order
+}
+
+func runSuite(t *testing.T, file string, isolated bool, seed uint64) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
@@ -86,18 +161,37 @@ func runSuite(t *testing.T, file string) {
 		t.Fatal(err)
 	}
 	settings := strings.ReplaceAll(s.Settings, "{{functions}}", fns)
-	g := Start(t, Options{Definition: filepath.Join(filepath.Dir(file), s.Definition), Stages: s.Stages, Extra: settings, StageExtra: s.StageSettings})
-	for _, c := range s.Cases {
+	opts := Options{Definition: filepath.Join(filepath.Dir(file), s.Definition), Stages: s.Stages, Extra: settings, StageExtra: s.StageSettings}
+	var shared *Gateway
+	if !isolated {
+		shared = Start(t, opts)
+		t.Logf("cases run in the order of %s=%d", seedEnv, seed)
+	}
+	for _, i := range shuffled(len(s.Cases), seed) {
+		c := s.Cases[i]
 		t.Run(c.Name, func(t *testing.T) {
 			if c.AWS == "" {
 				t.Fatalf("case %q does not say which AWS behaviour it pins", c.Name)
 			}
-			checkCase(t, g, c)
+			steps, err := c.steps()
+			if err != nil {
+				t.Fatal(err)
+			}
+			g := shared
+			if g == nil {
+				g = Start(t, opts)
+			}
+			for n, st := range steps {
+				if len(steps) > 1 {
+					t.Logf("step %d %q: %s %s", n+1, st.Name, st.Request.Method, st.Request.Path)
+				}
+				checkCase(t, g, st)
+			}
 		})
 	}
 }
 
-func checkCase(t *testing.T, g *Gateway, c pcase) {
+func checkCase(t *testing.T, g *Gateway, c pstep) {
 	req, err := http.NewRequest(c.Request.Method, g.URL+c.Request.Path, strings.NewReader(c.Request.Body))
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,10 @@ package redis_test
 import (
 	"context"
 	"errors"
+	"io"
+	"os"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -11,10 +14,6 @@ import (
 	"github.com/portico-gw/portico/internal/store/redistest"
 	"github.com/portico-gw/portico/internal/throttle"
 )
-
-// prompt bounds how long a call may take to fail against a Redis that is
-// gone or hung, given a 200 ms store timeout; generous for a loaded CI box.
-const prompt = 2 * time.Second
 
 // callAll makes one call of each kind and returns their errors.
 func callAll(ctx context.Context, s *redis.Store, now time.Time) []error {
@@ -25,7 +24,11 @@ func callAll(ctx context.Context, s *redis.Store, now time.Time) []error {
 	return []error{err1, err2, err3}
 }
 
-// wantErrorsPromptly checks that every call fails, each within prompt.
+// wantErrorsPromptly checks that every call fails, and fails promptly: the
+// caller's context (t.Context) has no deadline, so each error must come from
+// something that does not wait on Redis (not connected, connection closed or
+// refused) or from the store's own Timeout; a store without one would hang
+// here. Checked by cause, not by the clock, which a busy machine stretches.
 func wantErrorsPromptly(t *testing.T, s *redis.Store, what string) {
 	t.Helper()
 	start := time.Now()
@@ -34,12 +37,21 @@ func wantErrorsPromptly(t *testing.T, s *redis.Store, what string) {
 	for i, err := range errs {
 		if err == nil {
 			t.Errorf("%s: call %d succeeded, want an error", what, i)
+			continue
+		}
+		if !promptFailure(err) {
+			t.Errorf("%s: call %d failed with %v, want not connected, closed, refused or the store's timeout", what, i, err)
 		}
 	}
-	if elapsed > 3*prompt {
-		t.Errorf("%s: three failing calls took %v, want under %v", what, elapsed, 3*prompt)
-	}
 	t.Logf("%s: errors in %v, e.g. %v", what, elapsed, errs[0])
+}
+
+// promptFailure reports whether err is a failure that does not wait on
+// Redis, or the store's own timeout.
+func promptFailure(err error) bool {
+	return errors.Is(err, redis.ErrNotConnected) || errors.Is(err, io.EOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded)
 }
 
 // waitHealthy polls until every call succeeds again.
@@ -90,14 +102,13 @@ func TestNewUnreachable(t *testing.T) {
 	t.Parallel()
 	srv := redistest.Start(t)
 	srv.Stop()
-	start := time.Now()
 	s, err := redis.New(redis.Options{URL: srv.URL(), Timeout: 200 * time.Millisecond})
 	if err == nil {
 		_ = s.Close()
 		t.Fatal("New against a stopped server: no error")
 	}
-	if d := time.Since(start); d > prompt {
-		t.Errorf("New took %v to fail, want under %v", d, prompt)
+	if !promptFailure(err) {
+		t.Errorf("New: got %v, want a refused connection or the store's timeout", err)
 	}
 }
 

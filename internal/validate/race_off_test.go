@@ -1,6 +1,0 @@
-//go:build !race
-
-package validate
-
-// raceEnabled reports a -race build, where hostile-body tests run far slower.
-const raceEnabled = false
