@@ -96,6 +96,11 @@ var layerRules = []layerRule{
 		Never: []string{"internal/gatewaytest/..."},
 	},
 	{
+		Rule:  "4. lambdaevent, what Lambda integrations and authorizers share, imports neither of them",
+		From:  []string{"internal/lambdaevent"},
+		Never: append(slices.Clone(steps), integrating...),
+	},
+	{
 		Rule: "8. awslimits and awsheaders import no internal package",
 		From: []string{"internal/awslimits", "internal/awsheaders"},
 		Only: []string{},
@@ -174,6 +179,7 @@ func TestLayerRulesCatch(t *testing.T) {
 		{importEdge{"internal/app", "internal/gatewaytest"}, "7."},
 		{importEdge{"internal/auth", "internal/integration"}, "4."},
 		{importEdge{"internal/awslimits", "internal/fault"}, "8."},
+		{importEdge{"internal/lambdaevent", "internal/auth"}, "4. lambdaevent"},
 	}
 	for _, b := range bad {
 		g := map[string][]string{}
