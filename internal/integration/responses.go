@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/contextvars"
 	"github.com/portico-gw/portico/internal/pipeline"
 )
 
@@ -128,7 +129,7 @@ func (r *response) render(ctx context.Context, c *pipeline.Call, up upstream, o 
 	var parsed any
 	parsedOK := false
 	for _, p := range r.params {
-		v, ok := c.Resolve(p.source)
+		v, ok := contextvars.Resolve(c, nil, p.source)
 		if !ok {
 			v, ok = upstreamValue(p.source, up, &parsed, &parsedOK)
 		}

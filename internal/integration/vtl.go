@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
+	"github.com/portico-gw/portico/internal/contextvars"
 	"github.com/portico-gw/portico/internal/pipeline"
 	"github.com/portico-gw/portico/internal/vtl"
 )
@@ -77,27 +79,34 @@ func stageVars(c *pipeline.Call) map[string]any {
 	return m
 }
 
-// contextVars builds $context as nested maps (aws-reference.md §8.4).
+// contextVars builds $context as nested maps (aws-reference.md §8.4): the
+// variables of the contextvars table that VTL knows, by their dotted names
+// (a missing value is absent at the top level and null inside a group), then
+// the authorizer's raw values and the writable override groups.
 func contextVars(c *pipeline.Call, o *Overrides) map[string]any {
 	m := map[string]any{}
-	for _, name := range []string{"accountId", "apiId", "deploymentId", "domainName", "domainPrefix", "extendedRequestId",
-		"httpMethod", "path", "protocol", "requestId", "requestTime", "resourceId", "resourcePath", "stage", "isCanaryRequest"} {
-		if v, ok := c.ContextValue(name); ok {
-			m[name] = v
+	for _, id := range vtlVars {
+		v := contextvars.Get(id)
+		val, ok := v.Typed(c, nil)
+		g, name := m, v.Name
+		for {
+			group, rest, nested := strings.Cut(name, ".")
+			if !nested {
+				break
+			}
+			sub, _ := g[group].(map[string]any)
+			if sub == nil {
+				sub = map[string]any{}
+				g[group] = sub
+			}
+			g, name = sub, rest
 		}
-	}
-	m["requestTimeEpoch"] = c.Start.UnixMilli()
-	id := map[string]any{}
-	for _, name := range []string{"sourceIp", "userAgent", "apiKey", "apiKeyId", "caller", "user", "userArn", "accountId", "accessKey",
-		"cognitoIdentityPoolId", "cognitoIdentityId", "cognitoAuthenticationType", "cognitoAuthenticationProvider", "principalOrgId"} {
-		v, ok := c.ContextValue("identity." + name)
 		if ok {
-			id[name] = v
-		} else {
-			id[name] = nil
+			g[name] = val
+		} else if name != v.Name {
+			g[name] = nil
 		}
 	}
-	m["identity"] = id
 	auth := map[string]any{}
 	for k, v := range c.Authorizer {
 		auth[k] = v
@@ -115,6 +124,17 @@ func contextVars(c *pipeline.Call, o *Overrides) map[string]any {
 	m["responseOverride"] = ro
 	return m
 }
+
+// vtlVars are the fixed variables of the table that VTL knows.
+var vtlVars = func() []contextvars.ID {
+	var ids []contextvars.ID
+	for _, id := range contextvars.All() {
+		if v := contextvars.Get(id); v.In&contextvars.VTL != 0 && !v.Parameterised() {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}()
 
 func strMap(in map[string]string) map[string]any {
 	m := make(map[string]any, len(in))
