@@ -2,9 +2,8 @@ package contextvars
 
 import (
 	"encoding/json"
-	"fmt"
-	"strconv"
 
+	"github.com/portico-gw/portico/internal/auth/jwt"
 	"github.com/portico-gw/portico/internal/pipeline"
 )
 
@@ -124,16 +123,17 @@ var table = []Var{
 	// these groups itself: $context.authorizer holds the authorizer's raw
 	// values and the override groups are writable.
 
-	// A value of the Lambda authorizer's context, or principalId.
+	// A value of the Lambda authorizer's context, or principalId. The
+	// authorizers store text already; anything else renders as JWT claims do.
 	{Name: "authorizer.", In: all, Str: func(c *pipeline.Call, _ *Outcome, key string) (string, bool) {
 		v, ok := c.Authorizer[key]
-		return stringify(v), ok
+		return jwt.Stringify(v), ok
 	}},
 	// A claim of a Cognito user pool token.
 	{Name: "authorizer.claims.", In: all, Str: func(c *pipeline.Call, _ *Outcome, key string) (string, bool) {
 		claims, _ := c.Authorizer["claims"].(map[string]any)
 		v, ok := claims[key]
-		return stringify(v), ok
+		return jwt.Stringify(v), ok
 	}},
 	// Any other $context.error.* variable the fault carries.
 	{Name: "error.", In: Mapping, Str: func(_ *pipeline.Call, o *Outcome, key string) (string, bool) {
@@ -181,18 +181,4 @@ func integrationLatency(c *pipeline.Call, _ *Outcome) (int64, bool) {
 		return 0, false
 	}
 	return c.IntegrationLatency.Milliseconds(), true
-}
-
-// stringify renders an authorizer value as API Gateway does: strings as is,
-// numbers and booleans as their text.
-func stringify(v any) string {
-	switch t := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return t
-	case float64:
-		return strconv.FormatFloat(t, 'f', -1, 64)
-	}
-	return fmt.Sprint(v)
 }

@@ -134,3 +134,21 @@ func TestMappingResolvesTheTable(t *testing.T) {
 		}
 	}
 }
+
+// TestAuthorizerValuesAsText: authorizer values are strings as they are,
+// numbers in plain decimal and booleans as true/false; a missing value is
+// no value.
+func TestAuthorizerValuesAsText(t *testing.T) {
+	c, o := Sample()
+	c.Authorizer = map[string]any{"s": "x", "n": 1.5e9, "f": 0.25, "b": true, "null": nil,
+		"claims": map[string]any{"exp": float64(1787996002)}}
+	for ref, want := range map[string]string{"authorizer.s": "x", "authorizer.n": "1500000000", "authorizer.f": "0.25",
+		"authorizer.b": "true", "authorizer.null": "", "authorizer.claims.exp": "1787996002"} {
+		if got, ok := Value(c, o, ref); !ok || got != want {
+			t.Errorf("%s: got %q, %v; want %q", ref, got, ok, want)
+		}
+	}
+	if _, ok := Value(c, o, "authorizer.missing"); ok {
+		t.Error("a missing authorizer value resolved")
+	}
+}
