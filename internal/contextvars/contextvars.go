@@ -83,6 +83,16 @@ type Var struct {
 	log func(dst []byte, c *pipeline.Call, o *Outcome, key string) []byte
 }
 
+// logEntry is what access logs need of a row, kept dense for the render
+// loop: field and num are Field and Int where access logs write them as
+// they are, so that the common rows cost one call; log covers the rest.
+type logEntry struct {
+	field func(c *pipeline.Call) string
+	num   func(c *pipeline.Call, o *Outcome) (int64, bool)
+	str   func(c *pipeline.Call, o *Outcome, key string) (string, bool)
+	log   func(dst []byte, c *pipeline.Call, o *Outcome, key string) []byte
+}
+
 // Parameterised reports whether the variable takes a key after its prefix.
 func (v *Var) Parameterised() bool { return strings.HasSuffix(v.Name, ".") }
 
@@ -173,19 +183,23 @@ func (v *Var) logFunc() func(dst []byte, c *pipeline.Call, o *Outcome, key strin
 			return append(dst, s...)
 		}
 	}
-	return func(dst []byte, _ *pipeline.Call, _ *Outcome, _ string) []byte { return dst }
+	return noValue
 }
+
+func noValue(dst []byte, _ *pipeline.Call, _ *Outcome, _ string) []byte { return dst }
 
 // The table indexed by ID (entry 0 unused), and per consumer the fixed
 // names and the parameterised rows, longest prefix first.
 var (
 	byID     []*Var
+	logs     []logEntry
 	fixed    [3]map[string]ID
 	prefixes [3][]ID
 )
 
 func init() {
 	byID = make([]*Var, 1, len(table)+1)
+	logs = append(make([]logEntry, 0, len(table)+1), logEntry{log: noValue})
 	for i := range fixed {
 		fixed[i] = map[string]ID{}
 	}
@@ -193,6 +207,11 @@ func init() {
 		v := &table[i]
 		id := ID(len(byID))
 		v.log = v.logFunc()
+		e := logEntry{log: v.log}
+		if !v.Secret && v.Log == nil {
+			e.field, e.num, e.str = v.Field, v.Int, v.Str
+		}
+		logs = append(logs, e)
 		byID = append(byID, v)
 		for ci := range fixed {
 			if v.In&(1<<ci) == 0 {
@@ -272,12 +291,36 @@ func (id ID) Name() string {
 	return ""
 }
 
-// AppendLog appends variable id as access logs render it; see Var.AppendLog.
-func AppendLog(dst []byte, id ID, key string, c *pipeline.Call, o *Outcome) []byte {
-	if int(id) < len(byID) && id != 0 {
-		return byID[id].log(dst, c, o, key)
+// Values are one request's values for its access-log line; *Values
+// implements telemetry.Vars.
+type Values struct {
+	Call *pipeline.Call
+	Outcome
+}
+
+// AppendVar appends variable id as access logs render it (see
+// Var.AppendLog). The common rows, fields and numbers, cost one call to
+// their accessor: access logs are on every request's path.
+func (v *Values) AppendVar(dst []byte, id ID, key string) []byte {
+	if int(id) >= len(logs) {
+		return dst
 	}
-	return dst
+	r := &logs[id]
+	switch {
+	case r.field != nil:
+		return append(dst, r.field(v.Call)...)
+	case r.num != nil:
+		if n, ok := r.num(v.Call, &v.Outcome); ok {
+			return strconv.AppendInt(dst, n, 10)
+		}
+		return dst
+	case r.str != nil:
+		if s, ok := r.str(v.Call, &v.Outcome, key); ok {
+			return append(dst, s...)
+		}
+		return dst
+	}
+	return r.log(dst, v.Call, &v.Outcome, key)
 }
 
 // Value resolves a $context variable (name without "$context.") as mapping

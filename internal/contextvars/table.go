@@ -43,27 +43,18 @@ var table = []Var{
 	{Name: "domainName", In: all, Field: func(c *pipeline.Call) string { return c.DomainName }},
 	{Name: "domainPrefix", In: all, Field: func(c *pipeline.Call) string { return c.DomainPrefix }},
 	{Name: "endpointType", In: logOnly},
-	{Name: "error.message", In: Mapping | AccessLog, Str: withFault(func(o *Outcome) string { return o.Fault.MessageText() })},
+	{Name: "error.message", In: Mapping | AccessLog, Str: errorMessage},
 	// In gateway responses the message as a JSON string (null for a null
 	// message); access logs quote it and escape it for the format.
-	{Name: "error.messageString", In: Mapping | AccessLog,
-		Str: withFault(func(o *Outcome) string {
-			if o.Fault.IsNull() {
-				return "null"
-			}
-			b, _ := json.Marshal(o.Fault.MessageText())
-			return string(b)
-		}),
+	{Name: "error.messageString", In: Mapping | AccessLog, Str: errorMessageString,
 		Log: func(dst []byte, _ *pipeline.Call, o *Outcome, _ string) []byte {
 			if o == nil || o.Fault == nil {
 				return dst
 			}
 			return append(append(append(dst, '"'), o.Fault.MessageText()...), '"')
 		}},
-	{Name: "error.responseType", In: Mapping | AccessLog, Str: withFault(func(o *Outcome) string { return string(o.Fault.Type) })},
-	// Empty, not missing, when the fault has none.
-	{Name: "error.validationErrorString", In: Mapping | AccessLog,
-		Str: withFault(func(o *Outcome) string { return o.Fault.Vars["validationErrorString"] })},
+	{Name: "error.responseType", In: Mapping | AccessLog, Str: errorResponseType},
+	{Name: "error.validationErrorString", In: Mapping | AccessLog, Str: errorValidationString},
 	{Name: "extendedRequestId", In: all, Field: func(c *pipeline.Call) string { return c.ExtendedRequestID }},
 	{Name: "httpMethod", In: all, Field: func(c *pipeline.Call) string { return c.HTTPMethod }},
 	{Name: "identity.accessKey", In: all, Optional: true, Field: func(c *pipeline.Call) string { return c.Identity.AccessKey }},
@@ -106,12 +97,27 @@ var table = []Var{
 	{Name: "requestTimeEpoch", In: all, Int: func(c *pipeline.Call, _ *Outcome) (int64, bool) { return c.Start.UnixMilli(), true }},
 	{Name: "resourceId", In: all, Optional: true, Field: func(c *pipeline.Call) string { return c.ResourceID }},
 	{Name: "resourcePath", In: all, Optional: true, Field: func(c *pipeline.Call) string { return c.ResourcePath }},
-	{Name: "responseLatency", In: logOnly, Int: withOutcome(func(o *Outcome) int64 { return o.Latency.Milliseconds() })},
-	{Name: "responseLength", In: logOnly, Int: withOutcome(func(o *Outcome) int64 { return o.Length })},
+	{Name: "responseLatency", In: logOnly, Int: func(_ *pipeline.Call, o *Outcome) (int64, bool) {
+		if o == nil {
+			return 0, false
+		}
+		return o.Latency.Milliseconds(), true
+	}},
+	{Name: "responseLength", In: logOnly, Int: func(_ *pipeline.Call, o *Outcome) (int64, bool) {
+		if o == nil {
+			return 0, false
+		}
+		return o.Length, true
+	}},
 	// VTL builds $context.responseOverride itself (it is writable).
 	{Name: "responseOverride.status", In: logOnly},
 	{Name: "stage", In: all, Field: func(c *pipeline.Call) string { return c.Stage }},
-	{Name: "status", In: logOnly, Int: withOutcome(func(o *Outcome) int64 { return int64(o.Status) })},
+	{Name: "status", In: logOnly, Int: func(_ *pipeline.Call, o *Outcome) (int64, bool) {
+		if o == nil {
+			return 0, false
+		}
+		return int64(o.Status), true
+	}},
 	{Name: "waf.error", In: logOnly},
 	{Name: "waf.latency", In: logOnly},
 	{Name: "waf.status", In: logOnly},
@@ -149,24 +155,39 @@ var table = []Var{
 	{Name: "responseOverride.header.", In: VTL | AccessLog},
 }
 
-// withFault reads a $context.error.* variable: none without a fault.
-func withFault(f func(*Outcome) string) func(*pipeline.Call, *Outcome, string) (string, bool) {
-	return func(_ *pipeline.Call, o *Outcome, _ string) (string, bool) {
-		if o == nil || o.Fault == nil {
-			return "", false
-		}
-		return f(o), true
+// The $context.error.* variables: none without a fault.
+
+func errorMessage(_ *pipeline.Call, o *Outcome, _ string) (string, bool) {
+	if o == nil || o.Fault == nil {
+		return "", false
 	}
+	return o.Fault.MessageText(), true
 }
 
-// withOutcome reads a number of the response: none before there is one.
-func withOutcome(f func(*Outcome) int64) func(*pipeline.Call, *Outcome) (int64, bool) {
-	return func(_ *pipeline.Call, o *Outcome) (int64, bool) {
-		if o == nil {
-			return 0, false
-		}
-		return f(o), true
+func errorMessageString(_ *pipeline.Call, o *Outcome, _ string) (string, bool) {
+	if o == nil || o.Fault == nil {
+		return "", false
 	}
+	if o.Fault.IsNull() {
+		return "null", true
+	}
+	b, _ := json.Marshal(o.Fault.MessageText())
+	return string(b), true
+}
+
+func errorResponseType(_ *pipeline.Call, o *Outcome, _ string) (string, bool) {
+	if o == nil || o.Fault == nil {
+		return "", false
+	}
+	return string(o.Fault.Type), true
+}
+
+// errorValidationString is empty, not missing, when the fault has none.
+func errorValidationString(_ *pipeline.Call, o *Outcome, _ string) (string, bool) {
+	if o == nil || o.Fault == nil {
+		return "", false
+	}
+	return o.Fault.Vars["validationErrorString"], true
 }
 
 // integrationStatus is the back end's status, none without an answer.

@@ -101,15 +101,15 @@ func TestAppendRequestTimeMatchesLayout(t *testing.T) {
 func TestAccessLogMasksAPIKey(t *testing.T) {
 	c, o := Sample()
 	id, _, _ := Lookup("identity.apiKey", AccessLog)
-	if got := string(AppendLog(nil, id, "", c, o)); got != "****ghij" {
+	if got := string((&Values{Call: c, Outcome: *o}).AppendVar(nil, id, "")); got != "****ghij" {
 		t.Errorf("got %q, want ****ghij", got)
 	}
 	c.Identity.APIKey = "abc"
-	if got := string(AppendLog(nil, id, "", c, o)); got != "****" {
+	if got := string((&Values{Call: c, Outcome: *o}).AppendVar(nil, id, "")); got != "****" {
 		t.Errorf("short key: got %q, want ****", got)
 	}
 	c.Identity.APIKey = ""
-	if got := string(AppendLog(nil, id, "", c, o)); got != "" {
+	if got := string((&Values{Call: c, Outcome: *o}).AppendVar(nil, id, "")); got != "" {
 		t.Errorf("no key: got %q, want nothing", got)
 	}
 	if v, _ := Value(c, o, "identity.apiKey"); v != "" {
@@ -150,5 +150,16 @@ func TestAuthorizerValuesAsText(t *testing.T) {
 	}
 	if _, ok := Value(c, o, "authorizer.missing"); ok {
 		t.Error("a missing authorizer value resolved")
+	}
+}
+
+// TestValuesInvalidID: an id outside the table appends nothing.
+func TestValuesInvalidID(t *testing.T) {
+	c, o := Sample()
+	v := &Values{Call: c, Outcome: *o}
+	for _, id := range []ID{0, ID(len(table) + 1), 255} {
+		if got := v.AppendVar([]byte("x"), id, ""); string(got) != "x" {
+			t.Errorf("id %d: got %q", id, got)
+		}
 	}
 }
