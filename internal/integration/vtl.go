@@ -84,27 +84,22 @@ func stageVars(c *pipeline.Call) map[string]any {
 // (a missing value is absent at the top level and null inside a group), then
 // the authorizer's raw values and the writable override groups.
 func contextVars(c *pipeline.Call, o *Overrides) map[string]any {
-	m := map[string]any{}
-	for _, id := range vtlVars {
-		v := contextvars.Get(id)
-		val, ok := v.Typed(c, nil)
-		g, name := m, v.Name
-		for {
-			group, rest, nested := strings.Cut(name, ".")
-			if !nested {
-				break
-			}
+	m := make(map[string]any, len(vtlVars)+4)
+	for _, vv := range vtlVars {
+		val, ok := vv.v.Typed(c, nil)
+		g := m
+		for _, group := range vv.groups {
 			sub, _ := g[group].(map[string]any)
 			if sub == nil {
 				sub = map[string]any{}
 				g[group] = sub
 			}
-			g, name = sub, rest
+			g = sub
 		}
 		if ok {
-			g[name] = val
-		} else if name != v.Name {
-			g[name] = nil
+			g[vv.leaf] = val
+		} else if len(vv.groups) > 0 {
+			g[vv.leaf] = nil
 		}
 	}
 	auth := map[string]any{}
@@ -125,16 +120,26 @@ func contextVars(c *pipeline.Call, o *Overrides) map[string]any {
 	return m
 }
 
-// vtlVars are the fixed variables of the table that VTL knows.
-var vtlVars = func() []contextvars.ID {
-	var ids []contextvars.ID
+// vtlVars are the fixed variables of the table that VTL knows, with their
+// dotted names split into groups and the leaf.
+var vtlVars = func() []vtlVar {
+	var vs []vtlVar
 	for _, id := range contextvars.All() {
-		if v := contextvars.Get(id); v.In&contextvars.VTL != 0 && !v.Parameterised() {
-			ids = append(ids, id)
+		v := contextvars.Get(id)
+		if v.In&contextvars.VTL == 0 || v.Parameterised() {
+			continue
 		}
+		parts := strings.Split(v.Name, ".")
+		vs = append(vs, vtlVar{v: v, groups: parts[:len(parts)-1], leaf: parts[len(parts)-1]})
 	}
-	return ids
+	return vs
 }()
+
+type vtlVar struct {
+	v      *contextvars.Var
+	groups []string
+	leaf   string
+}
 
 func strMap(in map[string]string) map[string]any {
 	m := make(map[string]any, len(in))
