@@ -78,9 +78,6 @@ type Var struct {
 	// Log, when set, is how access logs render the variable where they
 	// differ from the other consumers.
 	Log func(dst []byte, c *pipeline.Call, o *Outcome, key string) []byte
-
-	// log is how access logs render it, chosen once from the above.
-	log func(dst []byte, c *pipeline.Call, o *Outcome, key string) []byte
 }
 
 // logEntry is what access logs need of a row, kept dense for the render
@@ -135,14 +132,8 @@ func (v *Var) Typed(c *pipeline.Call, o *Outcome) (any, bool) {
 	return v.String(c, o, "")
 }
 
-// AppendLog appends the variable's value as access logs render it: Secret
-// values masked, nothing for no value. It allocates only when dst must grow.
-func (v *Var) AppendLog(dst []byte, c *pipeline.Call, o *Outcome, key string) []byte {
-	return v.log(dst, c, o, key)
-}
-
-// logFunc picks the access-log renderer of v once, so that rendering a
-// variable is one call to it (access logs are on every request's path).
+// logFunc is how access logs render v: Secret values masked, nothing for no
+// value, without allocating unless dst must grow.
 func (v *Var) logFunc() func(dst []byte, c *pipeline.Call, o *Outcome, key string) []byte {
 	switch {
 	case v.Log != nil:
@@ -198,6 +189,9 @@ var (
 )
 
 func init() {
+	if len(table) > 255 {
+		panic("contextvars: more rows than an ID can number")
+	}
 	byID = make([]*Var, 1, len(table)+1)
 	logs = append(make([]logEntry, 0, len(table)+1), logEntry{log: noValue})
 	for i := range fixed {
@@ -206,8 +200,7 @@ func init() {
 	for i := range table {
 		v := &table[i]
 		id := ID(len(byID))
-		v.log = v.logFunc()
-		e := logEntry{log: v.log}
+		e := logEntry{log: v.logFunc()}
 		if !v.Secret && v.Log == nil {
 			e.field, e.num, e.str = v.Field, v.Int, v.Str
 		}
@@ -235,6 +228,8 @@ func init() {
 	}
 }
 
+// consumerIndex is the index of one consumer in fixed and prefixes, -1 for
+// anything else.
 func consumerIndex(in Consumer) int {
 	switch in {
 	case Mapping:
@@ -244,7 +239,7 @@ func consumerIndex(in Consumer) int {
 	case AccessLog:
 		return 2
 	}
-	panic("contextvars: one consumer expected")
+	return -1
 }
 
 // Lookup resolves a name as written after "$context." (case-sensitive, as
@@ -253,6 +248,9 @@ func consumerIndex(in Consumer) int {
 // including a bare prefix ("authorizer.").
 func Lookup(name string, in Consumer) (id ID, key string, ok bool) {
 	ci := consumerIndex(in)
+	if ci < 0 {
+		return 0, "", false
+	}
 	if id, ok := fixed[ci][name]; ok {
 		return id, "", true
 	}
@@ -298,8 +296,9 @@ type Values struct {
 	Outcome
 }
 
-// AppendVar appends variable id as access logs render it (see
-// Var.AppendLog). The common rows, fields and numbers, cost one call to
+// AppendVar appends variable id as access logs render it: Secret values
+// masked, nothing for no value (the format writes "-"), without allocating
+// unless dst must grow. The common rows, fields and numbers, cost one call to
 // their accessor: access logs are on every request's path.
 func (v *Values) AppendVar(dst []byte, id ID, key string) []byte {
 	if int(id) >= len(logs) {
