@@ -42,9 +42,19 @@ var layerRules = []layerRule{
 		Only: []string{"internal/fault"},
 	},
 	{
-		Rule: "1. pipeline, vtl, function, telemetry, auth/jwt and auth/policy import no internal package apart from awslimits",
-		From: []string{"internal/pipeline", "internal/vtl", "internal/function", "internal/telemetry", "internal/auth/jwt", "internal/auth/policy"},
+		Rule: "1. pipeline, vtl, function, auth/jwt and auth/policy import no internal package apart from awslimits",
+		From: []string{"internal/pipeline", "internal/vtl", "internal/function", "internal/auth/jwt", "internal/auth/policy"},
 		Only: []string{"internal/awslimits"},
+	},
+	{
+		Rule: "3. contextvars imports only pipeline, fault and auth/jwt",
+		From: []string{"internal/contextvars"},
+		Only: []string{"internal/pipeline", "internal/fault", "internal/auth/jwt"},
+	},
+	{
+		Rule: "3. telemetry imports only contextvars",
+		From: []string{"internal/telemetry"},
+		Only: []string{"internal/contextvars"},
 	},
 	{
 		Rule:  "2. nothing imports httpserver, admin, app or cmd/portico except cmd/portico, app and gatewaytest",
@@ -81,9 +91,9 @@ var layerRules = []layerRule{
 		},
 	},
 	{
-		Rule: "5. httpserver imports deploy, pipeline, fault and telemetry, and the leaf helpers awslimits, awsheaders and wirenames",
+		Rule: "5. httpserver imports deploy, pipeline, fault, contextvars and telemetry, and the leaf helpers awslimits, awsheaders and wirenames",
 		From: []string{"internal/httpserver"},
-		Only: []string{"internal/deploy", "internal/pipeline", "internal/fault", "internal/telemetry", "internal/awslimits", "internal/awsheaders", "internal/wirenames"},
+		Only: []string{"internal/deploy", "internal/pipeline", "internal/fault", "internal/contextvars", "internal/telemetry", "internal/awslimits", "internal/awsheaders", "internal/wirenames"},
 	},
 	{
 		Rule: "6. store/* implement the counter interfaces that throttle declares and import only throttle",
@@ -180,6 +190,7 @@ func TestLayerRulesCatch(t *testing.T) {
 		{importEdge{"internal/auth", "internal/integration"}, "4."},
 		{importEdge{"internal/awslimits", "internal/fault"}, "8."},
 		{importEdge{"internal/lambdaevent", "internal/auth"}, "4. lambdaevent"},
+		{importEdge{"internal/telemetry", "internal/pipeline"}, "3. telemetry"},
 	}
 	for _, b := range bad {
 		g := map[string][]string{}

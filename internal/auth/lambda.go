@@ -14,6 +14,7 @@ import (
 	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/auth/policy"
 	"github.com/portico-gw/portico/internal/awslimits"
+	"github.com/portico-gw/portico/internal/contextvars"
 	"github.com/portico-gw/portico/internal/fault"
 	"github.com/portico-gw/portico/internal/lambdaevent"
 	"github.com/portico-gw/portico/internal/pipeline"
@@ -113,7 +114,7 @@ func (l *Lambda) Run(ctx context.Context, c *pipeline.Call) error {
 func (l *Lambda) identity(c *pipeline.Call) ([]string, error) {
 	values := make([]string, 0, len(l.sources))
 	for _, s := range l.sources {
-		v, ok := c.Resolve(s)
+		v, ok := contextvars.Resolve(c, nil, s)
 		if !ok || strings.TrimSpace(v) == "" {
 			return nil, fault.Reject(fault.Unauthorized, fmt.Errorf("authorizer %s: identity source %s is missing", l.def.Name, s))
 		}

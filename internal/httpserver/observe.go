@@ -59,9 +59,9 @@ func (e *Edge) finish(ctx context.Context, x *exchange, span trace.Span) {
 		execLog(ctx, x.stage.Telemetry.Exec, x)
 	}
 	if x.stage != nil && x.stage.Telemetry.AccessLog != nil && x.stage.Telemetry.AccessWriter != nil {
-		x.stage.Telemetry.AccessWriter.Log(x.stage.Telemetry.AccessLog, &accessVars{x: x, latency: latency})
+		x.stage.Telemetry.AccessWriter.Log(x.stage.Telemetry.AccessLog, x.accessVars(latency))
 	} else if e.awriter != nil {
-		e.awriter.Log(e.alog, &accessVars{x: x, latency: latency})
+		e.awriter.Log(e.alog, x.accessVars(latency))
 	}
 	if x.fault != nil && e.rejects.allow(string(x.fault.Type), x.status, c.StagePath) {
 		e.log.Info("request rejected", "requestId", c.RequestID, "responseType", string(x.fault.Type), "status", x.status,

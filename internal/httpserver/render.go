@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/portico-gw/portico/internal/contextvars"
 	"github.com/portico-gw/portico/internal/deploy"
 	"github.com/portico-gw/portico/internal/fault"
 	"github.com/portico-gw/portico/internal/pipeline"
@@ -102,27 +103,13 @@ func chooseType(types []string, accept string) string {
 	return types[0]
 }
 
-// errorLookup resolves template references: $context.error.*, the rest of
-// $context, and $stageVariables.
+// errorLookup resolves template references: $context (with the fault's
+// $context.error.*) and $stageVariables.
 func errorLookup(c *pipeline.Call, f *fault.Error) func(string) (string, bool) {
+	o := &contextvars.Outcome{Fault: f}
 	return func(ref string) (string, bool) {
-		if name, ok := strings.CutPrefix(ref, "context.error."); ok {
-			switch name {
-			case "message":
-				return f.MessageText(), true
-			case "messageString":
-				return f.MessageJSON(), true
-			case "responseType":
-				return string(f.Type), true
-			}
-			v, ok := f.Vars[name]
-			if !ok && name == "validationErrorString" {
-				return "", true
-			}
-			return v, ok
-		}
 		if name, ok := strings.CutPrefix(ref, "context."); ok {
-			return c.ContextValue(name)
+			return contextvars.Value(c, o, name)
 		}
 		if name, ok := strings.CutPrefix(ref, "stageVariables."); ok {
 			v, ok := c.StageVariables[name]
@@ -137,7 +124,7 @@ func resolveSource(c *pipeline.Call, src string, look func(string) (string, bool
 	if strings.HasPrefix(src, "context.error.") {
 		return look(src)
 	}
-	return c.Resolve(src)
+	return contextvars.Resolve(c, nil, src)
 }
 
 // incompleteSignatureMessage is AWS's IncompleteSignatureException text for

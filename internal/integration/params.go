@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/portico-gw/portico/internal/contextvars"
 	"github.com/portico-gw/portico/internal/fault"
 	"github.com/portico-gw/portico/internal/pipeline"
 )
@@ -55,7 +56,7 @@ func apply(ms []mapping, c *pipeline.Call) (mapped, error) {
 	var body any
 	bodyRead := false
 	for _, m := range ms {
-		v, ok := c.Resolve(m.source)
+		v, ok := contextvars.Resolve(c, nil, m.source)
 		if !ok && strings.HasPrefix(m.source, "method.request.body") {
 			if !bodyRead {
 				bodyRead = true

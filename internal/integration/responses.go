@@ -14,6 +14,7 @@ import (
 
 	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/awsheaders"
+	"github.com/portico-gw/portico/internal/contextvars"
 	"github.com/portico-gw/portico/internal/pipeline"
 )
 
@@ -129,7 +130,7 @@ func (r *response) render(ctx context.Context, c *pipeline.Call, up upstream, o 
 	var parsed any
 	parsedOK := false
 	for _, p := range r.params {
-		v, ok := c.Resolve(p.source)
+		v, ok := contextvars.Resolve(c, nil, p.source)
 		if !ok {
 			v, ok = upstreamValue(p.source, up, &parsed, &parsedOK)
 		}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/portico-gw/portico/internal/awsheaders"
+	"github.com/portico-gw/portico/internal/contextvars"
 	"github.com/portico-gw/portico/internal/pipeline"
 	"github.com/portico-gw/portico/internal/vtl"
 )
@@ -78,27 +80,29 @@ func stageVars(c *pipeline.Call) map[string]any {
 	return m
 }
 
-// contextVars builds $context as nested maps (aws-reference.md §8.4).
+// contextVars builds $context as nested maps (aws-reference.md §8.4): the
+// variables of the contextvars table that VTL knows, by their dotted names
+// (a missing value is absent at the top level and null inside a group), then
+// the authorizer's raw values and the writable override groups.
 func contextVars(c *pipeline.Call, o *Overrides) map[string]any {
-	m := map[string]any{}
-	for _, name := range []string{"accountId", "apiId", "deploymentId", "domainName", "domainPrefix", "extendedRequestId",
-		"httpMethod", "path", "protocol", "requestId", "requestTime", "resourceId", "resourcePath", "stage", "isCanaryRequest"} {
-		if v, ok := c.ContextValue(name); ok {
-			m[name] = v
+	m := make(map[string]any, len(vtlVars)+4)
+	for _, vv := range vtlVars {
+		val, ok := vv.v.Typed(c, nil)
+		g := m
+		for _, group := range vv.groups {
+			sub, _ := g[group].(map[string]any)
+			if sub == nil {
+				sub = map[string]any{}
+				g[group] = sub
+			}
+			g = sub
 		}
-	}
-	m["requestTimeEpoch"] = c.Start.UnixMilli()
-	id := map[string]any{}
-	for _, name := range []string{"sourceIp", "userAgent", "apiKey", "apiKeyId", "caller", "user", "userArn", "accountId", "accessKey",
-		"cognitoIdentityPoolId", "cognitoIdentityId", "cognitoAuthenticationType", "cognitoAuthenticationProvider", "principalOrgId"} {
-		v, ok := c.ContextValue("identity." + name)
 		if ok {
-			id[name] = v
-		} else {
-			id[name] = nil
+			g[vv.leaf] = val
+		} else if len(vv.groups) > 0 {
+			g[vv.leaf] = nil
 		}
 	}
-	m["identity"] = id
 	auth := map[string]any{}
 	for k, v := range c.Authorizer {
 		auth[k] = v
@@ -115,6 +119,27 @@ func contextVars(c *pipeline.Call, o *Overrides) map[string]any {
 	}
 	m["responseOverride"] = ro
 	return m
+}
+
+// vtlVars are the fixed variables of the table that VTL knows, with their
+// dotted names split into groups and the leaf.
+var vtlVars = func() []vtlVar {
+	var vs []vtlVar
+	for _, id := range contextvars.All() {
+		v := contextvars.Get(id)
+		if v.In&contextvars.VTL == 0 || v.Parameterised() {
+			continue
+		}
+		parts := strings.Split(v.Name, ".")
+		vs = append(vs, vtlVar{v: v, groups: parts[:len(parts)-1], leaf: parts[len(parts)-1]})
+	}
+	return vs
+}()
+
+type vtlVar struct {
+	v      *contextvars.Var
+	groups []string
+	leaf   string
 }
 
 func strMap(in map[string]string) map[string]any {

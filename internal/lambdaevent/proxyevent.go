@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/portico-gw/portico/internal/awsheaders"
+	"github.com/portico-gw/portico/internal/contextvars"
 	"github.com/portico-gw/portico/internal/pipeline"
 	"github.com/portico-gw/portico/internal/wirenames"
 )
@@ -170,7 +171,7 @@ func contextOf(c *pipeline.Call) requestContext {
 		AccountID: c.AccountID, APIID: c.APIID, DeploymentID: c.DeploymentID, DomainName: c.DomainName,
 		DomainPrefix: c.DomainPrefix, ExtendedRequestID: c.ExtendedRequestID, HTTPMethod: c.HTTPMethod,
 		Path: c.StagePath, Protocol: c.Protocol, RequestID: c.RequestID,
-		RequestTime: c.Start.UTC().Format("02/Jan/2006:15:04:05 -0700"), RequestTimeEpoch: c.Start.UnixMilli(),
+		RequestTime: contextvars.RequestTime(c.Start), RequestTimeEpoch: c.Start.UnixMilli(),
 		ResourceID: c.ResourceID, ResourcePath: c.ResourcePath, Stage: c.Stage,
 		Identity: identity{SourceIP: c.SourceIP},
 	}

@@ -179,3 +179,12 @@ func (b *Body) Reader() io.Reader {
 
 // Buffered reports whether the body has been read into memory.
 func (b *Body) Buffered() bool { return b != nil && b.read && b.err == nil }
+
+// MaskKey renders an API key (or another credential) for logs: "****" and
+// the last four characters; "****" alone for four characters or fewer.
+func MaskKey(k string) string {
+	if len(k) <= 4 {
+		return "****"
+	}
+	return "****" + k[len(k)-4:]
+}

@@ -1,8 +1,11 @@
 // Package subst compiles the plain-substitution templates API Gateway uses
-// where it runs no Velocity: gateway-response templates and access-log
-// formats. A template is literal text with $context.*, $stageVariables.* (and
-// ${...}) references; compiling once leaves only slice walking per render. It
-// imports no other internal package.
+// for gateway responses, where it runs no Velocity. A template is literal
+// text with $context.*, $stageVariables.* (and ${...}) references; compiling
+// once leaves only slice walking per render; the caller's Lookup resolves
+// the references (the edge's through the contextvars table). Access-log
+// formats have a syntax of their own (only $context, no braces, unknown
+// names are errors, values escaped per format) and their own compiler in
+// telemetry. It imports no other internal package.
 package subst
 
 import (

@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/portico-gw/portico/internal/contextvars"
 )
 
 // AccessLog is a compiled access-log format (a stage's
 // accessLogSettings.format): literal text and $context references resolved to
-// VarIDs once, so rendering a line is a walk over the parts with no lookups
+// contextvars IDs once, so rendering a line is a walk over the parts with no lookups
 // and no allocations. It is immutable and safe for concurrent use.
 //
 // Rendering follows AWS: a variable with no value renders as "-". Where AWS
@@ -23,7 +25,7 @@ type AccessLog struct {
 // part is one literal run (id == 0) or one variable reference.
 type part struct {
 	lit string
-	id  VarID
+	id  contextvars.ID
 	key string
 	esc escapeMode
 }
@@ -118,13 +120,14 @@ func CompileAccessLog(format string, opts ...AccessLogOption) (*AccessLog, error
 			lit.Reset()
 		}
 		ref.esc = shape.modeFor(inString)
-		if ref.esc == escNone && shape == shapeJSON && ref.id == VarErrorMessageString {
+		name := ref.id.Name()
+		if ref.esc == escNone && shape == shapeJSON && name == "error.messageString" {
 			// AWS meant messageString for use outside quotes
 			// ("message": $context.error.messageString): escape what
 			// is between its quotes.
 			ref.esc = escJSONQuoted
 		}
-		hasID = hasID || ref.id == VarRequestID || ref.id == VarExtendedRequestID
+		hasID = hasID || name == "requestId" || name == "extendedRequestId"
 		a.parts = append(a.parts, ref)
 	}
 	if lit.Len() > 0 {
@@ -155,7 +158,7 @@ func scanRef(format string, i int) (part, int, error) {
 	if !ok {
 		return part{}, j - i, &FormatError{Column: col, Msg: fmt.Sprintf("%s: only $context variables are supported", full)}
 	}
-	id, key, ok := LookupVar(name)
+	id, key, ok := contextvars.Lookup(name, contextvars.AccessLog)
 	if !ok {
 		return part{}, j - i, &FormatError{Column: col, Msg: fmt.Sprintf("unknown variable %s", full)}
 	}
@@ -188,11 +191,12 @@ func (a *AccessLog) Append(dst []byte, v Vars) []byte {
 // Format returns the format the log was compiled from.
 func (a *AccessLog) Format() string { return a.format }
 
-// Uses reports whether the format references the variable, so the gateway can
-// skip work (e.g. timing the authorizer) nobody logs.
-func (a *AccessLog) Uses(id VarID) bool {
+// Uses reports whether the format references the variable (its name after
+// "$context.", a parameterised variable's prefix with the trailing dot), so
+// the gateway can skip work (e.g. timing the authorizer) nobody logs.
+func (a *AccessLog) Uses(name string) bool {
 	for _, p := range a.parts {
-		if p.id == id {
+		if p.id != 0 && p.id.Name() == name {
 			return true
 		}
 	}

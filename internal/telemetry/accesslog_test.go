@@ -9,41 +9,44 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/portico-gw/portico/internal/contextvars"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// mapVars is a Vars backed by plain maps, for tests.
+// mapVars is a Vars backed by plain maps, for tests: fixed by variable name,
+// keyed by the parameterised variable's prefix and the key.
 type mapVars struct {
-	fixed map[VarID]string
+	fixed map[string]string
 	keyed map[keyedVar]string
 }
 
 type keyedVar struct {
-	id  VarID
-	key string
+	prefix string
+	key    string
 }
 
-func (m mapVars) AppendVar(dst []byte, id VarID, key string) []byte {
+func (m mapVars) AppendVar(dst []byte, id contextvars.ID, key string) []byte {
 	if key != "" {
-		return append(dst, m.keyed[keyedVar{id, key}]...)
+		return append(dst, m.keyed[keyedVar{id.Name(), key}]...)
 	}
-	return append(dst, m.fixed[id]...)
+	return append(dst, m.fixed[id.Name()]...)
 }
 
 // goldenVars are the values every golden line renders: caller and user have
 // no value, as for an unauthenticated request on AWS.
 func goldenVars() mapVars {
-	return mapVars{fixed: map[VarID]string{
-		VarIdentitySourceIP:  "203.0.113.7",
-		VarRequestTime:       "26/Nov/2026:02:42:07 +0000",
-		VarHTTPMethod:        "GET",
-		VarResourcePath:      "/pets/{petId}",
-		VarProtocol:          "HTTP/1.1",
-		VarStatus:            "200",
-		VarResponseLength:    "52",
-		VarRequestID:         "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
-		VarExtendedRequestID: "LLCm7FonFiAFXFg=",
+	return mapVars{fixed: map[string]string{
+		"identity.sourceIp": "203.0.113.7",
+		"requestTime":       "26/Nov/2026:02:42:07 +0000",
+		"httpMethod":        "GET",
+		"resourcePath":      "/pets/{petId}",
+		"protocol":          "HTTP/1.1",
+		"status":            "200",
+		"responseLength":    "52",
+		"requestId":         "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
+		"extendedRequestId": "LLCm7FonFiAFXFg=",
 	}}
 }
 
@@ -86,8 +89,8 @@ func TestAccessLogGolden(t *testing.T) {
 func TestAccessLogMissingValuesRenderDash(t *testing.T) {
 	a := mustCompile(t, "$context.requestId $context.identity.caller $context.authorizer.claims.sub $context.authorizer.tenant")
 	v := mapVars{
-		fixed: map[VarID]string{VarRequestID: "r1"},
-		keyed: map[keyedVar]string{{VarAuthorizer, "tenant"}: "acme"},
+		fixed: map[string]string{"requestId": "r1"},
+		keyed: map[keyedVar]string{{"authorizer.", "tenant"}: "acme"},
 	}
 	if got, want := string(a.Append(nil, v)), "r1 - - acme"; got != want {
 		t.Errorf("got %q, want %q", got, want)
@@ -117,8 +120,8 @@ func TestAccessLogEscaping(t *testing.T) {
 		{"none is AWS verbatim", `{"id":"$context.requestId","ua":"$context.identity.userAgent"}`, EscapeNone,
 			"{\"id\":\"r1\",\"ua\":\"" + hostile + "\"}"},
 	}
-	v := mapVars{fixed: map[VarID]string{VarRequestID: "r1", VarIdentityUserAgent: hostile,
-		VarErrorMessageString: "\"say \"hi\"\n\""}}
+	v := mapVars{fixed: map[string]string{"requestId": "r1", "identity.userAgent": hostile,
+		"error.messageString": "\"say \"hi\"\n\""}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a, err := CompileAccessLog(tt.format, WithEscaping(tt.esc))
@@ -175,36 +178,14 @@ func TestCompileAccessLogErrors(t *testing.T) {
 func TestCompileAccessLogNames(t *testing.T) {
 	a := mustCompile(t, "$$context.requestId.$5 $context.status-$context.authorizer.claims.email_verified ${x}")
 	v := mapVars{
-		fixed: map[VarID]string{VarRequestID: "r1", VarStatus: "200"},
-		keyed: map[keyedVar]string{{VarAuthorizerClaim, "email_verified"}: "true"},
+		fixed: map[string]string{"requestId": "r1", "status": "200"},
+		keyed: map[keyedVar]string{{"authorizer.claims.", "email_verified"}: "true"},
 	}
 	if got, want := string(a.Append(nil, v)), "$r1.$5 200-true ${x}"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
-	if !a.Uses(VarStatus) || a.Uses(VarStage) {
+	if !a.Uses("status") || a.Uses("stage") {
 		t.Error("Uses disagrees with the format")
-	}
-}
-
-func TestLookupVarRoundTrip(t *testing.T) {
-	for id := VarID(1); id < NumVars; id++ {
-		name := id.String()
-		if name == "" {
-			t.Fatalf("id %d has no name", id)
-		}
-		if id >= VarAuthorizer {
-			name += "x"
-		}
-		got, key, ok := LookupVar(name)
-		if !ok || got != id {
-			t.Errorf("LookupVar(%q) = %d, %v; want %d", name, got, ok, id)
-		}
-		if id >= VarAuthorizer && key != "x" {
-			t.Errorf("LookupVar(%q) key = %q, want x", name, key)
-		}
-	}
-	if _, _, ok := LookupVar("authorizer."); ok {
-		t.Error("a bare prefix resolved")
 	}
 }
 
@@ -226,25 +207,41 @@ type callVars struct {
 	responseLength                                              int64
 }
 
-func (c *callVars) AppendVar(dst []byte, id VarID, _ string) []byte {
+// benchIDs are the ids callVars answers, looked up once.
+var benchIDs = struct {
+	sourceIP, caller, requestTime, method, resourcePath, protocol, status, responseLength, requestID contextvars.ID
+}{
+	mustID("identity.sourceIp"), mustID("identity.caller"), mustID("requestTime"), mustID("httpMethod"),
+	mustID("resourcePath"), mustID("protocol"), mustID("status"), mustID("responseLength"), mustID("requestId"),
+}
+
+func mustID(name string) contextvars.ID {
+	id, _, ok := contextvars.Lookup(name, contextvars.AccessLog)
+	if !ok {
+		panic(name)
+	}
+	return id
+}
+
+func (c *callVars) AppendVar(dst []byte, id contextvars.ID, _ string) []byte {
 	switch id {
-	case VarIdentitySourceIP:
+	case benchIDs.sourceIP:
 		return append(dst, c.sourceIP...)
-	case VarIdentityCaller:
+	case benchIDs.caller:
 		return append(dst, c.caller...)
-	case VarRequestTime:
-		return AppendRequestTime(dst, c.start)
-	case VarHTTPMethod:
+	case benchIDs.requestTime:
+		return contextvars.AppendRequestTime(dst, c.start)
+	case benchIDs.method:
 		return append(dst, c.method...)
-	case VarResourcePath:
+	case benchIDs.resourcePath:
 		return append(dst, c.resourcePath...)
-	case VarProtocol:
+	case benchIDs.protocol:
 		return append(dst, c.protocol...)
-	case VarStatus:
+	case benchIDs.status:
 		return strconv.AppendInt(dst, int64(c.status), 10)
-	case VarResponseLength:
+	case benchIDs.responseLength:
 		return strconv.AppendInt(dst, c.responseLength, 10)
-	case VarRequestID:
+	case benchIDs.requestID:
 		return append(dst, c.requestID...)
 	}
 	return dst
@@ -293,25 +290,6 @@ func BenchmarkAccessLogJSON(b *testing.B) {
 	}
 }
 
-func TestAppendRequestTimeMatchesLayout(t *testing.T) {
-	const layout = "02/Jan/2006:15:04:05 -0700"
-	times := []time.Time{
-		time.Date(2026, 11, 26, 2, 42, 7, 999, time.UTC),
-		time.Date(1999, 1, 1, 0, 0, 0, 0, time.FixedZone("x", -5*3600)),
-		time.Date(2024, 2, 29, 23, 59, 59, 0, time.UTC),
-		time.Date(12345, 12, 31, 23, 59, 59, 0, time.UTC),
-		time.Unix(0, 0),
-	}
-	for i := range 1000 {
-		times = append(times, time.Unix(int64(i)*7919*3607, 0))
-	}
-	for _, tm := range times {
-		if got, want := string(AppendRequestTime(nil, tm)), tm.UTC().Format(layout); got != want {
-			t.Fatalf("%v: got %q, want %q", tm, got, want)
-		}
-	}
-}
-
 func FuzzCompileAccessLog(f *testing.F) {
 	for _, s := range []string{
 		`$context.identity.sourceIp [$context.requestTime] "$context.httpMethod" $context.requestId`,
@@ -326,10 +304,10 @@ func FuzzCompileAccessLog(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if a.Format() != format || !a.Uses(VarRequestID) && !a.Uses(VarExtendedRequestID) {
+		if a.Format() != format || !a.Uses("requestId") && !a.Uses("extendedRequestId") {
 			t.Fatalf("compiled %q into %+v", format, a.parts)
 		}
-		v := mapVars{fixed: map[VarID]string{VarRequestID: "r\"\n<&"}}
+		v := mapVars{fixed: map[string]string{"requestId": "r\"\n<&"}}
 		if line := a.Append(nil, v); len(line) == 0 {
 			t.Fatal("empty line")
 		}

@@ -40,7 +40,7 @@ func TestAccessLogWriterFileConcurrentLines(t *testing.T) {
 	var wg sync.WaitGroup
 	for g := range 4 {
 		wg.Go(func() {
-			v := mapVars{fixed: map[VarID]string{VarRequestID: "req-" + string(rune('a'+g)), VarStatus: "200"}}
+			v := mapVars{fixed: map[string]string{"requestId": "req-" + string(rune('a'+g)), "status": "200"}}
 			for range 100 {
 				if err := w.Log(a, v); err != nil {
 					t.Error(err)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/portico-gw/portico/internal/contextvars"
 	"github.com/portico-gw/portico/internal/telemetry"
 )
 
@@ -20,23 +21,23 @@ type call struct {
 	authorizer                                map[string]string
 }
 
-func (c *call) AppendVar(dst []byte, id telemetry.VarID, key string) []byte {
-	switch id {
-	case telemetry.VarRequestID:
+func (c *call) AppendVar(dst []byte, id contextvars.ID, key string) []byte {
+	switch id.Name() {
+	case "requestId":
 		return append(dst, c.requestID...)
-	case telemetry.VarIdentitySourceIP:
+	case "identity.sourceIp":
 		return append(dst, c.sourceIP...)
-	case telemetry.VarHTTPMethod:
+	case "httpMethod":
 		return append(dst, c.method...)
-	case telemetry.VarResourcePath:
+	case "resourcePath":
 		return append(dst, c.resourcePath...)
-	case telemetry.VarRequestTime:
-		return telemetry.AppendRequestTime(dst, c.start)
-	case telemetry.VarStatus:
+	case "requestTime":
+		return contextvars.AppendRequestTime(dst, c.start)
+	case "status":
 		return strconv.AppendInt(dst, int64(c.status), 10)
-	case telemetry.VarResponseLatency:
-		return telemetry.AppendMillis(dst, c.latency)
-	case telemetry.VarAuthorizer:
+	case "responseLatency":
+		return strconv.AppendInt(dst, c.latency.Milliseconds(), 10)
+	case "authorizer.":
 		return append(dst, c.authorizer[key]...)
 	}
 	return dst

@@ -90,14 +90,14 @@ func (s *Step) Run(ctx context.Context, c *pipeline.Call) error {
 	}
 	k, ok := s.reg.Lookup(value)
 	if !ok {
-		return fault.Reject(fault.InvalidAPIKey, fmt.Errorf("API key %s is not a known key", Masked(value)))
+		return fault.Reject(fault.InvalidAPIKey, fmt.Errorf("API key %s is not a known key", pipeline.MaskKey(value)))
 	}
 	if !k.Enabled {
-		return fault.Reject(fault.InvalidAPIKey, fmt.Errorf("API key %s (%s) is disabled", Masked(value), k.Name))
+		return fault.Reject(fault.InvalidAPIKey, fmt.Errorf("API key %s (%s) is disabled", pipeline.MaskKey(value), k.Name))
 	}
 	a, ok := s.stageKeys.Admission(k)
 	if !ok {
-		return fault.Reject(fault.InvalidAPIKey, fmt.Errorf("API key %s (%s) not in a usage plan for %s/%s", Masked(value), k.Name, s.api, s.stage))
+		return fault.Reject(fault.InvalidAPIKey, fmt.Errorf("API key %s (%s) not in a usage plan for %s/%s", pipeline.MaskKey(value), k.Name, s.api, s.stage))
 	}
 	c.Identity.APIKey, c.Identity.APIKeyID, c.Identity.UsagePlanID = value, k.ID, a.Plan.ID
 	now := s.now()
@@ -130,7 +130,7 @@ func (s *Step) throttle(ctx context.Context, a *Admission, value string, now tim
 	}
 	if !d.Allowed {
 		return throttle.Throttled(d, fmt.Errorf("API Key %s exceeded throttle limit for API Stage %s/%s: Key throttle limit exceeded for Usage Plan ID %s, RestApi %s, Stage %s, Resource %s, HttpMethod %s. Limit: %.2f Burst: %d",
-			Masked(value), s.api, s.stage, p.ID, s.api, s.stage, s.resource, s.method, ml.limit.Rate, ml.limit.Burst))
+			pipeline.MaskKey(value), s.api, s.stage, p.ID, s.api, s.stage, s.resource, s.method, ml.limit.Rate, ml.limit.Burst))
 	}
 	return nil
 }
@@ -151,7 +151,7 @@ func (s *Step) quota(ctx context.Context, a *Admission, value string, now time.T
 	if !allowed {
 		return fault.LimitExceeded(retryAt(w.End, now),
 			fmt.Errorf("API Key %s exceeded quota limit for API Stage %s/%s: Key quota exhausted for Usage Plan ID %s. Quota Limit: %d Period: %s",
-				Masked(value), s.api, s.stage, p.ID, p.Quota.Limit, p.Quota.Period))
+				pipeline.MaskKey(value), s.api, s.stage, p.ID, p.Quota.Limit, p.Quota.Period))
 	}
 	return nil
 }

@@ -130,10 +130,10 @@ func TestStepStoreFailure(t *testing.T) {
 
 func TestMaskedNeverShowsTheKey(t *testing.T) {
 	t.Parallel()
-	if m := Masked(aliceKey); m != "****ghij" {
+	if m := pipeline.MaskKey(aliceKey); m != "****ghij" {
 		t.Errorf("got %q", m)
 	}
-	if m := Masked("abc"); m != "****" {
+	if m := pipeline.MaskKey("abc"); m != "****" {
 		t.Errorf("got %q", m)
 	}
 }

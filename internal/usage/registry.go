@@ -157,11 +157,3 @@ func (r *Registry) KeyByName(name string) (*Key, bool) {
 func MethodKey(resourcePath, httpMethod string) string {
 	return resourcePath + "/" + strings.ToUpper(httpMethod)
 }
-
-// Masked renders a key for logs: the last four characters only.
-func Masked(value string) string {
-	if len(value) <= 4 {
-		return "****"
-	}
-	return "****" + value[len(value)-4:]
-}

@@ -61,12 +61,14 @@ func (c *Claims) Scopes() []string {
 func (c *Claims) Stringified() map[string]string {
 	out := make(map[string]string, len(c.Values))
 	for k, v := range c.Values {
-		out[k] = stringify(v)
+		out[k] = Stringify(v)
 	}
 	return out
 }
 
-func stringify(v any) string {
+// Stringify renders one decoded JSON value as text, by the rules of
+// Stringified. $context.authorizer.* values are rendered the same way.
+func Stringify(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return ""
@@ -81,7 +83,7 @@ func stringify(v any) string {
 	case []any:
 		parts := make([]string, len(x))
 		for i, e := range x {
-			parts[i] = stringify(e)
+			parts[i] = Stringify(e)
 		}
 		return "[" + strings.Join(parts, " ") + "]"
 	default:
