@@ -25,8 +25,8 @@ func Sample() (*pipeline.Call, *Outcome) {
 		IntegrationLatency: 7 * time.Millisecond, IntegrationStatus: 200,
 	}
 	o := &Outcome{Status: 400, Length: 52, Latency: 12 * time.Millisecond,
-		Fault: &fault.Error{Type: fault.BadRequestBody, Message: "Invalid request body",
-			Vars: map[string]string{"validationErrorString": "[bad]", "detail": "more"}}}
+		Fault: fault.Reject(fault.BadRequestBody, nil).WithMessage("Invalid request body").
+			WithVar("validationErrorString", "[bad]").WithVar("detail", "more")}
 	return c, o
 }
 
