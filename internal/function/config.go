@@ -75,6 +75,11 @@ type Options struct {
 	// InitTimeout bounds a cold start (process start until it asks for
 	// work); default DefaultInitTimeout.
 	InitTimeout time.Duration
+	// CodeCheckInterval is how often each function's code (its codeUri
+	// files, its command's executable and scripts, the Go sources of a
+	// Build) is checked for changes; default DefaultCodeCheckInterval,
+	// negative to never check.
+	CodeCheckInterval time.Duration
 }
 
 // validName reports whether name follows Lambda's rule for function names:

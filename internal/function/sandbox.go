@@ -53,6 +53,7 @@ type sandbox struct {
 	used atomic.Bool
 	fn   string
 	pid  int
+	gen  int // the pool generation of the code it runs
 	log  *slog.Logger
 	srv  *http.Server
 
@@ -95,6 +96,8 @@ type startSpec struct {
 	onExit   func(*sandbox)
 	// onStart, if set, sees every started pid (tests use it).
 	onStart func(pid int)
+	// gen is the pool generation of prog.
+	gen int
 }
 
 // startSandbox starts a process and waits until it asks for work (a cold
@@ -106,6 +109,7 @@ func startSandbox(s startSpec) (*sandbox, error) {
 	}
 	sb := &sandbox{
 		fn:      s.cfg.Name,
+		gen:     s.gen,
 		log:     s.log,
 		invokes: make(chan *invocation),
 		ready:   make(chan struct{}),
