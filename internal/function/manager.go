@@ -23,6 +23,7 @@ type Manager struct {
 	done    chan struct{} // closed by Close
 	procs   sync.WaitGroup
 	spawner *spawner
+	mem     *memoryGuard
 
 	mu      sync.Mutex // guards closing and Adds to wg and procs
 	closing bool
@@ -75,6 +76,13 @@ func NewManager(cfgs []Config, opts Options) (*Manager, error) {
 	if err != nil {
 		return nil, err
 	}
+	mem, how, err := newMemoryGuard(opts.MemoryLimit, opts.MemoryCheckInterval)
+	if err != nil {
+		return nil, err
+	}
+	if len(cfgs) > 0 {
+		opts.Logger.Info(how)
+	}
 	m := &Manager{
 		pools:       make(map[string]*pool, len(cfgs)),
 		opts:        opts,
@@ -83,6 +91,7 @@ func NewManager(cfgs []Config, opts Options) (*Manager, error) {
 		region:      DefaultRegion,
 		account:     DefaultAccountID,
 		done:        make(chan struct{}),
+		mem:         mem,
 	}
 	for i, c := range cfgs {
 		c = c.withDefaults(opts)
@@ -91,6 +100,9 @@ func NewManager(cfgs []Config, opts Options) (*Manager, error) {
 	}
 	m.spawner = newSpawner()
 	m.wg.Go(m.reapLoop)
+	if mem.mode == MemoryLimitRSS && len(cfgs) > 0 {
+		m.wg.Go(func() { mem.pollLoop(m.done, m.outOfMemory) })
+	}
 	if every := cmp.Or(opts.CodeCheckInterval, DefaultCodeCheckInterval); every > 0 && len(cfgs) > 0 {
 		ws := m.newCodeWatchers()
 		m.wg.Go(func() { m.watchLoop(ws, every) })

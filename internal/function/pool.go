@@ -131,7 +131,7 @@ func (p *pool) settle(sb *sandbox, inv *invocation, r result, how outcome) (*Res
 		if p.isClosed() {
 			return nil, ErrClosed
 		}
-		return nil, &CrashError{Function: p.cfg.Name, RequestID: inv.id, Reason: sb.exitMsg, Output: sb.out.String()}
+		return nil, &CrashError{Function: p.cfg.Name, RequestID: inv.id, Reason: sb.exitMsg, Output: sb.out.String(), OutOfMemory: sb.oom.Load()}
 	}
 }
 
@@ -207,6 +207,7 @@ func (p *pool) coldStart() (*sandbox, error) {
 		onExit:      p.exited,
 		onStart:     p.m.onStart,
 		gen:         gen,
+		mem:         p.m.mem,
 	})
 	if err != nil {
 		return nil, err
