@@ -34,7 +34,7 @@ type memoryGuard struct {
 	interval time.Duration
 
 	mu   sync.Mutex
-	live map[*sandbox]struct{} // RSS mode: processes to poll
+	live map[*sandbox]*rssProbe // RSS mode: processes to poll
 }
 
 // newMemoryGuard picks the mechanism for mode and says which, and why.
@@ -42,7 +42,7 @@ func newMemoryGuard(mode string, interval time.Duration) (*memoryGuard, string, 
 	if interval <= 0 {
 		interval = DefaultMemoryCheckInterval
 	}
-	g := &memoryGuard{mode: mode, interval: interval, live: map[*sandbox]struct{}{}}
+	g := &memoryGuard{mode: mode, interval: interval, live: map[*sandbox]*rssProbe{}}
 	switch mode {
 	case MemoryLimitOff:
 		return g, "memorySize is not enforced (memory limit off)", nil
@@ -76,8 +76,9 @@ func (g *memoryGuard) watch(sb *sandbox) {
 	if g.mode != MemoryLimitRSS {
 		return
 	}
+	r := newRSSProbe(sb.pid)
 	g.mu.Lock()
-	g.live[sb] = struct{}{}
+	g.live[sb] = r
 	g.mu.Unlock()
 }
 
@@ -87,51 +88,49 @@ func (g *memoryGuard) unwatch(sb *sandbox) {
 		return
 	}
 	g.mu.Lock()
+	r := g.live[sb]
 	delete(g.live, sb)
 	g.mu.Unlock()
+	if r != nil {
+		r.close()
+	}
 }
 
 // pollLoop checks the resident memory of the watched processes until done
 // is closed: busy and starting ones every interval, idle ones (blocked
-// waiting for work, so not allocating) every tenth.
+// waiting for work, so not allocating) every tenth. Descendants of a
+// process are looked up again every tenth interval.
 func (g *memoryGuard) pollLoop(done <-chan struct{}, over func(sb *sandbox, used int64)) {
 	t := time.NewTicker(g.interval)
 	defer t.Stop()
-	var sbs []*sandbox
+	type probe struct {
+		sb *sandbox
+		r  *rssProbe
+	}
+	var ps []probe
 	for tick := 1; ; tick++ {
 		select {
 		case <-done:
 			return
 		case <-t.C:
 		}
-		sbs = sbs[:0]
+		ps = ps[:0]
 		g.mu.Lock()
-		for sb := range g.live {
-			sbs = append(sbs, sb)
+		for sb, r := range g.live {
+			ps = append(ps, probe{sb, r})
 		}
 		g.mu.Unlock()
-		for _, sb := range sbs {
-			if tick%10 != 0 && sb.waiting.Load() {
+		full := tick%10 == 0
+		for _, p := range ps {
+			if !full && p.sb.waiting.Load() {
 				continue
 			}
-			if used, ok := sb.groupRSS(); ok && used > sb.memLimit {
-				over(sb, used)
+			if used, ok := p.r.read(full); ok && used > p.sb.memLimit {
+				over(p.sb, used)
 			}
 		}
-		clear(sbs)
+		clear(ps)
 	}
-}
-
-// groupRSS returns the resident memory of sb's process and its
-// descendants; false once the process is gone.
-func (sb *sandbox) groupRSS() (int64, bool) {
-	sb.mu.Lock()
-	reaped := sb.reaped
-	sb.mu.Unlock()
-	if reaped {
-		return 0, false
-	}
-	return processTreeRSS(sb.pid)
 }
 
 // outOfMemory kills a process over its memory size (RSS mode) and logs it

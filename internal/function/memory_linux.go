@@ -23,34 +23,85 @@ var pageSize = int64(os.Getpagesize())
 // (found through /proc/PID/task/TID/children), in bytes; false if pid is
 // gone.
 func processTreeRSS(pid int) (int64, bool) {
-	total, ok := statmRSS(pid)
+	r := newRSSProbe(pid)
+	defer r.close()
+	return r.read(true)
+}
+
+// rssProbe reads one process group's resident memory repeatedly and
+// cheaply: the process's statm stays open (a file of /proc/PID refers to
+// that process even if the pid is reused later), and its descendants are
+// looked up only on full reads.
+type rssProbe struct {
+	pid   int
+	statm *os.File
+	buf   [256]byte
+	kids  []int // descendants found by the last full read
+}
+
+// newRSSProbe opens pid's statm; a probe of a gone process reads false.
+func newRSSProbe(pid int) *rssProbe {
+	r := &rssProbe{pid: pid}
+	r.statm, _ = os.Open("/proc/" + strconv.Itoa(pid) + "/statm")
+	return r
+}
+
+// read returns the resident memory of the process and its descendants;
+// full looks the descendants up again (else the last ones found count).
+func (r *rssProbe) read(full bool) (int64, bool) {
+	if r.statm == nil {
+		return 0, false
+	}
+	n, err := r.statm.ReadAt(r.buf[:], 0)
+	if n == 0 && err != nil {
+		return 0, false
+	}
+	total, ok := parseStatm(r.buf[:n])
 	if !ok {
 		return 0, false
 	}
-	seen := map[int]bool{pid: true}
-	stack := childrenOf(pid, nil)
-	for len(stack) > 0 && len(seen) < 4096 {
-		c := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if seen[c] {
-			continue
+	if full {
+		r.kids = r.kids[:0]
+		seen := map[int]bool{r.pid: true}
+		stack := childrenOf(r.pid, nil)
+		for len(stack) > 0 && len(seen) < 4096 {
+			c := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if seen[c] {
+				continue
+			}
+			seen[c] = true
+			r.kids = append(r.kids, c)
+			stack = childrenOf(c, stack)
 		}
-		seen[c] = true
+	}
+	for _, c := range r.kids {
 		if rss, ok := statmRSS(c); ok {
 			total += rss
-			stack = childrenOf(c, stack)
 		}
 	}
 	return total, true
 }
 
+// close releases the probe.
+func (r *rssProbe) close() {
+	if r.statm != nil {
+		r.statm.Close()
+	}
+}
+
 // statmRSS reads the resident set size of one process from
-// /proc/PID/statm (its second field, in pages).
+// /proc/PID/statm.
 func statmRSS(pid int) (int64, bool) {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/statm")
 	if err != nil {
 		return 0, false
 	}
+	return parseStatm(b)
+}
+
+// parseStatm returns statm's second field (resident pages) in bytes.
+func parseStatm(b []byte) (int64, bool) {
 	f := bytes.Fields(b)
 	if len(f) < 2 {
 		return 0, false

@@ -13,6 +13,13 @@ const rssSupported = false
 // processTreeRSS is not available off Linux.
 func processTreeRSS(int) (int64, bool) { return 0, false }
 
+// rssProbe is Linux-only.
+type rssProbe struct{}
+
+func newRSSProbe(int) *rssProbe           { return &rssProbe{} }
+func (*rssProbe) read(bool) (int64, bool) { return 0, false }
+func (*rssProbe) close()                  {}
+
 // cgroupDir is Linux-only.
 type cgroupDir struct{ path string }
 
