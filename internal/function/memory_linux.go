@@ -141,11 +141,15 @@ type cgroupDir struct {
 	seq  atomic.Int64
 }
 
-// openCgroupDir finds Portico's own cgroup v2 directory and checks that it
-// can hold children with the memory controller: the controller must be
-// available and enabled for children (Portico enables it when allowed,
-// which the kernel refuses while the cgroup itself holds processes other
-// than at the root), and a probe child must take a memory.max.
+// openCgroupDir finds where Portico can create memory-limited cgroups for
+// its function processes. The kernel gives a cgroup's children controllers
+// only while the cgroup itself holds no process (the root excepted), and
+// Portico's own cgroup holds Portico. So the function cgroups go next to
+// Portico's, in its parent, when that parent holds no process and lets
+// Portico enable the memory controller: the layout of a delegated cgroup
+// with a subgroup for the main process (systemd's Delegate=yes with
+// DelegateSubgroup=). At the root of the visible hierarchy they go under
+// the root. Elsewhere cgroup v2 is not usable and the error says why.
 func openCgroupDir() (*cgroupDir, error) {
 	self, err := os.ReadFile("/proc/self/cgroup")
 	if err != nil {
@@ -155,16 +159,20 @@ func openCgroupDir() (*cgroupDir, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := cgroupV2Path(string(self), string(mounts))
+	dir, atRoot, err := cgroupV2Path(string(self), string(mounts))
 	if err != nil {
 		return nil, err
 	}
-	return openCgroupAt(dir)
+	if atRoot {
+		return openCgroupAt(dir, false)
+	}
+	return openCgroupAt(filepath.Dir(dir), true)
 }
 
 // cgroupV2Path returns the directory of the process's cgroup v2 given the
-// contents of /proc/self/cgroup and /proc/self/mountinfo.
-func cgroupV2Path(self, mountinfo string) (string, error) {
+// contents of /proc/self/cgroup and /proc/self/mountinfo, and whether it is
+// the root of the mounted hierarchy.
+func cgroupV2Path(self, mountinfo string) (string, bool, error) {
 	rel, found := "", false
 	for line := range strings.Lines(self) {
 		if p, ok := strings.CutPrefix(strings.TrimRight(line, "\n"), "0::"); ok {
@@ -172,7 +180,7 @@ func cgroupV2Path(self, mountinfo string) (string, error) {
 		}
 	}
 	if !found {
-		return "", errors.New("no cgroup v2 hierarchy (no 0:: entry in /proc/self/cgroup)")
+		return "", false, errors.New("no cgroup v2 hierarchy (no 0:: entry in /proc/self/cgroup)")
 	}
 	sc := bufio.NewScanner(strings.NewReader(mountinfo))
 	for sc.Scan() {
@@ -193,9 +201,9 @@ func cgroupV2Path(self, mountinfo string) (string, error) {
 		if root != "/" {
 			sub = strings.TrimPrefix(rel, root)
 		}
-		return filepath.Join(mnt, sub), nil
+		return filepath.Join(mnt, sub), sub == "" || sub == "/", nil
 	}
-	return "", errors.New("no cgroup2 file system mounted")
+	return "", false, errors.New("no cgroup2 file system mounted")
 }
 
 // unescapeMount undoes mountinfo's octal escapes (\040 for a space).
@@ -217,11 +225,21 @@ func unescapeMount(s string) string {
 	return b.String()
 }
 
-// openCgroupAt checks that dir can hold memory-limited children.
-func openCgroupAt(dir string) (*cgroupDir, error) {
+// openCgroupAt checks that dir can hold memory-limited children; with
+// empty set, dir must hold no process itself.
+func openCgroupAt(dir string, empty bool) (*cgroupDir, error) {
 	ctrl, err := os.ReadFile(filepath.Join(dir, "cgroup.controllers"))
 	if err != nil {
 		return nil, err
+	}
+	if empty {
+		procs, err := os.ReadFile(filepath.Join(dir, "cgroup.procs"))
+		if err != nil {
+			return nil, err
+		}
+		if len(bytes.TrimSpace(procs)) > 0 {
+			return nil, fmt.Errorf("%s, the parent of Portico's cgroup, holds processes (run Portico in a subgroup of a delegated cgroup, e.g. systemd's Delegate=yes with DelegateSubgroup=)", dir)
+		}
 	}
 	if !hasWord(string(ctrl), "memory") {
 		return nil, fmt.Errorf("the memory controller is not available in %s", dir)
@@ -232,7 +250,7 @@ func openCgroupAt(dir string) (*cgroupDir, error) {
 	}
 	if !hasWord(string(sub), "memory") {
 		if err := writeCgroupFile(dir, "cgroup.subtree_control", "+memory"); err != nil {
-			return nil, fmt.Errorf("cannot enable the memory controller for children of %s (a cgroup holding processes cannot; run Portico in a delegated cgroup of its own): %w", dir, err)
+			return nil, fmt.Errorf("cannot enable the memory controller for children of %s: %w", dir, err)
 		}
 	}
 	cg := &cgroupDir{path: dir}
@@ -256,7 +274,7 @@ func hasWord(s, w string) bool {
 
 // writeCgroupFile writes value to one of dir's interface files.
 func writeCgroupFile(dir, name, value string) error {
-	f, err := os.OpenFile(filepath.Join(dir, name), os.O_WRONLY|os.O_TRUNC, 0)
+	f, err := os.OpenFile(filepath.Join(dir, name), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644) // O_CREATE matters only off cgroupfs (tests)
 	if err != nil {
 		return err
 	}
