@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -240,5 +241,31 @@ func TestWatchedStateSkips(t *testing.T) {
 	}
 	if p := before.changed(watchedState(cfg, program{})); p == "" {
 		t.Error("a removed and an added file went unnoticed")
+	}
+}
+
+// BenchmarkWatchedState is the cost of one code check of a codeUri with
+// 200 files in 10 directories (plus a node_modules that is skipped).
+func BenchmarkWatchedState(b *testing.B) {
+	dir := b.TempDir()
+	for d := range 10 {
+		sub := filepath.Join(dir, "pkg"+strconv.Itoa(d))
+		if err := os.MkdirAll(filepath.Join(dir, "node_modules", "m"+strconv.Itoa(d)), 0o755); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.MkdirAll(sub, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		for f := range 20 {
+			if err := os.WriteFile(filepath.Join(sub, "f"+strconv.Itoa(f)+".js"), []byte("x"), 0o644); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	cfg := Config{Name: "fn", CodeURI: dir}
+	for b.Loop() {
+		if st := watchedState(cfg, program{}); len(st) != 200 {
+			b.Fatalf("%d files", len(st))
+		}
 	}
 }
