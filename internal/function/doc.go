@@ -29,9 +29,11 @@
 //
 // Memory sizes are enforced (Options.MemoryLimit): through one cgroup v2 per
 // process with memory.max when Portico may create memory-limited child
-// cgroups, else by polling the resident memory of each process group
-// (/proc/PID/statm of the process and its descendants) every 100 ms while
-// it works and every second while it waits for work. A process over its
+// cgroups (next to Portico's own, in a parent cgroup holding no process),
+// else by polling the resident memory of each process group (/proc/PID/statm
+// of the process and its descendants, which are looked up every second)
+// every 100 ms while it starts or works and every second while it waits for
+// work. A process over its
 // size is killed and its invocation fails with Runtime.OutOfMemory
 // ([CrashError] with OutOfMemory set). NewManager logs which mechanism it
 // uses.
