@@ -43,8 +43,9 @@ type Config struct {
 	CodeURI string
 	// Timeout is the function timeout; default DefaultTimeout.
 	Timeout time.Duration
-	// MemorySize in MB is reported to the function; default 128. It is
-	// not enforced.
+	// MemorySize in MB is reported to the function and enforced (see
+	// Options.MemoryLimit): a process over it is killed and its
+	// invocation fails with Runtime.OutOfMemory; default 128.
 	MemorySize int
 	// ReservedConcurrency caps concurrent invocations; 0 means unlimited.
 	ReservedConcurrency int
@@ -77,6 +78,18 @@ type Options struct {
 	// InitTimeout bounds a cold start (process start until it asks for
 	// work); default DefaultInitTimeout.
 	InitTimeout time.Duration
+	// CodeCheckInterval is how often each function's code (its codeUri
+	// files, its command's executable and scripts, the Go sources of a
+	// Build) is checked for changes; default DefaultCodeCheckInterval,
+	// negative to never check.
+	CodeCheckInterval time.Duration
+	// MemoryLimit chooses how MemorySize is enforced: MemoryLimitAuto
+	// (default: cgroup v2 when usable, else RSS polling),
+	// MemoryLimitCgroup, MemoryLimitRSS or MemoryLimitOff.
+	MemoryLimit string
+	// MemoryCheckInterval is RSS polling's period for busy processes;
+	// default DefaultMemoryCheckInterval.
+	MemoryCheckInterval time.Duration
 }
 
 // validName reports whether name follows Lambda's rule for function names:

@@ -27,7 +27,24 @@
 // the Manager: Close kills them with their process groups, and on Linux the
 // kernel kills them when Portico itself dies (Pdeathsig).
 //
-// Not emulated: memory limits (MemorySize is only reported), the Extensions,
+// Memory sizes are enforced (Options.MemoryLimit): through one cgroup v2 per
+// process with memory.max when Portico may create memory-limited child
+// cgroups (next to Portico's own, in a parent cgroup holding no process),
+// else by polling the resident memory of each process group (/proc/PID/statm
+// of the process and its descendants, which are looked up every second)
+// every 100 ms while it starts or works and every second while it waits for
+// work. A process over its
+// size is killed and its invocation fails with Runtime.OutOfMemory
+// ([CrashError] with OutOfMemory set). NewManager logs which mechanism it
+// uses.
+//
+// Code changes are picked up without a restart: a watcher looks at each
+// function's code once a second (Options.CodeCheckInterval) and, when it
+// changed, rebuilds a Build source, kills the warm processes and retires the
+// busy ones when their invocation ends, so the next invocation runs the new
+// code. A failed rebuild is logged once and the old binary keeps serving.
+//
+// Not emulated: the Extensions,
 // Logs and Telemetry APIs, response streaming to the caller, retries of
 // Event invocations, and X-Amz-Log-Type: Tail.
 package function

@@ -71,6 +71,9 @@ type CrashError struct {
 	Reason string
 	// Output is the tail (last few KB) of the process's stdout and stderr.
 	Output string
+	// OutOfMemory is true when the process was killed for exceeding its
+	// memory size.
+	OutOfMemory bool
 }
 
 // Error describes the failure; Output is not included.
@@ -79,14 +82,22 @@ func (e *CrashError) Error() string {
 	if e.Init {
 		phase = "during init"
 	}
+	if e.OutOfMemory {
+		return fmt.Sprintf("function %s: runtime failed %s: %s (exceeded its memory size)", e.Function, phase, e.Reason)
+	}
 	return fmt.Sprintf("function %s: runtime failed %s: %s", e.Function, phase, e.Reason)
 }
 
 // Payload returns the error document Lambda's Invoke API returns (with
-// X-Amz-Function-Error: Unhandled) for a runtime that exited.
+// X-Amz-Function-Error: Unhandled) for a runtime that exited. A process
+// killed over its memory size is Runtime.OutOfMemory, with the same
+// "Runtime exited with error: signal: killed" message.
 func (e *CrashError) Payload() []byte {
 	typ := "Runtime.ExitError"
-	if e.Init && !isExitReason(e.Reason) {
+	switch {
+	case e.OutOfMemory:
+		typ = "Runtime.OutOfMemory"
+	case e.Init && !isExitReason(e.Reason):
 		typ = "Runtime.InitError"
 	}
 	return errorDocument(typ, "RequestId: "+e.RequestID+" Error: Runtime exited with error: "+e.Reason)

@@ -17,7 +17,7 @@ import (
 )
 
 // testFunctions are the Lambda functions under testdata/functions.
-var testFunctions = []string{"echo", "slow", "panic", "malformed", "errormsg", "envdump", "crash"}
+var testFunctions = []string{"echo", "slow", "panic", "malformed", "errormsg", "envdump", "crash", "gate", "memhog"}
 
 // builtFunctions builds every test function once per test binary, with one
 // `go build` (without -race: they are the code under test's clients).

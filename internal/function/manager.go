@@ -1,6 +1,7 @@
 package function
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 // for concurrent use.
 type Manager struct {
 	pools       map[string]*pool // fixed after NewManager
+	opts        Options
 	log         *slog.Logger
 	initTimeout time.Duration
 	region      string
@@ -21,6 +23,7 @@ type Manager struct {
 	done    chan struct{} // closed by Close
 	procs   sync.WaitGroup
 	spawner *spawner
+	mem     *memoryGuard
 
 	mu      sync.Mutex // guards closing and Adds to wg and procs
 	closing bool
@@ -59,8 +62,9 @@ type InvokeOptions struct {
 // NewManager validates cfgs, builds Build sources (which can take a while
 // the first time; the binaries are cached) and returns a Manager. It starts
 // no function process: functions cold-start on their first invocation. It
-// does start background goroutines (an idle-process reaper and a process
-// spawner locked to its OS thread), so the Manager must be Closed.
+// does start background goroutines (an idle-process reaper, a process
+// spawner locked to its OS thread, a code watcher and a memory monitor), so
+// the Manager must be Closed.
 func NewManager(cfgs []Config, opts Options) (*Manager, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -72,13 +76,22 @@ func NewManager(cfgs []Config, opts Options) (*Manager, error) {
 	if err != nil {
 		return nil, err
 	}
+	mem, how, err := newMemoryGuard(opts.MemoryLimit, opts.MemoryCheckInterval)
+	if err != nil {
+		return nil, err
+	}
+	if len(cfgs) > 0 {
+		opts.Logger.Info(how)
+	}
 	m := &Manager{
 		pools:       make(map[string]*pool, len(cfgs)),
+		opts:        opts,
 		log:         opts.Logger,
 		initTimeout: opts.InitTimeout,
 		region:      DefaultRegion,
 		account:     DefaultAccountID,
 		done:        make(chan struct{}),
+		mem:         mem,
 	}
 	for i, c := range cfgs {
 		c = c.withDefaults(opts)
@@ -87,6 +100,13 @@ func NewManager(cfgs []Config, opts Options) (*Manager, error) {
 	}
 	m.spawner = newSpawner()
 	m.wg.Go(m.reapLoop)
+	if mem.mode == MemoryLimitRSS && len(cfgs) > 0 {
+		m.wg.Go(func() { mem.pollLoop(m.done, m.outOfMemory) })
+	}
+	if every := cmp.Or(opts.CodeCheckInterval, DefaultCodeCheckInterval); every > 0 && len(cfgs) > 0 {
+		ws := m.newCodeWatchers()
+		m.wg.Go(func() { m.watchLoop(ws, every) })
+	}
 	return m, nil
 }
 

@@ -12,14 +12,15 @@ import (
 // pool runs one function: it keeps warm processes, starts cold ones on
 // demand and enforces reserved concurrency.
 type pool struct {
-	m    *Manager
-	cfg  Config
-	prog program
-	log  *slog.Logger
+	m   *Manager
+	cfg Config
+	log *slog.Logger
 
 	inFlight atomic.Int64
 
 	mu     sync.Mutex
+	prog   program    // what new processes run; replaced when the code changes
+	gen    int        // bumped with prog; processes of older generations retire
 	idle   []*sandbox // warm processes, most recently used last
 	all    map[*sandbox]struct{}
 	closed bool
@@ -130,7 +131,7 @@ func (p *pool) settle(sb *sandbox, inv *invocation, r result, how outcome) (*Res
 		if p.isClosed() {
 			return nil, ErrClosed
 		}
-		return nil, &CrashError{Function: p.cfg.Name, RequestID: inv.id, Reason: sb.exitMsg, Output: sb.out.String()}
+		return nil, &CrashError{Function: p.cfg.Name, RequestID: inv.id, Reason: sb.exitMsg, Output: sb.out.String(), OutOfMemory: sb.oom.Load()}
 	}
 }
 
@@ -191,9 +192,12 @@ func (p *pool) start(ctx context.Context) (*sandbox, error) {
 
 // coldStart starts a process and registers it.
 func (p *pool) coldStart() (*sandbox, error) {
+	p.mu.Lock()
+	prog, gen := p.prog, p.gen
+	p.mu.Unlock()
 	sb, err := startSandbox(startSpec{
 		cfg:         p.cfg,
-		prog:        p.prog,
+		prog:        prog,
 		log:         p.log,
 		initTimeout: p.m.initTimeout,
 		closing:     p.m.done,
@@ -202,6 +206,8 @@ func (p *pool) coldStart() (*sandbox, error) {
 		startCmd:    p.m.spawner.start,
 		onExit:      p.exited,
 		onStart:     p.m.onStart,
+		gen:         gen,
+		mem:         p.m.mem,
 	})
 	if err != nil {
 		return nil, err
@@ -216,10 +222,11 @@ func (p *pool) coldStart() (*sandbox, error) {
 	return sb, nil
 }
 
-// release returns a healthy process to the warm set, or kills it.
+// release returns a healthy process to the warm set, or kills it. A
+// process running code older than the pool's is retired.
 func (p *pool) release(sb *sandbox, healthy bool) {
 	p.mu.Lock()
-	if healthy && !p.closed && sb.alive() {
+	if healthy && !p.closed && sb.gen == p.gen && sb.alive() {
 		sb.lastUsed = time.Now()
 		p.idle = append(p.idle, sb)
 		p.mu.Unlock()
@@ -255,6 +262,30 @@ func (p *pool) exited(sb *sandbox) {
 	if wasIdle && sb.outputID() != "" {
 		p.replace()
 	}
+}
+
+// swap makes new processes run prog: the warm processes are killed at
+// once, the busy ones when their invocation ends (see release).
+func (p *pool) swap(prog program) {
+	p.mu.Lock()
+	p.prog = prog
+	p.gen++
+	old := p.idle
+	p.idle = nil
+	for _, sb := range old {
+		delete(p.all, sb)
+	}
+	p.mu.Unlock()
+	for _, sb := range old {
+		sb.kill()
+	}
+}
+
+// program returns what new processes run.
+func (p *pool) program() program {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.prog
 }
 
 // replace cold-starts a process in the background and adds it to the warm

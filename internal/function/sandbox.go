@@ -53,6 +53,7 @@ type sandbox struct {
 	used atomic.Bool
 	fn   string
 	pid  int
+	gen  int // the pool generation of the code it runs
 	log  *slog.Logger
 	srv  *http.Server
 
@@ -68,6 +69,8 @@ type sandbox struct {
 	exitMsg   string        // set before exited is closed
 	killed    atomic.Bool
 	waiting   atomic.Bool // the runtime is blocked in GET .../next
+	oom       atomic.Bool // killed for exceeding its memory size
+	memLimit  int64       // the memory size in bytes
 
 	mu      sync.Mutex
 	current *invocation // the invocation the runtime is working on
@@ -95,6 +98,10 @@ type startSpec struct {
 	onExit   func(*sandbox)
 	// onStart, if set, sees every started pid (tests use it).
 	onStart func(pid int)
+	// gen is the pool generation of prog.
+	gen int
+	// mem enforces the memory size.
+	mem *memoryGuard
 }
 
 // startSandbox starts a process and waits until it asks for work (a cold
@@ -105,13 +112,15 @@ func startSandbox(s startSpec) (*sandbox, error) {
 		return nil, fmt.Errorf("function %s: runtime API listener: %w", s.cfg.Name, err)
 	}
 	sb := &sandbox{
-		fn:      s.cfg.Name,
-		log:     s.log,
-		invokes: make(chan *invocation),
-		ready:   make(chan struct{}),
-		initErr: make(chan struct{}),
-		stop:    make(chan struct{}),
-		exited:  make(chan struct{}),
+		fn:       s.cfg.Name,
+		gen:      s.gen,
+		memLimit: int64(s.cfg.MemorySize) << 20,
+		log:      s.log,
+		invokes:  make(chan *invocation),
+		ready:    make(chan struct{}),
+		initErr:  make(chan struct{}),
+		stop:     make(chan struct{}),
+		exited:   make(chan struct{}),
 	}
 	sb.srv = &http.Server{Handler: sb.routes(), ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
 	go func() { _ = sb.srv.Serve(ln) }()
@@ -125,6 +134,7 @@ func startSandbox(s startSpec) (*sandbox, error) {
 		<-sb.exited
 		var ce *CrashError
 		if errors.As(err, &ce) {
+			ce.OutOfMemory = sb.oom.Load()
 			ce.Output = sb.out.String()
 			if ce.Reason == "" {
 				ce.Reason = sb.exitMsg
@@ -152,11 +162,25 @@ func (sb *sandbox) spawn(s startSpec, runtimeAPI string) error {
 	cmd.Dir = s.prog.dir
 	cmd.Stdout, cmd.Stderr = outW, errW
 	cmd.SysProcAttr = sysProcAttr()
+	var cg *procCgroup
+	if s.mem != nil && s.mem.cgroups != nil {
+		if cg, err = s.mem.cgroups.create(sb.memLimit); err != nil {
+			outR.Close()
+			outW.Close()
+			errR.Close()
+			errW.Close()
+			return fmt.Errorf("function %s: %w", s.cfg.Name, err)
+		}
+		cg.apply(cmd.SysProcAttr)
+	}
 	if !s.track() {
 		outR.Close()
 		outW.Close()
 		errR.Close()
 		errW.Close()
+		if cg != nil {
+			cg.remove()
+		}
 		return ErrClosed
 	}
 	err = s.startCmd(cmd)
@@ -165,10 +189,19 @@ func (sb *sandbox) spawn(s startSpec, runtimeAPI string) error {
 	if err != nil {
 		outR.Close()
 		errR.Close()
+		if cg != nil {
+			cg.remove()
+		}
 		s.done()
 		return fmt.Errorf("function %s: start %s: %w", s.cfg.Name, s.prog.path, err)
 	}
+	if cg != nil {
+		cg.started()
+	}
 	sb.pid = cmd.Process.Pid
+	if s.mem != nil {
+		s.mem.watch(sb)
+	}
 	if s.onStart != nil {
 		s.onStart(sb.pid)
 	}
@@ -205,6 +238,16 @@ func (sb *sandbox) spawn(s startSpec, runtimeAPI string) error {
 		}
 		outR.Close()
 		errR.Close()
+		if s.mem != nil {
+			s.mem.unwatch(sb)
+		}
+		if cg != nil {
+			if killed, peak := cg.oomKilled(); killed && !sb.oom.Swap(true) {
+				sb.log.Warn("function process exceeded its memory size; killed", "function", sb.fn, "pid", sb.pid,
+					"requestId", sb.currentID(), "memoryUsedMB", peak>>20, "memorySizeMB", sb.memLimit>>20)
+			}
+			cg.remove()
+		}
 		sb.exitMsg = exitMessage(werr)
 		close(sb.exited)
 		sb.stopOnce.Do(func() { close(sb.stop) })

@@ -22,6 +22,10 @@ type program struct {
 	dir  string   // working directory and LAMBDA_TASK_ROOT
 	// handler is reported as _HANDLER.
 	handler string
+	// srcDirs are the directories whose files a Build binary was built
+	// from (the package and its dependencies outside the module cache),
+	// and the module's go.mod and go.sum.
+	srcDirs []string
 }
 
 // BuildError reports a Build source that `go build` could not build.
@@ -60,11 +64,11 @@ func resolve(ctx context.Context, c Config, o Options) (program, error) {
 		}
 		return program{path: exe, dir: c.CodeURI, handler: "bootstrap"}, nil
 	default:
-		exe, err := buildCached(ctx, c.Build, o)
+		exe, dirs, err := buildCached(ctx, c.Build, o)
 		if err != nil {
 			return program{}, &BuildError{Function: c.Name, Dir: c.Build, Output: outputOf(err), Err: err}
 		}
-		return program{path: exe, dir: c.Build, handler: "bootstrap"}, nil
+		return program{path: exe, dir: c.Build, handler: "bootstrap", srcDirs: dirs}, nil
 	}
 }
 
@@ -78,66 +82,70 @@ type goEnv struct {
 // sources and go version. The key hashes the go environment, the module's
 // go.mod and go.sum, and every file in the directories of the package's
 // non-standard dependencies outside the module cache (whose contents are
-// fixed by their versions).
-func buildCached(ctx context.Context, dir string, o Options) (string, error) {
+// fixed by their versions). It also returns those directories.
+func buildCached(ctx context.Context, dir string, o Options) (string, []string, error) {
 	goCmd := o.GoCommand
 	if goCmd == "" {
 		goCmd = "go"
 	}
-	key, err := sourceKey(ctx, goCmd, dir)
+	key, dirs, err := sourceKey(ctx, goCmd, dir)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	cacheDir := o.CacheDir
 	if cacheDir == "" {
 		base, err := os.UserCacheDir()
 		if err != nil {
-			return "", fmt.Errorf("cache directory: %w", err)
+			return "", nil, fmt.Errorf("cache directory: %w", err)
 		}
 		cacheDir = filepath.Join(base, "portico", "functions")
 	}
 	exeDir := filepath.Join(cacheDir, key)
 	exe := filepath.Join(exeDir, "bootstrap")
 	if fi, err := os.Stat(exe); err == nil && fi.Mode().IsRegular() {
-		return exe, nil
+		return exe, dirs, nil
 	}
 	if err := os.MkdirAll(exeDir, 0o755); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	tmp := filepath.Join(exeDir, "bootstrap.tmp-"+randomHex(6))
 	if _, err := runGo(ctx, goCmd, dir, "build", "-o", tmp, "."); err != nil {
 		os.Remove(tmp)
-		return "", err
+		return "", nil, err
 	}
 	// Rename is atomic, so a concurrent Portico sees a whole binary or none.
 	if err := os.Rename(tmp, exe); err != nil {
 		os.Remove(tmp)
-		return "", err
+		return "", nil, err
 	}
-	return exe, nil
+	return exe, dirs, nil
 }
 
-// sourceKey hashes everything that decides the binary built from dir.
-func sourceKey(ctx context.Context, goCmd, dir string) (string, error) {
+// sourceKey hashes everything that decides the binary built from dir, and
+// returns the hashed go.mod and go.sum and the directories of the other
+// hashed files.
+func sourceKey(ctx context.Context, goCmd, dir string) (string, []string, error) {
 	out, err := runGo(ctx, goCmd, dir, "env", "-json", "GOVERSION", "GOOS", "GOARCH", "CGO_ENABLED",
 		"GOFLAGS", "GOMOD", "GOMODCACHE", "GOEXPERIMENT")
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	var env goEnv
 	if err := json.Unmarshal(out, &env); err != nil {
-		return "", fmt.Errorf("go env: %w", err)
+		return "", nil, fmt.Errorf("go env: %w", err)
 	}
+	var dirs []string
 	h := sha256.New()
 	fmt.Fprintf(h, "%+v\n", env)
 	if env.GOMOD != "" && env.GOMOD != os.DevNull {
 		for _, f := range []string{env.GOMOD, strings.TrimSuffix(env.GOMOD, ".mod") + ".sum"} {
 			hashFile(h, f)
 		}
+		dirs = append(dirs, env.GOMOD, strings.TrimSuffix(env.GOMOD, ".mod")+".sum")
 	}
 	deps, err := runGo(ctx, goCmd, dir, "list", "-deps", "-f", "{{if not .Standard}}{{.Dir}}{{end}}", ".")
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	for d := range strings.Lines(string(deps)) {
 		d = strings.TrimSpace(d)
@@ -148,9 +156,10 @@ func sourceKey(ctx context.Context, goCmd, dir string) (string, error) {
 		if env.GOMODCACHE != "" && strings.HasPrefix(d, env.GOMODCACHE+string(filepath.Separator)) {
 			continue
 		}
+		dirs = append(dirs, d)
 		entries, err := os.ReadDir(d)
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		for _, e := range entries {
 			if e.Type().IsRegular() {
@@ -158,7 +167,7 @@ func sourceKey(ctx context.Context, goCmd, dir string) (string, error) {
 			}
 		}
 	}
-	return hex.EncodeToString(h.Sum(nil))[:32], nil
+	return hex.EncodeToString(h.Sum(nil))[:32], dirs, nil
 }
 
 // hashFile writes f's name and contents to h; a missing file hashes as such.
