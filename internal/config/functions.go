@@ -13,7 +13,8 @@ type Function struct {
 	CodeURI string `yaml:"codeUri"`
 	// Timeout is the function timeout. Default 3s (Lambda's default).
 	Timeout Duration `yaml:"timeout"`
-	// MemorySize is reported to the function in MB. Default 128.
+	// MemorySize in MB is reported to the function and enforced: a
+	// process above it is killed (Runtime.OutOfMemory). Default 128.
 	MemorySize int `yaml:"memorySize"`
 	// ReservedConcurrency caps concurrent invocations (0 = no cap); more are
 	// rejected at once with 429.
