@@ -42,9 +42,14 @@ var layerRules = []layerRule{
 		Only: []string{"internal/fault"},
 	},
 	{
-		Rule: "1. pipeline, vtl, function, auth/jwt and auth/policy import no internal package apart from awslimits",
-		From: []string{"internal/pipeline", "internal/vtl", "internal/function", "internal/auth/jwt", "internal/auth/policy"},
+		Rule: "1. pipeline, jsontok, function, auth/jwt and auth/policy import no internal package apart from awslimits",
+		From: []string{"internal/pipeline", "internal/jsontok", "internal/function", "internal/auth/jwt", "internal/auth/policy"},
 		Only: []string{"internal/awslimits"},
+	},
+	{
+		Rule: "1. vtl imports only jsontok and awslimits",
+		From: []string{"internal/vtl"},
+		Only: []string{"internal/jsontok", "internal/awslimits"},
 	},
 	{
 		Rule: "3. contextvars imports only pipeline, fault and auth/jwt",
@@ -177,7 +182,8 @@ func TestLayerRulesCatch(t *testing.T) {
 		rule string
 	}{
 		{importEdge{"internal/apidef", "internal/pipeline"}, "1. the leaves"},
-		{importEdge{"internal/vtl", "internal/fault"}, "1. pipeline, vtl"},
+		{importEdge{"internal/vtl", "internal/fault"}, "1. vtl"},
+		{importEdge{"internal/jsontok", "internal/fault"}, "1. pipeline, jsontok"},
 		{importEdge{"internal/deploy", "internal/httpserver"}, "2."},
 		{importEdge{"internal/openapi", "cmd/portico"}, "2."},
 		{importEdge{"internal/pipeline", "internal/fault"}, "3."},

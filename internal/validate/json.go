@@ -3,6 +3,8 @@ package validate
 import (
 	"slices"
 	"strconv"
+
+	"github.com/portico-gw/portico/internal/jsontok"
 )
 
 // maxDepth bounds the nesting of arrays and objects in a request body. The
@@ -41,18 +43,6 @@ func (o *object) has(k string) bool {
 	return ok
 }
 
-// errSyntax is the single parse error: the body is answered with the same
-// "Invalid request body" whatever the defect, so the detail only needs to
-// reach the logs through the fault's cause.
-type errSyntax struct {
-	off int
-	msg string
-}
-
-func (e *errSyntax) Error() string {
-	return "invalid JSON at offset " + strconv.Itoa(e.off) + ": " + e.msg
-}
-
 // errDepth reports a body nested deeper than maxDepth.
 type errDepth struct{}
 
@@ -60,75 +50,53 @@ func (errDepth) Error() string { return "JSON nesting exceeds " + strconv.Itoa(m
 
 // parseJSON parses one JSON text. It rejects invalid UTF-8, control
 // characters in strings, nesting deeper than maxDepth and trailing data.
-// Its cost is linear in len(data).
+// Its cost is linear in len(data). A syntax error is a *jsontok.SyntaxError:
+// the body is answered with the same "Invalid request body" whatever the
+// defect, so the detail only needs to reach the logs through the fault's
+// cause.
 func parseJSON(data []byte) (any, error) {
-	p := parser{data: data, keys: make([]string, 0, 32), values: make([]any, 0, 64)}
-	p.space()
-	v, err := p.value()
+	p := parser{keys: make([]string, 0, 32), values: make([]any, 0, 64)}
+	p.tok.Reset(data, jsontok.Options{})
+	v, err := p.value(p.tok.Next())
 	if err != nil {
 		return nil, err
 	}
-	p.space()
-	if p.pos != len(p.data) {
-		return nil, p.fail("trailing data after the JSON value")
+	if p.tok.Next() != jsontok.End {
+		return nil, p.tok.Err()
 	}
 	return v, nil
 }
 
-// parser is a recursive-descent JSON parser over a byte slice. Members and
-// elements are gathered on two stacks shared by every level and copied out
-// once per container, so a container costs one allocation per slice instead
-// of one per growth.
+// parser builds values from the tokens of a strict JSON tokenizer. Members
+// and elements are gathered on two stacks shared by every level and copied
+// out once per container, so a container costs one allocation per slice
+// instead of one per growth.
 type parser struct {
-	data   []byte
-	pos    int
+	tok    jsontok.Tokenizer
 	depth  int
 	keys   []string
 	values []any
 }
 
-func (p *parser) fail(msg string) error { return &errSyntax{off: p.pos, msg: msg} }
-
-func (p *parser) space() {
-	for p.pos < len(p.data) {
-		switch p.data[p.pos] {
-		case ' ', '\t', '\n', '\r':
-			p.pos++
-		default:
-			return
-		}
-	}
-}
-
-func (p *parser) value() (any, error) {
-	if p.pos >= len(p.data) {
-		return nil, p.fail("unexpected end of input")
-	}
-	switch c := p.data[p.pos]; {
-	case c == '{':
+// value builds the value that starts with the token k.
+func (p *parser) value(k jsontok.Kind) (any, error) {
+	switch k {
+	case jsontok.BeginObject:
 		return p.object()
-	case c == '[':
+	case jsontok.BeginArray:
 		return p.array()
-	case c == '"':
-		return p.str()
-	case c == '-' || (c >= '0' && c <= '9'):
-		return p.number()
-	case c == 't':
-		return true, p.literal("true")
-	case c == 'f':
-		return false, p.literal("false")
-	case c == 'n':
-		return nil, p.literal("null")
+	case jsontok.String:
+		return string(p.tok.Bytes()), nil
+	case jsontok.Number:
+		return number(p.tok.Bytes()), nil
+	case jsontok.True:
+		return true, nil
+	case jsontok.False:
+		return false, nil
+	case jsontok.Null:
+		return nil, nil
 	}
-	return nil, p.fail("unexpected character " + strconv.QuoteRune(rune(p.data[p.pos])))
-}
-
-func (p *parser) literal(lit string) error {
-	if len(p.data)-p.pos < len(lit) || string(p.data[p.pos:p.pos+len(lit)]) != lit {
-		return p.fail("invalid literal")
-	}
-	p.pos += len(lit)
-	return nil
+	return nil, p.tok.Err()
 }
 
 func (p *parser) enter() error {
@@ -136,8 +104,6 @@ func (p *parser) enter() error {
 	if p.depth > maxDepth {
 		return errDepth{}
 	}
-	p.pos++ // the opening bracket
-	p.space()
 	return nil
 }
 
@@ -145,52 +111,32 @@ func (p *parser) object() (any, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
-	o := &object{}
-	if p.pos < len(p.data) && p.data[p.pos] == '}' {
-		p.pos++
-		p.depth--
-		return o, nil
-	}
 	kmark, vmark := len(p.keys), len(p.values)
 	for {
-		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
-			return nil, p.fail("expected a member name")
-		}
-		k, err := p.str()
-		if err != nil {
-			return nil, err
-		}
-		p.space()
-		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
-			return nil, p.fail("expected ':'")
-		}
-		p.pos++
-		p.space()
-		v, err := p.value()
-		if err != nil {
-			return nil, err
-		}
-		p.keys = append(p.keys, k)
-		p.values = append(p.values, v)
-		p.space()
-		if p.pos >= len(p.data) {
-			return nil, p.fail("unexpected end of input in an object")
-		}
-		if p.data[p.pos] == '}' {
-			p.pos++
+		switch p.tok.Next() {
+		case jsontok.Key:
+			k := p.tok.Name()
+			v, err := p.value(p.tok.Next())
+			if err != nil {
+				return nil, err
+			}
+			p.keys = append(p.keys, k)
+			p.values = append(p.values, v)
+		case jsontok.EndObject:
 			p.depth--
+			o := &object{}
+			if len(p.keys) == kmark {
+				return o, nil
+			}
 			o.keys = slices.Clone(p.keys[kmark:])
 			o.vals = slices.Clone(p.values[vmark:])
 			clear(p.values[vmark:]) // drop references for the GC
 			p.keys, p.values = p.keys[:kmark], p.values[:vmark]
 			dedupe(o)
 			return o, nil
+		default:
+			return nil, p.tok.Err()
 		}
-		if p.data[p.pos] != ',' {
-			return nil, p.fail("expected ',' or '}'")
-		}
-		p.pos++
-		p.space()
 	}
 }
 
@@ -243,73 +189,23 @@ func (p *parser) array() (any, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
-	if p.pos < len(p.data) && p.data[p.pos] == ']' {
-		p.pos++
-		p.depth--
-		return []any{}, nil
-	}
 	mark := len(p.values)
 	for {
-		v, err := p.value()
-		if err != nil {
-			return nil, err
-		}
-		p.values = append(p.values, v)
-		p.space()
-		if p.pos >= len(p.data) {
-			return nil, p.fail("unexpected end of input in an array")
-		}
-		if p.data[p.pos] == ']' {
-			p.pos++
+		k := p.tok.Next()
+		if k == jsontok.EndArray {
 			p.depth--
+			if len(p.values) == mark {
+				return []any{}, nil
+			}
 			a := slices.Clone(p.values[mark:])
 			clear(p.values[mark:])
 			p.values = p.values[:mark]
 			return a, nil
 		}
-		if p.data[p.pos] != ',' {
-			return nil, p.fail("expected ',' or ']'")
+		v, err := p.value(k)
+		if err != nil {
+			return nil, err
 		}
-		p.pos++
-		p.space()
+		p.values = append(p.values, v)
 	}
-}
-
-// number scans a number literal with the strict JSON grammar.
-func (p *parser) number() (any, error) {
-	start := p.pos
-	if p.data[p.pos] == '-' {
-		p.pos++
-	}
-	switch {
-	case p.pos < len(p.data) && p.data[p.pos] == '0':
-		p.pos++
-	case p.digits() == 0:
-		return nil, p.fail("invalid number")
-	}
-	if p.pos < len(p.data) && p.data[p.pos] == '.' {
-		p.pos++
-		if p.digits() == 0 {
-			return nil, p.fail("invalid number fraction")
-		}
-	}
-	if p.pos < len(p.data) && (p.data[p.pos] == 'e' || p.data[p.pos] == 'E') {
-		p.pos++
-		if p.pos < len(p.data) && (p.data[p.pos] == '+' || p.data[p.pos] == '-') {
-			p.pos++
-		}
-		if p.digits() == 0 {
-			return nil, p.fail("invalid number exponent")
-		}
-	}
-	return number(p.data[start:p.pos]), nil
-}
-
-func (p *parser) digits() int {
-	n := 0
-	for p.pos < len(p.data) && p.data[p.pos] >= '0' && p.data[p.pos] <= '9' {
-		p.pos++
-		n++
-	}
-	return n
 }
