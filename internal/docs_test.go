@@ -87,6 +87,9 @@ var (
 	mdLink = regexp.MustCompile(`\]\(([A-Za-z0-9_-]+\.md)?#([^)\s]+)\)`)
 	// codeSpan is inline code in Markdown, where link syntax is only text.
 	codeSpan = regexp.MustCompile("`[^`]*`")
+	// briefing is a citation of sources outside the repository that a
+	// contributor cannot read: the old briefing files and the issue tracker.
+	briefing = regexp.MustCompile(`(aws-reference|aws-recordings|design|style|libraries)(\.md)?('s)? +§|aws-reference\.md|aws-recordings\.md|"aws": "[^"]*\bissue [0-9]+`)
 )
 
 // TestDocReferences fails when a docs/FILE.md#anchor reference in Go code,
@@ -152,5 +155,29 @@ func TestDocReferences(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestNoBriefingReferences fails while code or parity data still cites the
+// private briefing files by name or section instead of docs/.
+func TestNoBriefingReferences(t *testing.T) {
+	root := repoRoot(t)
+	for _, dir := range []string{"cmd", "internal", "testdata"} {
+		_ = filepath.WalkDir(filepath.Join(root, dir), func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() || (filepath.Ext(path) != ".go" && filepath.Ext(path) != ".json" && filepath.Ext(path) != ".yaml") {
+				return err
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(root, path)
+			for i, line := range strings.Split(string(data), "\n") {
+				if briefing.MatchString(line) {
+					t.Errorf("%s:%d: cites the briefing, not docs/: %s", rel, i+1, strings.TrimSpace(line))
+				}
+			}
+			return nil
+		})
 	}
 }

@@ -15,7 +15,7 @@ import (
 	"github.com/portico-gw/portico/internal/config"
 )
 
-// Exit codes (design.md §1).
+// Exit codes (docs/architecture.md#command-line).
 const (
 	exitOK      = 0
 	exitInvalid = 1

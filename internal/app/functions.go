@@ -16,7 +16,7 @@ import (
 // functions adapts the function runtime to what integrations need, turning
 // its typed errors into AWS's outcomes: a timeout or a crash is a function
 // error (502 through AWS_PROXY, errorMessage for AWS selection patterns);
-// reserved concurrency is 429 THROTTLED (design.md §5); a payload over
+// reserved concurrency is 429 THROTTLED (docs/differences.md#deliberate-differences); a payload over
 // 6 MB is 413 Request Too Long.
 type functions struct {
 	m       *function.Manager

@@ -14,7 +14,7 @@ import (
 // IAM verifies AWS_IAM (SigV4, service execute-api) signatures and sets
 // $context.identity from the credential. A request without a signature is
 // 403 Missing Authentication Token; a wrong, incomplete or expired one gets
-// AWS's texts (aws-reference.md §6.3).
+// AWS's texts (docs/aws-behaviour.md#iam-authorization-and-sigv4).
 type IAM struct{ v *sigv4.Verifier }
 
 var _ pipeline.Step = (*IAM)(nil)

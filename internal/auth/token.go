@@ -14,7 +14,7 @@ import (
 // Token authorizes with a JSON Web Token: a Cognito user-pool authorizer
 // (ID token without method scopes, access token with them) or a JWT
 // authorizer. Failures are 401 {"message":"Unauthorized"}; JWT authorizers
-// add a WWW-Authenticate header that says why (aws-reference.md §6.2, §6.4).
+// add a WWW-Authenticate header that says why (docs/aws-behaviour.md#cognito-user-pool-authorizers, docs/aws-behaviour.md#jwt-authorizers).
 type Token struct {
 	name      string
 	header    string

@@ -12,7 +12,7 @@ import (
 	"github.com/portico-gw/portico/internal/source"
 )
 
-// Patterns from the AWS API reference (aws-reference.md §8.3, §9.1).
+// Patterns from the AWS API reference (docs/aws-behaviour.md#stage-variables, docs/aws-behaviour.md#limits).
 var (
 	stageNameRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
 	apiIDRe     = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)

@@ -106,7 +106,7 @@ func lambdaIntegration(spec APISpec, m *apidef.Method, uri, missing string, time
 }
 
 // illegalMapping returns a Failing integration when a request parameter maps
-// onto a header API Gateway refuses to set (aws-recordings.md §5.9).
+// onto a header API Gateway refuses to set (docs/aws-behaviour.md#illegal-header-mappings).
 func illegalMapping(in *apidef.Integration) pipeline.Integration {
 	lambda := in.Type == apidef.TypeAWS || in.Type == apidef.TypeAWSProxy
 	for k := range in.RequestParameters {

@@ -9,7 +9,7 @@ import (
 )
 
 // TestPipelineOrder pins the step list of a method that needs every
-// feature this build has, in AWS's order (style.md §6.4).
+// feature this build has, in AWS's order (docs/architecture.md#pipeline-order).
 func TestPipelineOrder(t *testing.T) {
 	t.Parallel()
 	rate, burst := 5.0, 10

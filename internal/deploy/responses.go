@@ -51,8 +51,8 @@ func (r *Responses) For(t fault.ResponseType) *Response {
 	return &Response{Type: t}
 }
 
-// resolveResponses applies AWS's resolution order (aws-reference.md §1.2,
-// aws-recordings.md §5.12): the type's own customization (its status, else
+// resolveResponses applies AWS's resolution order (docs/aws-behaviour.md#fallback-to-default_4xx-and-default_5xx,
+// docs/aws-behaviour.md#gateway-responses): the type's own customization (its status, else
 // the type's default status); else the DEFAULT_4XX/DEFAULT_5XX customization
 // of its family (whose status, if set, replaces the type's); else built in.
 func resolveResponses(custom map[string]apidef.GatewayResponse) *Responses {

@@ -10,8 +10,8 @@ import (
 	"github.com/portico-gw/portico/internal/validate"
 )
 
-// methodSteps lists a method's steps in API Gateway's order (design.md §4,
-// aws-recordings.md §2 and §8):
+// methodSteps lists a method's steps in API Gateway's order (docs/architecture.md#pipeline-order,
+// docs/architecture.md#pipeline-order):
 //
 //  1. throttle: the stage's methodSettings bucket, then the account bucket;
 //  2. resource policy;

@@ -26,8 +26,9 @@ type Error struct {
 	// Authorization header).
 	ErrorType string
 	// Spaced renders the built-in body as `{"message": "..."}` with a space
-	// after the colon, as AWS does for integration errors (aws-recordings.md
-	// §5.9), instead of the compact default template.
+	// after the colon, as AWS does for integration errors
+	// (docs/aws-behaviour.md#default-error-bodies), instead of the compact
+	// default template.
 	Spaced bool
 	// Vars are extra `$context.error.*` variables, such as
 	// validationErrorString.

@@ -1,7 +1,7 @@
 package fault
 
 // ResponseType names an API Gateway gateway response type, spelled as AWS
-// spells it (see aws-reference.md §1.1).
+// spells it (see docs/aws-behaviour.md#response-types-and-defaults).
 type ResponseType string
 
 // The 21 gateway response types of the GatewayResponseType enum.
@@ -39,8 +39,8 @@ type spec struct {
 
 // table is the read-only lookup table of AWS defaults (never written after
 // initialization), checked against the AWS "Gateway response types" page by
-// types_test.go. Where aws-reference.md marks a value UNCONFIRMED the most
-// plausible value is used and the README says so.
+// types_test.go. Where no public source gives a value, the most plausible one
+// is used and docs/differences.md#unconfirmed-choices says so.
 var table = map[ResponseType]spec{
 	Default4XX:                   {0, "", false, ""},
 	Default5XX:                   {0, "", false, ""},

@@ -8,7 +8,7 @@ import (
 
 // TestDefaults pins every type's default status against the AWS developer
 // guide's "Gateway response types" table and the GetGatewayResponses
-// recording (aws-recordings.md §5.12), and its x-amzn-ErrorType.
+// recording (docs/aws-behaviour.md#response-types-and-defaults), and its x-amzn-ErrorType.
 func TestDefaults(t *testing.T) {
 	t.Parallel()
 	want := map[ResponseType]struct {

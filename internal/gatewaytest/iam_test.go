@@ -46,7 +46,7 @@ func doRead(t *testing.T, g *Gateway, req *http.Request) (int, http.Header, stri
 }
 
 // TestIAM: SDK-signed requests pass; unsigned, tampered, malformed, stale
-// and policy-denied ones get AWS's answers (aws-reference.md §6.3).
+// and policy-denied ones get AWS's answers (docs/aws-behaviour.md#iam-authorization-and-sigv4).
 func TestIAM(t *testing.T) {
 	g := Start(t, Options{Definition: "../../testdata/auth/iam-api.yaml", Extra: iamSettings})
 	now := time.Now()

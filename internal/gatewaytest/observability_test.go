@@ -114,7 +114,7 @@ func TestStageLogging(t *testing.T) {
 	}
 }
 
-// TestTraceHeader pins aws-recordings.md §5.0: AWS_PROXY answers carry
+// TestTraceHeader pins docs/aws-behaviour.md#trace-header: AWS_PROXY answers carry
 // X-Amzn-Trace-Id (a client Root;Parent echoed, a Root alone given a new
 // Parent), MOCK answers and errors carry none, and HTTP back ends receive it.
 func TestTraceHeader(t *testing.T) {

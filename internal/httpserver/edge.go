@@ -119,7 +119,7 @@ func clientBodyFault(err error, readTimeout time.Duration) error {
 
 // missingToken is the REST answer for an unmatched route: 403 Missing
 // Authentication Token, or IncompleteSignatureException when the request
-// carries a non-SigV4 Authorization header (aws-reference.md §2.2).
+// carries a non-SigV4 Authorization header (docs/aws-behaviour.md#unmatched-requests).
 func missingToken(r *http.Request) error {
 	f := fault.Reject(fault.MissingAuthenticationToken, fmt.Errorf("no resource and method match %s %s", r.Method, r.URL.EscapedPath()))
 	if auth := r.Header.Get("Authorization"); auth != "" && !strings.HasPrefix(auth, "AWS4-HMAC-SHA256 ") {
@@ -129,7 +129,7 @@ func missingToken(r *http.Request) error {
 }
 
 // selectStage finds the API and stage and returns the path after the stage
-// (escaped), per design.md §3.
+// (escaped), per docs/aws-behaviour.md#how-requests-reach-an-api.
 func (e *Edge) selectStage(snap *deploy.Snapshot, r *http.Request) (*deploy.API, *deploy.Stage, string) {
 	path := r.URL.EscapedPath()
 	var api *deploy.API

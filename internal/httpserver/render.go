@@ -18,7 +18,7 @@ import (
 )
 
 // tooLargeBody is what AWS's front end answers for a body over 10 MB: plain
-// text, no x-amzn-ErrorType, and not customizable (aws-reference.md §2.2).
+// text, no x-amzn-ErrorType, and not customizable (docs/aws-behaviour.md#default-error-bodies).
 const tooLargeBody = "HTTP content length exceeded %d bytes."
 
 // writeFault renders err through the API's gateway-response table and

@@ -29,7 +29,7 @@ func deployed(t *testing.T, custom map[string]apidef.GatewayResponse) *deploy.AP
 }
 
 // TestBuiltInResponses renders every type with no customization: AWS's
-// default status, body and headers (aws-reference.md §1.1, §2.2).
+// default status, body and headers (docs/aws-behaviour.md#response-types-and-defaults, docs/aws-behaviour.md#default-error-bodies).
 func TestBuiltInResponses(t *testing.T) {
 	t.Parallel()
 	api := deployed(t, nil)

@@ -14,7 +14,7 @@ import (
 // a deadline is INTEGRATION_TIMEOUT (504 "Endpoint request timed out"); an
 // oversized request body is REQUEST_TOO_LARGE; a client that went away or
 // failed to deliver its body is returned as is; anything else (refused, reset, DNS, an unparsable
-// response) is INTEGRATION_FAILURE with status 502 (design.md §5).
+// response) is INTEGRATION_FAILURE with status 502 (docs/differences.md#deliberate-differences).
 func classify(ctx context.Context, err error, endpoint string) error {
 	if tl, ok := errors.AsType[*pipeline.ErrTooLarge](err); ok {
 		return fault.ContentLengthExceeded(tl)

@@ -8,7 +8,7 @@ import (
 	"github.com/portico-gw/portico/internal/apidef"
 )
 
-// Content handling values (aws-reference.md §7.9).
+// Content handling values (docs/aws-behaviour.md#passthrough-behaviour-and-content-handling).
 const (
 	convertToText   = apidef.ConvertToText
 	convertToBinary = apidef.ConvertToBinary
@@ -20,7 +20,7 @@ type binaryMedia struct{ types []string }
 
 // request converts the request payload for the integration, per the
 // integration's contentHandling and whether the request's Content-Type is a
-// binary media type (aws-recordings.md §5.11): CONVERT_TO_TEXT base64-encodes
+// binary media type (docs/aws-behaviour.md#binary-media-types): CONVERT_TO_TEXT base64-encodes
 // a binary payload; CONVERT_TO_BINARY base64-decodes a text one (failure is
 // a configuration error); unset passes the payload through, with invalid
 // UTF-8 in a text payload replaced by U+FFFD.

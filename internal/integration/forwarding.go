@@ -8,7 +8,7 @@ import (
 )
 
 // addGatewayHeaders adds what API Gateway sends every HTTP back end:
-// X-Amzn-Trace-Id and the API id (aws-recordings.md §5.9).
+// X-Amzn-Trace-Id and the API id (docs/aws-behaviour.md#headers-sent-to-the-back-end).
 func addGatewayHeaders(h http.Header, c *pipeline.Call) {
 	if c.TraceID != "" {
 		h.Set("X-Amzn-Trace-Id", c.TraceID)

@@ -17,7 +17,7 @@ import (
 // AWSLambda is a non-proxy AWS integration with Lambda: the request body
 // (or its mapping template's output) is the payload, and the integration
 // response is chosen by matching selection patterns against the function
-// error's errorMessage, which is empty on success (aws-recordings.md §5.6).
+// error's errorMessage, which is empty on success (docs/aws-behaviour.md#integration-responses-and-selection-patterns).
 // An unmapped function error comes back through the default response,
 // usually as 200 with the error JSON, as on AWS.
 type AWSLambda struct {

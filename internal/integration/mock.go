@@ -11,7 +11,7 @@ import (
 
 // statusCodeRe finds the statusCode of a MOCK request template's output. It
 // accepts strict JSON and the relaxed {statusCode: 200} that CDK generates
-// (aws-recordings.md §5.10).
+// (docs/aws-behaviour.md#mock-integrations).
 var statusCodeRe = regexp.MustCompile(`^\s*\{[\s\S]*?["']?statusCode["']?\s*:\s*(-?\d+)\s*[,}]`)
 
 // Mock is a MOCK integration: no back end; the request template's

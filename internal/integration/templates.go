@@ -45,7 +45,7 @@ func IsStatic(src string) bool { return !strings.ContainsAny(src, "$#") }
 type Compiler func(name, src string) (Template, error)
 
 // requestTemplates selects the request template by Content-Type and applies
-// the passthrough behaviour (aws-reference.md §7.8–7.9).
+// the passthrough behaviour (docs/aws-behaviour.md#request-mapping, docs/aws-behaviour.md#passthrough-behaviour-and-content-handling).
 type requestTemplates struct {
 	byType      map[string]Template
 	passthrough apidef.PassthroughBehavior

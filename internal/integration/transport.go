@@ -8,7 +8,7 @@ import (
 )
 
 // NewTransport returns the keep-alive transport HTTP integrations share,
-// sized for load (libraries.md §15): large idle pools per host, no
+// sized for load (docs/architecture.md#back-end-connections): large idle pools per host, no
 // transparent compression (bodies pass through untouched), bounded dials.
 func NewTransport(insecureSkipVerify bool) *http.Transport {
 	d := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}

@@ -80,7 +80,7 @@ func stageVars(c *pipeline.Call) map[string]any {
 	return m
 }
 
-// contextVars builds $context as nested maps (aws-reference.md §8.4): the
+// contextVars builds $context as nested maps (docs/aws-behaviour.md#context-variables): the
 // variables of the contextvars table that VTL knows, by their dotted names
 // (a missing value is absent at the top level and null inside a group), then
 // the authorizer's raw values and the writable override groups.

@@ -14,7 +14,7 @@ import (
 )
 
 // proxyEvent is the AWS_PROXY request payload, format 1.0
-// (aws-reference.md §7.3, aws-recordings.md §6). Absent collections and an
+// (docs/aws-behaviour.md#lambda-proxy-event). Absent collections and an
 // absent body are JSON null, as AWS sends them.
 type proxyEvent struct {
 	Resource                        string              `json:"resource"`

@@ -14,7 +14,7 @@ import (
 // ErrMalformed is a Lambda proxy response API Gateway rejects with 502.
 var ErrMalformed = errors.New("Malformed Lambda proxy response")
 
-// ProxyResponse is the validated AWS_PROXY response (aws-recordings.md §5.4).
+// ProxyResponse is the validated AWS_PROXY response (docs/aws-behaviour.md#lambda-proxy-response).
 type ProxyResponse struct {
 	Status int
 	Header http.Header

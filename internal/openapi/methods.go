@@ -56,7 +56,7 @@ func (im *importer) methods(api *apidef.RestAPI) []*apidef.Method {
 	return out
 }
 
-// checkPath applies AWS's resource path rules (aws-reference.md §2.3).
+// checkPath applies AWS's resource path rules (docs/aws-behaviour.md#routing).
 func (im *importer) checkPath(ptr, p string) bool {
 	if !strings.HasPrefix(p, "/") {
 		im.errorf(ptr, "resource path %q must start with /", p)

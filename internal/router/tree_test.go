@@ -21,7 +21,7 @@ func build(t *testing.T, routes ...string) *Tree[string] {
 
 func TestLookupPrecedence(t *testing.T) {
 	t.Parallel()
-	// Cases from aws-recordings.md §5.1 and aws-reference.md §2.3.
+	// Cases from docs/aws-behaviour.md#how-requests-reach-an-api and docs/aws-behaviour.md#routing.
 	tr := build(t,
 		"POST /test", "ANY /test/any", "OPTIONS /{proxy+}",
 		"GET /part1", "GET /part1/hardcoded-value",

@@ -206,7 +206,7 @@ func NewParentID() string {
 
 // ContinueTrace applies API Gateway's rules to the X-Amzn-Trace-Id a client
 // sent (empty when it sent none), as recorded against AWS
-// (aws-recordings.md §5.0):
+// (docs/aws-behaviour.md#trace-header):
 //   - Root and Parent sent: the header is kept as it is, Parent included;
 //   - only Root sent: the Root is kept and a new Parent generated;
 //   - none, or a malformed header: a new Root and Parent are generated.

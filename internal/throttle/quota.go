@@ -15,7 +15,7 @@ const (
 	Day Period = "DAY"
 	// Week runs from Monday 00:00 UTC to the next Monday 00:00 UTC.
 	// UNCONFIRMED for AWS: its documentation does not say which weekday a
-	// week starts on (aws-reference.md §4.4); Monday follows ISO 8601.
+	// week starts on (docs/aws-behaviour.md#usage-plans-and-quotas); Monday follows ISO 8601.
 	Week Period = "WEEK"
 	// Month runs from the first of the month 00:00 UTC to the first of the
 	// next month.

@@ -49,7 +49,7 @@ func Throttled(d Decision, cause error) *fault.Error {
 
 // Step is the stage and account throttle of one method: the stage's
 // methodSettings bucket for the method (if any), then the account bucket
-// (aws-reference.md §5). A request must pass both.
+// (docs/aws-behaviour.md#throttling). A request must pass both.
 type Step struct {
 	buckets Buckets
 	method  *Limit

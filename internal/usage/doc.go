@@ -1,7 +1,7 @@
 // Package usage owns API keys and usage plans: the Registry compiled at
 // deploy from the settings (keys by value, the plan each key has for each
 // API stage), and the API-key step that admits a request with its key, then
-// applies the plan's throttle and quota (aws-reference.md §4). Keys are
+// applies the plan's throttle and quota (docs/aws-behaviour.md#api-keys-and-usage-plans). Keys are
 // compared in constant time and never logged in clear. Counters live behind
 // the throttle package's Buckets and Quotas interfaces.
 package usage

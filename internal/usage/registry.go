@@ -153,7 +153,7 @@ func (r *Registry) KeyByName(name string) (*Key, bool) {
 
 // MethodKey is the usage-plan per-method throttle key of a method:
 // "/{resourcePath}/{METHOD}" with the resource path's leading slash kept,
-// so the root resource is "//GET" (aws-reference.md §4.4).
+// so the root resource is "//GET" (docs/aws-behaviour.md#usage-plans-and-quotas).
 func MethodKey(resourcePath, httpMethod string) string {
 	return resourcePath + "/" + strings.ToUpper(httpMethod)
 }

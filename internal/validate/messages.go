@@ -8,7 +8,7 @@ import (
 
 // The messages below follow the wording of the fge json-schema-validator
 // (Java), which is what AWS shows in $context.error.validationErrorString
-// (aws-reference.md §3.4): for example
+// (docs/aws-behaviour.md#validation-error-string): for example
 // `object has missing required properties (["email"])`. Values quoted from the
 // request are cut at maxQuoted runes so that a hostile body cannot make the
 // error string as large as itself.

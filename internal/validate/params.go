@@ -21,7 +21,7 @@ type param struct {
 // (multivalueheader and multivaluequerystring count as header and
 // querystring),
 // ordered by the full key (header < path < querystring, then by name), the
-// order AWS reports them in (aws-recordings.md §5.3).
+// order AWS reports them in (docs/aws-behaviour.md#required-parameters).
 func requiredParams(rp map[string]bool) ([]param, error) {
 	var out []param
 	for key, required := range rp {

@@ -63,7 +63,7 @@ func TestInput(t *testing.T) {
 		Header:      map[string]string{"Accept": "application/json", "q": "from-header"},
 	}
 	tests := []struct{ name, src, want string }{
-		// Recorded from API Gateway (aws-recordings §5.13).
+		// Recorded from API Gateway (docs/aws-behaviour.md#recorded-rendering-details).
 		{"path map", `$input.path('$.bigger')`, `{bigger=dict, to=test, with=separators}`},
 		{"path list", `$input.path('$.list')`, `[{"foo":"bar"}]`},
 		{"path list elem", `$input.path('$.list[0]')`, `{foo=bar}`},
@@ -72,7 +72,7 @@ func TestInput(t *testing.T) {
 		{"path missing", `"body": $input.path('$.missing'),`, `"body": ,`},
 		{"path missing null", `#set($v = $input.path('$.missing'))#if($v == $null)null#end #if($v == "")empty#end`, `null empty`},
 		{"path missing if", `#if($input.path('$.missing'))yes#else no#end`, ` no`},
-		// Documented (aws-reference §8.1).
+		// Documented (docs/aws-behaviour.md#input-functions).
 		{"path string", `$input.path('$.foo')`, `bar`},
 		{"path size", `$input.path('$.pets').size() $input.path('$.pets').get(1).type`, `3 cat`},
 		{"path number", `$input.path('$.pets[0].price') $input.path('$.n')`, `249.99 1.5`},
@@ -116,8 +116,8 @@ func TestInputEmptyAndRawBody(t *testing.T) {
 	}
 }
 
-// TestMockRecorded is the recorded MOCK response template (aws-recordings
-// §5.10).
+// TestMockRecorded is the recorded MOCK response template
+// (docs/aws-behaviour.md#mock-integrations).
 func TestMockRecorded(t *testing.T) {
 	in := NewInput(nil, Params{Path: map[string]string{"id": "42"}})
 	got := render(t, `{"statusCode": 200, "id": $input.params().path.id}`, map[string]any{"input": in})
@@ -127,7 +127,7 @@ func TestMockRecorded(t *testing.T) {
 }
 
 // TestResponseOverride checks that #set on $context.responseOverride writes
-// into the caller's maps (aws-recordings §5.10).
+// into the caller's maps (docs/aws-behaviour.md#mock-integrations).
 func TestResponseOverride(t *testing.T) {
 	header := map[string]any{}
 	override := map[string]any{"header": header}

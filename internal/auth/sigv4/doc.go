@@ -10,5 +10,5 @@
 // Verifier from a Config; Verifier.Verify returns the caller's Identity or one
 // of the typed errors in errors.go, and Fault maps those onto the gateway
 // response types (MISSING_AUTHENTICATION_TOKEN, INVALID_SIGNATURE,
-// EXPIRED_TOKEN) that the edge renders. See aws-reference.md §6.3 and §2.2.
+// EXPIRED_TOKEN) that the edge renders. See docs/aws-behaviour.md#iam-authorization-and-sigv4 and docs/aws-behaviour.md#default-error-bodies.
 package sigv4

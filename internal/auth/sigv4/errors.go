@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// Provenance of the texts, as in aws-reference.md's labels. Observed in AWS
+// Provenance of the texts, with the labels of docs/aws-behaviour.md#sources. Observed in AWS
 // captures [OBS]: the signature mismatch, "Signature expired: … is now
 // earlier than … (… - 5 min.)", the expired and invalid security token, the
 // missing-equal-sign text in its hashed form, the missing-parameter list,

@@ -147,7 +147,7 @@ func TestVerifyDateHeader(t *testing.T) {
 	}
 }
 
-// TestSkewErrorText pins the AWS capture quoted in aws-reference.md §6.3.
+// TestSkewErrorText pins the AWS capture quoted in docs/aws-behaviour.md#iam-authorization-and-sigv4.
 func TestSkewErrorText(t *testing.T) {
 	t.Parallel()
 	signed := time.Date(2020, 10, 27, 12, 30, 8, 0, time.UTC)

@@ -1,6 +1,6 @@
 // Command proxyecho is an AWS_PROXY test function that answers whatever
 // JSON the client sent as the request body, so a parity case decides what
-// the function returns (aws-recordings.md §5.4). A request without a body
+// the function returns (docs/aws-behaviour.md#lambda-proxy-response). A request without a body
 // fails, as Python's json.loads(None) does in the recorded test.
 package main
 

@@ -1,5 +1,5 @@
 // Command selector is an AWS (non-proxy) test function after the recorded
-// test_lambda_selection_patterns (aws-recordings.md §5.6): the payload
+// test_lambda_selection_patterns (docs/aws-behaviour.md#integration-responses-and-selection-patterns): the payload
 // {"statusCode": "200"} succeeds with "Pass"; "400" and "500" raise errors
 // whose messages the integration's selection patterns match.
 package main
