@@ -71,6 +71,10 @@ type CrashError struct {
 	Reason string
 	// Output is the tail (last few KB) of the process's stdout and stderr.
 	Output string
+	// Document is the error document the runtime posted to init/error
+	// (e.g. {"errorType":"Runtime.ImportModuleError",...}), when it posted
+	// a JSON object naming an errorType.
+	Document []byte
 }
 
 // Error describes the failure; Output is not included.
@@ -83,8 +87,14 @@ func (e *CrashError) Error() string {
 }
 
 // Payload returns the error document Lambda's Invoke API returns (with
-// X-Amz-Function-Error: Unhandled) for a runtime that exited.
+// X-Amz-Function-Error: Unhandled) for a runtime that exited or reported an
+// init error.
 func (e *CrashError) Payload() []byte {
+	if len(e.Document) > 0 {
+		// An init error the runtime reported is what the invoker gets,
+		// as from Lambda's managed runtimes.
+		return e.Document
+	}
 	typ := "Runtime.ExitError"
 	if e.Init && !isExitReason(e.Reason) {
 		typ = "Runtime.InitError"
