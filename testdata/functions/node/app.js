@@ -48,3 +48,6 @@ exports.circular = async () => {
 };
 
 exports.notAFunction = 42;
+
+// echo answers the proxy response the client sent as the body (benchmarks).
+exports.echo = async (event) => JSON.parse(event.body);

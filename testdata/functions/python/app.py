@@ -47,3 +47,8 @@ def slow(event, context):
 
 def unserializable(event, context):
     return {"tags": {"a"}}
+
+
+def echo(event, context):
+    """Answers the proxy response the client sent as the body (benchmarks)."""
+    return json.loads(event["body"])
