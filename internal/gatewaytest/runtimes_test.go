@@ -150,6 +150,8 @@ func TestNodeRuntime(t *testing.T) {
 		{path: "/nohandler", function: "NodeNoHandler", runtime: "nodejs20.x", codeURI: "node", handler: "app.nope"},
 		{path: "/notfn", function: "NodeNotFunction", runtime: "nodejs20.x", codeURI: "node", handler: "app.notAFunction"},
 		{path: "/conflict", function: "NodeConflict", runtime: "nodejs20.x", codeURI: "node", handler: "app.conflict", aws: true},
+		{path: "/uncaught", function: "NodeUncaught", runtime: "nodejs20.x", codeURI: "node", handler: "callback.uncaught"},
+		{path: "/unhandled", function: "NodeUnhandled", runtime: "nodejs20.x", codeURI: "node", handler: "callback.unhandled"},
 		{path: "/aws-ok", function: "NodeAWS", runtime: "nodejs20.x", codeURI: "node", handler: "esm.handler", aws: true},
 	})
 	checkRuntimeCases(t, g, []runtimeCase{
@@ -174,6 +176,12 @@ func TestNodeRuntime(t *testing.T) {
 		{path: "/dev/nohandler", status: 502, body: internalError, log: []string{"customer function error: app.nope is undefined or not exported"}},
 		{path: "/dev/notfn", status: 502, body: internalError, log: []string{"customer function error: app.notAFunction is not a function"}},
 		{path: "/dev/conflict", status: 409, contains: []string{`{"errorType":"Error","errorMessage":"Conflict: pet 7 already exists","trace":["Error: Conflict: pet 7 already exists","    at `}},
+		{path: "/dev/uncaught", status: 502, body: internalError,
+			log: []string{"customer function error: uncaught boom", `\tERROR\tUncaught Exception {\"errorType\":\"RangeError\"`}},
+		// The process exited; a new one answers the next call the same way.
+		{path: "/dev/uncaught", status: 502, body: internalError},
+		{path: "/dev/unhandled", status: 502, body: internalError,
+			log: []string{"customer function error: Error: nobody caught this", `Unhandled Promise Rejection {\"errorType\":\"Runtime.UnhandledPromiseRejection\"`}},
 		{path: "/dev/aws-ok", status: 200, contains: []string{`{"statusCode":201,"body":"{\"module\":\"esm\"`}},
 	})
 	// callbackWaitsForEmptyEventLoop: the timer the callback handler set

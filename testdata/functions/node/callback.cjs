@@ -18,3 +18,17 @@ exports.noWait = (event, context, callback) => {
 exports.fail = (event, context, callback) => {
   callback(new Error('callback failure'));
 };
+
+// An exception thrown outside the handler's control flow fails the
+// invocation and ends the process; the next invocation cold-starts.
+exports.uncaught = (event, context, callback) => {
+  setTimeout(() => {
+    throw new RangeError('uncaught boom');
+  }, 1);
+};
+
+// A rejected promise nobody handles does the same.
+exports.unhandled = async () => {
+  Promise.reject(new Error('nobody caught this'));
+  return new Promise(() => {});
+};
