@@ -238,6 +238,7 @@ func TestPythonRuntime(t *testing.T) {
 	requireInterpreter(t, "python3", "python3")
 	g := runtimesGateway(t, []runtimeRoute{
 		{path: "/app", function: "PyApp", runtime: "python3.12", codeURI: "python", handler: "app.lambda_handler"},
+		{path: "/tool", function: "PyTool", runtime: "python3.12", codeURI: "python", handler: "app.tool"},
 		{path: "/pkg", function: "PyPkg", runtime: "python3.12", codeURI: "python", handler: "pkg/handlers.handler"},
 		{path: "/fail", function: "PyFail", runtime: "python3.12", codeURI: "python", handler: "app.fail"},
 		{path: "/slow", function: "PySlow", runtime: "python3.12", codeURI: "python", handler: "app.slow", timeout: "1s"},
@@ -256,6 +257,7 @@ func TestPythonRuntime(t *testing.T) {
 				`"memory_limit_in_mb": "128", "log_group_name": "/aws/lambda/PyApp", "remaining": true}}`,
 			log: []string{"msg=\"handling /app\"", "START RequestId: ", "END RequestId: ", `Memory Size: 128 MB\tMax Memory Used: `, "Init Duration: "}},
 		{path: "/dev/app", status: 200, contains: []string{`"greeting": "HELLO WORLD!"`, `"invocations": 2`}},
+		{path: "/dev/tool", status: 200, body: "layer tool ran\n"},
 		{path: "/dev/pkg", status: 200, body: `{"module": "pkg.handlers", "resource": "/pkg"}`},
 		{path: "/dev/fail", status: 502, body: internalError,
 			log: []string{"customer function error: the pet store is closed", "[ERROR] ValueError: the pet store is closed"}},

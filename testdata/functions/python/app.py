@@ -1,5 +1,6 @@
 """Python test handlers for Portico's runtime client."""
 import json
+import subprocess
 import time
 
 import shout  # from a layer's python directory (PYTHONPATH)
@@ -52,3 +53,9 @@ def unserializable(event, context):
 def echo(event, context):
     """Answers the proxy response the client sent as the body (benchmarks)."""
     return json.loads(event["body"])
+
+
+def tool(event, context):
+    """Runs an executable from a layer's bin directory (on PATH)."""
+    out = subprocess.run(["layer-tool"], capture_output=True, text=True, check=True).stdout
+    return {"statusCode": 200, "body": out}
