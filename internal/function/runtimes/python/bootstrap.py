@@ -167,9 +167,21 @@ def _setup_logging():
     logging.getLogger().addHandler(handler)
 
 
+def _process_age_ms():
+    """Milliseconds since this process started (Linux, 10 ms resolution),
+    or None where that cannot be told."""
+    try:
+        with open("/proc/self/stat") as f:
+            start_ticks = int(f.read().rsplit(")", 1)[1].split()[19])
+        return (time.clock_gettime(time.CLOCK_BOOTTIME) - start_ticks / os.sysconf("SC_CLK_TCK")) * 1000
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
 def main():
     global _current_id
     started = time.monotonic()
+    age = _process_age_ms()
     _setup_logging()
     try:
         handler = _load_handler(_env.get("_HANDLER", ""))
@@ -178,7 +190,7 @@ def main():
         _log_error(doc)
         _post_error("/init/error", doc)
         sys.exit(1)
-    init_ms = (time.monotonic() - started) * 1000
+    init_ms = (time.monotonic() - started) * 1000 + (age if age is not None and age >= 0 else 0)
     while True:
         status, headers, body = _request("GET", "/invocation/next")
         if status != 200:
