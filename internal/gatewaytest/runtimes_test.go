@@ -205,6 +205,8 @@ func TestNodeRuntimeErrorDocuments(t *testing.T) {
 		{path: "/missing", function: "NodeMissing", runtime: "nodejs18.x", codeURI: "node", handler: "missing.handler", aws: true},
 		{path: "/nohandler", function: "NodeNoHandler", runtime: "nodejs22.x", codeURI: "node", handler: "app.nope", aws: true},
 		{path: "/fail", function: "NodeFail", runtime: "nodejs20.x", codeURI: "node", handler: "callback.fail", aws: true},
+		{path: "/esm-dep", function: "NodeESMDep", runtime: "nodejs20.x", codeURI: "node", handler: "esmpkg/src/broken.handler", aws: true},
+		{path: "/cjs-dep", function: "NodeCJSDep", runtime: "nodejs20.x", codeURI: "node", handler: "broken.handler", aws: true},
 	})
 	doc := func(path string) map[string]any {
 		status, body := get(t, g, path)
@@ -224,6 +226,15 @@ func TestNodeRuntimeErrorDocuments(t *testing.T) {
 	d = doc("/dev/nohandler")
 	if d["errorType"] != "Runtime.HandlerNotFound" || d["errorMessage"] != "app.nope is undefined or not exported" {
 		t.Errorf("missing handler: got %v", d)
+	}
+	// A dependency the code does not have is an import error too.
+	d = doc("/dev/esm-dep")
+	if d["errorType"] != "Runtime.ImportModuleError" || !strings.HasPrefix(fmt.Sprint(d["errorMessage"]), "Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'not-installed-pkg' imported from /") {
+		t.Errorf("ESM dependency: got %v", d)
+	}
+	d = doc("/dev/cjs-dep")
+	if d["errorType"] != "Runtime.ImportModuleError" || !strings.HasPrefix(fmt.Sprint(d["errorMessage"]), "Error: Cannot find module 'not-installed-pkg'\nRequire stack:\n- /") {
+		t.Errorf("CommonJS dependency: got %v", d)
 	}
 	d = doc("/dev/fail")
 	if d["errorType"] != "Error" || d["errorMessage"] != "callback failure" || len(d) != 3 {
