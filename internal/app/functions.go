@@ -39,6 +39,7 @@ func functionConfigs(cfg *config.File) []function.Config {
 	cfgs := make([]function.Config, 0, len(cfg.Functions))
 	for _, f := range cfg.Functions {
 		cfgs = append(cfgs, function.Config{Name: f.Name, Command: f.Command, Build: f.Build, CodeURI: f.CodeURI,
+			Runtime: f.Runtime, Handler: f.Handler, Layers: f.Layers,
 			Timeout: f.Timeout.D(), MemorySize: f.MemorySize, ReservedConcurrency: f.ReservedConcurrency,
 			Environment: f.Environment, IdleTimeout: f.IdleTimeout.D(), Region: cfg.Region, AccountID: cfg.AccountID})
 	}

@@ -59,6 +59,12 @@ func Validate(src Source) (Report, error) {
 	if fnErr != nil {
 		fnErr = fmt.Errorf("functions: %w", fnErr)
 	}
+	for i, f := range cfg.Functions {
+		if w := function.RuntimeWarning(f.Runtime); w != "" {
+			rep.Warnings = append(rep.Warnings, apidef.Warning{Message: w,
+				Loc: apidef.Location{File: cfg.Path(), Line: f.RuntimeLine(), Pointer: fmt.Sprintf("/functions/%d/runtime", i)}})
+		}
+	}
 	_, err = Deploy(cfg, l, deploy.Options{Transport: t, InsecureTransport: t, Compile: Compiler(), Functions: declaredFunctions(cfg),
 		Auth: deploy.AuthOptions{ExplicitDenyMessage: cfg.Authorization.ExplicitDenyMessage, IAM: iam, CognitoPools: pools, JWT: jwts}})
 	return rep, errors.Join(fnErr, err)

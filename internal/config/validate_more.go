@@ -49,6 +49,9 @@ func (f *File) applyDefaults(dir string) {
 			fn.IdleTimeout = Duration(5 * time.Minute)
 		}
 		fn.Build, fn.CodeURI = abs(fn.Build), abs(fn.CodeURI)
+		for j, l := range fn.Layers {
+			fn.Layers[j] = abs(l)
+		}
 		if len(fn.Command) > 0 && strings.ContainsRune(fn.Command[0], '/') {
 			fn.Command[0] = abs(fn.Command[0])
 		}
@@ -83,6 +86,7 @@ func (v *validator) validateMore(f *File) {
 			}
 		}
 		v.check(p, sources == 1, "give exactly one of command, build or codeUri")
+		v.functionRuntime(p, &f.Functions[i])
 		v.check(p+"/timeout", fn.Timeout > 0 && fn.Timeout.D() <= 15*time.Minute, "timeout must be between 1ms and 15m")
 		v.check(p+"/memorySize", fn.MemorySize >= awslimits.LambdaMinMemoryMB && fn.MemorySize <= awslimits.LambdaMaxMemoryMB, "memorySize must be 128 to 10240 MB")
 		v.check(p+"/reservedConcurrency", fn.ReservedConcurrency >= 0, "reservedConcurrency must not be negative")
@@ -104,6 +108,38 @@ func (v *validator) validateMore(f *File) {
 	}
 	v.keysAndPlans(f)
 	v.auth(f)
+}
+
+// runtimeRe matches the runtime identifiers Portico runs.
+var runtimeRe = regexp.MustCompile(`^(nodejs(18|20|22)\.x|python3\.(9|1[0-3])|provided\.al2|provided\.al2023|go1\.x)$`)
+
+// functionRuntime checks a function's runtime, handler and layers.
+func (v *validator) functionRuntime(p string, fn *Function) {
+	for j, l := range fn.Layers {
+		v.check(p+"/layers/"+strconv.Itoa(j), l != "", "a layer is a directory path")
+	}
+	if fn.Runtime == "" {
+		v.check(p+"/handler", fn.Handler == "", "handler needs a runtime (nodejs20.x, python3.12, go1.x, ...)")
+		return
+	}
+	if v.ix != nil {
+		fn.runtimeLine = v.ix.Line(p + "/runtime")
+	}
+	if !v.check(p+"/runtime", runtimeRe.MatchString(fn.Runtime),
+		"unknown runtime %q: use nodejs18.x, nodejs20.x, nodejs22.x, python3.9 to python3.13, provided.al2, provided.al2023 or go1.x", fn.Runtime) {
+		return
+	}
+	v.check(p+"/codeUri", fn.CodeURI != "", "runtime %s needs codeUri, the code directory", fn.Runtime)
+	switch {
+	case strings.HasPrefix(fn.Runtime, "nodejs"):
+		mod, export, ok := strings.Cut(fn.Handler[strings.LastIndexByte(fn.Handler, '/')+1:], ".")
+		v.check(p+"/handler", ok && mod != "" && export != "", "handler %q must be file.export, e.g. app.handler or src/app.lambdaHandler", fn.Handler)
+	case strings.HasPrefix(fn.Runtime, "python"):
+		i := strings.LastIndexByte(fn.Handler, '.')
+		v.check(p+"/handler", i > 0 && i < len(fn.Handler)-1, "handler %q must be module.function, e.g. app.lambda_handler or pkg/module.handler", fn.Handler)
+	case fn.Runtime == "go1.x":
+		v.check(p+"/handler", fn.Handler != "" && !strings.ContainsRune(fn.Handler, '/'), "handler %q must name the executable in codeUri", fn.Handler)
+	}
 }
 
 // auth checks the IAM credentials, user pools and JWT authorizers.

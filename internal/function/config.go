@@ -39,8 +39,23 @@ type Config struct {
 	// into the cache directory and reused while its sources are unchanged.
 	Build string
 	// CodeURI is a directory holding an executable `bootstrap`
-	// (the provided.al2023 layout).
+	// (the provided.al2023 layout), or with Runtime set, the code
+	// directory (LAMBDA_TASK_ROOT).
 	CodeURI string
+	// Runtime is Lambda's runtime identifier. nodejs18.x/20.x/22.x and
+	// python3.9 to python3.13 run Handler from CodeURI with Portico's
+	// embedded runtime client on the local node or python3; go1.x runs
+	// the executable Handler names in CodeURI; provided.al2 and
+	// provided.al2023 (like no runtime) run CodeURI/bootstrap.
+	Runtime string
+	// Handler is the handler (file.export, module.function, or the go1.x
+	// executable).
+	Handler string
+	// Layers are absolute paths of local directories laid out as Lambda
+	// extracts layers into /opt: nodejs/node_modules on NODE_PATH,
+	// python and python/lib/pythonX.Y/site-packages on PYTHONPATH, bin on
+	// PATH.
+	Layers []string
 	// Timeout is the function timeout; default DefaultTimeout.
 	Timeout time.Duration
 	// MemorySize in MB is reported to the function and enforced (see
@@ -169,6 +184,16 @@ func (c Config) validate() error {
 	}
 	if sources != 1 {
 		bad("exactly one of command, build and codeUri must be set")
+	}
+	if c.Runtime != "" {
+		if err := checkRuntime(c); err != nil {
+			errs = append(errs, fmt.Errorf("function %q: %w", c.Name, err))
+		}
+	}
+	for _, l := range c.Layers {
+		if !filepath.IsAbs(l) {
+			bad("layer path %q is not absolute", l)
+		}
 	}
 	if c.Timeout < 0 {
 		bad("timeout %s is negative", c.Timeout)

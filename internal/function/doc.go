@@ -3,6 +3,13 @@
 // API 2018-06-01, such as a Go binary built with aws-lambda-go) as child
 // processes and invokes them the way Lambda does.
 //
+// Node.js (nodejs18.x/20.x/22.x) and Python (python3.9 to python3.13)
+// handlers run unchanged on the local node and python3 through Portico's own
+// small runtime clients (runtimes/node/bootstrap.mjs,
+// runtimes/python/bootstrap.py), embedded in the binary and written to the
+// cache directory once. They build Lambda's context, report errors in
+// Lambda's shapes and print Lambda's START, END and REPORT lines.
+//
 // A [Manager] owns one pool of processes per configured function. Each
 // process gets its own Runtime API listener on a random loopback port, the
 // Lambda environment (AWS_LAMBDA_RUNTIME_API, AWS_LAMBDA_FUNCTION_NAME, ...)

@@ -23,7 +23,9 @@ func isReservedEnv(key string) bool {
 }
 
 // environment builds a process environment: PATH and HOME from Portico's
-// own environment, then the configured variables, then the Lambda ones.
+// own environment, then the runtime's (layer paths), then the configured
+// variables, then the Lambda ones. A later value of a key wins (os/exec
+// keeps the last).
 func environment(c Config, prog program, runtimeAPI string) []string {
 	env := make([]string, 0, len(c.Environment)+16)
 	for _, k := range []string{"PATH", "HOME"} {
@@ -31,6 +33,7 @@ func environment(c Config, prog program, runtimeAPI string) []string {
 			env = append(env, k+"="+v)
 		}
 	}
+	env = append(env, prog.env...)
 	for k, v := range c.Environment {
 		env = append(env, k+"="+v)
 	}

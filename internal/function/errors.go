@@ -74,6 +74,10 @@ type CrashError struct {
 	// OutOfMemory is true when the process was killed for exceeding its
 	// memory size.
 	OutOfMemory bool
+	// Document is the error document the runtime posted to init/error
+	// (e.g. {"errorType":"Runtime.ImportModuleError",...}), when it posted
+	// a JSON object naming an errorType.
+	Document []byte
 }
 
 // Error describes the failure; Output is not included.
@@ -89,10 +93,15 @@ func (e *CrashError) Error() string {
 }
 
 // Payload returns the error document Lambda's Invoke API returns (with
-// X-Amz-Function-Error: Unhandled) for a runtime that exited. A process
-// killed over its memory size is Runtime.OutOfMemory, with the same
-// "Runtime exited with error: signal: killed" message.
+// X-Amz-Function-Error: Unhandled) for a runtime that exited or reported an
+// init error. A process killed over its memory size is Runtime.OutOfMemory,
+// with the same "Runtime exited with error: signal: killed" message.
 func (e *CrashError) Payload() []byte {
+	if len(e.Document) > 0 {
+		// An init error the runtime reported is what the invoker gets,
+		// as from Lambda's managed runtimes.
+		return e.Document
+	}
 	typ := "Runtime.ExitError"
 	switch {
 	case e.OutOfMemory:

@@ -94,6 +94,9 @@ func NewManager(cfgs []Config, opts Options) (*Manager, error) {
 		mem:         mem,
 	}
 	for i, c := range cfgs {
+		if w := RuntimeWarning(c.Runtime); w != "" {
+			opts.Logger.Warn(w, "function", c.Name)
+		}
 		c = c.withDefaults(opts)
 		m.pools[c.Name] = &pool{m: m, cfg: c, prog: progs[i], log: opts.Logger, all: map[*sandbox]struct{}{}}
 		m.region, m.account = c.Region, c.AccountID

@@ -160,8 +160,13 @@ func (sb *sandbox) initError(w http.ResponseWriter, r *http.Request) {
 	if msg == "" {
 		msg = "init error reported without details"
 	}
+	var reported []byte
+	if doc.Type != "" && len(body) > 0 && body[0] == '{' && json.Valid(body) {
+		reported = body
+	}
 	sb.initOnce.Do(func() {
 		sb.initMsg = msg
+		sb.initDoc = reported
 		close(sb.initErr)
 	})
 	writeAccepted(w)

@@ -63,6 +63,7 @@ type sandbox struct {
 	initErr   chan struct{} // closed by POST .../init/error
 	initOnce  sync.Once
 	initMsg   string        // set before initErr is closed
+	initDoc   []byte        // the init/error document, set before initErr is closed
 	stop      chan struct{} // closed by kill, unblocks GET .../next
 	stopOnce  sync.Once
 	exited    chan struct{} // closed once the process is reaped and its output drained
@@ -281,7 +282,7 @@ func (sb *sandbox) awaitReady(s startSpec) error {
 	case <-sb.ready:
 		return nil
 	case <-sb.initErr:
-		return &CrashError{Function: sb.fn, Init: true, Reason: sb.initMsg}
+		return &CrashError{Function: sb.fn, Init: true, Reason: sb.initMsg, Document: sb.initDoc}
 	case <-sb.exited:
 		return &CrashError{Function: sb.fn, Init: true}
 	case <-timer.C:

@@ -26,6 +26,9 @@ type program struct {
 	// from (the package and its dependencies outside the module cache),
 	// and the module's go.mod and go.sum.
 	srcDirs []string
+	// env is added after PATH and HOME, before the configured variables
+	// (which may override it): NODE_PATH, PYTHONPATH, PATH with layers.
+	env []string
 }
 
 // BuildError reports a Build source that `go build` could not build.
@@ -47,6 +50,8 @@ func (e *BuildError) Unwrap() error { return e.Err }
 // resolve turns c's source into a program, building Go sources as needed.
 func resolve(ctx context.Context, c Config, o Options) (program, error) {
 	switch {
+	case c.Runtime != "" && c.Runtime != "provided.al2" && c.Runtime != "provided.al2023":
+		return resolveRuntime(c, o)
 	case len(c.Command) > 0:
 		dir, _ := os.Getwd()
 		if filepath.IsAbs(c.Command[0]) {
@@ -62,7 +67,11 @@ func resolve(ctx context.Context, c Config, o Options) (program, error) {
 		if fi.IsDir() || fi.Mode()&0o111 == 0 {
 			return program{}, fmt.Errorf("function %s: codeUri: %s is not an executable file", c.Name, exe)
 		}
-		return program{path: exe, dir: c.CodeURI, handler: "bootstrap"}, nil
+		env, err := layerEnv(c, "", "")
+		if err != nil {
+			return program{}, err
+		}
+		return program{path: exe, dir: c.CodeURI, handler: "bootstrap", env: env}, nil
 	default:
 		exe, dirs, err := buildCached(ctx, c.Build, o)
 		if err != nil {
