@@ -78,6 +78,32 @@ func watchedState(c Config, prog program) codeState {
 			st[path] = stamp{size: -1}
 		}
 	}
+	// tree adds every file under dir, except dependency caches, hidden
+	// directories and editor scratch files.
+	tree := func(dir string) {
+		_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return nil //nolint:nilerr // an unreadable entry is skipped, the rest still counts
+			}
+			if d.IsDir() {
+				if path != dir && skipDir(d.Name()) {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if skipFile(d.Name()) {
+				return nil
+			}
+			if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() { // follows symlinks
+				add(path, fi)
+			}
+			return nil
+		})
+	}
+	// Layers are code too: a change to one reloads the function.
+	for _, l := range c.Layers {
+		tree(l)
+	}
 	switch {
 	case c.Build != "":
 		for _, p := range prog.srcDirs {
@@ -96,24 +122,7 @@ func watchedState(c Config, prog program) codeState {
 			}
 		}
 	case c.CodeURI != "":
-		_ = filepath.WalkDir(c.CodeURI, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return nil //nolint:nilerr // an unreadable entry is skipped, the rest still counts
-			}
-			if d.IsDir() {
-				if path != c.CodeURI && skipDir(d.Name()) {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if skipFile(d.Name()) {
-				return nil
-			}
-			if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() { // follows symlinks
-				add(path, fi)
-			}
-			return nil
-		})
+		tree(c.CodeURI)
 	default:
 		exe := prog.path
 		if !strings.ContainsRune(exe, filepath.Separator) {

@@ -269,3 +269,25 @@ func BenchmarkWatchedState(b *testing.B) {
 		}
 	}
 }
+
+// TestReloadLayerFile: a layer is code too; changing a file in one reloads
+// the function.
+func TestReloadLayerFile(t *testing.T) {
+	skipUnlessLinux(t)
+	dir, layer := t.TempDir(), t.TempDir()
+	copyExecutable(t, fnBin(t, "echo"), filepath.Join(dir, "echo"))
+	copyExecutable(t, fnBin(t, "envdump"), filepath.Join(dir, "envdump"))
+	writeAtomic(t, filepath.Join(dir, "bootstrap"), "#!/bin/sh\nexec \"$LAMBDA_TASK_ROOT/$(cat '"+layer+"/handler.txt')\"\n", 0o755)
+	writeAtomic(t, filepath.Join(layer, "handler.txt"), "echo", 0o644)
+	m := newTestManager(t, reloadOptions, Config{Name: "fn", CodeURI: dir, Layers: []string{layer}})
+	resp, err := m.invoke(t, "fn", `{"x":1}`)
+	if err != nil || string(resp.Payload) != `{"x":1}` {
+		t.Fatalf("before: %v %s", err, payloadOf(resp))
+	}
+	writeAtomic(t, filepath.Join(layer, "handler.txt"), "envdump", 0o644)
+	waitFor(t, "the new code to answer", 10*time.Second, func() bool {
+		resp, err := m.invoke(t, "fn", `{}`)
+		var r struct{ Env map[string]string }
+		return err == nil && json.Unmarshal(resp.Payload, &r) == nil && r.Env["AWS_LAMBDA_FUNCTION_NAME"] == "fn"
+	})
+}
