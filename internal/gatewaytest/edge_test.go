@@ -98,6 +98,16 @@ func TestPathParametersCannotClimbOut(t *testing.T) {
 		"/dev/mapped?p=..%2Fsecret.txt", // a mapped value from the query string
 		"/dev/mapped?p=..%252Fsecret.txt",
 		"/dev/mapped?p=..",
+		// A malformed escape must not end the decoding (lenient back ends keep
+		// it and decode the rest).
+		"/dev/n/%252e%252e%252fsecret.txt%25",
+		"/dev/n/%252e%252e/%25zz/secret.txt",
+		"/dev/n/%25%2532%2565%25%2532%2565/secret.txt", // %%32%65: "%" kept, "%2e" decoded next
+		"/dev/n/..%c0%afsecret.txt",                    // overlong "/": invalid UTF-8
+		"/dev/n/%EF%BC%8E%EF%BC%8E/secret.txt",         // fullwidth dots, NFKC "."
+		"/dev/n/%E2%80%A4%E2%80%A4/secret.txt",         // one-dot leaders
+		"/dev/n/.../secret.txt",
+		"/dev/n/.%20./secret.txt",
 	} {
 		resp, body := rawRequest(t, g, "GET "+path+" HTTP/1.1\r\nHost: x\r\n\r\n")
 		if resp.StatusCode != http.StatusBadRequest || body != `{"message":"Invalid request parameters"}` ||

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/portico-gw/portico/internal/contextvars"
 	"github.com/portico-gw/portico/internal/fault"
@@ -167,30 +168,94 @@ const maxPathDecodes = 4
 
 // unsafePathValue says why a path parameter value (already decoded once by
 // the gateway) must not be placed into an endpoint path, or "" when it is
-// safe: after any number of further percent-decodings, no "/"- or
-// "\"-separated segment may be "." or ".." (also with a ";params" suffix,
-// which some servers strip), and the value may hold no backslash and no NUL.
+// safe. After any number of further percent-decodings (lenient ones, as
+// many servers do them: a malformed escape is kept and decoding goes on),
+// no "/"-separated segment may be a dot segment (see dotSegment), and the
+// value may hold no backslash, no NUL and no invalid UTF-8 (overlong forms
+// such as %c0%af are how some servers were tricked into reading "/").
 func unsafePathValue(v string) string {
 	for range maxPathDecodes {
-		if strings.IndexByte(v, 0) >= 0 {
-			return "it contains a NUL byte"
+		if reason := unsafeLayer(v); reason != "" {
+			return reason
 		}
-		if strings.IndexByte(v, '\\') >= 0 {
-			return "it contains a backslash"
-		}
-		for seg := range strings.SplitSeq(v, "/") {
-			seg, _, _ = strings.Cut(seg, ";")
-			if seg == "." || seg == ".." {
-				return "it contains a dot segment (\".\" or \"..\")"
-			}
-		}
-		d, err := url.PathUnescape(v)
-		if err != nil || d == v {
+		d := lenientUnescape(v)
+		if d == v {
 			return ""
 		}
 		v = d
 	}
 	return "it is percent-encoded too many times"
+}
+
+// unsafeLayer checks one decoding of a path parameter value.
+func unsafeLayer(v string) string {
+	switch {
+	case strings.IndexByte(v, 0) >= 0:
+		return "it contains a NUL byte"
+	case strings.IndexByte(v, '\\') >= 0:
+		return "it contains a backslash"
+	case !utf8.ValidString(v):
+		return "it is not valid UTF-8"
+	}
+	for seg := range strings.SplitSeq(v, "/") {
+		seg, _, _ = strings.Cut(seg, ";")
+		if dotSegment(seg) {
+			return "it contains a dot segment (\".\" or \"..\")"
+		}
+	}
+	return ""
+}
+
+// dotSegment reports whether a path segment is made of nothing but dots
+// and blanks, with at least one dot: ".", ".." and the forms servers
+// normalise into them ("...", ". .", and the look-alikes U+FF0E, U+2024
+// and U+FE52 that Unicode NFKC normalisation turns into ".").
+func dotSegment(seg string) bool {
+	dots := 0
+	for _, r := range seg {
+		switch r {
+		case '.', '\uFF0E', '\u2024', '\uFE52':
+			dots++
+		case ' ', '\t':
+		default:
+			return false
+		}
+	}
+	return dots > 0
+}
+
+// lenientUnescape decodes every valid %XX escape of s and keeps anything
+// else (a lone "%", "%zz") as it is.
+func lenientUnescape(s string) string {
+	i := strings.IndexByte(s, '%')
+	if i < 0 {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	b = append(b, s[:i]...)
+	for ; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+			continue
+		}
+		b = append(b, s[i])
+	}
+	return string(b)
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c >= 'a':
+		return c - 'a' + 10
+	case c >= 'A':
+		return c - 'A' + 10
+	}
+	return c - '0'
 }
 
 // override applies $context.requestOverride values set by a request template.
