@@ -23,6 +23,12 @@ func (im *importer) security(m *apidef.Method, op map[string]any, ptr string) {
 	}
 	raw, ok := op["security"]
 	rptr := ptr + "/security"
+	if ok && raw == nil {
+		// "security:" with nothing after it: neither an opt-out nor a
+		// requirement, and never a reason to leave the method open.
+		im.errorf(rptr, "security has no value: list the method's requirements, or write security: [] to opt out of the root-level requirement")
+		return
+	}
 	if !ok {
 		raw, rptr = im.root["security"], "/security"
 	}
@@ -56,7 +62,7 @@ func (im *importer) security(m *apidef.Method, op map[string]any, ptr string) {
 				im.errorf(sp, "security scheme %q is not defined", name)
 				continue
 			}
-			im.applyScheme(m, name, scheme)
+			im.applyScheme(m, name, scheme, sp)
 			list, _ := strings1(req[name])
 			if m.AuthorizerName == name {
 				m.AuthorizationScopes = list
@@ -87,7 +93,7 @@ func (im *importer) scheme(name string) map[string]any {
 	return nil
 }
 
-func (im *importer) applyScheme(m *apidef.Method, name string, s map[string]any) {
+func (im *importer) applyScheme(m *apidef.Method, name string, s map[string]any, sp string) {
 	authtype, _ := s["x-amazon-apigateway-authtype"].(string)
 	authorizer, hasAuthorizer := s["x-amazon-apigateway-authorizer"].(map[string]any)
 	switch {
@@ -110,6 +116,8 @@ func (im *importer) applyScheme(m *apidef.Method, name string, s map[string]any)
 		hdr, _ := s["name"].(string)
 		if typ == "apiKey" && in == "header" && strings.EqualFold(hdr, "x-api-key") {
 			m.APIKeyRequired = true
+		} else if typ == "apiKey" {
+			im.warnf(sp, "security scheme %q (apiKey in %s %q) protects nothing on API Gateway: API keys come only from the x-api-key header (or a Lambda authorizer's usageIdentifierKey); give the scheme an x-amazon-apigateway-authorizer or use header x-api-key", name, in, hdr)
 		}
 	}
 }

@@ -163,3 +163,59 @@ func TestMalformedSecurityFailsClosed(t *testing.T) {
 		}
 	}
 }
+
+// TestNullOperationSecurityFailsClosed: "security:" with no value on an
+// operation is neither an opt-out nor a requirement; it is an error, so the
+// method can never silently lose the root-level requirement.
+func TestNullOperationSecurityFailsClosed(t *testing.T) {
+	t.Parallel()
+	src := `openapi: 3.0.1
+info: {title: t, version: "1"}
+security: [{key: []}]
+paths:
+  /a:
+    get:
+      security:
+      responses: {"200": {description: x}}
+      x-amazon-apigateway-integration: {type: mock}
+components:
+  securitySchemes:
+    key: {type: apiKey, in: header, name: x-api-key}
+`
+	_, err := Import("n.yaml", []byte(src))
+	if err == nil || !strings.Contains(err.Error(), "n.yaml:7: /paths/~1a/get/security: security has no value") {
+		t.Errorf("got %v, want an error located at the operation's security", err)
+	}
+}
+
+// TestAPIKeySchemeOutsideXAPIKeyWarns: an apiKey scheme read from the query
+// or another header protects nothing on API Gateway; the import says so.
+func TestAPIKeySchemeOutsideXAPIKeyWarns(t *testing.T) {
+	t.Parallel()
+	src := `openapi: 3.0.1
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      security: [{q: []}]
+      responses: {"200": {description: x}}
+      x-amazon-apigateway-integration: {type: mock}
+components:
+  securitySchemes:
+    q: {type: apiKey, in: query, name: key}
+`
+	api, err := Import("q.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if api.Methods[0].APIKeyRequired || api.Methods[0].AuthorizationType != apidef.AuthNone {
+		t.Errorf("method protected by a scheme API Gateway ignores: %+v", api.Methods[0])
+	}
+	found := false
+	for _, w := range api.Unsupported {
+		found = found || (w.Loc.Pointer == "/paths/~1a/get/security/0/q" && strings.Contains(w.Message, "protects nothing on API Gateway"))
+	}
+	if !found {
+		t.Errorf("no located warning: %+v", api.Unsupported)
+	}
+}
