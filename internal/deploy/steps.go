@@ -36,7 +36,7 @@ func methodSteps(spec APISpec, ss StageSpec, sa *stageAuth, m *apidef.Method, op
 		return nil, err
 	}
 	if m.APIKeyRequired || usesAuthorizer(m, opts) {
-		steps = append(steps, auth.DuplicateIdentity{})
+		steps = append(steps, auth.NewDuplicateIdentity(spec.Def.Authorizers[m.AuthorizerName].IdentitySource))
 	}
 	steps = append(steps, as...)
 	if m.APIKeyRequired {
