@@ -3,7 +3,6 @@ package lambdaevent
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"strings"
 	"unicode/utf8"
 
@@ -125,7 +124,7 @@ func BuildProxyEvent(ctx context.Context, c *pipeline.Call, body []byte, binary 
 		ev.Body = &s
 	}
 	ev.RequestContext = contextOf(c)
-	return json.Marshal(ev)
+	return appendProxyEvent(make([]byte, 0, 1024+len(body)*4/3), &ev)
 }
 
 // eventPathParams are the event's path parameters: a greedy {name+}

@@ -29,6 +29,15 @@ type ProxyResponse struct {
 // values lists; values of both merged with the multi values first and the
 // multiValueHeaders spelling kept.
 func ParseProxyResponse(payload []byte) (*ProxyResponse, error) {
+	if r, ok := parseProxyResponseFast(payload); ok {
+		return r, nil
+	}
+	return parseProxyResponseGeneral(payload)
+}
+
+// parseProxyResponseGeneral is ParseProxyResponse with encoding/json; it
+// decides every answer the fast path leaves to it, errors included.
+func parseProxyResponseGeneral(payload []byte) (*ProxyResponse, error) {
 	dec := json.NewDecoder(bytes.NewReader(payload))
 	dec.UseNumber()
 	var raw map[string]json.RawMessage
