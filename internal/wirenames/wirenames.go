@@ -22,8 +22,11 @@ import (
 )
 
 // window bounds what a connection keeps: the last window bytes read since
-// the previous request's handler ended (header blocks are far smaller).
-const window = 64 << 10
+// the previous request's handler ended. A header block is at most
+// server.maxHeaderBytes (10 KiB by default); a larger one falls back to the
+// canonical names. The record is compacted when it doubles, so an idle
+// connection that drained an unread body holds at most 2*window bytes.
+const window = 24 << 10
 
 // Names maps canonical header keys to their spelling on the wire; only
 // names spelled differently from the canonical form are present.
@@ -67,6 +70,16 @@ type conn struct {
 	mu     sync.Mutex
 	buf    []byte
 	paused bool
+}
+
+// CloseWrite half-closes the underlying connection when it can, so that
+// net/http still sends its FIN before closing (an answer such as a 413 then
+// reaches a client that is still sending).
+func (c *conn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
 }
 
 func (c *conn) Read(p []byte) (int, error) {
@@ -135,23 +148,29 @@ func Handler(h http.Handler) http.Handler {
 	})
 }
 
-// Parse finds r's header block in the recorded bytes (the first request
-// line naming r's target and protocol) and returns the names of r's
-// headers spelled differently from their canonical form.
+// Parse finds r's header block in the recorded bytes and returns the names
+// of r's headers spelled differently from their canonical form. The block
+// is the last complete one (ended by a blank line) whose request line names
+// r's target and protocol: the record may also hold the end of the previous
+// request's body, whose text must never pass for this request's headers.
 func Parse(rec []byte, r *http.Request) Names {
 	line := []byte(" " + r.RequestURI + " " + r.Proto)
 	var names Names
-	for off := 0; ; {
-		i := bytes.Index(rec[off:], line)
+	found := false
+	for end := len(rec); ; {
+		i := bytes.LastIndex(rec[:end], line)
 		if i < 0 {
-			return nil
-		}
-		rest := rec[off+i+len(line):]
-		if len(rest) > 0 && (rest[0] == '\r' || rest[0] == '\n') {
-			rec = rest
 			break
 		}
-		off += i + 1
+		rest := rec[i+len(line):]
+		if len(rest) > 0 && (rest[0] == '\r' || rest[0] == '\n') && completeBlock(rest) {
+			rec, found = rest, true
+			break
+		}
+		end = i
+	}
+	if !found {
+		return nil
 	}
 	_, rec, _ = bytes.Cut(rec, []byte("\n"))
 	for len(rec) > 0 {
@@ -185,6 +204,12 @@ func Parse(rec []byte, r *http.Request) Names {
 		names[k] = wire
 	}
 	return names
+}
+
+// completeBlock reports whether the header lines after a request line end
+// with a blank line.
+func completeBlock(rest []byte) bool {
+	return bytes.Contains(rest, []byte("\r\n\r\n")) || bytes.Contains(rest, []byte("\n\n"))
 }
 
 // canonical reports whether a header name is already in canonical form

@@ -2,12 +2,15 @@ package wirenames
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -135,5 +138,107 @@ func TestWireNamesPipelined(t *testing.T) {
 	}
 	if bodies[1] != "test-HEADER|Content-Type|Accept|1" && bodies[1] != "Test-Header|Content-Type|Accept|0" {
 		t.Errorf("second: got %q, want its own names or the canonical form", bodies[1])
+	}
+}
+
+// TestLateBodyCannotForgeNextNames: the unread body of one request arrives
+// after its handler ended, while the connection records again (net/http
+// discards it before answering); text in it that looks like a request must
+// not set the next request's spellings (behind a proxy sharing connections,
+// that would be another client's).
+func TestLateBodyCannotForgeNextNames(t *testing.T) {
+	conns := make(chan *conn, 1)
+	srv := httptest.NewUnstartedServer(Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, FromContext(r.Context()).Name("Test-Header"))
+	})))
+	srv.Config.ConnContext = func(ctx context.Context, c net.Conn) context.Context {
+		if rc, ok := c.(*conn); ok {
+			conns <- rc
+		}
+		return ConnContext(ctx, c)
+	}
+	srv.Listener = Listener(srv.Listener)
+	srv.Start()
+	defer srv.Close()
+	c, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	br := bufio.NewReader(c)
+	forged := "GET /c HTTP/1.1\r\nTEST-hEADER: forged\r\n\r\n"
+	fmt.Fprintf(c, "POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n", len(forged))
+	rc := <-conns
+	// Wait until the handler has returned and the connection records again.
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		rc.mu.Lock()
+		recording := !rc.paused && len(rc.buf) == 0
+		rc.mu.Unlock()
+		if recording {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the handler did not return")
+		}
+		runtime.Gosched()
+	}
+	if _, err := c.Write([]byte(forged)); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if _, err := c.Write([]byte("GET /c HTTP/1.1\r\nHost: x\r\nTest-Header: real\r\n\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	resp, err = http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	_, _ = bufio.NewReader(resp.Body).WriteTo(&b)
+	resp.Body.Close()
+	if got := b.String(); got != "Test-Header" {
+		t.Errorf("the next request's names came from the previous body: %q", got)
+	}
+}
+
+// TestCloseWriteReachesTheConnection: the recording connection still
+// half-closes, as net/http does before closing after an error answer.
+func TestCloseWriteReachesTheConnection(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	wl := Listener(l)
+	done := make(chan error, 1)
+	go func() {
+		c, err := wl.Accept()
+		if err != nil {
+			done <- err
+			return
+		}
+		defer c.Close()
+		cw, ok := c.(interface{ CloseWrite() error })
+		if !ok {
+			done <- fmt.Errorf("%T has no CloseWrite", c)
+			return
+		}
+		done <- cw.CloseWrite()
+	}()
+	c, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	// A half-closed peer reads end of file at once.
+	if n, err := c.Read(make([]byte, 1)); n != 0 || err == nil {
+		t.Errorf("read %d, %v after the peer's CloseWrite; want EOF", n, err)
 	}
 }
