@@ -35,6 +35,10 @@ func HeaderBytes(r *http.Request) int {
 			n += len(k) + 2 + len(v) + 2
 		}
 	}
+	// net/http takes Transfer-Encoding out of r.Header into r.TransferEncoding.
+	for _, te := range r.TransferEncoding {
+		n += len("Transfer-Encoding: ") + len(te) + 2
+	}
 	return n
 }
 

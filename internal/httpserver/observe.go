@@ -65,7 +65,7 @@ func (e *Edge) finish(ctx context.Context, x *exchange, span trace.Span) {
 	}
 	if x.fault != nil && e.rejects.allow(string(x.fault.Type), x.status, c.StagePath) {
 		e.log.Info("request rejected", "requestId", c.RequestID, "responseType", string(x.fault.Type), "status", x.status,
-			"method", c.HTTPMethod, "path", c.StagePath, "reason", reason(x.fault))
+			"method", c.HTTPMethod, "path", c.StagePath, "sourceIp", c.SourceIP, "reason", reason(x.fault))
 	}
 	if span != nil {
 		span.SetAttributes(attribute.Int("http.response.status_code", x.status), attribute.String("aws.api_id", c.APIID),
