@@ -181,9 +181,10 @@ func (b *Body) Reader() io.Reader {
 func (b *Body) Buffered() bool { return b != nil && b.read && b.err == nil }
 
 // MaskKey renders an API key (or another credential) for logs: "****" and
-// the last four characters; "****" alone for four characters or fewer.
+// the last four characters; "****" alone for eight characters or fewer, so
+// a short value is never mostly shown. It is Portico's one masker.
 func MaskKey(k string) string {
-	if len(k) <= 4 {
+	if len(k) <= 8 {
 		return "****"
 	}
 	return "****" + k[len(k)-4:]

@@ -3,6 +3,7 @@ package telemetry
 import (
 	"context"
 	"fmt"
+	"github.com/portico-gw/portico/internal/contextvars"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -142,15 +143,9 @@ func (e *ExecLog) error(ctx context.Context, requestID, msg string) {
 	}
 }
 
-// MaskSecret shows "****" followed by the last 4 characters of a
-// credential (the same form the rest of Portico logs); values of 8
-// characters or fewer show only "****".
-func MaskSecret(v string) string {
-	if len(v) <= 8 {
-		return "****"
-	}
-	return "****" + v[len(v)-4:]
-}
+// MaskSecret is the one credential masker (pipeline.MaskKey), here for
+// the execution log, which sees the $context table but not the pipeline.
+func MaskSecret(v string) string { return contextvars.Mask(v) }
 
 // sensitiveHeader reports parameters (headers or query string) whose
 // values may be credentials: the well-known credential headers, every
