@@ -21,7 +21,7 @@ func functionsGateway(t *testing.T, reserved int) *Gateway {
 	if err != nil {
 		t.Fatal(err)
 	}
-	extra := fmt.Sprintf("store: {type: memory}\nfunctions:\n  - {name: Sleeper, build: %q, reservedConcurrency: %d}\n", fns+"/sleeper", reserved)
+	extra := fmt.Sprintf("store: {type: memory}\nfunctions:\n  - {name: Sleeper, build: %q, reservedConcurrency: %d, timeout: 10s}\n", fns+"/sleeper", reserved)
 	def := filepath.Join(t.TempDir(), "api.yaml")
 	src := `openapi: "3.0.1"
 info: {title: functions, version: "1"}
@@ -66,7 +66,9 @@ func TestReservedConcurrency(t *testing.T) {
 	for i := range n {
 		wg.Go(func() {
 			started <- struct{}{}
-			statuses[i], _, _ = get(1500)
+			// Long enough that no call ends before the 21st arrives, even
+			// when the 20 cold starts are slow on a busy machine.
+			statuses[i], _, _ = get(5000)
 		})
 	}
 	for range n {
