@@ -55,37 +55,28 @@ func appendRequestContext(dst []byte, rc *requestContext) ([]byte, error) {
 		dst = append(dst, `,"authorizer":`...)
 		dst = append(dst, a...)
 	}
-	for _, f := range [...]struct{ name, value string }{
-		{`,"deploymentId":`, rc.DeploymentID},
-		{`,"domainName":`, rc.DomainName},
-		{`,"domainPrefix":`, rc.DomainPrefix},
-		{`,"extendedRequestId":`, rc.ExtendedRequestID},
-		{`,"httpMethod":`, rc.HTTPMethod},
-	} {
-		dst = append(dst, f.name...)
-		dst = appendJSONString(dst, f.value)
-	}
+	dst = appendStringFields(dst,
+		stringField{`,"deploymentId":`, rc.DeploymentID},
+		stringField{`,"domainName":`, rc.DomainName},
+		stringField{`,"domainPrefix":`, rc.DomainPrefix},
+		stringField{`,"extendedRequestId":`, rc.ExtendedRequestID},
+		stringField{`,"httpMethod":`, rc.HTTPMethod},
+	)
 	dst = append(dst, `,"identity":`...)
 	dst = appendIdentity(dst, &rc.Identity)
-	for _, f := range [...]struct{ name, value string }{
-		{`,"path":`, rc.Path},
-		{`,"protocol":`, rc.Protocol},
-		{`,"requestId":`, rc.RequestID},
-		{`,"requestTime":`, rc.RequestTime},
-	} {
-		dst = append(dst, f.name...)
-		dst = appendJSONString(dst, f.value)
-	}
+	dst = appendStringFields(dst,
+		stringField{`,"path":`, rc.Path},
+		stringField{`,"protocol":`, rc.Protocol},
+		stringField{`,"requestId":`, rc.RequestID},
+		stringField{`,"requestTime":`, rc.RequestTime},
+	)
 	dst = append(dst, `,"requestTimeEpoch":`...)
 	dst = strconv.AppendInt(dst, rc.RequestTimeEpoch, 10)
-	for _, f := range [...]struct{ name, value string }{
-		{`,"resourceId":`, rc.ResourceID},
-		{`,"resourcePath":`, rc.ResourcePath},
-		{`,"stage":`, rc.Stage},
-	} {
-		dst = append(dst, f.name...)
-		dst = appendJSONString(dst, f.value)
-	}
+	dst = appendStringFields(dst,
+		stringField{`,"resourceId":`, rc.ResourceID},
+		stringField{`,"resourcePath":`, rc.ResourcePath},
+		stringField{`,"stage":`, rc.Stage},
+	)
 	return append(dst, '}'), nil
 }
 
@@ -242,4 +233,16 @@ func appendJSONString(dst []byte, s string) []byte {
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
+}
+
+// stringField is one `,"name":` prefix and its string value.
+type stringField struct{ name, value string }
+
+// appendStringFields appends each field's prefix and JSON-quoted value.
+func appendStringFields(dst []byte, fs ...stringField) []byte {
+	for _, f := range fs {
+		dst = append(dst, f.name...)
+		dst = appendJSONString(dst, f.value)
+	}
+	return dst
 }
