@@ -16,10 +16,19 @@ type Location struct {
 	Pointer string
 }
 
-// RestAPI is one REST API definition.
+// RestAPI is one API definition: a REST API, or an HTTP API (API Gateway
+// v2) when Protocol is ProtocolHTTP. The two share this type because they
+// share most of their parts (methods, integrations, authorizers); the fields
+// only one kind uses say so.
 type RestAPI struct {
 	// Title is the API's name (info.title).
 	Title string
+	// Protocol is REST (the zero value) or HTTP.
+	Protocol Protocol
+	// CORS is an HTTP API's x-amazon-apigateway-cors; nil when absent.
+	CORS *CORS
+	// Tags are an HTTP API's tags (x-amazon-apigateway-tag-value).
+	Tags map[string]string
 	// APIKeySource is HEADER (default) or AUTHORIZER.
 	APIKeySource string
 	// BinaryMediaTypes lists x-amazon-apigateway-binary-media-types.
@@ -90,8 +99,52 @@ type Method struct {
 	MethodResponses map[string]MethodResponse
 	// Integration is the method's integration; nil is a definition error.
 	Integration *Integration
+	// DefaultRoute marks an HTTP API's $default route (Path and HTTPMethod
+	// are then "$default" and ANY). RouteKey() is "$default".
+	DefaultRoute bool
 	// Loc is where the method is defined.
 	Loc Location
+}
+
+// RouteKey is the HTTP API route key of the method: "GET /pets/{id}",
+// "ANY /{proxy+}" or "$default".
+func (m *Method) RouteKey() string {
+	if m.DefaultRoute {
+		return "$default"
+	}
+	return m.HTTPMethod + " " + m.Path
+}
+
+// Protocol is the kind of an API.
+type Protocol int
+
+// The API kinds.
+const (
+	// ProtocolREST is a REST API (API Gateway v1).
+	ProtocolREST Protocol = iota
+	// ProtocolHTTP is an HTTP API (API Gateway v2).
+	ProtocolHTTP
+)
+
+// String is "REST" or "HTTP".
+func (p Protocol) String() string {
+	if p == ProtocolHTTP {
+		return "HTTP"
+	}
+	return "REST"
+}
+
+// CORS is an HTTP API's CORS configuration (x-amazon-apigateway-cors; the
+// Cors object of https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid.html).
+type CORS struct {
+	AllowOrigins     []string
+	AllowCredentials bool
+	ExposeHeaders    []string
+	// MaxAge is the preflight cache time in seconds; -1 means unset.
+	MaxAge       int
+	AllowMethods []string
+	AllowHeaders []string
+	Loc          Location
 }
 
 // Authorizer is x-amazon-apigateway-authorizer on a security scheme.
@@ -100,6 +153,16 @@ type Authorizer struct {
 	Name string
 	// Type is TOKEN, REQUEST, COGNITO_USER_POOLS or JWT.
 	Type AuthorizerType
+	// PayloadFormatVersion is an HTTP API Lambda authorizer's
+	// authorizerPayloadFormatVersion: "1.0" or "2.0".
+	PayloadFormatVersion string
+	// EnableSimpleResponses lets an HTTP API Lambda authorizer (payload
+	// 2.0) answer {"isAuthorized": bool, "context": {...}}.
+	EnableSimpleResponses bool
+	// IdentitySources are an HTTP API authorizer's identity sources
+	// ("$request.header.Authorization", "$request.querystring.q",
+	// "$context.x", "$stageVariables.x"), in order.
+	IdentitySources []string
 	// AuthorizerURI invokes the Lambda function (TOKEN, REQUEST).
 	AuthorizerURI string
 	// IdentitySource is the comma-separated identity sources.
@@ -159,6 +222,22 @@ type Integration struct {
 	// response-streaming URI (2021-11-15/functions/.../response-streaming-invocations);
 	// URI then holds the ordinary invocation URI of the same function.
 	ResponseStreaming bool
+	// PayloadFormatVersion is an HTTP API Lambda integration's payload
+	// format: "1.0" or "2.0" ("" on REST APIs).
+	PayloadFormatVersion string
+	// Subtype is an HTTP API AWS service integration's integrationSubtype
+	// ("SQS-SendMessage", ...); RequestParameters then hold its parameters.
+	Subtype string
+	// ParameterMappings are an HTTP API integration's requestParameters:
+	// "overwrite:header.x", "append:querystring.q", "remove:header.y" or
+	// "overwrite:path" mapped to a value ("$request.header.a", a static
+	// string, "$context.x", "$stageVariables.x").
+	ParameterMappings map[string]string
+	// ResponseMappings are an HTTP API integration's responseParameters: by
+	// status code, "overwrite:header.x", "append:header.x",
+	// "remove:header.x" or "overwrite:statuscode" mapped to a value
+	// ("$response.header.a", "$response.body.x", a static string).
+	ResponseMappings map[string]map[string]string
 	// Invalid, when not empty, says why the integration cannot be called
 	// (a field the importer could not read, such as a CloudFormation
 	// intrinsic left in the definition). The API still deploys; every call
