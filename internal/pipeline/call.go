@@ -37,9 +37,13 @@ type Call struct {
 	// ResourceID and ResourcePath identify the matched resource ("/pets/{id}").
 	ResourceID   string
 	ResourcePath string
+	// RouteKey is an HTTP API's matched route key ("GET /pets/{id}",
+	// "$default"; $context.routeKey); "" on REST APIs.
+	RouteKey string
 	// Path is the request path after the stage, not decoded ("/pets/1").
 	Path string
-	// StagePath is $context.path: the path including the stage ("/prod/pets/1").
+	// StagePath is $context.path: the path including the stage ("/prod/pets/1");
+	// on an HTTP API's $default stage, the path itself.
 	StagePath string
 	// PathParams are the decoded path parameters, by name without braces or "+".
 	PathParams map[string]string
@@ -64,7 +68,10 @@ type Call struct {
 
 	// Identity is $context.identity.*, filled by authorization and key steps.
 	Identity Identity
-	// Authorizer is $context.authorizer.*: principalId, claims and context values.
+	// Authorizer is $context.authorizer.*: principalId, claims and context
+	// values. On an HTTP API it is the requestContext.authorizer object of
+	// payload 2.0 as is: {"jwt": {"claims": {...}, "scopes": [...]}},
+	// {"lambda": {...}} or {"iam": {...}}.
 	Authorizer map[string]any
 
 	// TraceID is the X-Amzn-Trace-Id of the call (the client's, continued,
