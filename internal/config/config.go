@@ -83,9 +83,24 @@ type API struct {
 	ID string `yaml:"id"`
 	// Definition is the OpenAPI 3 / Swagger 2 file, relative to the config file.
 	Definition string `yaml:"definition"`
-	// Stages are the API's stages; at least one.
+	// Type is rest or http (an HTTP API, API Gateway v2); empty means
+	// detected from the definition (x-amazon-apigateway-importexport-version
+	// marks an HTTP API).
+	Type string `yaml:"type"`
+	// Stages are the API's stages. A REST API needs at least one; an HTTP
+	// API without any has the $default stage, served without a stage
+	// prefix.
 	Stages []Stage `yaml:"stages"`
+	// DefaultStage names the stage of a REST API listed without stages
+	// (quick mode's "dev"); not a settings key.
+	DefaultStage string `yaml:"-"`
 }
+
+// API types.
+const (
+	APITypeREST = "rest"
+	APITypeHTTP = "http"
+)
 
 // Stage is one deployment stage of an API.
 type Stage struct {
@@ -93,8 +108,12 @@ type Stage struct {
 	Name string `yaml:"name"`
 	// Variables are the stage variables ($stageVariables.*).
 	Variables map[string]string `yaml:"variables"`
-	// MethodSettings are the stage's per-method throttles.
+	// MethodSettings are the stage's per-method throttles (REST APIs).
 	MethodSettings []MethodSetting `yaml:"methodSettings"`
+	// DefaultRouteSettings and RouteSettings are an HTTP API stage's
+	// throttles: for every route, and per route key ("GET /pets").
+	DefaultRouteSettings *RouteSetting          `yaml:"defaultRouteSettings"`
+	RouteSettings        map[string]RouteSetting `yaml:"routeSettings"`
 	// AccessLogSettings replaces the default JSON access line with a
 	// $context format; absent means the default line on stdout.
 	AccessLogSettings *AccessLogSettings `yaml:"accessLogSettings"`

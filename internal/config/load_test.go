@@ -99,8 +99,65 @@ func TestQuick(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.APIs[0].ID != "pet-store" || f.APIs[0].Stages[0].Name != "dev" || f.Listen != "127.0.0.1:7001" || f.Admin.Listen != "off" {
+	// The stage is left to the import: dev for a REST API, $default for an HTTP API.
+	if f.APIs[0].ID != "pet-store" || len(f.APIs[0].Stages) != 0 || f.APIs[0].DefaultStage != "dev" || f.Listen != "127.0.0.1:7001" || f.Admin.Listen != "off" {
 		t.Errorf("got %+v, admin %q", f.APIs[0], f.Admin.Listen)
+	}
+}
+
+func TestQuickNamedStage(t *testing.T) {
+	t.Parallel()
+	p := filepath.Join(t.TempDir(), "api.yaml")
+	if err := os.WriteFile(p, []byte("openapi: 3.0.1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Quick(QuickOptions{API: p, Stage: "prod"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.APIs[0].Stages) != 1 || f.APIs[0].Stages[0].Name != "prod" {
+		t.Errorf("stages %+v", f.APIs[0].Stages)
+	}
+}
+
+// HTTP API stage settings: $default is an HTTP API stage name, route keys
+// are checked, and each kind refuses the other's throttle settings.
+func TestHTTPAPIStageSettings(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "api.yaml"), []byte("openapi: 3.0.1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ok := "apis:\n  - id: a\n    type: http\n    definition: ./api.yaml\n    stages:\n      - name: $default\n        defaultRouteSettings: {throttlingRateLimit: 5, throttlingBurstLimit: 2}\n        routeSettings:\n          \"GET /pets\": {throttlingBurstLimit: 1}\n"
+	cfgPath := filepath.Join(dir, "ok.yaml")
+	if err := os.WriteFile(cfgPath, []byte(ok), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Load(cfgPath, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := f.APIs[0].Stages[0]
+	if st.Name != "$default" || *st.DefaultRouteSettings.ThrottlingRateLimit != 5 || *st.RouteSettings["GET /pets"].ThrottlingBurstLimit != 1 {
+		t.Errorf("got %+v", st)
+	}
+	for name, tc := range map[string]struct{ doc, want string }{
+		"bad type":            {"apis:\n  - id: a\n    type: websocket\n    definition: ./api.yaml\n", `/apis/0/type: type must be rest or http, not "websocket"`},
+		"rest $default":       {"apis:\n  - id: a\n    type: rest\n    definition: ./api.yaml\n    stages: [{name: $default}]\n", "$default is a stage of HTTP APIs only"},
+		"rest no stages":      {"apis:\n  - id: a\n    type: rest\n    definition: ./api.yaml\n", "/apis/0/stages: at least one stage is required"},
+		"bad route key":       {"apis:\n  - id: a\n    type: http\n    definition: ./api.yaml\n    stages:\n      - name: dev\n        routeSettings: {\"/pets\": {throttlingBurstLimit: 1}}\n", `"/pets" is not a route key`},
+		"negative":            {"apis:\n  - id: a\n    type: http\n    definition: ./api.yaml\n    stages:\n      - name: dev\n        defaultRouteSettings: {throttlingBurstLimit: -1}\n", "/defaultRouteSettings/throttlingBurstLimit: must not be negative"},
+		"http methodSettings": {"apis:\n  - id: a\n    type: http\n    definition: ./api.yaml\n    stages:\n      - name: dev\n        methodSettings: [{resourcePath: /*, httpMethod: \"*\", throttlingBurstLimit: 1}]\n", "HTTP APIs take defaultRouteSettings and routeSettings"},
+		"rest routeSettings":  {"apis:\n  - id: a\n    type: rest\n    definition: ./api.yaml\n    stages:\n      - name: dev\n        defaultRouteSettings: {throttlingBurstLimit: 1}\n", "REST APIs take methodSettings, not routeSettings"},
+	} {
+		p := filepath.Join(dir, strings.ReplaceAll(name, " ", "_")+".yaml")
+		if err := os.WriteFile(p, []byte(tc.doc), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Load(p, func(string) string { return "" })
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want %q", name, err, tc.want)
+		}
 	}
 }
 

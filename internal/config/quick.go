@@ -13,7 +13,8 @@ import (
 type QuickOptions struct {
 	// API is the definition file.
 	API string
-	// Stage is the one stage's name (default dev).
+	// Stage is the one stage's name (default: dev for a REST API, $default
+	// for an HTTP API).
 	Stage string
 	// Listen and AdminListen are the data-plane and admin addresses
 	// (defaults 127.0.0.1:8080 and 127.0.0.1:9090; AdminListen "off"
@@ -34,9 +35,6 @@ const maxAPIID = 64
 // the options is reported at once.
 func Quick(o QuickOptions) (*File, error) {
 	f := Default()
-	if o.Stage == "" {
-		o.Stage = "dev"
-	}
 	if o.Listen != "" {
 		f.Listen = o.Listen
 	}
@@ -47,7 +45,14 @@ func Quick(o QuickOptions) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	f.APIs = []API{{ID: quickAPIID(abs), Definition: abs, Stages: []Stage{{Name: o.Stage}}}}
+	// Without --stage, a REST API gets the stage dev and an HTTP API its
+	// $default stage (served without a prefix); the type is detected when
+	// the definition is imported.
+	api := API{ID: quickAPIID(abs), Definition: abs, DefaultStage: "dev"}
+	if o.Stage != "" {
+		api.Stages = []Stage{{Name: o.Stage}}
+	}
+	f.APIs = []API{api}
 	f.Store.Type = "memory"
 	var errs []error
 	for _, spec := range o.Functions {

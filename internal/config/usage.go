@@ -25,6 +25,13 @@ type MethodSetting struct {
 	ThrottlingBurstLimit *int     `yaml:"throttlingBurstLimit"`
 }
 
+// RouteSetting is an HTTP API stage's throttle for a route (or for every
+// route, as defaultRouteSettings); unset fields inherit from the level above.
+type RouteSetting struct {
+	ThrottlingRateLimit  *float64 `yaml:"throttlingRateLimit"`
+	ThrottlingBurstLimit *int     `yaml:"throttlingBurstLimit"`
+}
+
 // APIKey is one API key.
 type APIKey struct {
 	// Name identifies the key in usage plans and reports.

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"os"
 	"regexp"
@@ -51,7 +52,8 @@ func (f *File) Validate(ix *source.Index) error {
 			_, err := os.Stat(a.Definition)
 			v.check(p+"/definition", err == nil, "cannot read definition %s", a.Definition)
 		}
-		v.stages(p, a.Stages)
+		v.check(p+"/type", a.Type == "" || a.Type == APITypeREST || a.Type == APITypeHTTP, "type must be rest or http, not %q", a.Type)
+		v.stages(p, a)
 	}
 	v.validateMore(f)
 	return errors.Join(v.errs...)
@@ -61,6 +63,22 @@ type validator struct {
 	ix   *source.Index
 	file string
 	errs []error
+}
+
+// routeKeyRe matches an HTTP API route key.
+var routeKeyRe = regexp.MustCompile(`^(\$default|(ANY|GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) /\S*)$`)
+
+// routeSetting checks an HTTP API throttle entry.
+func (v *validator) routeSetting(p string, rs *RouteSetting) {
+	if rs == nil {
+		return
+	}
+	if rs.ThrottlingRateLimit != nil {
+		v.check(p+"/throttlingRateLimit", *rs.ThrottlingRateLimit >= 0 && !math.IsNaN(*rs.ThrottlingRateLimit), "must not be negative")
+	}
+	if rs.ThrottlingBurstLimit != nil {
+		v.check(p+"/throttlingBurstLimit", *rs.ThrottlingBurstLimit >= 0, "must not be negative")
+	}
 }
 
 // check records a located error when ok is false and returns ok.
@@ -86,12 +104,29 @@ func (v *validator) addr(ptr, a string, offAllowed bool) {
 	v.check(ptr, err == nil, "%q is not a host:port address", a)
 }
 
-func (v *validator) stages(p string, stages []Stage) {
-	v.check(p+"/stages", len(stages) > 0, "at least one stage is required")
+func (v *validator) stages(p string, a API) {
+	stages := a.Stages
+	v.check(p+"/stages", len(stages) > 0 || a.Type != APITypeREST, "at least one stage is required")
 	names := map[string]bool{}
 	for j, s := range stages {
 		sp := p + "/stages/" + strconv.Itoa(j)
-		v.check(sp+"/name", stageNameRe.MatchString(s.Name), "%q is not a valid stage name (letters, digits, - and _, at most 128)", s.Name)
+		if s.Name == "$default" {
+			v.check(sp+"/name", a.Type != APITypeREST, "$default is a stage of HTTP APIs only")
+		} else {
+			v.check(sp+"/name", stageNameRe.MatchString(s.Name), "%q is not a valid stage name (letters, digits, - and _, at most 128)", s.Name)
+		}
+		if a.Type == APITypeHTTP {
+			v.check(sp+"/methodSettings", len(s.MethodSettings) == 0, "HTTP APIs take defaultRouteSettings and routeSettings, not methodSettings")
+		}
+		if a.Type == APITypeREST {
+			v.check(sp+"/routeSettings", len(s.RouteSettings) == 0 && s.DefaultRouteSettings == nil, "REST APIs take methodSettings, not routeSettings")
+		}
+		v.routeSetting(sp+"/defaultRouteSettings", s.DefaultRouteSettings)
+		for k, rs := range s.RouteSettings {
+			rp := sp + "/routeSettings/" + source.Escape(k)
+			v.check(rp, routeKeyRe.MatchString(k), "%q is not a route key (\"GET /pets/{id}\", \"ANY /{proxy+}\" or \"$default\")", k)
+			v.routeSetting(rp, &rs)
+		}
 		v.check(sp+"/name", !names[s.Name], "duplicate stage %q", s.Name)
 		names[s.Name] = true
 		v.check(sp+"/variables", len(s.Variables) <= 100, "at most 100 stage variables")

@@ -27,6 +27,13 @@ type Tree[T any] struct {
 	root *node[T]
 }
 
+// Routes is an HTTP API's route table: the same precedence (a full match
+// before a greedy one, a static segment before a variable), but routes are
+// independent keys, not a resource tree, so a {param} and a {proxy+} may
+// sit side by side (GET /pets/{id} and ANY /pets/{proxy+}); see
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html.
+func NewRoutes[T any]() *Tree[T] { return &Tree[T]{root: newNode[T]("/", true)} }
+
 type node[T any] struct {
 	resource   string
 	static     map[string]*node[T]
@@ -36,14 +43,16 @@ type node[T any] struct {
 	greedyName string
 	methods    map[string]T
 	isGreedy   bool
+	// routes marks an HTTP API route table (see NewRoutes).
+	routes bool
 }
 
-func newNode[T any](resource string) *node[T] {
-	return &node[T]{resource: resource, static: map[string]*node[T]{}, methods: map[string]T{}}
+func newNode[T any](resource string, routes bool) *node[T] {
+	return &node[T]{resource: resource, static: map[string]*node[T]{}, methods: map[string]T{}, routes: routes}
 }
 
 // New returns an empty tree.
-func New[T any]() *Tree[T] { return &Tree[T]{root: newNode[T]("/")} }
+func New[T any]() *Tree[T] { return &Tree[T]{root: newNode[T]("/", false)} }
 
 // Add registers value for resource path (a template such as "/pets/{id}")
 // and method (GET, ..., or ANY). It reports AWS's resource-tree errors.
@@ -75,7 +84,7 @@ func (n *node[T]) child(seg, resource string) (*node[T], error) {
 	if !strings.HasPrefix(seg, "{") {
 		c, ok := n.static[seg]
 		if !ok {
-			c = newNode[T](path)
+			c = newNode[T](path, n.routes)
 			n.static[seg] = c
 		}
 		return c, nil
@@ -84,16 +93,16 @@ func (n *node[T]) child(seg, resource string) (*node[T], error) {
 	greedy := strings.HasSuffix(name, "+")
 	name = strings.TrimSuffix(name, "+")
 	switch {
-	case greedy && n.greedy == nil && n.param == nil:
-		n.greedy, n.greedyName = newNode[T](path), name
+	case greedy && n.greedy == nil && (n.param == nil || n.routes):
+		n.greedy, n.greedyName = newNode[T](path, n.routes), name
 		n.greedy.isGreedy = true
 		return n.greedy, nil
 	case greedy && n.greedy != nil && n.greedyName == name:
 		return n.greedy, nil
 	case !greedy && n.param != nil && n.paramName == name:
 		return n.param, nil
-	case !greedy && n.param == nil && n.greedy == nil:
-		n.param, n.paramName = newNode[T](path), name
+	case !greedy && n.param == nil && (n.greedy == nil || n.routes):
+		n.param, n.paramName = newNode[T](path, n.routes), name
 		return n.param, nil
 	}
 	return nil, fmt.Errorf("resource %s: a sibling of {%s} already has a variable path part -- only one is allowed", resource, name)

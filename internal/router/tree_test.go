@@ -109,3 +109,40 @@ func BenchmarkLookup(b *testing.B) {
 		}
 	}
 }
+
+// HTTP API routes: the example of
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html
+// (a full match first, then a greedy one), and a {param} beside a {proxy+},
+// which a REST resource tree refuses.
+func TestRoutesPrecedence(t *testing.T) {
+	t.Parallel()
+	tr := NewRoutes[string]()
+	for _, r := range []string{"GET /pets/dog/1", "GET /pets/dog/{id}", "GET /pets/{proxy+}", "ANY /{proxy+}", "GET /pets/{id}", "DELETE /pets/{id}"} {
+		method, path, _ := strings.Cut(r, " ")
+		if err := tr.Add(path, method, r); err != nil {
+			t.Fatalf("Add(%s): %v", r, err)
+		}
+	}
+	for _, c := range []struct{ method, path, want string }{
+		{"GET", "/pets/dog/1", "GET /pets/dog/1"},
+		{"GET", "/pets/dog/2", "GET /pets/dog/{id}"},
+		{"GET", "/pets/cat/1", "GET /pets/{proxy+}"},
+		{"GET", "/pets/7", "GET /pets/{id}"},
+		{"DELETE", "/pets/7", "DELETE /pets/{id}"},
+		{"PUT", "/pets/7", "ANY /{proxy+}"},
+		{"POST", "/anything", "ANY /{proxy+}"},
+	} {
+		m, ok := tr.Lookup(c.method, c.path)
+		if !ok || m.Value != c.want {
+			t.Errorf("%s %s: got %q ok=%v, want %q", c.method, c.path, m.Value, ok, c.want)
+		}
+	}
+	if err := New[string]().Add("/pets/{id}", "GET", ""); err != nil {
+		t.Fatal(err)
+	}
+	rest := New[string]()
+	_ = rest.Add("/pets/{id}", "GET", "")
+	if err := rest.Add("/pets/{proxy+}", "GET", ""); err == nil {
+		t.Error("a REST tree accepted {proxy+} beside {id}")
+	}
+}

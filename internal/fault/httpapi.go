@@ -1,0 +1,46 @@
+package fault
+
+import "net/http"
+
+// HTTP APIs (API Gateway v2) have no gateway responses: every rejection is
+// one of a handful of fixed answers, {"message":"..."} with the status's
+// own words, no x-amzn-ErrorType, and an apigw-requestid header
+// (docs/aws-behaviour.md#http-api-answers). HTTPAPIAnswer maps a fault
+// raised by the shared pipeline onto that answer.
+
+// HTTPAPIAnswer returns the status and message an HTTP API sends for f.
+func HTTPAPIAnswer(f *Error) (status int, message string) {
+	switch f.Type {
+	case MissingAuthenticationToken, ResourceNotFound:
+		return http.StatusNotFound, "Not Found"
+	case Unauthorized, InvalidSignature, ExpiredToken:
+		return http.StatusUnauthorized, "Unauthorized"
+	case AccessDenied, InvalidAPIKey, WAFFiltered:
+		return http.StatusForbidden, "Forbidden"
+	case Throttled, QuotaExceeded:
+		return http.StatusTooManyRequests, "Too Many Requests"
+	case IntegrationTimeout:
+		return http.StatusServiceUnavailable, "Service Unavailable"
+	case RequestTooLarge:
+		return http.StatusRequestEntityTooLarge, "Request Entity Too Large"
+	case BadRequestBody, BadRequestParameters, UnsupportedMediaType:
+		return http.StatusBadRequest, "Bad Request"
+	}
+	s := f.StatusCode()
+	switch {
+	case s == http.StatusRequestTimeout:
+		return s, "Request Timeout"
+	case s == http.StatusRequestEntityTooLarge:
+		return s, "Request Entity Too Large"
+	case s >= 500 || s == 0:
+		return http.StatusInternalServerError, "Internal Server Error"
+	case s >= 400:
+		return http.StatusBadRequest, "Bad Request"
+	}
+	return http.StatusInternalServerError, "Internal Server Error"
+}
+
+// HTTPAPIBody is the JSON body of an HTTP API answer: {"message":"..."}.
+func HTTPAPIBody(message string) []byte {
+	return []byte(`{"message":"` + message + `"}`)
+}
