@@ -47,7 +47,19 @@ func Load(cfg *config.File) (*Loaded, error) {
 		}
 		l.Warnings = append(l.Warnings, awsServiceWarning(cfg, def)...)
 		spec := deploy.APISpec{ID: a.ID, Def: def}
-		for j, s := range a.Stages {
+		stages := a.Stages
+		if len(stages) == 0 && def.Protocol == apidef.ProtocolREST {
+			if a.DefaultStage == "" {
+				errs = append(errs, &source.Error{File: cfg.Path(), Pointer: fmt.Sprintf("/apis/%d/stages", i), Message: "a REST API needs at least one stage"})
+				continue
+			}
+			stages = []config.Stage{{Name: a.DefaultStage}}
+		}
+		if err := stageKindErrors(cfg, i, def, stages); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for j, s := range stages {
 			ss := deploy.StageSpec{Name: s.Name, Variables: s.Variables}
 			if s.AccessLogSettings != nil {
 				al, err := telemetry.CompileAccessLog(s.AccessLogSettings.Format)
@@ -62,11 +74,62 @@ func Load(cfg *config.File) (*Loaded, error) {
 				ss.MethodSettings = append(ss.MethodSettings, deploy.MethodSetting{ResourcePath: ms.ResourcePath, HTTPMethod: ms.HTTPMethod,
 					RateLimit: ms.ThrottlingRateLimit, BurstLimit: ms.ThrottlingBurstLimit})
 			}
+			if d := s.DefaultRouteSettings; d != nil {
+				ss.DefaultRouteSettings = &deploy.RouteSetting{RateLimit: d.ThrottlingRateLimit, BurstLimit: d.ThrottlingBurstLimit}
+			}
+			for k, rs := range s.RouteSettings {
+				if ss.RouteSettings == nil {
+					ss.RouteSettings = map[string]deploy.RouteSetting{}
+				}
+				ss.RouteSettings[k] = deploy.RouteSetting{RateLimit: rs.ThrottlingRateLimit, BurstLimit: rs.ThrottlingBurstLimit}
+			}
 			spec.Stages = append(spec.Stages, ss)
 		}
 		l.Specs = append(l.Specs, spec)
 	}
 	return l, errors.Join(errs...)
+}
+
+// stageKindErrors refuses stage settings of the other kind of API, once
+// the definition has said which kind it is (the settings may leave the
+// type out): $default and routeSettings belong to HTTP APIs, methodSettings
+// to REST APIs.
+func stageKindErrors(cfg *config.File, i int, def *apidef.RestAPI, stages []config.Stage) error {
+	var errs []error
+	for j, s := range stages {
+		p := fmt.Sprintf("/apis/%d/stages/%d", i, j)
+		locate := func(ptr, msg string) {
+			errs = append(errs, &source.Error{File: cfg.Path(), Pointer: ptr, Message: msg})
+		}
+		if def.Protocol == apidef.ProtocolHTTP {
+			if len(s.MethodSettings) > 0 {
+				locate(p+"/methodSettings", "HTTP APIs take defaultRouteSettings and routeSettings, not methodSettings")
+			}
+			for k := range s.RouteSettings {
+				if !hasRoute(def, k) {
+					locate(p+"/routeSettings/"+source.Escape(k), fmt.Sprintf("the API has no route %q", k))
+				}
+			}
+			continue
+		}
+		if s.Name == deploy.DefaultStage {
+			locate(p+"/name", "$default is a stage of HTTP APIs only")
+		}
+		if len(s.RouteSettings) > 0 || s.DefaultRouteSettings != nil {
+			locate(p+"/routeSettings", "REST APIs take methodSettings, not routeSettings")
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// hasRoute reports whether the HTTP API defines the route key.
+func hasRoute(def *apidef.RestAPI, key string) bool {
+	for _, m := range def.Methods {
+		if m.RouteKey() == key {
+			return true
+		}
+	}
+	return false
 }
 
 // lintEnv tells deploy.Lint what the settings provide.

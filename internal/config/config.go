@@ -112,7 +112,7 @@ type Stage struct {
 	MethodSettings []MethodSetting `yaml:"methodSettings"`
 	// DefaultRouteSettings and RouteSettings are an HTTP API stage's
 	// throttles: for every route, and per route key ("GET /pets").
-	DefaultRouteSettings *RouteSetting          `yaml:"defaultRouteSettings"`
+	DefaultRouteSettings *RouteSetting           `yaml:"defaultRouteSettings"`
 	RouteSettings        map[string]RouteSetting `yaml:"routeSettings"`
 	// AccessLogSettings replaces the default JSON access line with a
 	// $context format; absent means the default line on stdout.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 
 	"github.com/portico-gw/portico/internal/auth/jwt"
+	"github.com/portico-gw/portico/internal/fault"
 	"github.com/portico-gw/portico/internal/pipeline"
 )
 
@@ -26,7 +27,7 @@ var table = []Var{
 	{Name: "authorize.error", In: logOnly},
 	{Name: "authorize.latency", In: logOnly},
 	{Name: "authorize.status", In: logOnly},
-	{Name: "authorizer.error", In: logOnly},
+	{Name: "authorizer.error", In: logOnly, Str: authorizerError},
 	{Name: "authorizer.integrationLatency", In: logOnly},
 	{Name: "authorizer.integrationStatus", In: logOnly},
 	{Name: "authorizer.latency", In: logOnly},
@@ -39,6 +40,7 @@ var table = []Var{
 	{Name: "authorizer.status", In: logOnly},
 	{Name: "awsEndpointRequestId", In: logOnly},
 	{Name: "customDomain.basePathMatched", In: logOnly},
+	{Name: "dataProcessed", In: logOnly},
 	{Name: "deploymentId", In: all, Field: func(c *pipeline.Call) string { return c.DeploymentID }},
 	{Name: "domainName", In: all, Field: func(c *pipeline.Call) string { return c.DomainName }},
 	{Name: "domainPrefix", In: all, Field: func(c *pipeline.Call) string { return c.DomainPrefix }},
@@ -84,7 +86,7 @@ var table = []Var{
 	{Name: "integration.latency", In: logOnly, Int: integrationLatency},
 	{Name: "integration.requestId", In: logOnly},
 	{Name: "integration.status", In: logOnly, Int: integrationStatus},
-	{Name: "integrationErrorMessage", In: logOnly},
+	{Name: "integrationErrorMessage", In: logOnly, Str: integrationErrorMessage},
 	{Name: "integrationLatency", In: logOnly, Int: integrationLatency},
 	{Name: "integrationStatus", In: logOnly, Int: integrationStatus},
 	{Name: "isCanaryRequest", In: all, Field: func(*pipeline.Call) string { return "false" }},
@@ -97,6 +99,8 @@ var table = []Var{
 	{Name: "requestTimeEpoch", In: all, Int: func(c *pipeline.Call, _ *Outcome) (int64, bool) { return c.Start.UnixMilli(), true }},
 	{Name: "resourceId", In: all, Optional: true, Field: func(c *pipeline.Call) string { return c.ResourceID }},
 	{Name: "resourcePath", In: all, Optional: true, Field: func(c *pipeline.Call) string { return c.ResourcePath }},
+	// An HTTP API's matched route key ("GET /pets/{id}", "$default").
+	{Name: "routeKey", In: all, Optional: true, Field: func(c *pipeline.Call) string { return c.RouteKey }},
 	{Name: "responseLatency", In: logOnly, Int: func(_ *pipeline.Call, o *Outcome) (int64, bool) {
 		if o == nil {
 			return 0, false
@@ -162,6 +166,35 @@ func errorMessage(_ *pipeline.Call, o *Outcome, _ string) (string, bool) {
 		return "", false
 	}
 	return o.Fault.MessageText(), true
+}
+
+// integrationErrorMessage is the reason an integration failed (a function
+// error, a malformed answer, a timeout): the fault's cause, as HTTP API
+// access logs carry it.
+func integrationErrorMessage(_ *pipeline.Call, o *Outcome, _ string) (string, bool) {
+	if o == nil || o.Fault == nil || o.Fault.Cause == nil {
+		return "", false
+	}
+	switch o.Fault.Type {
+	case fault.IntegrationFailure, fault.IntegrationTimeout, fault.Default5XX:
+		return o.Fault.Cause.Error(), true
+	}
+	return "", false
+}
+
+// authorizerError is why authorization refused the request.
+func authorizerError(_ *pipeline.Call, o *Outcome, _ string) (string, bool) {
+	if o == nil || o.Fault == nil {
+		return "", false
+	}
+	switch o.Fault.Type {
+	case fault.Unauthorized, fault.AccessDenied, fault.AuthorizerFailure, fault.AuthorizerConfigurationError:
+		if o.Fault.Cause != nil {
+			return o.Fault.Cause.Error(), true
+		}
+		return o.Fault.MessageText(), true
+	}
+	return "", false
 }
 
 func errorMessageString(_ *pipeline.Call, o *Outcome, _ string) (string, bool) {

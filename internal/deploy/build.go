@@ -33,8 +33,12 @@ type APISpec struct {
 type StageSpec struct {
 	Name      string
 	Variables map[string]string
-	// MethodSettings are the stage's per-method throttles, in order.
+	// MethodSettings are the stage's per-method throttles, in order (REST).
 	MethodSettings []MethodSetting
+	// DefaultRouteSettings and RouteSettings are an HTTP API stage's
+	// throttles, for every route and by route key.
+	DefaultRouteSettings *RouteSetting
+	RouteSettings        map[string]RouteSetting
 	// Telemetry is the stage's logging setup.
 	Telemetry StageTelemetry
 }
@@ -56,6 +60,12 @@ type MethodSetting struct {
 	ResourcePath, HTTPMethod string
 	RateLimit                *float64
 	BurstLimit               *int
+}
+
+// RouteSetting is an HTTP API route throttle; nil fields are unset.
+type RouteSetting struct {
+	RateLimit  *float64
+	BurstLimit *int
 }
 
 // Limits are the shared services of throttling, keys and plans.
@@ -156,6 +166,9 @@ func Build(specs []APISpec, opts Options) (*Snapshot, error) {
 }
 
 func buildAPI(spec APISpec, opts Options) (*API, error) {
+	if spec.Def.Protocol == apidef.ProtocolHTTP {
+		return buildHTTPAPI(spec, opts)
+	}
 	a := &API{ID: spec.ID, Def: spec.Def, Responses: resolveResponses(spec.Def.GatewayResponses), stages: map[string]*Stage{}}
 	var errs []error
 	errs = append(errs, checkLimitKeys(spec, opts.Limits)...)

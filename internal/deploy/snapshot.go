@@ -35,6 +35,8 @@ type Stage struct {
 	// Telemetry is the stage's logging setup.
 	Telemetry StageTelemetry
 	tree      *router.Tree[*Method]
+	// defaultRoute is an HTTP API's $default route; nil when none.
+	defaultRoute *Method
 }
 
 // Method is one compiled method of a stage.
@@ -45,6 +47,9 @@ type Method struct {
 	Resource string
 	// HTTPMethod is the method as defined (GET, ..., ANY).
 	HTTPMethod string
+	// RouteKey is an HTTP API's route key ("GET /pets/{id}", "$default");
+	// "" on REST APIs.
+	RouteKey string
 	// Def is the method definition.
 	Def *apidef.Method
 	// Pipeline runs the method.
@@ -77,7 +82,18 @@ func (a *API) Stage(name string) (*Stage, bool) {
 	return st, ok
 }
 
-// Lookup matches a method and escaped path (after the stage).
+// Lookup matches a method and escaped path (after the stage). On an HTTP
+// API a request no route matches goes to the $default route, if any.
 func (st *Stage) Lookup(httpMethod, escapedPath string) (router.Match[*Method], bool) {
-	return st.tree.Lookup(httpMethod, escapedPath)
+	m, ok := st.tree.Lookup(httpMethod, escapedPath)
+	if !ok && st.defaultRoute != nil {
+		return router.Match[*Method]{Value: st.defaultRoute, Resource: "$default"}, true
+	}
+	return m, ok
 }
+
+// HTTP reports whether the API is an HTTP API (API Gateway v2).
+func (a *API) HTTP() bool { return a.Def.Protocol == apidef.ProtocolHTTP }
+
+// DefaultStage is the stage HTTP APIs serve without a stage prefix.
+const DefaultStage = "$default"

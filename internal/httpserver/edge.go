@@ -10,6 +10,7 @@ import (
 	"github.com/portico-gw/portico/internal/deploy"
 	"github.com/portico-gw/portico/internal/fault"
 	"github.com/portico-gw/portico/internal/pipeline"
+	"github.com/portico-gw/portico/internal/router"
 	"github.com/portico-gw/portico/internal/telemetry"
 )
 
@@ -31,10 +32,19 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var res *pipeline.Result
 	var err error
 	switch {
+	case api != nil && stage == nil && api.HTTP():
+		x.http = true
+		c.RequestID = c.ExtendedRequestID
+		err = fault.Reject(fault.ResourceNotFound, errors.New("no stage of the HTTP API matches the request, and it has no $default stage"))
 	case api == nil || stage == nil:
 		api = nil // no deployment answers: the built-in response, never a customization
 		err = fault.Forbidden(errors.New("no API and stage match the request (unknown stage, or several APIs and no apiId in the host or path)"))
 	default:
+		if api.HTTP() {
+			// HTTP APIs have one request id, sent as apigw-requestid.
+			x.http = true
+			c.RequestID = c.ExtendedRequestID
+		}
 		x.stage = stage
 		e.fillStage(c, snap, api, stage, rest)
 		if err = e.checkSize(r); err == nil {
@@ -45,11 +55,15 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	broken := false
-	if err != nil {
+	switch {
+	case err != nil && x.http:
+		x.status, x.length = e.writeHTTPAPIFault(w, r, c, stage, err)
+		x.fault = fault.From(err)
+	case err != nil:
 		x.status, x.length = e.writeFault(w, r, c, api, stage, err)
 		x.fault = fault.From(err)
-	} else {
-		x.status, x.length, x.fault = e.writeResult(w, r, c, res)
+	default:
+		x.status, x.length, x.fault = e.writeResult(w, r, c, res, x.http)
 		broken = x.fault != nil
 	}
 	e.finish(r.Context(), x, span)
@@ -66,10 +80,19 @@ type exchange struct {
 	status int
 	length int64
 	fault  *fault.Error
+	// http marks a request to an HTTP API (API Gateway v2).
+	http bool
 }
 
 // route matches the method and runs its pipeline.
 func (e *Edge) route(r *http.Request, c *pipeline.Call, stage *deploy.Stage, rest string, x *exchange) (*pipeline.Result, error) {
+	if x.http {
+		m, ok := stage.Lookup(r.Method, rest)
+		if !ok {
+			return nil, fault.Reject(fault.ResourceNotFound, fmt.Errorf("no route matches %s %s and the API has no $default route", r.Method, r.URL.EscapedPath()))
+		}
+		return e.run(r, c, stage, m, x)
+	}
 	if !awsMethod(r.Method) {
 		return nil, missingToken(r)
 	}
@@ -77,8 +100,13 @@ func (e *Edge) route(r *http.Request, c *pipeline.Call, stage *deploy.Stage, res
 	if !ok {
 		return nil, missingToken(r)
 	}
+	return e.run(r, c, stage, m, x)
+}
+
+// run records the matched method on the call and runs its pipeline.
+func (e *Edge) run(r *http.Request, c *pipeline.Call, stage *deploy.Stage, m router.Match[*deploy.Method], x *exchange) (*pipeline.Result, error) {
 	x.method = m.Value
-	c.ResourceID, c.ResourcePath = m.Value.ResourceID, m.Value.Resource
+	c.ResourceID, c.ResourcePath, c.RouteKey = m.Value.ResourceID, m.Value.Resource, m.Value.RouteKey
 	if len(m.Params) > 0 {
 		c.PathParams = make(map[string]string, len(m.Params))
 		for _, p := range m.Params {
@@ -157,7 +185,12 @@ func (e *Edge) selectStage(snap *deploy.Snapshot, r *http.Request) (*deploy.API,
 	trimmed := strings.TrimLeft(path, "/")
 	stage, tail, _ := strings.Cut(trimmed, "/")
 	st, ok := api.Stage(stage)
-	if !ok {
+	if !ok || stage == deploy.DefaultStage {
+		// An HTTP API serves a path that names none of its stages on its
+		// $default stage, without a prefix.
+		if def, found := api.Stage(deploy.DefaultStage); found && api.HTTP() {
+			return api, def, path
+		}
 		return api, nil, ""
 	}
 	return api, st, "/" + tail
@@ -203,7 +236,11 @@ func (e *Edge) fillStage(c *pipeline.Call, snap *deploy.Snapshot, api *deploy.AP
 	c.APIID, c.Stage, c.DeploymentID = api.ID, st.Name, st.DeploymentID
 	c.StageVariables = st.Variables
 	c.Path = rest
-	c.StagePath = "/" + st.Name + rest
+	if st.Name == deploy.DefaultStage {
+		c.StagePath = rest
+	} else {
+		c.StagePath = "/" + st.Name + rest
+	}
 }
 
 func sourceIP(remote string) string {

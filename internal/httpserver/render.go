@@ -169,3 +169,35 @@ func reason(f *fault.Error) string {
 	}
 	return f.MessageText()
 }
+
+// writeHTTPAPIFault renders a rejection on an HTTP API: no gateway
+// responses, one fixed answer per status with apigw-requestid
+// (docs/aws-behaviour.md#http-api-answers). The fault's own headers
+// (www-authenticate of a JWT authorizer, Retry-After) are kept.
+func (e *Edge) writeHTTPAPIFault(w http.ResponseWriter, r *http.Request, c *pipeline.Call, st *deploy.Stage, err error) (int, int64) {
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		return 499, 0
+	}
+	f := fault.From(err)
+	h := w.Header()
+	if st != nil && st.Telemetry.DebugErrors {
+		h.Set("X-Portico-Error-Reason", sanitizeHeader(reason(f)))
+	}
+	for k, v := range f.Headers {
+		h.Set(k, v)
+	}
+	status, message := fault.HTTPAPIAnswer(f)
+	body := fault.HTTPAPIBody(message)
+	h["Apigw-Requestid"] = []string{c.RequestID}
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	if status == http.StatusRequestEntityTooLarge {
+		h.Set("Connection", "close")
+	}
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(writeIdle))
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
+	return status, int64(len(body))
+}

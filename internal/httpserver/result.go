@@ -25,7 +25,7 @@ var errStreamBroken = errors.New("integration response body failed after the hea
 // (an upstream timeout or reset) cannot become a gateway response any more:
 // the returned fault is logged, and the caller aborts the connection so the
 // client sees a broken response rather than a short 200.
-func (e *Edge) writeResult(w http.ResponseWriter, r *http.Request, c *pipeline.Call, res *pipeline.Result) (int, int64, *fault.Error) {
+func (e *Edge) writeResult(w http.ResponseWriter, r *http.Request, c *pipeline.Call, res *pipeline.Result, httpAPI bool) (int, int64, *fault.Error) {
 	h := w.Header()
 	hasType := false
 	for k, vs := range res.Header {
@@ -41,8 +41,12 @@ func (e *Edge) writeResult(w http.ResponseWriter, r *http.Request, c *pipeline.C
 			hasType = true
 		}
 	}
-	h["x-amzn-RequestId"] = []string{c.RequestID}
-	h["x-amz-apigw-id"] = []string{c.ExtendedRequestID}
+	if httpAPI {
+		h["Apigw-Requestid"] = []string{c.RequestID}
+	} else {
+		h["x-amzn-RequestId"] = []string{c.RequestID}
+		h["x-amz-apigw-id"] = []string{c.ExtendedRequestID}
+	}
 	if !hasType {
 		h.Set("Content-Type", "application/json")
 	}
