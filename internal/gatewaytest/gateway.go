@@ -23,8 +23,9 @@ type Options struct {
 	Definition string
 	// APIID is the apiId (default "testapi").
 	APIID string
-	// Stages maps stage names to extra variables; default one stage "dev".
-	// Every stage also gets backend, refused and garbage variables.
+	// Stages maps stage names to extra variables; nil means one stage "dev",
+	// an empty map no stages at all (an HTTP API's $default stage). Every
+	// stage also gets backend, refused and garbage variables.
 	Stages map[string]map[string]string
 	// Extra is YAML appended to the generated settings file.
 	Extra string
@@ -69,7 +70,10 @@ func Start(t testing.TB, o Options) *Gateway {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "listen: 127.0.0.1:0\nadmin: {listen: \"off\"}\napis:\n  - id: %s\n    definition: %q\n    stages:\n", o.APIID, def)
+	fmt.Fprintf(&b, "listen: 127.0.0.1:0\nadmin: {listen: \"off\"}\napis:\n  - id: %s\n    definition: %q\n", o.APIID, def)
+	if len(o.Stages) > 0 {
+		b.WriteString("    stages:\n")
+	}
 	names := make([]string, 0, len(o.Stages))
 	for n := range o.Stages {
 		names = append(names, n)

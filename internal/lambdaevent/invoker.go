@@ -30,9 +30,17 @@ type FunctionResult struct {
 // lambdaURI finds the function name (and qualifier) in a Lambda integration URI.
 var lambdaURI = regexp.MustCompile(`:lambda:path/2015-03-31/functions/(?:arn:aws:lambda:[^:]*:[^:]*:function:)?([A-Za-z0-9_-]+)(?::([A-Za-z0-9$_-]+))?/invocations$`)
 
-// FunctionName returns the function an integration URI invokes.
+// lambdaARN is a plain function ARN, which HTTP API integrations may give
+// as their uri (https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-integrations.html).
+var lambdaARN = regexp.MustCompile(`^arn:aws[a-z-]*:lambda:[^:]*:[^:]*:function:([A-Za-z0-9_-]+)(?::([A-Za-z0-9$_-]+))?$`)
+
+// FunctionName returns the function an integration URI invokes: an
+// apigateway invocations URI, or a plain function ARN.
 func FunctionName(uri string) (string, bool) {
 	m := lambdaURI.FindStringSubmatch(uri)
+	if m == nil {
+		m = lambdaARN.FindStringSubmatch(uri)
+	}
 	if m == nil {
 		return "", false
 	}

@@ -178,7 +178,11 @@ func TestFunctionName(t *testing.T) {
 	for uri, want := range map[string]string{
 		"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:echo/invocations":      "echo",
 		"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:echo:live/invocations": "echo",
-		"arn:aws:apigateway:us-east-1:s3:path/bucket/key": "",
+		"arn:aws:apigateway:us-east-1:s3:path/bucket/key":                 "",
+		"arn:aws:lambda:us-east-1:123456789012:function:echo":             "echo",
+		"arn:aws:lambda:eu-west-1:123456789012:function:echo:2":           "echo",
+		"arn:aws:lambda:us-east-1:123456789012:function:echo/invocations": "",
+		"xarn:aws:lambda:us-east-1:123456789012:function:echo":            "",
 	} {
 		got, ok := FunctionName(uri)
 		if got != want || ok != (want != "") {
