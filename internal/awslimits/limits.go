@@ -5,6 +5,7 @@
 //
 // Sources:
 //   - API Gateway quotas: https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
+//   - HTTP API quotas: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html
 //   - Lambda quotas: https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
 //   - API Gateway API reference (botocore model apigateway 2015-07-09):
 //     https://docs.aws.amazon.com/apigateway/latest/api/API_Operations.html
@@ -59,6 +60,27 @@ const (
 	// characters (docs/aws-behaviour.md#key-enforcement).
 	APIKeyMinLength = 20
 	APIKeyMaxLength = 128
+)
+
+// API Gateway (HTTP APIs): JWT authorizers.
+const (
+	// JWTAudiences is the largest number of audiences one JWT authorizer
+	// accepts (HTTP API quotas: "Audiences per authorizer").
+	JWTAudiences = 50
+	// JWTRouteScopes is the largest number of authorization scopes one
+	// route may require (HTTP API quotas: "Scopes per route").
+	JWTRouteScopes = 10
+	// JWKSTimeout bounds one request for the issuer's JSON Web Key Set
+	// (HTTP API quotas: "Timeout for JSON Web Key Set endpoint", 1,500 ms).
+	JWKSTimeout = 1500 * time.Millisecond
+	// OIDCDiscoveryTimeout bounds one OpenID Connect discovery request
+	// (HTTP API quotas: "Timeout for OpenID Connect discovery endpoint",
+	// 1,500 ms).
+	OIDCDiscoveryTimeout = 1500 * time.Millisecond
+	// JWKSResponseBytes is the largest JSON Web Key Set response (HTTP API
+	// quotas: "Response size from JSON Web Key Set endpoint", 150,000
+	// bytes). Portico bounds OpenID Connect discovery answers the same way.
+	JWKSResponseBytes = 150_000
 )
 
 // Lambda.

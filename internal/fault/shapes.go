@@ -121,6 +121,25 @@ func Forbidden(cause error) *Error {
 	return &Error{Type: Default4XX, Status: http.StatusForbidden, Message: "Forbidden", ErrorType: "ForbiddenException", Cause: cause}
 }
 
+// TokenRejected is a JWT authorizer's refusal of a missing or invalid
+// token: UNAUTHORIZED, 401 {"message":"Unauthorized"}, with the
+// WWW-Authenticate challenge that says why, such as `Bearer scope=""
+// error="invalid_token" error_description="the token does not have a valid
+// audience"` (docs/aws-behaviour.md#jwt-authorizers).
+func TokenRejected(challenge string, cause error) *Error {
+	return &Error{Type: Unauthorized, Headers: map[string]string{"WWW-Authenticate": challenge}, Cause: cause}
+}
+
+// InsufficientScope is a JWT authorizer's refusal of a valid token that
+// carries none of the route's authorization scopes: DEFAULT_4XX, 403
+// {"message":"Forbidden"}, x-amzn-ErrorType ForbiddenException, with the
+// challenge `Bearer scope="..." error="insufficient_scope" ...`. AWS's
+// status here is UNCONFIRMED (docs/differences.md#unconfirmed-choices).
+func InsufficientScope(challenge string, cause error) *Error {
+	return &Error{Type: Default4XX, Status: http.StatusForbidden, Message: "Forbidden", ErrorType: "ForbiddenException",
+		Headers: map[string]string{"WWW-Authenticate": challenge}, Cause: cause}
+}
+
 // BadRequest is a DEFAULT_4XX 400 {"message":"Bad Request"} without an
 // x-amzn-ErrorType, for a request Portico cannot interpret (an unparsable
 // request target when verifying a signature).

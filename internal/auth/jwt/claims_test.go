@@ -95,6 +95,11 @@ func TestWWWAuthenticate(t *testing.T) {
 			`Bearer scope="" error="invalid_token" error_description="the token has expired"`},
 		{k.sign(t, with(baseClaims(), "aud", "mine")), jwt.VerifyOptions{Scopes: []string{"pets/read", "pets/write"}},
 			`Bearer scope="pets/read pets/write" error="insufficient_scope" error_description="token is missing a required scope"`},
+		{k.sign(t, with(baseClaims(), "aud", "mine", "iss", "https://elsewhere.example")), jwt.VerifyOptions{},
+			`Bearer scope="" error="invalid_token" error_description="issuer does not match"`},
+		{"a.b", jwt.VerifyOptions{},
+			`Bearer scope="" error="invalid_token" error_description="token contains an invalid number of segments"`},
+		{"Bearer ", jwt.VerifyOptions{}, `Bearer`},
 	}
 	for _, tt := range tests {
 		_, err := v.Verify(context.Background(), tt.token, tt.opts)

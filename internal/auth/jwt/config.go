@@ -4,19 +4,23 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/portico-gw/portico/internal/awslimits"
 )
 
-// Fetch limits AWS documents for JWKS and OIDC discovery requests.
+// Fetch limits AWS documents for JWKS and OIDC discovery requests (see
+// internal/awslimits).
 const (
 	// FetchTimeout bounds one JWKS or discovery request.
-	FetchTimeout = 1500 * time.Millisecond
+	FetchTimeout = awslimits.JWKSTimeout
 	// MaxFetchBytes bounds the size of one JWKS or discovery response.
-	MaxFetchBytes = 150_000
+	MaxFetchBytes = awslimits.JWKSResponseBytes
 )
 
 // Defaults applied by [New] to zero Config fields.
@@ -66,6 +70,51 @@ type Config struct {
 	// Logger receives background reload failures; nil discards them.
 	// Tokens are never logged.
 	Logger *slog.Logger
+	// SecureFetch requires every URL the Verifier fetches (the discovery
+	// document under Issuer, the JWKS, a jwks_uri found by discovery) to
+	// be https, or plain http on a loopback host (see [CheckFetchURL]):
+	// keys fetched in clear text from another host could be swapped on the
+	// way. HTTP API JWT authorizers set it.
+	SecureFetch bool
+}
+
+// RSAAlgorithms are the signing algorithms of HTTP API JWT authorizers,
+// which accept RSA only
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html).
+func RSAAlgorithms() []string { return []string{"RS256", "RS384", "RS512"} }
+
+// CheckFetchURL reports whether u may be fetched by a Verifier with
+// SecureFetch: an absolute https URL, or an http URL whose host is a
+// loopback address (127.0.0.0/8, ::1) or "localhost" — a local identity
+// provider. The error says which rule failed.
+func CheckFetchURL(u string) error {
+	p, err := url.Parse(u)
+	if err != nil {
+		return fmt.Errorf("%q is not a URL: %w", u, err)
+	}
+	if p.Host == "" || p.Hostname() == "" {
+		return fmt.Errorf("%q: want an absolute https URL", u)
+	}
+	switch p.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if IsLoopbackHost(p.Hostname()) {
+			return nil
+		}
+		return fmt.Errorf("%q: plain http is allowed only on a loopback host (127.0.0.0/8, ::1, localhost); use https", u)
+	}
+	return fmt.Errorf("%q: want an https URL (or http on a loopback host)", u)
+}
+
+// IsLoopbackHost reports whether host (without port) is "localhost" or a
+// loopback IP address. Names are not resolved.
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
 }
 
 // withDefaults returns a copy of c with defaults applied, or an error that
@@ -79,6 +128,18 @@ func (c Config) withDefaults() (Config, error) {
 		u, err := url.Parse(c.Issuer)
 		if c.Issuer != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
 			errs = append(errs, fmt.Errorf("issuer %q: OIDC discovery needs an http(s) URL", c.Issuer))
+		}
+	}
+	if c.SecureFetch {
+		if c.JWKS == "" && c.Issuer != "" {
+			if err := CheckFetchURL(c.Issuer); err != nil {
+				errs = append(errs, fmt.Errorf("issuer %w", err))
+			}
+		}
+		if c.JWKS != "" {
+			if err := CheckFetchURL(c.JWKS); err != nil {
+				errs = append(errs, fmt.Errorf("jwks %w", err))
+			}
 		}
 	}
 	if len(c.Algorithms) == 0 {

@@ -19,10 +19,14 @@ const (
 	KindInsufficientScope Kind = "insufficient_scope"
 )
 
-// Descriptions of rejected tokens. AWS documents "the token does not have a
-// valid audience"; the others follow its wording.
+// Descriptions of rejected tokens (docs/aws-behaviour.md#jwt-authorizers).
+// AWS documents "the token does not have a valid audience"; "token contains
+// an invalid number of segments" and "issuer does not match" are AWS's
+// observed texts; the others are Portico's, in AWS's wording
+// (docs/differences.md#unconfirmed-choices).
 const (
 	DescMissing        = "the token is missing"
+	DescSegments       = "token contains an invalid number of segments"
 	DescMalformed      = "the token is malformed"
 	DescSignature      = "the token signature is invalid"
 	DescAlgorithm      = "the token signing algorithm is not allowed"
@@ -32,7 +36,7 @@ const (
 	DescMissingExpiry  = "the token does not have an expiry"
 	DescNotYetValid    = "the token is not yet valid"
 	DescIssuedInFuture = "the token was issued in the future"
-	DescIssuer         = "the token issuer is invalid"
+	DescIssuer         = "issuer does not match"
 	DescAudience       = "the token does not have a valid audience"
 	DescTokenUse       = "the token does not have a valid token_use"
 	DescScope          = "token is missing a required scope"
@@ -71,7 +75,14 @@ func (e *Error) Unwrap() error { return e.cause }
 // the way API Gateway HTTP APIs do:
 //
 //	Bearer scope="" error="invalid_token" error_description="the token has expired"
+//
+// A request without a token (KindInvalidRequest) gets the bare challenge
+// "Bearer", as AWS answers (and as RFC 6750 §3.1 asks when the request
+// carries no authentication information).
 func (e *Error) WWWAuthenticate() string {
+	if e.Kind == KindInvalidRequest {
+		return "Bearer"
+	}
 	var b strings.Builder
 	b.WriteString(`Bearer scope="`)
 	b.WriteString(quoteSafe(e.Scope))

@@ -9,20 +9,24 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"time"
+
+	"github.com/portico-gw/portico/internal/awslimits"
 )
 
 // loader returns the raw bytes of a JWKS document.
 type loader func(ctx context.Context) ([]byte, error)
 
 // boundedClient returns a copy of c (or of a zero client) whose timeout is at
-// most FetchTimeout.
+// most the longer of the JWKS and discovery timeouts (each request also
+// has its own deadline).
 func boundedClient(c *http.Client) *http.Client {
 	var out http.Client
 	if c != nil {
 		out = *c
 	}
-	if out.Timeout <= 0 || out.Timeout > FetchTimeout {
-		out.Timeout = FetchTimeout
+	if limit := max(awslimits.JWKSTimeout, awslimits.OIDCDiscoveryTimeout); out.Timeout <= 0 || out.Timeout > limit {
+		out.Timeout = limit
 	}
 	return &out
 }
@@ -36,15 +40,18 @@ func isURL(s string) bool {
 // path (a file:// URL is accepted too).
 func newLoader(client *http.Client, location string) loader {
 	if isURL(location) {
-		return func(ctx context.Context) ([]byte, error) { return fetchURL(ctx, client, location) }
+		return func(ctx context.Context) ([]byte, error) {
+			return fetchURL(ctx, client, location, awslimits.JWKSTimeout)
+		}
 	}
 	path := strings.TrimPrefix(location, "file://")
 	return func(context.Context) ([]byte, error) { return readFile(path) }
 }
 
-// fetchURL GETs u with the AWS bounds: FetchTimeout and MaxFetchBytes.
-func fetchURL(ctx context.Context, client *http.Client, u string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, FetchTimeout)
+// fetchURL GETs u with the AWS bounds: timeout (JWKS or discovery) and
+// MaxFetchBytes.
+func fetchURL(ctx context.Context, client *http.Client, u string, timeout time.Duration) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
@@ -99,7 +106,7 @@ func discoveryURL(issuer string) string {
 // jwks_uri. The metadata's issuer, when present, must equal the configured
 // one (OpenID Connect Discovery 1.0 §4.3).
 func discover(ctx context.Context, client *http.Client, issuer string) (string, error) {
-	b, err := fetchURL(ctx, client, discoveryURL(issuer))
+	b, err := fetchURL(ctx, client, discoveryURL(issuer), awslimits.OIDCDiscoveryTimeout)
 	if err != nil {
 		return "", fmt.Errorf("oidc discovery: %w", err)
 	}

@@ -45,6 +45,11 @@ func New(ctx context.Context, cfg Config) (*Verifier, error) {
 		if err != nil {
 			return nil, fmt.Errorf("jwt: issuer %s: %w", cfg.Issuer, err)
 		}
+		if cfg.SecureFetch {
+			if err := CheckFetchURL(location); err != nil {
+				return nil, fmt.Errorf("jwt: issuer %s: oidc discovery: jwks_uri %w", cfg.Issuer, err)
+			}
+		}
 	}
 	logger := cfg.Logger
 	if logger == nil {
@@ -99,6 +104,9 @@ func (v *Verifier) Verify(ctx context.Context, token string, opts VerifyOptions)
 	raw := stripBearer(token)
 	if raw == "" {
 		return nil, newError(KindInvalidRequest, DescMissing, nil)
+	}
+	if strings.Count(raw, ".") != 2 {
+		return nil, invalid(DescSegments, nil)
 	}
 	var mc gojwt.MapClaims
 	tok, err := v.parser.ParseWithClaims(raw, &mc, v.keyfunc(ctx))
