@@ -175,7 +175,11 @@ func (g *Gateway) Reload() error {
 	if fmt.Sprint(cfg.CognitoUserPools, cfg.JWTAuthorizers) != fmt.Sprint(g.cfg.CognitoUserPools, g.cfg.JWTAuthorizers) {
 		g.log.Warn("cognitoUserPools and jwtAuthorizers changes take effect on restart")
 	}
+	old := g.edge.Snapshot()
 	g.edge.Swap(snap)
+	if old != nil {
+		_ = old.Close() // requests still on it keep their cached keys
+	}
 	return nil
 }
 
@@ -199,6 +203,9 @@ func (g *Gateway) Close() error {
 	g.insecure.CloseIdleConnections()
 	var errs []error
 	if g.edge != nil {
+		if snap := g.edge.Snapshot(); snap != nil {
+			errs = append(errs, snap.Close())
+		}
 		errs = append(errs, g.edge.Close())
 	}
 	if g.functions != nil {

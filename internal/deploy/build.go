@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -147,7 +148,7 @@ func Build(specs []APISpec, opts Options) (*Snapshot, error) {
 	s := &Snapshot{apis: map[string]*API{}, Created: now()}
 	var errs []error
 	for _, spec := range specs {
-		a, err := buildAPI(spec, opts)
+		a, err := buildAPI(spec, opts, &s.closers)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("api %s: %w", spec.ID, err))
 			continue
@@ -155,6 +156,7 @@ func Build(specs []APISpec, opts Options) (*Snapshot, error) {
 		s.apis[spec.ID] = a
 	}
 	if len(errs) > 0 {
+		_ = s.Close()
 		return nil, errors.Join(errs...)
 	}
 	if len(s.apis) == 1 {
@@ -165,9 +167,9 @@ func Build(specs []APISpec, opts Options) (*Snapshot, error) {
 	return s, nil
 }
 
-func buildAPI(spec APISpec, opts Options) (*API, error) {
+func buildAPI(spec APISpec, opts Options, closers *[]io.Closer) (*API, error) {
 	if spec.Def.Protocol == apidef.ProtocolHTTP {
-		return buildHTTPAPI(spec, opts)
+		return buildHTTPAPI(spec, opts, closers)
 	}
 	a := &API{ID: spec.ID, Def: spec.Def, Responses: resolveResponses(spec.Def.GatewayResponses), stages: map[string]*Stage{}}
 	var errs []error

@@ -3,6 +3,7 @@ package deploy
 import (
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/awslimits"
@@ -16,21 +17,20 @@ import (
 // resource tree, the $default route and stage, route throttles, and no
 // gateway responses, keys, plans, validators or mapping templates
 // (docs/aws-behaviour.md#http-apis).
-func buildHTTPAPI(spec APISpec, opts Options) (*API, error) {
+func buildHTTPAPI(spec APISpec, opts Options, closers *[]io.Closer) (*API, error) {
 	a := &API{ID: spec.ID, Def: spec.Def, Responses: resolveResponses(nil), stages: map[string]*Stage{}}
 	stages := spec.Stages
 	if len(stages) == 0 {
 		stages = []StageSpec{{Name: DefaultStage}}
 	}
+	sa, err := newHTTPAPIAuth(spec, opts, closers)
+	if err != nil {
+		return nil, err
+	}
 	var errs []error
 	for _, ss := range stages {
 		st := &Stage{Name: ss.Name, Variables: ss.Variables, DeploymentID: deploymentID(spec.ID, ss.Name), tree: router.NewRoutes[*Method](),
 			Telemetry: ss.Telemetry}
-		sa, err := newHTTPStageAuth(spec, opts)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("stage %s: %w", ss.Name, err))
-			continue
-		}
 		for _, m := range spec.Def.Methods {
 			cm, err := buildRoute(spec, ss, sa, m, opts)
 			switch {
@@ -53,7 +53,7 @@ func buildHTTPAPI(spec APISpec, opts Options) (*API, error) {
 
 // buildRoute compiles one HTTP API route for one stage: the route
 // throttle, then authorization, then the integration.
-func buildRoute(spec APISpec, ss StageSpec, sa *httpStageAuth, m *apidef.Method, opts Options) (*Method, error) {
+func buildRoute(spec APISpec, ss StageSpec, sa *httpAPIAuth, m *apidef.Method, opts Options) (*Method, error) {
 	integ, err := buildHTTPIntegration(spec, ss, m, opts)
 	if err != nil {
 		return nil, err

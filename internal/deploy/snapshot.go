@@ -1,6 +1,8 @@
 package deploy
 
 import (
+	"errors"
+	"io"
 	"time"
 
 	"github.com/portico-gw/portico/internal/apidef"
@@ -14,6 +16,19 @@ type Snapshot struct {
 	apis    map[string]*API
 	only    *API
 	Created time.Time
+	// closers release what the snapshot owns (JWT key refreshers).
+	closers []io.Closer
+}
+
+// Close releases what the snapshot owns once it is no longer served;
+// requests still running on it keep working (keys stay cached).
+func (s *Snapshot) Close() error {
+	var errs []error
+	for _, c := range s.closers {
+		errs = append(errs, c.Close())
+	}
+	s.closers = nil
+	return errors.Join(errs...)
 }
 
 // API is one deployed REST API.

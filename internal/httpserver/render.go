@@ -184,11 +184,11 @@ func (e *Edge) writeHTTPAPIFault(w http.ResponseWriter, r *http.Request, c *pipe
 		h.Set("X-Portico-Error-Reason", sanitizeHeader(reason(f)))
 	}
 	for k, v := range f.Headers {
-		h.Set(k, v)
+		h[strings.ToLower(k)] = []string{v} // HTTP APIs send lower-case names (www-authenticate)
 	}
 	status, message := fault.HTTPAPIAnswer(f)
 	body := fault.HTTPAPIBody(message)
-	h["Apigw-Requestid"] = []string{c.RequestID}
+	h["apigw-requestid"] = []string{c.RequestID}
 	h.Set("Content-Type", "application/json")
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	if status == http.StatusRequestEntityTooLarge {

@@ -42,7 +42,7 @@ func (e *Edge) writeResult(w http.ResponseWriter, r *http.Request, c *pipeline.C
 		}
 	}
 	if httpAPI {
-		h["Apigw-Requestid"] = []string{c.RequestID}
+		h["apigw-requestid"] = []string{c.RequestID}
 	} else {
 		h["x-amzn-RequestId"] = []string{c.RequestID}
 		h["x-amz-apigw-id"] = []string{c.ExtendedRequestID}
