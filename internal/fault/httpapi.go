@@ -26,16 +26,25 @@ func HTTPAPIAnswer(f *Error) (status int, message string) {
 	case BadRequestBody, BadRequestParameters, UnsupportedMediaType:
 		return http.StatusBadRequest, "Bad Request"
 	}
-	s := f.StatusCode()
-	switch {
-	case s == http.StatusRequestTimeout:
+	switch s := f.StatusCode(); s {
+	case http.StatusUnauthorized:
+		return s, "Unauthorized"
+	case http.StatusForbidden:
+		return s, "Forbidden"
+	case http.StatusNotFound:
+		return s, "Not Found"
+	case http.StatusRequestTimeout:
 		return s, "Request Timeout"
-	case s == http.StatusRequestEntityTooLarge:
+	case http.StatusRequestEntityTooLarge:
 		return s, "Request Entity Too Large"
-	case s >= 500 || s == 0:
-		return http.StatusInternalServerError, "Internal Server Error"
-	case s >= 400:
-		return http.StatusBadRequest, "Bad Request"
+	case http.StatusTooManyRequests:
+		return s, "Too Many Requests"
+	case http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return http.StatusServiceUnavailable, "Service Unavailable"
+	default:
+		if s >= 400 && s < 500 {
+			return http.StatusBadRequest, "Bad Request"
+		}
 	}
 	return http.StatusInternalServerError, "Internal Server Error"
 }
