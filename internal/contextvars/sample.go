@@ -16,7 +16,7 @@ func Sample() (*pipeline.Call, *Outcome) {
 		Start: time.Date(2026, 11, 26, 2, 42, 7, 0, time.UTC), RequestID: "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
 		ExtendedRequestID: "LLCm7FonFiAFXFg=", AccountID: "123456789012", APIID: "a1b2c3d4e5", Stage: "prod",
 		DeploymentID: "dep1", DomainName: "a1b2c3d4e5.execute-api.local", DomainPrefix: "a1b2c3d4e5",
-		HTTPMethod: "GET", ResourceID: "abc123", ResourcePath: "/pets/{petId}", StagePath: "/prod/pets/1",
+		HTTPMethod: "GET", ResourceID: "abc123", ResourcePath: "/pets/{petId}", RouteKey: "GET /pets/{petId}", StagePath: "/prod/pets/1",
 		Protocol: "HTTP/1.1", SourceIP: "203.0.113.7", Header: http.Header{"User-Agent": {"curl/8.5.0"}},
 		Identity: pipeline.Identity{APIKey: "abcdefghij", APIKeyID: "k1", Caller: "AIDA1", User: "AIDA1",
 			UserArn: "arn:aws:iam::123456789012:user/u", AccountID: "123456789012", AccessKey: "AKIA1"},

@@ -111,6 +111,9 @@ var table = []Var{
 	}},
 	// VTL builds $context.responseOverride itself (it is writable).
 	{Name: "responseOverride.status", In: logOnly},
+	// An HTTP API's route key ("GET /pets/{id}", "$default"); none on REST
+	// APIs (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html).
+	{Name: "routeKey", In: all, Optional: true, Field: func(c *pipeline.Call) string { return c.RouteKey }},
 	{Name: "stage", In: all, Field: func(c *pipeline.Call) string { return c.Stage }},
 	{Name: "status", In: logOnly, Int: func(_ *pipeline.Call, o *Outcome) (int64, bool) {
 		if o == nil {
