@@ -47,6 +47,7 @@ var HTTPAPIRules = map[string]HTTPAPIRule{
 	"Content-Encoding":    {Reserved: true, Source: srcHTTPAPIReserved},
 	"Content-Length":      {Dropped: true, ResponseDropped: true, Reserved: true, Source: srcHTTPAPIReserved + "; " + srcFraming},
 	"Content-Location":    {Reserved: true, Source: srcHTTPAPIReserved},
+	"Expect":              {Dropped: true, Source: "the gateway answers the client's 100-continue itself; " + srcHopByHop},
 	"Forwarded":           {Forwarded: true, Reserved: true, Source: srcHTTPAPIReserved + "; " + srcHTTPAPINotes},
 	"Host":                {Dropped: true, Source: "the back end's own host is sent; the client's is in Forwarded: " + srcHTTPAPINotes},
 	"Keep-Alive":          {Dropped: true, ResponseDropped: true, Reserved: true, Source: srcHTTPAPIReserved + "; " + srcHopByHop},

@@ -67,7 +67,7 @@ func TestHTTPAPIForwarded(t *testing.T) {
 
 // TestHTTPAPIHeaders: what passes to the back end and back.
 func TestHTTPAPIHeaders(t *testing.T) {
-	in := http.Header{"Connection": {"close, X-Named"}, "X-Named": {"1"}, "Te": {"trailers"}, "Host": {"h"},
+	in := http.Header{"Expect": {"100-continue"}, "Connection": {"close, X-Named"}, "X-Named": {"1"}, "Te": {"trailers"}, "Host": {"h"},
 		"Authorization": {"Bearer t"}, "X-Forwarded-For": {"1.2.3.4"}, "Forwarded": {"for=x"}, "Cookie": {"a=b"}}
 	got := HTTPAPIRequestHeader(in)
 	want := http.Header{"Authorization": {"Bearer t"}, "Cookie": {"a=b"}}

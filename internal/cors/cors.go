@@ -195,6 +195,8 @@ func (p *Policy) Preflight(r *http.Request) (status int, header http.Header, ok 
 // request's Origin is allowed, Access-Control-Allow-Origin and, as
 // configured, Access-Control-Expose-Headers and
 // Access-Control-Allow-Credentials are added. A nil policy changes nothing.
+// respHeader must be the (non-nil) header about to be written: a nil map
+// cannot take the headers, and is left alone.
 func (p *Policy) Decorate(reqHeader, respHeader http.Header) {
 	if p == nil || respHeader == nil {
 		return

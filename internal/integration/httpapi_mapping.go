@@ -493,6 +493,7 @@ func (p *ParamMapping) apply(c *pipeline.Call, header http.Header) (func(string)
 		}
 		switch op.target {
 		case targetHeader:
+			val = headerSafe(val)
 			switch op.action {
 			case actRemove:
 				header.Del(op.name)
@@ -550,6 +551,21 @@ func appendQueryParam(raw, name, value string) string {
 		return pair
 	}
 	return raw + "&" + pair
+}
+
+// headerSafe makes a mapped value sendable as a header value: control
+// characters other than tab (a "\n" from a JSON body) become spaces, as
+// net/http does to response header values.
+func headerSafe(v string) string {
+	if strings.IndexFunc(v, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }) < 0 {
+		return v
+	}
+	return strings.Map(func(r rune) rune {
+		if r < ' ' && r != '\t' || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, v)
 }
 
 // validStatus parses an overwritten status code: 200 to 599, as Portico

@@ -46,6 +46,9 @@ func TestHTTPAPIRequestMappings(t *testing.T) {
 			map[string]string{"overwrite:header.X-Name": "$request.body.pet.name", "overwrite:header.X-Tag": "$request.body.pet.tags[1]",
 				"overwrite:header.X-Obj": "$request.body.pet.age", "overwrite:header.X-Q": "${request.body.pet['odd key']}"}, "", "/base?q=1&q=2",
 			map[string]string{"X-Name": "Rex", "X-Tag": "b", "X-Obj": "3", "X-Q": "v"}},
+		{"a control character from the body becomes a space",
+			map[string]string{"overwrite:header.X-Note": "$request.body.pet.note"}, "", "/base?q=1&q=2",
+			map[string]string{"X-Note": "two lines"}},
 		{"query strings: overwrite, append, remove keep the other pairs as sent",
 			map[string]string{"overwrite:querystring.q": "one", "append:querystring.new": "a b", "remove:querystring.r": ""}, "/base?r=gone&keep=%2F", "/base?keep=%2F&q=one&new=a+b",
 			nil},
@@ -65,7 +68,7 @@ func TestHTTPAPIRequestMappings(t *testing.T) {
 				c = newV2Call("POST", "/pets/7", "")
 			}
 			c.Header = http.Header{"Header1": {"h1a", "h1b"}, "X-Client": {"old"}}
-			c.Body = pipeline.NewBodyBytes([]byte(`{"pet":{"name":"Rex","tags":["a","b"],"age":3,"odd key":"v"}}`))
+			c.Body = pipeline.NewBodyBytes([]byte(`{"pet":{"name":"Rex","tags":["a","b"],"age":3,"odd key":"v","note":"two\nlines"}}`))
 			_, s := invokeSeen(t, p, c)
 			if s.URI != tt.wantURI {
 				t.Errorf("URI %q, want %q", s.URI, tt.wantURI)

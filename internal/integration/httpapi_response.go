@@ -173,9 +173,9 @@ func (m *ResponseMapping) Apply(c *pipeline.Call, res *pipeline.Result) error {
 		case e.op.action == actRemove:
 			res.Header.Del(e.op.name)
 		case e.op.action == actOverwrite:
-			res.Header.Set(e.op.name, e.val)
+			res.Header.Set(e.op.name, headerSafe(e.val))
 		default:
-			res.Header.Add(e.op.name, e.val)
+			res.Header.Add(e.op.name, headerSafe(e.val))
 		}
 	}
 	return nil
