@@ -378,10 +378,11 @@ func (v mapValue) reads(k sourceKind) bool {
 
 // mapEnv is what values are resolved against.
 type mapEnv struct {
-	call     *pipeline.Call
-	reqBody  any // decoded request body (nil: none or not JSON)
-	resp     *pipeline.Result
-	respBody any
+	call       *pipeline.Call
+	rawReqBody []byte
+	reqBody    any // decoded request body (nil: none or not JSON)
+	resp       *pipeline.Result
+	respBody   any
 }
 
 // resolve renders the value. ok is false when the value is a single
@@ -415,6 +416,9 @@ func (p *valuePart) resolve(env *mapEnv) (string, bool) {
 		v, ok := c.PathParams[p.text]
 		return v, ok
 	case srcReqBody:
+		if len(p.path) == 0 {
+			return string(env.rawReqBody), true // $request.body: the whole body, as sent
+		}
 		return p.path.eval(env.reqBody)
 	case srcRespHeader:
 		if env.resp == nil {
@@ -423,6 +427,9 @@ func (p *valuePart) resolve(env *mapEnv) (string, bool) {
 		vs := env.resp.Header.Values(p.text)
 		return strings.Join(vs, ","), len(vs) > 0
 	case srcRespBody:
+		if len(p.path) == 0 {
+			return string(env.resp.Body), true
+		}
 		return p.path.eval(env.respBody)
 	case srcContext:
 		return contextvars.Get(p.ctx.id).String(c, nil, p.ctx.key)
@@ -473,7 +480,7 @@ func (p *ParamMapping) apply(c *pipeline.Call, header http.Header) (func(string)
 		if err != nil {
 			return nil, nil, err
 		}
-		env.reqBody = decodeMappingBody(b)
+		env.rawReqBody, env.reqBody = b, decodeMappingBody(b)
 	}
 	type queryEdit struct {
 		action mapAction
@@ -573,4 +580,40 @@ func headerSafe(v string) string {
 func validStatus(s string) (int, bool) {
 	n, err := strconv.Atoi(strings.TrimSpace(s))
 	return n, err == nil && n >= 200 && n <= 599
+}
+
+// MappingValue is one compiled HTTP API mapping value outside a
+// ParamMapping: an AWS service integration's request parameter
+// ("QueueUrl": "$request.header.queueUrl"). It is immutable and safe for
+// concurrent use.
+type MappingValue struct {
+	v mapValue
+}
+
+// CompileMappingValue compiles a request mapping value: static text,
+// $request.*, $context.* and $stageVariables.* variables, or a mix
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-aws-services.html).
+func CompileMappingValue(v string) (*MappingValue, error) {
+	mv, err := compileValue(v, false)
+	if err != nil {
+		return nil, err
+	}
+	return &MappingValue{v: mv}, nil
+}
+
+// Resolve renders the value for a call. ok is false when the value is one
+// variable with no value. $request.body alone is the whole body as sent; a
+// body path reads the body's first 100 KB as JSON. err is the body's read
+// error (too large, cut short).
+func (m *MappingValue) Resolve(c *pipeline.Call) (val string, ok bool, err error) {
+	env := &mapEnv{call: c}
+	if m.v.reads(srcReqBody) {
+		b, err := c.Body.Bytes()
+		if err != nil {
+			return "", false, err
+		}
+		env.rawReqBody, env.reqBody = b, decodeMappingBody(b)
+	}
+	val, ok = m.v.resolve(env)
+	return val, ok, nil
 }

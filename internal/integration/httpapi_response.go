@@ -143,7 +143,7 @@ func (m *ResponseMapping) Apply(c *pipeline.Call, res *pipeline.Result) error {
 		}
 		env.respBody = decodeMappingBody(res.Body)
 		if b, err := c.Body.Bytes(); err == nil {
-			env.reqBody = decodeMappingBody(b)
+			env.rawReqBody, env.reqBody = b, decodeMappingBody(b)
 		}
 	}
 	if res.Header == nil {
