@@ -617,3 +617,36 @@ func (m *MappingValue) Resolve(c *pipeline.Call) (val string, ok bool, err error
 	val, ok = m.v.resolve(env)
 	return val, ok, nil
 }
+
+// MapCall returns a copy of c with the request mappings applied, for
+// integrations that build something else than an HTTP request from the call
+// (a Lambda event): the headers edited, the query string edited (RawQuery
+// and Query), and, with "overwrite:path", Path. c itself is not changed; a
+// nil mapping returns c.
+func (p *ParamMapping) MapCall(c *pipeline.Call) (*pipeline.Call, error) {
+	if p == nil {
+		return c, nil
+	}
+	out := *c
+	out.Header = c.Header.Clone()
+	if out.Header == nil {
+		out.Header = http.Header{}
+	}
+	editQuery, path, err := p.apply(c, out.Header)
+	if err != nil {
+		return nil, err
+	}
+	if editQuery != nil {
+		out.RawQuery = editQuery(c.RawQuery)
+		q, _ := url.ParseQuery(out.RawQuery)
+		out.Query = q
+	}
+	if path != nil {
+		v, _, _ := strings.Cut(*path, "?")
+		if !strings.HasPrefix(v, "/") {
+			v = "/" + v
+		}
+		out.Path = v
+	}
+	return &out, nil
+}

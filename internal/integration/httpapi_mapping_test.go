@@ -272,3 +272,45 @@ func TestHTTPAPIResponseMappingErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestHTTPAPIMapCall: the mappings applied to a copy of the call, for
+// integrations that read the call rather than send a request.
+func TestHTTPAPIMapCall(t *testing.T) {
+	m, err := CompileParameterMappings(map[string]string{
+		"overwrite:header.X-A": "$request.querystring.q", "remove:header.X-Gone": "",
+		"append:querystring.q": "three", "overwrite:path": "/v2$request.path",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newV2Call("GET", "/pets/7", "q=1&q=2")
+	c.Header = http.Header{"X-Gone": {"x"}, "X-Keep": {"k"}}
+	got, err := m.MapCall(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Header.Get("X-A") != "1,2" || got.Header.Get("X-Gone") != "" || got.Header.Get("X-Keep") != "k" {
+		t.Errorf("headers %v", got.Header)
+	}
+	if got.RawQuery != "q=1&q=2&q=three" || strings.Join(got.Query["q"], ",") != "1,2,three" || got.Path != "/v2/pets/7" {
+		t.Errorf("query %q %v, path %q", got.RawQuery, got.Query, got.Path)
+	}
+	if c.Header.Get("X-Gone") != "x" || c.RawQuery != "q=1&q=2" || c.Path != "/pets/7" {
+		t.Errorf("the original call was changed: %v %q %q", c.Header, c.RawQuery, c.Path)
+	}
+	var none *ParamMapping
+	if same, _ := none.MapCall(c); same != c {
+		t.Errorf("a nil mapping copied the call")
+	}
+}
+
+// TestHTTPAPIHostMapping: "overwrite:header.Host" sets the Host the back
+// end sees.
+func TestHTTPAPIHostMapping(t *testing.T) {
+	srv := echoBackend(t)
+	p := newTestV2Proxy(t, HTTPAPIProxyConfig{URI: srv.URL, ParameterMappings: map[string]string{"overwrite:header.Host": "internal.example"}})
+	_, s := invokeSeen(t, p, newV2Call("GET", "/pets/1", ""))
+	if s.Host != "internal.example" {
+		t.Errorf("Host %q, want the mapped one", s.Host)
+	}
+}

@@ -152,6 +152,10 @@ func (p *HTTPAPIProxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.
 	if c.TraceID != "" {
 		header.Set("X-Amzn-Trace-Id", c.TraceID)
 	}
+	if h := header.Get("Host"); h != "" { // an "overwrite:header.Host" mapping
+		req.Host = h
+	}
+	header.Del("Host")
 	req.Header = header
 	start := time.Now()
 	resp, err := p.transport.RoundTrip(req)
