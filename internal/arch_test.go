@@ -52,6 +52,11 @@ var layerRules = []layerRule{
 		Only: []string{"internal/jsontok", "internal/awslimits"},
 	},
 	{
+		Rule: "1. cors imports only apidef and awslimits",
+		From: []string{"internal/cors"},
+		Only: []string{"internal/apidef", "internal/awslimits"},
+	},
+	{
 		Rule: "3. contextvars imports only pipeline, fault and auth/jwt",
 		From: []string{"internal/contextvars"},
 		Only: []string{"internal/pipeline", "internal/fault", "internal/auth/jwt"},

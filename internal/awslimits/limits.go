@@ -26,11 +26,6 @@ const (
 	// the largest timeoutInMillis (API Gateway quotas: "Integration
 	// timeout"; API reference: Integration.timeoutInMillis).
 	IntegrationTimeout = 29 * time.Second
-	// HTTPAPIIntegrationTimeout is an HTTP API integration's default and
-	// largest timeoutInMillis, 30 seconds (HTTP API quotas, "Maximum
-	// integration timeout",
-	// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html).
-	HTTPAPIIntegrationTimeout = 30 * time.Second
 	// MinIntegrationTimeout is the smallest timeoutInMillis (API Gateway
 	// quotas: "Integration timeout", 50 milliseconds).
 	MinIntegrationTimeout = 50 * time.Millisecond

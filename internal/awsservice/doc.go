@@ -8,4 +8,8 @@
 // itself) and signed with Signature Version 4. The answer goes through
 // integration responses like an HTTP integration's: it reuses
 // integration.HTTP for mapping, sending and response selection.
+//
+// It also implements HTTP APIs' AWS service integrations (NewSubtype): an
+// integrationSubtype such as SQS-SendMessage with its parameters given as
+// HTTP API mapping values; see httpapi.go.
 package awsservice

@@ -99,8 +99,6 @@ var table = []Var{
 	{Name: "requestTimeEpoch", In: all, Int: func(c *pipeline.Call, _ *Outcome) (int64, bool) { return c.Start.UnixMilli(), true }},
 	{Name: "resourceId", In: all, Optional: true, Field: func(c *pipeline.Call) string { return c.ResourceID }},
 	{Name: "resourcePath", In: all, Optional: true, Field: func(c *pipeline.Call) string { return c.ResourcePath }},
-	// An HTTP API's matched route key ("GET /pets/{id}", "$default").
-	{Name: "routeKey", In: all, Optional: true, Field: func(c *pipeline.Call) string { return c.RouteKey }},
 	{Name: "responseLatency", In: logOnly, Int: func(_ *pipeline.Call, o *Outcome) (int64, bool) {
 		if o == nil {
 			return 0, false
@@ -115,6 +113,9 @@ var table = []Var{
 	}},
 	// VTL builds $context.responseOverride itself (it is writable).
 	{Name: "responseOverride.status", In: logOnly},
+	// An HTTP API's route key ("GET /pets/{id}", "$default"); none on REST
+	// APIs (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html).
+	{Name: "routeKey", In: all, Optional: true, Field: func(c *pipeline.Call) string { return c.RouteKey }},
 	{Name: "stage", In: all, Field: func(c *pipeline.Call) string { return c.Stage }},
 	{Name: "status", In: logOnly, Int: func(_ *pipeline.Call, o *Outcome) (int64, bool) {
 		if o == nil {
