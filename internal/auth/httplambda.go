@@ -26,8 +26,9 @@ const HTTPAuthorizerTimeout = 10 * time.Second
 // HTTPLambdaConfig configures an HTTP API Lambda authorizer.
 type HTTPLambdaConfig struct {
 	// Def is the authorizer: Type REQUEST, PayloadFormatVersion "1.0" or
-	// "2.0", EnableSimpleResponses, IdentitySources, ResultTTLSeconds (-1
-	// for the default) and AuthorizerURI.
+	// "2.0", EnableSimpleResponses, IdentitySources (or, when that is
+	// empty, the comma-separated IdentitySource), ResultTTLSeconds (-1 for
+	// the default) and AuthorizerURI.
 	Def     apidef.Authorizer
 	Invoker lambdaevent.FunctionInvoker
 	// Function is the function to invoke; when empty, the one
@@ -88,7 +89,18 @@ func NewHTTPLambdaAuthorizer(cfg HTTPLambdaConfig) (*HTTPLambda, error) {
 	default:
 		return nil, fmt.Errorf("authorizer %s: authorizerPayloadFormatVersion %q is not 1.0 or 2.0", d.Name, d.PayloadFormatVersion)
 	}
-	for _, s := range d.IdentitySources {
+	sources := d.IdentitySources
+	if len(sources) == 0 && d.IdentitySource != "" {
+		// OpenAPI's x-amazon-apigateway-authorizer spells them as one
+		// comma-separated string.
+		for s := range strings.SplitSeq(d.IdentitySource, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				sources = append(sources, s)
+			}
+		}
+	}
+	for _, s := range sources {
+		s = strings.TrimSpace(s)
 		src, err := parseIdentitySource(s)
 		if err != nil {
 			return nil, fmt.Errorf("authorizer %s: %w", d.Name, err)

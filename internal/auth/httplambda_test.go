@@ -320,7 +320,12 @@ func TestNewHTTPLambdaAuthorizerErrors(t *testing.T) {
 			t.Errorf("%+v: got %v, want %q", tt.def, err, tt.want)
 		}
 	}
-	l, err := NewHTTPLambdaAuthorizer(HTTPLambdaConfig{Def: httpDef("2.0", false, -1), Function: "Other"})
+	def := httpDef("2.0", false, -1)
+	def.IdentitySource = "$request.header.a, $request.querystring.b"
+	l, err := NewHTTPLambdaAuthorizer(HTTPLambdaConfig{Def: def, Function: "Other"})
+	if err == nil && !cmp.Equal(l.sources, []identitySource{{"$request.header.a", 'h', "a"}, {"$request.querystring.b", 'q', "b"}}, cmp.AllowUnexported(identitySource{})) {
+		t.Errorf("identity sources from the comma-separated string: %+v", l.sources)
+	}
 	if err != nil || l.Function() != "Other" {
 		t.Errorf("explicit function: %v, %v", l, err)
 	}
