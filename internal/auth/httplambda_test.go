@@ -149,6 +149,17 @@ func TestHTTPLambdaIdentitySources(t *testing.T) {
 			t.Errorf("%s: the function was invoked", name)
 		}
 	}
+	// A query source spelled Q does not read q; a header source ignores case.
+	upper := newHTTPLambda(t, httpDef("2.0", true, 0, "$request.header.x-token", "$request.querystring.Q"), fn)
+	c = httpAPIRouteCall("")
+	c.Header.Set("X-Token", "t")
+	if f := faultOf(t, upper.Run(context.Background(), c)); f.Type != fault.Unauthorized {
+		t.Errorf("querystring.Q with q=...: got %s", f.Type)
+	}
+	c.Query.Set("Q", "z")
+	if err := upper.Run(context.Background(), c); err != nil {
+		t.Errorf("querystring.Q with Q=z: %v", err)
+	}
 }
 
 func TestHTTPLambdaPolicyV2(t *testing.T) {
