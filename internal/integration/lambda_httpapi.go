@@ -10,7 +10,7 @@ import (
 	"github.com/portico-gw/portico/internal/pipeline"
 )
 
-// PayloadFormatVersions are the payload formats of an HTTP API Lambda
+// PayloadFormat1 and PayloadFormat2 are the payload formats of an HTTP API Lambda
 // integration.
 const (
 	PayloadFormat1 = "1.0"
