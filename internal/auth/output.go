@@ -17,6 +17,13 @@ type output struct {
 	// context holds the context values, stringified as API Gateway does.
 	context            map[string]string
 	usageIdentifierKey string
+
+	// The answers of HTTP API Lambda authorizers: simple marks
+	// {"isAuthorized", "context"} (authorized is then the decision and
+	// policy nil); lambdaContext is requestContext.authorizer.lambda.
+	simple        bool
+	authorized    bool
+	lambdaContext map[string]any
 }
 
 // parseOutput validates {"principalId","policyDocument","context",

@@ -72,6 +72,23 @@ func LambdaResponseHeader(in http.Header) http.Header {
 	return responseHeader(in, func(r Rule) Action { return r.LambdaResponse })
 }
 
+// HTTPAPILambdaResponseHeader is an HTTP API's rule for a function's
+// response headers: they pass as the function wrote them, with no
+// x-amzn-Remapped- renaming, except the hop-by-hop headers, which belong
+// to the client's connection (RFC 9110 section 7.6.1;
+// docs/aws-behaviour.md#http-api-lambda-response-payload-20).
+func HTTPAPILambdaResponseHeader(in http.Header) http.Header {
+	out := make(http.Header, len(in))
+	for k, vs := range in {
+		switch http.CanonicalHeaderKey(k) {
+		case "Connection", "Keep-Alive", "Proxy-Connection", "Te", "Trailer", "Transfer-Encoding", "Upgrade":
+			continue
+		}
+		out[k] = vs
+	}
+	return out
+}
+
 // responseHeader copies in, dropping or renaming x-amzn-Remapped-{name}
 // each header as action says; the others keep their spelling.
 func responseHeader(in http.Header, action func(Rule) Action) http.Header {

@@ -16,6 +16,11 @@ const (
 	ProxyEvent
 	// InputParams is $input.params() in a mapping template.
 	InputParams
+	// HTTPAPIEvent is an HTTP API's Lambda event (payload 1.0 and 2.0) and
+	// its Lambda authorizer event. HTTP APIs pass the client's headers
+	// except the hop-by-hop ones, and Cookie goes into the cookies list
+	// (docs/aws-behaviour.md#http-api-lambda-event-payload-20).
+	HTTPAPIEvent
 
 	// everywhere is every place a client header can reach.
 	everywhere = ProxyRequest | ProxyEvent | InputParams
@@ -106,6 +111,9 @@ const (
 	srcSent     = "docs/aws-behaviour.md#headers-sent-to-the-back-end"
 	srcEvent    = "docs/aws-behaviour.md#lambda-proxy-event"
 	srcDiff     = "docs/differences.md#deliberate-differences"
+	// hopByHop are the connection's own headers, which no HTTP API event
+	// carries (RFC 9110 section 7.6.1).
+	hopByHop = everywhere | HTTPAPIEvent
 )
 
 // Rules is the one table of header rules, by canonical header name
@@ -126,7 +134,7 @@ const (
 // responses.go, lambda_result.go). The edge also drops any Content-Length
 // and Transfer-Encoding a result carries: the framing is its own.
 var Rules = map[string]Rule{
-	"Connection": {Dropped: everywhere, Mapped: MapNotSent, Illegal: IllegalForLambda,
+	"Connection": {Dropped: hopByHop, Mapped: MapNotSent, Illegal: IllegalForLambda,
 		ProxyResponse: Remap, LambdaResponse: Remap, MethodResponse: Remap,
 		Source: srcDropped + ", " + srcIllegal + ", " + srcResponse},
 	"Content-Length": {Dropped: everywhere, Illegal: IllegalAlways,
@@ -134,7 +142,7 @@ var Rules = map[string]Rule{
 		Source: srcDropped + ", " + srcIllegal + ", " + srcResponse},
 	"Content-Md5": {Dropped: everywhere, MethodResponse: Remap,
 		Source: srcDropped + ", " + srcResponse},
-	"Expect": {Dropped: everywhere, Mapped: MapNotSent, Illegal: IllegalForLambda, MethodResponse: Remap,
+	"Expect": {Dropped: hopByHop, Mapped: MapNotSent, Illegal: IllegalForLambda, MethodResponse: Remap,
 		Source: srcDropped + ", " + srcIllegal + ", " + srcResponse},
 	"Max-Forwards": {Dropped: everywhere, MethodResponse: Remap,
 		Source: srcDropped + ", " + srcResponse},
@@ -142,21 +150,21 @@ var Rules = map[string]Rule{
 		Source: srcDropped + ", " + srcIllegal + ", " + srcResponse},
 	"Server": {Dropped: everywhere, ProxyResponse: Remap, LambdaResponse: Remap, MethodResponse: Remap,
 		Source: srcDropped + ", " + srcResponse},
-	"Te": {Dropped: everywhere, Mapped: MapNotSent, Illegal: IllegalForLambda,
+	"Te": {Dropped: hopByHop, Mapped: MapNotSent, Illegal: IllegalForLambda,
 		Source: srcDropped + ", " + srcIllegal},
-	"Transfer-Encoding": {Dropped: everywhere, Illegal: IllegalAlways, ProxyResponse: Drop, LambdaResponse: Drop,
+	"Transfer-Encoding": {Dropped: hopByHop, Illegal: IllegalAlways, ProxyResponse: Drop, LambdaResponse: Drop,
 		Source: srcDropped + ", " + srcIllegal + ", " + srcResponse},
-	"Trailer": {Dropped: everywhere, Mapped: MapLowerCase, MethodResponse: Remap,
+	"Trailer": {Dropped: hopByHop, Mapped: MapLowerCase, MethodResponse: Remap,
 		Source: srcDropped + ", " + srcResponse},
-	"Upgrade": {Dropped: everywhere, MethodResponse: Remap,
+	"Upgrade": {Dropped: hopByHop, MethodResponse: Remap,
 		Source: srcDropped + ", " + srcResponse},
 	"Www-Authenticate": {Dropped: everywhere, MethodResponse: Remap,
 		Source: srcDropped + ", " + srcResponse},
-	"Host": {Dropped: everywhere, Added: ProxyEvent | InputParams, Mapped: MapHost, MethodResponse: Remap,
+	"Host": {Dropped: everywhere | HTTPAPIEvent, Added: ProxyEvent | InputParams | HTTPAPIEvent, Mapped: MapHost, MethodResponse: Remap,
 		Source: srcDropped + ", " + srcSent + ", " + srcResponse},
-	"Keep-Alive": {Dropped: everywhere, ProxyResponse: Drop,
+	"Keep-Alive": {Dropped: hopByHop, ProxyResponse: Drop,
 		Source: srcDropped + " (hop-by-hop, RFC 9110 section 7.6.1)"},
-	"Proxy-Connection": {Dropped: everywhere,
+	"Proxy-Connection": {Dropped: hopByHop,
 		Source: srcDropped + " (hop-by-hop, RFC 9110 section 7.6.1)"},
 	"Content-Encoding": {Dropped: ProxyRequest,
 		Source: srcDropped + "; kept in HTTP_PROXY responses: " + srcDiff},
@@ -171,10 +179,10 @@ var Rules = map[string]Rule{
 	"User-Agent": {Added: HTTPRequest, MethodResponse: Remap, EventName: "User-Agent",
 		Source: srcSent + ", " + srcResponse + ", " + srcEvent},
 	"Accept":            {Added: HTTPRequest, Source: srcSent},
-	"X-Forwarded-For":   {Added: ProxyRequest | ProxyEvent, Source: srcSent},
-	"X-Forwarded-Proto": {Added: ProxyRequest | ProxyEvent, Source: srcSent},
-	"X-Forwarded-Port":  {Added: ProxyEvent, Source: srcSent},
-	"X-Amzn-Trace-Id": {Added: ProxyRequest | HTTPRequest | ProxyEvent,
+	"X-Forwarded-For":   {Added: ProxyRequest | ProxyEvent | HTTPAPIEvent, Source: srcSent},
+	"X-Forwarded-Proto": {Added: ProxyRequest | ProxyEvent | HTTPAPIEvent, Source: srcSent},
+	"X-Forwarded-Port":  {Added: ProxyEvent | HTTPAPIEvent, Source: srcSent},
+	"X-Amzn-Trace-Id": {Added: ProxyRequest | HTTPRequest | ProxyEvent | HTTPAPIEvent,
 		Source: srcSent + ", docs/aws-behaviour.md#trace-header"},
 	"X-Amzn-Apigateway-Api-Id": {Added: ProxyRequest | HTTPRequest, Source: srcSent},
 }

@@ -142,3 +142,26 @@ func TestForwardedFor(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+func TestHTTPAPILambdaResponseHeader(t *testing.T) {
+	in := http.Header{"x-amzn-RequestId": {"fn"}, "Date": {"d"}, "server": {"s"}, "Connection": {"close"},
+		"transfer-encoding": {"chunked"}, "content-type": {"text/plain"}, "Set-Cookie": {"a=1", "b=2"}}
+	want := http.Header{"x-amzn-RequestId": {"fn"}, "Date": {"d"}, "server": {"s"}, "content-type": {"text/plain"}, "Set-Cookie": {"a=1", "b=2"}}
+	if d := cmp.Diff(want, HTTPAPILambdaResponseHeader(in)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+func TestHTTPAPIEventDropsOnlyHopByHop(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		want bool
+	}{
+		{"Connection", true}, {"Te", true}, {"Upgrade", true}, {"Host", true},
+		{"Content-Length", false}, {"Content-Md5", false}, {"Via", false}, {"Www-Authenticate", false}, {"Cookie", false},
+	} {
+		if got := Dropped(tt.name, HTTPAPIEvent); got != tt.want {
+			t.Errorf("Dropped(%s, HTTPAPIEvent) = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

@@ -22,6 +22,11 @@ type LambdaConfig struct {
 	Timeout          time.Duration
 	BinaryMediaTypes []string
 	Invoker          lambdaevent.FunctionInvoker
+	// PayloadFormatVersion is "" on REST APIs; on an HTTP API it is the
+	// integration's payloadFormatVersion, "1.0" or "2.0", which selects the
+	// event and answer rules (docs/aws-behaviour.md#http-api-lambda-event-payload-20).
+	// BinaryMediaTypes are then unused: HTTP APIs have none.
+	PayloadFormatVersion string
 	// Method and Integration supply templates and responses (AWS only).
 	Method      *apidef.Method
 	Integration *apidef.Integration
@@ -65,6 +70,9 @@ func (a *AWSProxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Resu
 	body, err := c.Body.Bytes()
 	if err != nil {
 		return nil, classify(ctx, err, a.cfg.Function)
+	}
+	if a.cfg.PayloadFormatVersion != "" {
+		return a.invokeHTTPAPI(ctx, c, body)
 	}
 	ev, err := lambdaevent.BuildProxyEvent(ctx, c, body, isBinary(c.Header.Get("Content-Type"), a.cfg.BinaryMediaTypes))
 	if err != nil {

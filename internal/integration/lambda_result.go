@@ -2,6 +2,7 @@ package integration
 
 import (
 	"encoding/base64"
+	"net/http"
 	"strings"
 
 	"github.com/portico-gw/portico/internal/awsheaders"
@@ -15,18 +16,7 @@ import (
 // configuration error (500).
 func proxyResult(r *lambdaevent.ProxyResponse, c *pipeline.Call, binaryTypes []string) (*pipeline.Result, error) {
 	h := awsheaders.LambdaResponseHeader(r.Header)
-	if _, ok := h["Content-Type"]; !ok {
-		for k := range h {
-			if strings.EqualFold(k, "Content-Type") {
-				// The function's spelling ("content-type") is sent as is;
-				// net/http looks for the canonical key only and would add
-				// a second, sniffed Content-Type. A nil value suppresses
-				// that without writing a line.
-				h["Content-Type"] = nil
-				break
-			}
-		}
-	}
+	keepContentTypeSpelling(h)
 	body := []byte(r.Body)
 	first, _, _ := strings.Cut(c.Header.Get("Accept"), ",")
 	if r.Base64 && isBinary(first, binaryTypes) {
@@ -40,4 +30,20 @@ func proxyResult(r *lambdaevent.ProxyResponse, c *pipeline.Call, binaryTypes []s
 		h["X-Amzn-Trace-Id"] = []string{tid}
 	}
 	return &pipeline.Result{Status: r.Status, Header: h, Body: body, ContentLength: -1}, nil
+}
+
+// keepContentTypeSpelling lets a function's own spelling of Content-Type
+// ("content-type") be sent as is: net/http looks for the canonical key
+// only and would add a second, sniffed Content-Type. A nil value under the
+// canonical key suppresses that without writing a line.
+func keepContentTypeSpelling(h http.Header) {
+	if _, ok := h["Content-Type"]; ok {
+		return
+	}
+	for k := range h {
+		if strings.EqualFold(k, "Content-Type") {
+			h["Content-Type"] = nil
+			return
+		}
+	}
 }
