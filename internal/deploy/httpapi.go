@@ -7,6 +7,7 @@ import (
 
 	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/awslimits"
+	"github.com/portico-gw/portico/internal/cors"
 	"github.com/portico-gw/portico/internal/pipeline"
 	"github.com/portico-gw/portico/internal/router"
 	"github.com/portico-gw/portico/internal/telemetry"
@@ -19,6 +20,11 @@ import (
 // (docs/aws-behaviour.md#http-apis).
 func buildHTTPAPI(spec APISpec, opts Options, closers *[]io.Closer) (*API, error) {
 	a := &API{ID: spec.ID, Def: spec.Def, Responses: resolveResponses(nil), stages: map[string]*Stage{}}
+	policy, err := cors.Compile(spec.Def.CORS)
+	if err != nil {
+		return nil, err
+	}
+	a.CORS = policy
 	stages := spec.Stages
 	if len(stages) == 0 {
 		stages = []StageSpec{{Name: DefaultStage}}
@@ -31,8 +37,13 @@ func buildHTTPAPI(spec APISpec, opts Options, closers *[]io.Closer) (*API, error
 	for _, ss := range stages {
 		st := &Stage{Name: ss.Name, Variables: ss.Variables, DeploymentID: deploymentID(spec.ID, ss.Name), tree: router.NewRoutes[*Method](),
 			Telemetry: ss.Telemetry}
+		stageAuth, err := sa.forStage()
+		if err != nil {
+			errs = append(errs, fmt.Errorf("stage %s: %w", ss.Name, err))
+			continue
+		}
 		for _, m := range spec.Def.Methods {
-			cm, err := buildRoute(spec, ss, sa, m, opts)
+			cm, err := buildRoute(spec, ss, stageAuth, m, opts)
 			switch {
 			case err != nil:
 			case m.DefaultRoute && st.defaultRoute != nil:
@@ -53,7 +64,7 @@ func buildHTTPAPI(spec APISpec, opts Options, closers *[]io.Closer) (*API, error
 
 // buildRoute compiles one HTTP API route for one stage: the route
 // throttle, then authorization, then the integration.
-func buildRoute(spec APISpec, ss StageSpec, sa *httpAPIAuth, m *apidef.Method, opts Options) (*Method, error) {
+func buildRoute(spec APISpec, ss StageSpec, sa *httpStageAuth, m *apidef.Method, opts Options) (*Method, error) {
 	integ, err := buildHTTPIntegration(spec, ss, m, opts)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -18,6 +19,33 @@ type httpAPIAuth struct {
 	opts Options
 	spec APISpec
 	jwts map[string]*auth.HTTPJWTAuthorizer
+}
+
+// httpStageAuth is one stage's view: the API's JWT authorizers and the
+// stage's own Lambda authorizers (each with its result cache, which AWS
+// keeps per stage).
+type httpStageAuth struct {
+	*httpAPIAuth
+	lambdas map[string]*auth.HTTPLambda
+}
+
+// forStage compiles the Lambda authorizers routes of the stage use.
+func (sa *httpAPIAuth) forStage() (*httpStageAuth, error) {
+	st := &httpStageAuth{httpAPIAuth: sa, lambdas: map[string]*auth.HTTPLambda{}}
+	var errs []error
+	for _, name := range sortedKeys(sa.spec.Def.Authorizers) {
+		def := sa.spec.Def.Authorizers[name]
+		if def.Type != apidef.AuthorizerRequest || !usedBy(sa.spec.Def, name) {
+			continue
+		}
+		l, err := auth.NewHTTPLambdaAuthorizer(auth.HTTPLambdaConfig{Def: def, Invoker: sa.opts.Functions, Now: sa.opts.Auth.Now})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s:%d: %w", def.Loc.File, def.Loc.Line, err))
+			continue
+		}
+		st.lambdas[name] = l
+	}
+	return st, errors.Join(errs...)
 }
 
 // newHTTPAPIAuth loads the API's JWT authorizers (OpenID Connect discovery
@@ -50,7 +78,7 @@ func usedBy(def *apidef.RestAPI, name string) bool {
 }
 
 // steps returns a route's authorization step.
-func (sa *httpAPIAuth) steps(m *apidef.Method) ([]pipeline.Step, error) {
+func (sa *httpStageAuth) steps(m *apidef.Method) ([]pipeline.Step, error) {
 	switch m.AuthorizationType {
 	case "", apidef.AuthNone:
 		return nil, nil
@@ -68,6 +96,12 @@ func (sa *httpAPIAuth) steps(m *apidef.Method) ([]pipeline.Step, error) {
 			return nil, fmt.Errorf("%d authorization scopes; a route may have at most %d", len(m.AuthorizationScopes), awslimits.JWTRouteScopes)
 		}
 		return []pipeline.Step{az.Step(m.AuthorizationScopes)}, nil
+	case apidef.AuthCustom:
+		l, ok := sa.lambdas[m.AuthorizerName]
+		if !ok {
+			return nil, fmt.Errorf("security scheme %q has no request x-amazon-apigateway-authorizer", m.AuthorizerName)
+		}
+		return []pipeline.Step{l}, nil
 	}
 	return nil, fmt.Errorf("authorizer %q of type %s", m.AuthorizerName, m.AuthorizationType)
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/cors"
 	"github.com/portico-gw/portico/internal/pipeline"
 	"github.com/portico-gw/portico/internal/router"
 	"github.com/portico-gw/portico/internal/telemetry"
@@ -39,6 +40,8 @@ type API struct {
 	Def *apidef.RestAPI
 	// Responses is the resolved gateway-response table.
 	Responses *Responses
+	// CORS is an HTTP API's CORS policy; nil when it has none.
+	CORS *cors.Policy
 	stages    map[string]*Stage
 }
 

@@ -42,7 +42,7 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		if api.HTTP() {
 			// HTTP APIs have one request id, sent as apigw-requestid.
-			x.http = true
+			x.http, x.api = true, api
 			c.RequestID = c.ExtendedRequestID
 		}
 		x.stage = stage
@@ -55,6 +55,16 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	broken := false
+	if x.api != nil && x.api.CORS != nil {
+		if res != nil && err == nil {
+			if res.Header == nil {
+				res.Header = http.Header{}
+			}
+			x.api.CORS.Decorate(r.Header, res.Header)
+		} else {
+			x.api.CORS.Decorate(r.Header, w.Header())
+		}
+	}
 	switch {
 	case err != nil && x.http:
 		x.status, x.length = e.writeHTTPAPIFault(w, r, c, stage, err)
@@ -80,13 +90,20 @@ type exchange struct {
 	status int
 	length int64
 	fault  *fault.Error
-	// http marks a request to an HTTP API (API Gateway v2).
+	// http marks a request to an HTTP API (API Gateway v2); api is then
+	// the API.
 	http bool
+	api  *deploy.API
 }
 
 // route matches the method and runs its pipeline.
 func (e *Edge) route(r *http.Request, c *pipeline.Call, stage *deploy.Stage, rest string, x *exchange) (*pipeline.Result, error) {
 	if x.http {
+		if status, h, ok := x.api.CORS.Preflight(r); ok {
+			// The gateway answers CORS preflights itself, before routes and
+			// authorizers (docs/aws-behaviour.md#http-api-cors).
+			return &pipeline.Result{Status: status, Header: h}, nil
+		}
 		m, ok := stage.Lookup(r.Method, rest)
 		if !ok {
 			return nil, fault.Reject(fault.ResourceNotFound, fmt.Errorf("no route matches %s %s and the API has no $default route", r.Method, r.URL.EscapedPath()))
