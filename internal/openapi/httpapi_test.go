@@ -974,3 +974,32 @@ func TestHTTPBrokenFile(t *testing.T) {
 		"broken.yaml:29: /components/securitySchemes/authz/x-amazon-apigateway-authorizer: AuthorizerPayloadFormatVersion is a required parameter for REQUEST authorizer",
 	)
 }
+
+// TestRESTImportOfHTTPExtensions: in a REST import, the HTTP API parts are
+// named as such.
+func TestRESTImportOfHTTPExtensions(t *testing.T) {
+	t.Parallel()
+	src := `openapi: "3.0.1"
+info: {title: t, version: "1"}
+x-amazon-apigateway-cors: {allowOrigins: ["*"]}
+tags: [{name: a, x-amazon-apigateway-tag-value: b}]
+paths:
+  /a:
+    get:
+      x-amazon-apigateway-integration: {type: aws_proxy, httpMethod: POST, payloadFormatVersion: "2.0", uri: "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:f/invocations"}
+  /b:
+    post:
+      x-amazon-apigateway-integration: {type: aws_proxy, integrationSubtype: SQS-SendMessage, requestParameters: {QueueUrl: q, MessageBody: b}}
+`
+	ws, _, err := importWarnings(t, src, Options{})
+	wantErrors(t, errText(err), `w.yaml:11: /paths/~1b/post/x-amazon-apigateway-integration/integrationSubtype: integrationSubtype SQS-SendMessage is an HTTP API (API Gateway v2) AWS service integration; import the definition as an HTTP API`)
+	for _, w := range []struct{ ptr, text string }{
+		{"/x-amazon-apigateway-cors", "x-amazon-apigateway-cors is read by HTTP APIs only and is ignored in a REST API"},
+		{"/tags/0/x-amazon-apigateway-tag-value", "x-amazon-apigateway-tag-value is not implemented by Portico and is ignored"},
+		{"/paths/~1a/get/x-amazon-apigateway-integration/payloadFormatVersion", "payloadFormatVersion is read by HTTP APIs only and is ignored in a REST API"},
+	} {
+		if !hasWarning(ws, w.ptr, w.text) {
+			t.Errorf("missing warning %s: %s in %q", w.ptr, w.text, ws)
+		}
+	}
+}
