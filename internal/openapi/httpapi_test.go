@@ -1003,3 +1003,21 @@ paths:
 		}
 	}
 }
+
+// TestHTTPSAMDefaultRoute: SAM's $default path key draws no structure
+// warning (it is no OpenAPI path, but it is how SAM writes the route).
+func TestHTTPSAMDefaultRoute(t *testing.T) {
+	t.Parallel()
+	api, err := ImportWith("s.yaml", []byte(httpHead+`paths:
+  $default:
+    x-amazon-apigateway-any-method:
+      responses: {default: {description: x}}
+      x-amazon-apigateway-integration: {type: aws_proxy, httpMethod: POST, payloadFormatVersion: "2.0", uri: "arn:aws:lambda:us-east-1:123456789012:function:f"}
+`), Options{As: AsAuto})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(api.Unsupported) != 0 || len(api.Methods) != 1 || api.Methods[0].RouteKey() != "$default" {
+		t.Errorf("warnings %+v, routes %+v", api.Unsupported, api.Methods)
+	}
+}

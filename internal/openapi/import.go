@@ -264,7 +264,15 @@ func (im *importer) forKin() map[string]any {
 			if im.swagger {
 				v = im.oneBodyParam(v, source.Pointer("paths", p))
 			}
-			np[strings.ReplaceAll(p, "+}", "}")] = v
+			key := strings.ReplaceAll(p, "+}", "}")
+			if im.http && p == "$default" {
+				if _, both := paths["/$default"]; !both {
+					// An HTTP API's $default route as SAM writes it; not
+					// an OpenAPI path, so kin-openapi is shown /$default.
+					key = "/$default"
+				}
+			}
+			np[key] = v
 		}
 		out["paths"] = np
 	}
