@@ -849,6 +849,8 @@ paths:
     get: {security: [{jwt: [], sigv4: []}], x-amazon-apigateway-integration: ` + integ + `}
   /iam-and-jwt:
     get: {x-amazon-apigateway-auth: {type: AWS_IAM}, x-amazon-apigateway-integration: ` + integ + `}
+  /iam-jwt-listed:
+    get: {x-amazon-apigateway-auth: {type: AWS_IAM}, security: [{jwt: []}], x-amazon-apigateway-integration: ` + integ + `}
   /scopes:
     get: {security: [{jwt: [s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11]}], x-amazon-apigateway-integration: ` + integ + `}
   /undefined:
@@ -858,9 +860,9 @@ paths:
 	wantErrors(t, msg,
 		"h.yaml:39: /paths/~1two/get/security: an HTTP API route has one authorization (IAM, a Lambda authorizer or a JWT authorizer), not 2: jwt, lambda",
 		"h.yaml:41: /paths/~1and/get/security: an HTTP API route has one authorization (IAM, a Lambda authorizer or a JWT authorizer), not 2: jwt, sigv4",
-		"h.yaml:4: /security: an HTTP API route has one authorization (IAM, a Lambda authorizer or a JWT authorizer), not 2: x-amazon-apigateway-auth AWS_IAM, jwt",
-		"h.yaml:45: /paths/~1scopes/get/security/0/jwt: a route has at most 10 authorization scopes, not 11",
-		`h.yaml:47: /paths/~1undefined/get/security/0/nope: security scheme "nope" is not defined`,
+		"h.yaml:45: /paths/~1iam-jwt-listed/get/security: an HTTP API route has one authorization (IAM, a Lambda authorizer or a JWT authorizer), not 2: x-amazon-apigateway-auth AWS_IAM, jwt",
+		"h.yaml:47: /paths/~1scopes/get/security/0/jwt: a route has at most 10 authorization scopes, not 11",
+		`h.yaml:49: /paths/~1undefined/get/security/0/nope: security scheme "nope" is not defined`,
 	)
 	if n := strings.Count(msg, "\n") + 1; n != 5 {
 		t.Errorf("got %d errors, want 5:\n%s", n, msg)
@@ -875,13 +877,14 @@ paths:
 		got[m.Path] = auth{m.AuthorizationType, m.AuthorizerName, m.AuthorizationScopes}
 	}
 	want := map[string]auth{
-		"/inherit": {apidef.AuthJWT, "jwt", []string{"read"}},
-		"/open":    {apidef.AuthNone, "", nil},
-		"/lambda":  {apidef.AuthCustom, "lambda", nil},
-		"/iam":     {apidef.AuthIAM, "", nil},
-		"/sigv4":   {apidef.AuthIAM, "", nil},
-		"/key":     {apidef.AuthNone, "", nil},
-		"/bearer":  {apidef.AuthNone, "", nil},
+		"/inherit":     {apidef.AuthJWT, "jwt", []string{"read"}},
+		"/open":        {apidef.AuthNone, "", nil},
+		"/lambda":      {apidef.AuthCustom, "lambda", nil},
+		"/iam":         {apidef.AuthIAM, "", nil},
+		"/iam-and-jwt": {apidef.AuthIAM, "", nil},
+		"/sigv4":       {apidef.AuthIAM, "", nil},
+		"/key":         {apidef.AuthNone, "", nil},
+		"/bearer":      {apidef.AuthNone, "", nil},
 	}
 	for path, w := range want {
 		if diff := cmp.Diff(w, got[path], cmpopts.EquateEmpty()); diff != "" {

@@ -209,7 +209,8 @@ func (im *importer) jwtAuthorizer(a *apidef.Authorizer, raw, scheme map[string]a
 // IAM, a Lambda authorizer or a JWT authorizer; listing several is an error
 // (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-open-api.html).
 // An operation without a security key inherits the root-level requirement,
-// as in REST imports; security: [] opts out.
+// as in REST imports, unless its x-amazon-apigateway-auth asks for IAM;
+// security: [] opts out.
 func (im *importer) routeSecurity(m *apidef.Method, op map[string]any, ptr string) {
 	iam := false
 	if auth := im.obj(op, ptr, "x-amazon-apigateway-auth"); auth != nil {
@@ -230,6 +231,11 @@ func (im *importer) routeSecurity(m *apidef.Method, op map[string]any, ptr strin
 		return
 	}
 	if !ok {
+		if iam {
+			// The operation's own x-amazon-apigateway-auth wins over the
+			// root-level requirement, as an operation's security would.
+			return
+		}
 		raw, rptr = im.root["security"], "/security"
 	}
 	if raw == nil {
