@@ -438,6 +438,9 @@ func TestHTTPIntegrations(t *testing.T) {
   /cfn:
     get:
       x-amazon-apigateway-integration: {type: aws_proxy, payloadFormatVersion: "2.0", uri: {"Fn::GetAtt": [Fn, Arn]}}
+  /cfn-timeout:
+    get:
+      x-amazon-apigateway-integration: {type: http_proxy, httpMethod: GET, uri: "https://example.com", timeoutInMillis: {Ref: Timeout}}
   /rest-fields:
     get:
       x-amazon-apigateway-integration:
@@ -463,7 +466,7 @@ func TestHTTPIntegrations(t *testing.T) {
 		"h.yaml:36: /paths/~1nomethod/get/x-amazon-apigateway-integration/httpMethod: httpMethod is required for http_proxy integrations (ANY passes the client's method)",
 		`h.yaml:39: /paths/~1badurl/get/x-amazon-apigateway-integration/uri: invalid HTTP endpoint "example.com/x"`,
 		`h.yaml:42: /paths/~1badarn/get/x-amazon-apigateway-integration/uri: a Lambda integration's uri is a function ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME) or arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/FUNCTION_ARN/invocations, not "arn:aws:s3:::bucket"`,
-		`h.yaml:65: /paths/~1rest-fields/get/x-amazon-apigateway-integration/bogus: unknown integration field "bogus"`,
+		`h.yaml:68: /paths/~1rest-fields/get/x-amazon-apigateway-integration/bogus: unknown integration field "bogus"`,
 	)
 	if n := strings.Count(msg, "\n") + 1; n != 12 {
 		t.Errorf("got %d errors, want 12:\n%s", n, msg)
@@ -483,6 +486,12 @@ func TestHTTPIntegrations(t *testing.T) {
 	}
 	if in := r["GET /vpc"].Integration; !strings.HasPrefix(in.Invalid, "a VPC_LINK integration reaches a private resource") {
 		t.Errorf("VPC link: %q", in.Invalid)
+	}
+	if in := r["GET /cfn-timeout"].Integration; in.TimeoutInMillis != 30000 || in.Invalid != "" {
+		t.Errorf("intrinsic timeout: %+v", in)
+	}
+	if !hasWarning(ws, "/paths/~1cfn-timeout/get/x-amazon-apigateway-integration/timeoutInMillis", "timeoutInMillis is a CloudFormation intrinsic (Ref, which CloudFormation resolves before API Gateway reads the definition); the default, 30000, is used") {
+		t.Errorf("warnings %q", ws)
 	}
 	if in := r["GET /cfn"].Integration; !strings.HasPrefix(in.Invalid, "uri is a CloudFormation intrinsic (Fn::GetAtt") {
 		t.Errorf("intrinsic: %q", in.Invalid)

@@ -106,7 +106,9 @@ func (im *importer) httpIntegration(o map[string]any, ptr string) *apidef.Integr
 		TimeoutInMillis: httpDefaultTimeoutMillis,
 		Loc:             im.loc(ptr),
 	}
-	if t, ok := im.integer(o, ptr, "timeoutInMillis"); ok {
+	if fn := cfnIntrinsic(o["timeoutInMillis"]); fn != "" {
+		im.warnf(ptr+"/timeoutInMillis", "timeoutInMillis is %s; the default, 30000, is used", notAString(o["timeoutInMillis"]))
+	} else if t, ok := im.integer(o, ptr, "timeoutInMillis"); ok {
 		if t < httpMinTimeoutMillis || t > httpMaxTimeoutMillis {
 			im.errorf(ptr+"/timeoutInMillis", "timeoutInMillis must be 50 to 30000 for HTTP APIs, not %d", t)
 		} else {
