@@ -213,6 +213,10 @@ type Integration struct {
 	ConnectionType string
 	// InsecureSkipVerification disables TLS verification of the back end.
 	InsecureSkipVerification bool
+	// ServerNameToVerify is an HTTP API integration's
+	// tlsConfig.serverNameToVerify: the name the back end's certificate is
+	// checked against (and sent as SNI) instead of the URI's host.
+	ServerNameToVerify string
 	// CacheKeyParameters and CacheNamespace are recorded for the cache feature.
 	CacheKeyParameters []string
 	CacheNamespace     string

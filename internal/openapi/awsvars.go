@@ -15,6 +15,9 @@ type Options struct {
 	Region string
 	// AccountID resolves ${AWS::AccountId}; default 123456789012.
 	AccountID string
+	// As says whether the definition is a REST API (the zero value), an
+	// HTTP API, or which of the two its root says (AsAuto).
+	As ImportAs
 }
 
 func (o Options) withDefaults() Options {

@@ -59,7 +59,11 @@ func (im *importer) unsupported(v any, ptr string) {
 		p := ptr + "/" + source.Escape(k)
 		if strings.HasPrefix(k, "x-amazon-apigateway-") {
 			if !implemented(k, where) {
-				im.warnf(p, "%s is not implemented by Portico and is ignored", k)
+				if httpImplemented(k, where) && k != "x-amazon-apigateway-authorizer" {
+					im.warnf(p, "%s is read by HTTP APIs only and is ignored in a REST API (import the definition as an HTTP API to use it)", k)
+				} else {
+					im.warnf(p, "%s is not implemented by Portico and is ignored", k)
+				}
 				continue
 			}
 			if k == "x-amazon-apigateway-integration" || k == "x-amazon-apigateway-integrations" || k == "x-amazon-apigateway-gateway-responses" || k == "x-amazon-apigateway-request-validators" ||

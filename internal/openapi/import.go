@@ -73,7 +73,7 @@ func ImportWith(file string, data []byte, o Options) (*apidef.RestAPI, error) {
 	if !ok {
 		return nil, &source.Error{File: file, Line: 1, Message: "a definition must be a mapping with an openapi or swagger key"}
 	}
-	im := &importer{ix: ix, root: root, swagger: root["swagger"] != nil}
+	im := &importer{ix: ix, root: root, swagger: root["swagger"] != nil, http: resolveProtocol(o.As, root) == apidef.ProtocolHTTP}
 	im.resolveAWSVariables(o.withDefaults())
 	if err := im.checkStructure(); err != nil {
 		return nil, err
@@ -92,6 +92,9 @@ func ImportWith(file string, data []byte, o Options) (*apidef.RestAPI, error) {
 // read is reported once while Portico's own readers go on.
 func (im *importer) checkStructure() error {
 	switch {
+	case im.swagger && im.http:
+		// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-open-api.html
+		return im.ix.Errorf("/swagger", "HTTP APIs are imported from OpenAPI 3.0 definitions only, not Swagger %v", im.root["swagger"])
 	case im.swagger:
 		if !im.versionIs("swagger", "2.0", "2") {
 			return im.ix.Errorf("/swagger", "unsupported swagger version %v (want \"2.0\")", im.root["swagger"])
@@ -261,7 +264,15 @@ func (im *importer) forKin() map[string]any {
 			if im.swagger {
 				v = im.oneBodyParam(v, source.Pointer("paths", p))
 			}
-			np[strings.ReplaceAll(p, "+}", "}")] = v
+			key := strings.ReplaceAll(p, "+}", "}")
+			if im.http && p == "$default" {
+				if _, both := paths["/$default"]; !both {
+					// An HTTP API's $default route as SAM writes it; not
+					// an OpenAPI path, so kin-openapi is shown /$default.
+					key = "/$default"
+				}
+			}
+			np[key] = v
 		}
 		out["paths"] = np
 	}

@@ -154,21 +154,38 @@ func TestImportNotADefinition(t *testing.T) {
 }
 
 func FuzzImport(f *testing.F) {
-	for _, p := range []string{"../../examples/petstore/openapi.yaml", "testdata/broken.yaml"} {
+	for _, p := range []string{"../../examples/petstore/openapi.yaml", "testdata/broken.yaml", "testdata/http/export.yaml", "testdata/http/broken.yaml"} {
 		if b, err := os.ReadFile(filepath.Clean(p)); err == nil {
 			f.Add(b)
 		}
 	}
 	f.Add([]byte(`{"swagger":"2.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"responses":{"200":{"description":"x"}},"x-amazon-apigateway-integration":{"type":"mock"}}}}}`))
+	f.Add([]byte(`{"openapi":"3.0.1","x-amazon-apigateway-importexport-version":"1.0","paths":{"$default":{"x-amazon-apigateway-any-method":{"x-amazon-apigateway-integration":{"type":"aws_proxy","payloadFormatVersion":2.0,"uri":"arn:aws:lambda:us-east-1:1:function:f"}}}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		api, err := Import("fuzz.yaml", data)
-		if err == nil && api == nil {
-			t.Fatal("nil API without an error")
-		}
-		if api != nil {
+		// The REST importer, and the HTTP API importer both chosen by the
+		// caller and detected.
+		for _, as := range []ImportAs{AsREST, AsHTTP, AsAuto} {
+			api, err := ImportWith("fuzz.yaml", data, Options{As: as})
+			if err == nil && api == nil {
+				t.Fatalf("%v: nil API without an error", as)
+			}
+			if api == nil {
+				continue
+			}
 			for _, m := range api.Methods {
 				if m.Integration == nil && err == nil {
-					t.Fatalf("method %s %s without integration and no error", m.HTTPMethod, m.Path)
+					t.Fatalf("%v: method %s %s without integration and no error", as, m.HTTPMethod, m.Path)
+				}
+				if m.DefaultRoute && (m.Path != "$default" || m.HTTPMethod != "ANY") {
+					t.Fatalf("%v: default route %s %s", as, m.HTTPMethod, m.Path)
+				}
+			}
+			if as == AsHTTP && api.Protocol != apidef.ProtocolHTTP {
+				t.Fatalf("HTTP import gave protocol %v", api.Protocol)
+			}
+			if as == AsAuto {
+				if p, derr := Detect("fuzz.yaml", data); derr == nil && p != api.Protocol {
+					t.Fatalf("Detect says %v, auto import gave %v", p, api.Protocol)
 				}
 			}
 		}

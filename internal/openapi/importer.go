@@ -13,9 +13,11 @@ import (
 // importer carries one import's state: the document, its line index and the
 // problems found so far.
 type importer struct {
-	ix       *source.Index
-	root     map[string]any
-	swagger  bool
+	ix      *source.Index
+	root    map[string]any
+	swagger bool
+	// http imports an HTTP API (API Gateway v2) instead of a REST API.
+	http     bool
 	errs     []error
 	warnings []apidef.Warning
 	// seen holds every reported pointer and message, so a problem reached
@@ -26,6 +28,9 @@ type importer struct {
 
 // api reads the whole document; problems accumulate in im.errs.
 func (im *importer) api() *apidef.RestAPI {
+	if im.http {
+		return im.httpAPI()
+	}
 	api := &apidef.RestAPI{
 		Title:            im.title(),
 		APIKeySource:     im.apiKeySource(),

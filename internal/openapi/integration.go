@@ -47,7 +47,7 @@ func (im *importer) integration(o map[string]any, ptr string, m *apidef.Method) 
 		// An HTTP API's first-class service integration: its parameters
 		// (MessageBody: $request.body...) mean nothing to a REST API, so
 		// one error says so instead of one per field.
-		im.errorf(ptr+"/integrationSubtype", "integrationSubtype %v is an HTTP API (API Gateway v2) AWS service integration; REST APIs, which Portico serves, express it as a type aws integration with a mapping template", sub)
+		im.errorf(ptr+"/integrationSubtype", "integrationSubtype %v is an HTTP API (API Gateway v2) AWS service integration; import the definition as an HTTP API (x-amazon-apigateway-importexport-version: \"1.0\" at its root, or the HTTP protocol in the settings), or express it in a REST API as a type aws integration with a mapping template", sub)
 		return in
 	}
 	in.URI = im.vitalStr(o, ptr, "uri", in)
@@ -333,7 +333,9 @@ func (im *importer) integrationFields(o map[string]any, ptr string) {
 			if c := strings.ToUpper(im.str(o, ptr, f)); c != "" && c != "INTERNET" {
 				im.warnf(p, "connectionType %s is not implemented by Portico; the URI is called directly", c)
 			}
-		case "connectionId", "payloadFormatVersion", "integrationSubtype", "responseTransferMode", "integrationTarget":
+		case "payloadFormatVersion":
+			im.warnf(p, "payloadFormatVersion is read by HTTP APIs only and is ignored in a REST API (Lambda proxy integrations of REST APIs get the 1.0 event)")
+		case "connectionId", "integrationSubtype", "responseTransferMode", "integrationTarget":
 			im.warnf(p, "integration field %s is not implemented by Portico and is ignored", f)
 		default:
 			im.errorf(p, "unknown integration field %q", f)
