@@ -32,7 +32,7 @@ func Load(cfg *config.File) (*Loaded, error) {
 	var errs []error
 	for i, a := range cfg.APIs {
 		l.Files = append(l.Files, a.Definition)
-		def, err := openapi.LoadWith(a.Definition, openapi.Options{Region: cfg.Region, AccountID: cfg.AccountID})
+		def, err := openapi.LoadWith(a.Definition, openapi.Options{Region: cfg.Region, AccountID: cfg.AccountID, As: importAs(a.Type)})
 		if def != nil {
 			l.Warnings = append(l.Warnings, def.Unsupported...)
 			l.Warnings = append(l.Warnings, deploy.Lint(def, lintEnv(cfg))...)
@@ -88,6 +88,18 @@ func Load(cfg *config.File) (*Loaded, error) {
 		l.Specs = append(l.Specs, spec)
 	}
 	return l, errors.Join(errs...)
+}
+
+// importAs maps the settings' API type onto the importer's choice: an
+// explicit type wins, none means detected from the definition.
+func importAs(t string) openapi.ImportAs {
+	switch t {
+	case config.APITypeREST:
+		return openapi.AsREST
+	case config.APITypeHTTP:
+		return openapi.AsHTTP
+	}
+	return openapi.AsAuto
 }
 
 // stageKindErrors refuses stage settings of the other kind of API, once
