@@ -55,7 +55,7 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	broken := false
-	if x.api != nil && x.api.CORS != nil {
+	if x.api != nil && x.api.CORS != nil && !x.preflight {
 		if res != nil && err == nil {
 			if res.Header == nil {
 				res.Header = http.Header{}
@@ -94,6 +94,8 @@ type exchange struct {
 	// the API.
 	http bool
 	api  *deploy.API
+	// preflight marks a CORS preflight the gateway answered itself.
+	preflight bool
 }
 
 // route matches the method and runs its pipeline.
@@ -102,6 +104,7 @@ func (e *Edge) route(r *http.Request, c *pipeline.Call, stage *deploy.Stage, res
 		if status, h, ok := x.api.CORS.Preflight(r); ok {
 			// The gateway answers CORS preflights itself, before routes and
 			// authorizers (docs/aws-behaviour.md#http-api-cors).
+			x.preflight = true
 			return &pipeline.Result{Status: status, Header: h}, nil
 		}
 		m, ok := stage.Lookup(r.Method, rest)
