@@ -966,6 +966,32 @@ func TestHTTPImportExportVersion(t *testing.T) {
 	}
 }
 
+// TestAutoDetectsRESTShapedExports: a document with the HTTP API export
+// marker but a REST API's integrations (as real templates copied from REST
+// projects have) is imported as a REST API by auto detection, with a
+// warning; an explicit HTTP import still refuses it.
+func TestAutoDetectsRESTShapedExports(t *testing.T) {
+	t.Parallel()
+	src := "openapi: \"3.0.1\"\ninfo: {title: t, version: \"1\"}\nx-amazon-apigateway-importexport-version: \"1.0\"\npaths:\n  /a:\n    get:\n      x-amazon-apigateway-integration: {type: mock, requestTemplates: {application/json: '{\"statusCode\": 200}'}}\n"
+	if p, err := Detect("r.yaml", []byte(src)); p != apidef.ProtocolREST || err != nil {
+		t.Fatalf("Detect: %v %v", p, err)
+	}
+	api, err := ImportWith("r.yaml", []byte(src), Options{As: AsAuto})
+	if err != nil || api.Protocol != apidef.ProtocolREST {
+		t.Fatalf("auto import: %v %v", api, err)
+	}
+	found := false
+	for _, w := range api.Unsupported {
+		found = found || strings.Contains(w.Message, "GET /a has a mock integration: imported as a REST API")
+	}
+	if !found {
+		t.Errorf("no warning in %+v", api.Unsupported)
+	}
+	if _, err := ImportWith("r.yaml", []byte(src), Options{As: AsHTTP}); err == nil || !strings.Contains(err.Error(), "integration type mock is for REST APIs") {
+		t.Errorf("explicit HTTP import: %v", err)
+	}
+}
+
 // TestHTTPBrokenFile: every problem of a file is reported at once, located.
 func TestHTTPBrokenFile(t *testing.T) {
 	t.Parallel()
@@ -973,10 +999,13 @@ func TestHTTPBrokenFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p, _ := Detect("broken.yaml", b); p != apidef.ProtocolHTTP {
+	// Its mock integration makes auto detection take it for a REST API
+	// (see TestAutoDetectsRESTShapedExports); imported as an HTTP API,
+	// every problem is reported.
+	if p, _ := Detect("broken.yaml", b); p != apidef.ProtocolREST {
 		t.Fatalf("detected %v", p)
 	}
-	_, err = LoadWith("testdata/http/broken.yaml", Options{As: AsAuto})
+	_, err = LoadWith("testdata/http/broken.yaml", Options{As: AsHTTP})
 	wantErrors(t, errText(err),
 		"broken.yaml:6: /x-amazon-apigateway-cors/maxAge: maxAge must be -1 to 86400 seconds, not 100000",
 		"broken.yaml:8: /paths/~1a~1{proxy+}~1b: route path \"/a/{proxy+}/b\": the greedy path variable {proxy+} must be the last part",

@@ -74,6 +74,10 @@ func ImportWith(file string, data []byte, o Options) (*apidef.RestAPI, error) {
 		return nil, &source.Error{File: file, Line: 1, Message: "a definition must be a mapping with an openapi or swagger key"}
 	}
 	im := &importer{ix: ix, root: root, swagger: root["swagger"] != nil, http: resolveProtocol(o.As, root) == apidef.ProtocolHTTP}
+	if _, marked := root[importExportVersionKey]; marked && o.As == AsAuto && !im.http {
+		im.warnf("/"+importExportVersionKey, "%s marks an HTTP API export, but %s: imported as a REST API (set the API's type to http to import it as an HTTP API)",
+			importExportVersionKey, restShape(root))
+	}
 	im.resolveAWSVariables(o.withDefaults())
 	if err := im.checkStructure(); err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package openapi
 import (
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v4"
@@ -65,8 +66,9 @@ func Detect(file string, data []byte) (apidef.Protocol, error) {
 	if len(data) > MaxDocumentBytes {
 		return apidef.ProtocolREST, &source.Error{File: file, Message: "definition exceeds 6 MB"}
 	}
-	// Only the root's keys are read: the values (and any YAML aliases in
-	// them) are never expanded.
+	// The root's keys first: a document without the export marker is a REST
+	// API, whatever its values hold (and their YAML aliases are never
+	// expanded).
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return apidef.ProtocolREST, &source.Error{File: file, Message: "not valid YAML or JSON: " + err.Error()}
@@ -74,13 +76,25 @@ func Detect(file string, data []byte) (apidef.Protocol, error) {
 	if len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
 		return apidef.ProtocolREST, &source.Error{File: file, Line: 1, Message: "a definition must be a mapping with an openapi or swagger key"}
 	}
+	marked := false
 	m := doc.Content[0]
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == importExportVersionKey {
-			return apidef.ProtocolHTTP, nil
-		}
+		marked = marked || m.Content[i].Value == importExportVersionKey
 	}
-	return apidef.ProtocolREST, nil
+	if !marked {
+		return apidef.ProtocolREST, nil
+	}
+	// Marked: an HTTP API unless its integrations are a REST API's. A
+	// document that cannot be decoded is left to the import to report.
+	var raw any
+	if err := yaml.Unmarshal(data, &raw); err != nil {
+		return apidef.ProtocolHTTP, nil
+	}
+	root, ok := normalize(raw).(map[string]any)
+	if !ok {
+		return apidef.ProtocolHTTP, nil
+	}
+	return resolveProtocol(AsAuto, root), nil
 }
 
 // DetectFile is Detect on the file at path.
@@ -113,7 +127,55 @@ func resolveProtocol(as ImportAs, root map[string]any) apidef.Protocol {
 		return apidef.ProtocolHTTP
 	case AsAuto:
 		_, ok := root[importExportVersionKey]
-		return protocolOf(ok)
+		return protocolOf(ok && restShape(root) == "")
 	}
 	return apidef.ProtocolREST
+}
+
+// restShape names what makes a document marked as an HTTP API export a REST
+// API all the same ("" when nothing does): Swagger 2.0, which HTTP APIs do
+// not import, or an integration only REST APIs have (type aws, http or
+// mock, REST-style integration.request.* parameters, mapping templates).
+// Templates copied from REST projects often carry the export marker; auto
+// detection then imports them as the REST APIs they are, with a warning.
+func restShape(root map[string]any) string {
+	if root["swagger"] != nil {
+		return "it is Swagger 2.0 (HTTP APIs import OpenAPI 3 only)"
+	}
+	paths, _ := root["paths"].(map[string]any)
+	for _, p := range sortedKeysOf(paths) {
+		item, _ := paths[p].(map[string]any)
+		for _, op := range sortedKeysOf(item) {
+			o, _ := item[op].(map[string]any)
+			in, _ := o["x-amazon-apigateway-integration"].(map[string]any)
+			if in == nil {
+				continue
+			}
+			if t, _ := in["type"].(string); t != "" {
+				switch strings.ToLower(t) {
+				case "aws", "http", "mock":
+					return fmt.Sprintf("%s %s has a %s integration", strings.ToUpper(op), p, strings.ToLower(t))
+				}
+			}
+			if in["requestTemplates"] != nil {
+				return fmt.Sprintf("%s %s has mapping templates", strings.ToUpper(op), p)
+			}
+			rp, _ := in["requestParameters"].(map[string]any)
+			for k := range rp {
+				if strings.HasPrefix(k, "integration.request.") {
+					return fmt.Sprintf("%s %s maps %s", strings.ToUpper(op), p, k)
+				}
+			}
+		}
+	}
+	return ""
+}
+
+func sortedKeysOf(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
