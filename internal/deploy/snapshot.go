@@ -41,8 +41,8 @@ type API struct {
 	// Responses is the resolved gateway-response table.
 	Responses *Responses
 	// CORS is an HTTP API's CORS policy; nil when it has none.
-	CORS *cors.Policy
-	stages    map[string]*Stage
+	CORS   *cors.Policy
+	stages map[string]*Stage
 }
 
 // Stage is one deployed stage of an API.
