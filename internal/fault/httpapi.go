@@ -11,11 +11,14 @@ import "net/http"
 // HTTPAPIAnswer returns the status and message an HTTP API sends for f.
 func HTTPAPIAnswer(f *Error) (status int, message string) {
 	switch f.Type {
-	case MissingAuthenticationToken, ResourceNotFound:
+	case ResourceNotFound:
 		return http.StatusNotFound, "Not Found"
-	case Unauthorized, InvalidSignature, ExpiredToken:
+	case Unauthorized:
 		return http.StatusUnauthorized, "Unauthorized"
-	case AccessDenied, InvalidAPIKey, WAFFiltered:
+	case AccessDenied, InvalidAPIKey, WAFFiltered, MissingAuthenticationToken, InvalidSignature, ExpiredToken:
+		// IAM authorization refuses a missing, invalid or expired signature
+		// with 403 {"message":"Forbidden"} on HTTP APIs (observed; REST APIs
+		// name each case).
 		return http.StatusForbidden, "Forbidden"
 	case Throttled, QuotaExceeded:
 		return http.StatusTooManyRequests, "Too Many Requests"

@@ -16,7 +16,9 @@ func TestHTTPAPIAnswer(t *testing.T) {
 		msg    string
 	}{
 		{Reject(ResourceNotFound, cause), 404, "Not Found"},
-		{Reject(MissingAuthenticationToken, cause), 404, "Not Found"},
+		{Reject(MissingAuthenticationToken, cause), 403, "Forbidden"},
+		{Reject(InvalidSignature, cause), 403, "Forbidden"},
+		{Reject(ExpiredToken, cause), 403, "Forbidden"},
 		{Reject(Unauthorized, cause), 401, "Unauthorized"},
 		{TokenRejected("Bearer", cause), 401, "Unauthorized"},
 		{InsufficientScope(`Bearer scope="read"`, cause), 403, "Forbidden"},
