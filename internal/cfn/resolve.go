@@ -31,6 +31,7 @@ type resolver struct {
 	s         *Stack
 	errs      []error
 	condState map[string]int // 1 evaluating, 2 done
+	condPath  []string       // the conditions being evaluated, outermost first
 	removed   map[string]string
 	conds     map[string]any
 	mappings  map[string]any
@@ -243,14 +244,17 @@ func (r *resolver) condition(name, ptr string) (bool, bool) {
 	}
 	switch r.condState[name] {
 	case 1:
-		r.errorf(ptr, "condition %s refers to itself through a cycle of conditions", name)
+		cycle := append(r.condPath[slices.Index(r.condPath, name):], name)
+		r.errorf(ptr, "conditions refer to each other in a cycle: %s", strings.Join(cycle, " → "))
 		return false, false
 	case 2:
 		b, ok := r.s.Conditions[name]
 		return b, ok
 	}
 	r.condState[name] = 1
+	r.condPath = append(r.condPath, name)
 	b, ok := r.condExpr(def, "/Conditions/"+source.Escape(name), 0)
+	r.condPath = r.condPath[:len(r.condPath)-1]
 	r.condState[name] = 2
 	if ok {
 		r.s.Conditions[name] = b
@@ -604,14 +608,11 @@ func (r *resolver) ref(name, ptr string) any {
 	if _, ok := r.t.Parameters[name]; ok {
 		return broken{} // its problem is reported under /Parameters
 	}
-	if ref, ok := r.resourceRef(name, "", ptr); ok {
+	if ref, ok := r.resourceRef(name, "", ptr); ok || isBroken(ref) {
 		return ref
 	}
 	if base, attr, ok := strings.Cut(name, "."); ok && strings.HasPrefix(r.s.ResourceType(base), "AWS::Serverless::") {
 		return r.use(ResourceRef{Name: base, Attribute: attr}, ptr)
-	}
-	if _, ok := r.removed[name]; ok {
-		return broken{}
 	}
 	r.errorf(ptr, "Ref to %s: no parameter, pseudo parameter or resource has that name", name)
 	return broken{}
@@ -625,6 +626,11 @@ func (r *resolver) resourceRef(name, attr, ptr string) (any, bool) {
 		return broken{}, false
 	}
 	if r.s.ResourceType(name) == "" {
+		if res, _ := r.t.Body["Resources"].(map[string]any); res[name] != nil {
+			// Only conditions are evaluated before the resources are known.
+			r.errorf(ptr, "conditions cannot refer to resource %s: they may use parameters, mappings and other conditions", name)
+			return broken{}, false
+		}
 		return nil, false
 	}
 	return r.use(ResourceRef{Name: name, Attribute: attr}, ptr), true
