@@ -1,6 +1,7 @@
 package cfn
 
 import (
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"regexp"
@@ -113,7 +114,8 @@ func shellWords(s string) ([]string, error) {
 }
 
 // ParameterValue is a parameter's value once defaults and overrides are
-// applied. Its String, GoString and LogValue hide NoEcho values.
+// applied. Its String, GoString, MarshalJSON and LogValue hide NoEcho
+// values.
 type ParameterValue struct {
 	Name string
 	Type string
@@ -140,6 +142,16 @@ func (v ParameterValue) String() string {
 // GoString keeps NoEcho values out of %#v.
 func (v ParameterValue) GoString() string {
 	return fmt.Sprintf("cfn.ParameterValue{Name:%q, Type:%q, Value:%q, NoEcho:%t}", v.Name, v.Type, v.String(), v.NoEcho)
+}
+
+// MarshalJSON keeps NoEcho values out of JSON (and so out of JSON logs).
+func (v ParameterValue) MarshalJSON() ([]byte, error) {
+	type plain ParameterValue
+	p := plain(v)
+	if v.NoEcho {
+		p.Value = masked
+	}
+	return json.Marshal(p)
 }
 
 // LogValue keeps NoEcho values out of logs.
