@@ -19,7 +19,7 @@ const (
 	MaxDepth = 100
 	// MaxNodes is the most nodes a template may have once YAML aliases and
 	// AWS::Include snippets are expanded.
-	MaxNodes = 1_000_000
+	MaxNodes = 200_000
 	// maxIncludeDepth bounds AWS::Include snippets that include others.
 	maxIncludeDepth = 8
 )
@@ -52,6 +52,9 @@ type parser struct {
 	nodes    int
 	// including is the chain of files being read, for AWS::Include cycles.
 	including []string
+	// expanding are the anchors whose aliases are being expanded.
+	expanding map[*yaml.Node]bool
+	tooDeep   bool
 }
 
 func (p *parser) errorf(file string, n *yaml.Node, ptr, format string, args ...any) {
@@ -81,6 +84,11 @@ func (p *parser) document(file string, data []byte, ptr string) (any, bool) {
 		p.errs = append(p.errs, &source.Error{File: file, Message: "the document is empty"})
 		return nil, false
 	}
+	if size := expandedSize(n, map[*yaml.Node]int{}, 0); p.nodes+size > MaxNodes {
+		p.errs = append(p.errs, &source.Error{File: file, Line: n.Line, Message: fmt.Sprintf(
+			"the template expands to more than %d nodes (YAML aliases or AWS::Include)", MaxNodes)})
+		return nil, false
+	}
 	before := len(p.errs)
 	v := p.value(file, n, ptr, 0)
 	return v, len(p.errs) == before
@@ -104,7 +112,10 @@ func yamlErrorLine(err error) int {
 
 func (p *parser) value(file string, n *yaml.Node, ptr string, depth int) any {
 	if depth > MaxDepth {
-		p.errorf(file, n, ptr, "nested deeper than %d levels", MaxDepth)
+		if !p.tooDeep {
+			p.tooDeep = true
+			p.errorf(file, n, ptr, "nested deeper than %d levels", MaxDepth)
+		}
 		return nil
 	}
 	p.nodes++
@@ -119,10 +130,26 @@ func (p *parser) value(file string, n *yaml.Node, ptr string, depth int) any {
 			p.errorf(file, n, ptr, "alias to an unknown anchor")
 			return nil
 		}
+		if p.expanding[n.Alias] {
+			p.errorf(file, n, ptr, "alias *%s is inside its own anchor", n.Value)
+			return nil
+		}
+		if p.expanding == nil {
+			p.expanding = map[*yaml.Node]bool{}
+		}
+		p.expanding[n.Alias] = true
+		defer delete(p.expanding, n.Alias)
 		return p.value(file, n.Alias, ptr, depth+1)
 	}
 	if _, ok := p.pos[ptr]; !ok {
 		p.pos[ptr] = Pos{File: file, Line: n.Line, Column: n.Column}
+	}
+	if n.Anchor != "" && !p.expanding[n] {
+		if p.expanding == nil {
+			p.expanding = map[*yaml.Node]bool{}
+		}
+		p.expanding[n] = true
+		defer delete(p.expanding, n)
 	}
 	if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
 		long, ok := shortTags[n.Tag]
@@ -263,16 +290,10 @@ func (p *parser) transform(file string, kn *yaml.Node, m map[string]any, tr any,
 			delete(p.pos, k)
 		}
 	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		p.errs = append(p.errs, &source.Error{File: path, Line: yamlErrorLine(err), Message: "not valid YAML or JSON: " + err.Error()})
+	inc, ok := p.document(path, data, ptr)
+	if !ok {
 		return m
 	}
-	if len(root.Content) == 0 {
-		p.errs = append(p.errs, &source.Error{File: path, Message: "the included document is empty"})
-		return m
-	}
-	inc := p.value(path, root.Content[0], ptr, depth+1)
 	delete(m, "Fn::Transform")
 	if len(m) == 0 {
 		return inc
@@ -310,6 +331,32 @@ func scalar(n *yaml.Node) any {
 		}
 	}
 	return n.Value
+}
+
+// expandedSize counts n's nodes with aliases expanded, memoized per node
+// so that counting stays linear in the document; it saturates above
+// MaxNodes.
+func expandedSize(n *yaml.Node, memo map[*yaml.Node]int, depth int) int {
+	if n == nil || depth > MaxDepth+10 {
+		return 1
+	}
+	if v, ok := memo[n]; ok {
+		return v
+	}
+	memo[n] = 1 // an alias inside its own anchor counts once
+	total := 1
+	if n.Kind == yaml.AliasNode {
+		total += expandedSize(n.Alias, memo, depth+1)
+	}
+	for _, c := range n.Content {
+		total += expandedSize(c, memo, depth+1)
+		if total > MaxNodes {
+			total = MaxNodes + 1
+			break
+		}
+	}
+	memo[n] = total
+	return total
 }
 
 // readOS is the file reader of Load.
