@@ -162,8 +162,18 @@ func (r *resolver) implicit(kept map[string]map[string]any) {
 				}
 			}
 		case "AWS::Serverless::Api":
-			if st, ok := props["StageName"].(string); ok && validLogicalID(st) {
+			switch st, isStr := props["StageName"].(string); {
+			case isStr && validLogicalID(st):
 				add(name+st+"Stage", "AWS::ApiGateway::Stage")
+			case !isStr:
+				add(name+"Stage", "AWS::ApiGateway::Stage")
+			}
+		case "AWS::Serverless::HttpApi":
+			switch st, isStr := props["StageName"].(string); {
+			case isStr && validLogicalID(st):
+				add(name+st+"Stage", "AWS::ApiGatewayV2::Stage")
+			case props["StageName"] == nil:
+				add(name+"ApiGatewayDefaultStage", "AWS::ApiGatewayV2::Stage")
 			}
 		}
 	}

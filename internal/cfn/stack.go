@@ -94,7 +94,9 @@ type Stack struct {
 	// (AWS::Serverless::Api) and ServerlessRestApiProdStage for Api events
 	// without RestApiId; ServerlessHttpApi (AWS::Serverless::HttpApi) and
 	// ServerlessHttpApiApiGatewayDefaultStage for HttpApi events without
-	// ApiId.
+	// ApiId; {Api}{StageName}Stage for a serverless API with a literal
+	// StageName ({Api}Stage when it is a function), and
+	// {HttpApi}ApiGatewayDefaultStage for a serverless HTTP API without one.
 	Implicit map[string]string
 	Outputs  map[string]*Output
 	// Globals is SAM's Globals section, resolved.
