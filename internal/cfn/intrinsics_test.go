@@ -97,6 +97,7 @@ func TestIntrinsics(t *testing.T) {
 		{`!If [IsDev, yes, no]`, "yes"},
 		{`!If [IsProd, yes, no]`, "no"},
 		{`!If [IsProd, !Ref Gone, fallback]`, "fallback"},
+		{`!If [IsProd, [!ImportValue x, !GetAtt Gone.TopicName, !Sub "${Gone}${Env}${FnRole.Arn}"], fallback]`, "fallback"},
 		{`!If [IsDev, {Nested: !Ref Env}, x]`, map[string]any{"Nested": "dev"}},
 		{`!FindInMap [M, !Ref Env, Size]`, "small"},
 		{`!FindInMap [M, dev, Zones]`, []any{"x", "y"}},
@@ -222,6 +223,10 @@ func TestIntrinsicErrors(t *testing.T) {
 		{`{"Fn::Join": [",", [a]], other: 1}`, "/Fn::Join", "Fn::Join must be the only key of its mapping"},
 		{`!Base64 [a]`, "/Fn::Base64", "Fn::Base64 argument must be a string, not a list"},
 		{`!Length x`, "/Fn::Length", "Fn::Length needs a list, not a string"},
+		{`!If [IsProd, !Ref Nope, x]`, "/Fn::If/1/Ref", "Ref to Nope: no parameter, pseudo parameter or resource has that name"},
+		{`!If [IsDev, x, [!GetAtt Nope.Arn]]`, "/Fn::If/2/0/Fn::GetAtt", "Fn::GetAtt: the template has no resource Nope"},
+		{`!If [IsDev, x, !Sub ["${Gone.Arn}${V}${Nope}${!L}", {V: 1}]]`, "/Fn::If/2/Fn::Sub", "Fn::Sub variable ${Nope}: no parameter"},
+		{`!If [IsDev, x, !If [Undefined, a, b]]`, "/Fn::If/2/Fn::If/0", `condition "Undefined" is not defined`},
 	}
 	for _, c := range cases {
 		t.Run(c.expr, func(t *testing.T) {

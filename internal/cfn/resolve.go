@@ -478,8 +478,10 @@ func (r *resolver) intrinsic(fn string, arg any, ptr string, depth int) any {
 			return broken{}
 		}
 		if b {
+			r.checkNames(l[2], ptr+"/2", depth)
 			return r.eval(l[1], ptr+"/1", depth)
 		}
+		r.checkNames(l[1], ptr+"/1", depth)
 		return r.eval(l[2], ptr+"/2", depth)
 	case "Fn::Equals":
 		l, ok := r.args(fn, arg, ptr, 2, 2)
@@ -573,6 +575,107 @@ func (r *resolver) intrinsic(fn string, arg any, ptr string, depth int) any {
 	}
 	r.errorf(ptr, "unknown intrinsic function %s", fn)
 	return broken{}
+}
+
+// checkNames reports the names in v, an Fn::If branch not taken, that
+// would be errors anywhere: Ref, Fn::GetAtt and Fn::Sub names that are no
+// parameter or resource, Fn::If conditions that are not defined. Resources
+// removed by their condition are fine there, and so is what only AWS
+// could resolve.
+func (r *resolver) checkNames(v any, ptr string, depth int) {
+	if !r.step(ptr, depth) {
+		return
+	}
+	switch x := v.(type) {
+	case []any:
+		for i, c := range x {
+			r.checkNames(c, ptr+"/"+strconv.Itoa(i), depth+1)
+		}
+	case map[string]any:
+		for k, c := range x {
+			kp := ptr + "/" + source.Escape(k)
+			switch k {
+			case "Ref":
+				if name, ok := c.(string); ok && len(x) == 1 && !r.known(name, true) {
+					r.errorf(kp, "Ref to %s: no parameter, pseudo parameter or resource has that name", name)
+				}
+				continue
+			case "Fn::GetAtt":
+				var name string
+				switch a := c.(type) {
+				case string:
+					name, _, _ = strings.Cut(a, ".")
+				case []any:
+					if len(a) > 0 {
+						name, _ = a[0].(string)
+					}
+				}
+				if name != "" && len(x) == 1 && !r.known(name, false) {
+					r.errorf(kp, "Fn::GetAtt: the template has no resource %s", name)
+				}
+			case "Fn::Sub":
+				tmpl, vars := c, map[string]any{}
+				if l, ok := c.([]any); ok && len(l) == 2 {
+					tmpl = l[0]
+					vars, _ = l[1].(map[string]any)
+				}
+				if t, ok := tmpl.(string); ok && len(x) == 1 {
+					for _, name := range subNames(t) {
+						base, _, dotted := strings.Cut(name, ".")
+						if _, ok := vars[name]; !ok && !r.known(name, true) && !(dotted && r.known(base, false)) {
+							r.errorf(kp, "Fn::Sub variable ${%s}: no parameter, pseudo parameter or resource has that name", name)
+						}
+					}
+				}
+			case "Fn::If":
+				if l, ok := c.([]any); ok && len(l) > 0 && len(x) == 1 {
+					if name, ok := l[0].(string); ok {
+						if _, defined := r.conds[name]; !defined {
+							r.errorf(kp+"/0", "condition %q is not defined in the Conditions section", name)
+						}
+					}
+				}
+			}
+			r.checkNames(c, kp, depth+1)
+		}
+	}
+}
+
+// known reports whether name is a resource of the template (kept, removed
+// or implicit) or, with params, a parameter or pseudo parameter.
+func (r *resolver) known(name string, params bool) bool {
+	res, _ := r.t.Body["Resources"].(map[string]any)
+	if _, ok := res[name]; ok || r.s.Implicit[name] != "" {
+		return true
+	}
+	if !params {
+		return false
+	}
+	if _, ok := r.t.Parameters[name]; ok || strings.HasPrefix(name, "AWS::") {
+		return true
+	}
+	base, _, dotted := strings.Cut(name, ".")
+	return dotted && strings.HasPrefix(r.s.ResourceType(base), "AWS::Serverless::")
+}
+
+// subNames lists the variables of an Fn::Sub template, literals excluded.
+func subNames(tmpl string) []string {
+	var out []string
+	for rest := tmpl; ; {
+		i := strings.Index(rest, "${")
+		if i < 0 {
+			return out
+		}
+		rest = rest[i+2:]
+		j := strings.IndexByte(rest, '}')
+		if j < 0 {
+			return out
+		}
+		if name := rest[:j]; !strings.HasPrefix(name, "!") {
+			out = append(out, name)
+		}
+		rest = rest[j+1:]
+	}
 }
 
 // built counts the bytes of a string a function built.

@@ -162,6 +162,10 @@ func (t *Template) check(errs *[]error) {
 	}
 	for _, name := range sortedKeys(res) {
 		rp := "/Resources/" + source.Escape(name)
+		if strings.HasPrefix(name, "Fn::ForEach::") {
+			bad(rp, "Fn::ForEach (the AWS::LanguageExtensions transform) is not supported; write the resources out")
+			continue
+		}
 		if !validLogicalID(name) {
 			bad(rp, "logical id %q is not alphanumeric", name)
 		}
@@ -200,12 +204,52 @@ func (t *Template) check(errs *[]error) {
 			bad(rp+"/DependsOn", "DependsOn is a logical id or a list of them")
 		}
 	}
+	maps, _ := t.Body["Mappings"].(map[string]any)
+	for _, name := range sortedKeys(maps) {
+		mp := "/Mappings/" + source.Escape(name)
+		m, ok := maps[name].(map[string]any)
+		if !ok {
+			bad(mp, "mapping %s is a mapping of top-level keys", name)
+			continue
+		}
+		for _, k := range sortedKeys(m) {
+			if _, ok := m[k].(map[string]any); !ok {
+				bad(mp+"/"+source.Escape(k), "top-level key %s of mapping %s is a mapping of second-level keys", k, name)
+			}
+		}
+		if p, fn := findFunction(m, mp); fn != "" {
+			bad(p, "Mappings hold literal values, not %s", fn)
+		}
+	}
 	params, _ := t.Body["Parameters"].(map[string]any)
 	for _, name := range sortedKeys(params) {
 		if p := t.parameter(name, params[name], bad); p != nil {
 			t.Parameters[name] = p
 		}
 	}
+}
+
+// findFunction returns the pointer and name of an intrinsic function in v.
+func findFunction(v any, ptr string) (string, string) {
+	switch x := v.(type) {
+	case map[string]any:
+		for _, k := range sortedKeys(x) {
+			kp := ptr + "/" + source.Escape(k)
+			if k == "Ref" || strings.HasPrefix(k, "Fn::") {
+				return kp, k
+			}
+			if p, fn := findFunction(x[k], kp); fn != "" {
+				return p, fn
+			}
+		}
+	case []any:
+		for i, c := range x {
+			if p, fn := findFunction(c, ptr+"/"+strconv.Itoa(i)); fn != "" {
+				return p, fn
+			}
+		}
+	}
+	return "", ""
 }
 
 func validLogicalID(s string) bool {
