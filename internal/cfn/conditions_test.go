@@ -133,3 +133,39 @@ Resources:
 		t.Error(diff)
 	}
 }
+
+func TestOutputs(t *testing.T) {
+	doc := `Resources:
+  R: {Type: AWS::SNS::Topic}
+Outputs:
+  Arn:
+    Description: !Sub "topic in ${AWS::Region}"
+    Value: !Ref R
+    Export: {Name: !Sub "${AWS::StackName}-topic"}
+  Bad:
+    Value: !Ref AWS::NoValue
+  BadCondition:
+    Condition: [x]
+    Value: x
+`
+	_, err := resolveYAML(t, doc, Options{})
+	var got []string
+	for _, e := range errorList(t, err) {
+		got = append(got, e.Error())
+	}
+	want := []string{
+		"t.yaml:9: /Outputs/Bad/Value: the Value of output Bad is AWS::NoValue",
+		"t.yaml:11: /Outputs/BadCondition/Condition: an output's Condition names a condition",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Error(diff)
+	}
+	s, err := resolveYAML(t, strings.Split(doc, "  Bad:")[0], Options{StackName: "shop"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want2 := &Output{Name: "Arn", Value: ResourceRef{Name: "R"}, Description: "topic in us-east-1", ExportName: "shop-topic", Pointer: "/Outputs/Arn"}
+	if diff := cmp.Diff(want2, s.Outputs["Arn"]); diff != "" {
+		t.Error(diff)
+	}
+}

@@ -281,3 +281,22 @@ Outputs:
 		t.Errorf("message: %v", err)
 	}
 }
+
+// Resolved values are copies: changing them leaves the template as it was.
+func TestResolvedValuesAreCopies(t *testing.T) {
+	tp, err := Parse("t.yaml", []byte(preamble+"!FindInMap [M, dev, Zones]\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		s, err := tp.Resolve(Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		zones := s.Resources["T"].Properties["V"].([]any)
+		if diff := cmp.Diff([]any{"x", "y"}, zones); diff != "" {
+			t.Fatal(diff)
+		}
+		zones[0] = "changed"
+	}
+}

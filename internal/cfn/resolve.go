@@ -224,6 +224,12 @@ func (r *resolver) output(name string, v any) {
 		return
 	}
 	o := &Output{Name: name, Pointer: ptr}
+	if c, ok := m["Condition"]; ok {
+		if _, isStr := c.(string); !isStr {
+			r.errorf(ptr+"/Condition", "an output's Condition names a condition")
+			return
+		}
+	}
 	if c, ok := m["Condition"].(string); ok {
 		b, ok := r.condition(c, ptr+"/Condition")
 		if !ok || !b {
@@ -236,11 +242,17 @@ func (r *resolver) output(name string, v any) {
 		return
 	}
 	o.Value = r.eval(m["Value"], ptr+"/Value", 0)
+	if _, none := o.Value.(noValue); none {
+		r.errorf(ptr+"/Value", "the Value of output %s is AWS::NoValue", name)
+	}
 	if d, ok := m["Description"]; ok {
 		o.Description, _ = r.eval(d, ptr+"/Description", 0).(string)
 	}
 	if e, ok := m["Export"].(map[string]any); ok {
 		o.ExportName = r.eval(e["Name"], ptr+"/Export/Name", 0)
+		if _, none := o.ExportName.(noValue); none {
+			r.errorf(ptr+"/Export/Name", "the export name of output %s is AWS::NoValue", name)
+		}
 	}
 	r.s.Outputs[name] = o
 }
@@ -339,7 +351,8 @@ func (r *resolver) eval(v any, ptr string, depth int) any {
 			}
 		}
 		out := make(map[string]any, len(x))
-		for k, val := range x {
+		for _, k := range sortedKeys(x) {
+			val := x[k]
 			if strings.HasPrefix(k, "Fn::") {
 				r.errorf(ptr+"/"+source.Escape(k), "%s must be the only key of its mapping", k)
 				continue
@@ -919,7 +932,9 @@ func (r *resolver) findInMap(arg any, ptr string, depth int) any {
 		}
 		cur = v
 	}
-	return cur
+	// A copy, so that changing the resolved values leaves Mappings as
+	// they are (the parser made sure they hold no functions).
+	return r.eval(cur, ptr, depth)
 }
 
 func (r *resolver) cidr(arg any, ptr string, depth int) any {

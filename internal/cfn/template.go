@@ -412,7 +412,10 @@ func joinSorted(errs []error) error {
 		if a.Line != b.Line {
 			return a.Line < b.Line
 		}
-		return a.Pointer < b.Pointer
+		if a.Pointer != b.Pointer {
+			return a.Pointer < b.Pointer
+		}
+		return a.Message < b.Message
 	})
 	return errors.Join(errs...)
 }
