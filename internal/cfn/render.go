@@ -111,8 +111,9 @@ func (s *Stack) RefOf(text string) (ResourceRef, bool) {
 	return r, ok
 }
 
-// RefsAt returns the references rendered into strings at pointer or
-// below it, in the order they were met.
+// RefsAt returns the references met at pointer or below it, whether kept
+// as a ResourceRef or rendered into a string, in the order they were met
+// (properties in key order).
 func (s *Stack) RefsAt(pointer string) []ResourceRef {
 	var out []ResourceRef
 	for _, u := range s.uses {

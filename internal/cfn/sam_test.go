@@ -91,7 +91,14 @@ func TestHelloWorldTemplate(t *testing.T) {
 	}
 
 	// Locations for later layers.
-	if got, want := s.Pos("/Resources/HelloWorldFunction/Properties/Events/CatchAll/Properties/Path"), (Pos{File: "testdata/hello/template.yaml", Line: 57, Column: 13}); got != want {
+	eventsPtr := ResourcePointer("HelloWorldFunction", "Events", "CatchAll", "Properties", "Path")
+	if eventsPtr != "/Resources/HelloWorldFunction/Properties/Events/CatchAll/Properties/Path" {
+		t.Errorf("ResourcePointer = %s", eventsPtr)
+	}
+	if got := ResourcePointer("ProxyApi", "DefinitionBody", "paths", "/proxy"); got != "/Resources/ProxyApi/Properties/DefinitionBody/paths/~1proxy" {
+		t.Errorf("ResourcePointer = %s", got)
+	}
+	if got, want := s.Pos(eventsPtr), (Pos{File: "testdata/hello/template.yaml", Line: 57, Column: 13}); got != want {
 		t.Errorf("Pos = %+v, want %+v", got, want)
 	}
 	if got, want := s.Errorf(uriPtr, "no such function").Error(), "testdata/hello/template.yaml:81: "+uriPtr+": no such function"; got != want {
