@@ -169,3 +169,26 @@ Outputs:
 		t.Error(diff)
 	}
 }
+
+// A condition that cannot be evaluated is reported once, not again at
+// every reference to the resources it guards.
+func TestUndecidedConditionReportedOnce(t *testing.T) {
+	doc := `Parameters:
+  Env: {Type: String, AllowedValues: [dev, prod], Default: test}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  R: {Type: AWS::SNS::Topic, Condition: IsProd}
+  S:
+    Type: AWS::SNS::Topic
+    DependsOn: R
+    Properties:
+      TopicName: !Sub "${R.TopicName}-${R}"
+      Other: !GetAtt R.TopicName
+`
+	_, err := resolveYAML(t, doc, Options{})
+	errs := errorList(t, err)
+	if len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), `t.yaml:2: /Parameters/Env: parameter Env: "test" is not one of its AllowedValues`) {
+		t.Errorf("got %v", err)
+	}
+}

@@ -33,6 +33,9 @@ type resolver struct {
 	condState map[string]int // 1 evaluating, 2 done
 	condPath  []string       // the conditions being evaluated, outermost first
 	removed   map[string]string
+	// undecided are resources whose condition failed; references to them
+	// are not reported again.
+	undecided map[string]bool
 	conds     map[string]any
 	mappings  map[string]any
 	steps     int
@@ -54,7 +57,7 @@ func (t *Template) Resolve(opts Options) (*Stack, error) {
 		pos: t.pos, rendered: map[string]ResourceRef{},
 	}
 	s.Description, _ = t.Body["Description"].(string)
-	r := &resolver{t: t, s: s, condState: map[string]int{}, removed: map[string]string{}}
+	r := &resolver{t: t, s: s, condState: map[string]int{}, removed: map[string]string{}, undecided: map[string]bool{}}
 	r.conds, _ = t.Body["Conditions"].(map[string]any)
 	r.mappings, _ = t.Body["Mappings"].(map[string]any)
 	s.Mappings = r.mappings
@@ -71,6 +74,7 @@ func (t *Template) Resolve(opts Options) (*Stack, error) {
 		if c, ok := m["Condition"].(string); ok {
 			b, ok := r.condition(c, "/Resources/"+source.Escape(name)+"/Condition")
 			if !ok {
+				r.undecided[name] = true
 				continue
 			}
 			if !b {
@@ -200,7 +204,7 @@ func (r *resolver) resource(res *Resource, m map[string]any) {
 		}
 		if c, ok := r.removed[d]; ok {
 			r.errorf(ptr, "resource %s depends on %s, whose condition %s is false", res.Name, d, c)
-		} else if r.s.ResourceType(d) == "" {
+		} else if r.s.ResourceType(d) == "" && !r.undecided[d] {
 			r.errorf(ptr, "resource %s depends on %s, which is not a resource of the template", res.Name, d)
 		}
 	}
@@ -749,6 +753,9 @@ func (r *resolver) ref(name, ptr string) any {
 func (r *resolver) resourceRef(name, attr, ptr string) (any, bool) {
 	if c, ok := r.removed[name]; ok {
 		r.errorf(ptr, "refers to resource %s, whose condition %s is false (put the reference in an Fn::If on %s)", name, c, c)
+		return broken{}, false
+	}
+	if r.undecided[name] {
 		return broken{}, false
 	}
 	if r.s.ResourceType(name) == "" {
