@@ -29,6 +29,10 @@ func TestParseParameterOverrides(t *testing.T) {
 			[]Override{{"Env", "prod"}, {"Subnets", "a,b"}}},
 		{`ParameterKey=Greeting,ParameterValue="hi there" Env=dev`, []Override{{"Greeting", "hi there"}, {"Env", "dev"}}},
 		{"Env=dev Env=prod", []Override{{"Env", "dev"}, {"Env", "prod"}}},
+		{`ParameterKey="Key",ParameterValue=Val\ ue`, []Override{{"Key", "Val ue"}}},
+		{`ParameterKey='Key',ParameterValue='Val"ue'`, []Override{{"Key", `Val"ue`}}},
+		{`Json='{"a":"b"}' Esc="{\"a\":\"b\"}"`, []Override{{"Json", `{"a":"b"}`}, {"Esc", `{"a":"b"}`}}},
+		{"A=x, B=y,", []Override{{"A", "x,"}, {"B", "y,"}}},
 	}
 	for _, c := range cases {
 		t.Run(c.in, func(t *testing.T) {
