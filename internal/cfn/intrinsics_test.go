@@ -300,3 +300,40 @@ func TestResolvedValuesAreCopies(t *testing.T) {
 		zones[0] = "changed"
 	}
 }
+
+// Values chosen by Fn::If or taken from Mappings are located where they
+// are written.
+func TestPosThroughIfAndFindInMap(t *testing.T) {
+	doc := preamble + `!If
+        - IsDev
+        - Nested:
+            Arn: !Sub "${Fn.Arn}"
+        - other
+      Z: !FindInMap [M, dev, Zones]
+`
+	s, err := resolveYAML(t, doc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string]int{
+		"/Resources/T/Properties/V":            exprLine + 2, // the branch taken
+		"/Resources/T/Properties/V/Nested":     exprLine + 2,
+		"/Resources/T/Properties/V/Nested/Arn": exprLine + 3,
+		"/Resources/T/Properties/Z/1":          8,
+		"/Resources/T/Properties/Z":            8,
+	}
+	for ptr, line := range cases {
+		if got := s.Pos(ptr); got.Line != line || got.File != "t.yaml" {
+			t.Errorf("Pos(%s) = %+v, want line %d", ptr, got, line)
+		}
+	}
+	if got := s.Errorf("/Resources/T/Properties/V/Nested/Arn", "bad").Error(); got != "t.yaml:24: /Resources/T/Properties/V/Nested/Arn: bad" {
+		t.Errorf("Errorf = %s", got)
+	}
+	if diff := cmp.Diff([]ResourceRef{{Name: "Fn", Attribute: "Arn"}}, s.RefsAt("/Resources/T/Properties/V/Nested/Arn")); diff != "" {
+		t.Error(diff)
+	}
+	if got := s.RefsAt("/Resources/T/Properties/Z"); len(got) != 0 {
+		t.Errorf("RefsAt = %v", got)
+	}
+}

@@ -116,6 +116,7 @@ func (s *Stack) RefOf(text string) (ResourceRef, bool) {
 // (properties in key order).
 func (s *Stack) RefsAt(pointer string) []ResourceRef {
 	var out []ResourceRef
+	pointer = s.sourcePointer(pointer)
 	for _, u := range s.uses {
 		if u.pointer == pointer || strings.HasPrefix(u.pointer, pointer+"/") {
 			out = append(out, u.ref)

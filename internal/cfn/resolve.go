@@ -54,7 +54,7 @@ func (t *Template) Resolve(opts Options) (*Stack, error) {
 		StackName: opts.StackName, StackID: opts.StackID, NotificationARNs: slices.Clone(opts.NotificationARNs),
 		Parameters: map[string]ParameterValue{}, Conditions: map[string]bool{}, Resources: map[string]*Resource{},
 		Implicit: map[string]string{}, Outputs: map[string]*Output{},
-		pos: t.pos, rendered: map[string]ResourceRef{},
+		pos: t.pos, rendered: map[string]ResourceRef{}, redirect: map[string]string{},
 	}
 	s.Description, _ = t.Body["Description"].(string)
 	r := &resolver{t: t, s: s, condState: map[string]int{}, removed: map[string]string{}, undecided: map[string]bool{}}
@@ -494,12 +494,13 @@ func (r *resolver) intrinsic(fn string, arg any, ptr string, depth int) any {
 		if !ok {
 			return broken{}
 		}
-		if b {
-			r.checkNames(l[2], ptr+"/2", depth)
-			return r.eval(l[1], ptr+"/1", depth)
+		taken, other := 1, 2
+		if !b {
+			taken, other = 2, 1
 		}
-		r.checkNames(l[1], ptr+"/1", depth)
-		return r.eval(l[2], ptr+"/2", depth)
+		r.checkNames(l[other], ptr+"/"+strconv.Itoa(other), depth)
+		r.s.redirect[parentOf(ptr)] = ptr + "/" + strconv.Itoa(taken)
+		return r.eval(l[taken], ptr+"/"+strconv.Itoa(taken), depth)
 	case "Fn::Equals":
 		l, ok := r.args(fn, arg, ptr, 2, 2)
 		if !ok {
@@ -694,6 +695,9 @@ func subNames(tmpl string) []string {
 		rest = rest[j+1:]
 	}
 }
+
+// parentOf cuts the last token off a pointer.
+func parentOf(ptr string) string { return ptr[:strings.LastIndexByte(ptr, '/')] }
 
 // built counts the bytes of a string a function built.
 func (r *resolver) built(s string) any {
@@ -941,7 +945,9 @@ func (r *resolver) findInMap(arg any, ptr string, depth int) any {
 	}
 	// A copy, so that changing the resolved values leaves Mappings as
 	// they are (the parser made sure they hold no functions).
-	return r.eval(cur, ptr, depth)
+	src := source.Pointer("Mappings", keys[0], keys[1], keys[2])
+	r.s.redirect[parentOf(ptr)] = src
+	return r.eval(cur, src, depth)
 }
 
 func (r *resolver) cidr(arg any, ptr string, depth int) any {

@@ -105,6 +105,29 @@ type Stack struct {
 	pos      map[string]Pos
 	rendered map[string]ResourceRef
 	uses     []refUse
+	// redirect maps the pointer of a value that Fn::If or Fn::FindInMap
+	// produced to the pointer of the value in the template.
+	redirect map[string]string
+}
+
+// sourcePointer translates a pointer into the resolved values into the
+// pointer of the template value it came from.
+func (s *Stack) sourcePointer(pointer string) string {
+	if len(s.redirect) == 0 || !strings.HasPrefix(pointer, "/") {
+		return pointer
+	}
+	out := ""
+	for _, token := range strings.Split(pointer[1:], "/") {
+		out += "/" + token
+		for range MaxDepth {
+			to, ok := s.redirect[out]
+			if !ok {
+				break
+			}
+			out = to
+		}
+	}
+	return out
 }
 
 type refUse struct {
@@ -138,12 +161,15 @@ type Output struct {
 }
 
 // Pos returns where the value at pointer (or its nearest located ancestor)
-// starts: the template file or an AWS::Include snippet.
-func (s *Stack) Pos(pointer string) Pos { return lookupPos(s.pos, s.File, pointer) }
+// starts: the template file or an AWS::Include snippet. A value chosen by
+// Fn::If or taken from Mappings by Fn::FindInMap is located where it is
+// written.
+func (s *Stack) Pos(pointer string) Pos { return lookupPos(s.pos, s.File, s.sourcePointer(pointer)) }
 
 // Errorf returns an error located at pointer, for later layers' problems.
 func (s *Stack) Errorf(pointer, format string, args ...any) *source.Error {
-	return locErr(s.pos, s.File, pointer, fmt.Sprintf(format, args...))
+	at := s.Pos(pointer)
+	return &source.Error{File: at.File, Line: at.Line, Pointer: pointer, Message: fmt.Sprintf(format, args...)}
 }
 
 // ResourcePointer is the JSON Pointer of a property path of resource name:
