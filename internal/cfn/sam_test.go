@@ -136,3 +136,16 @@ func TestHelloWorldTemplateProd(t *testing.T) {
 		t.Errorf("AlarmTopic renders %s", got)
 	}
 }
+
+func BenchmarkLoadResolveHelloWorld(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		tp, err := Load("testdata/hello/template.yaml")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := tp.Resolve(Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
