@@ -57,6 +57,11 @@ var layerRules = []layerRule{
 		Only: []string{"internal/apidef", "internal/awslimits"},
 	},
 	{
+		Rule: "1. cfn imports only source",
+		From: []string{"internal/cfn"},
+		Only: []string{"internal/source"},
+	},
+	{
 		Rule: "3. contextvars imports only pipeline, fault and auth/jwt",
 		From: []string{"internal/contextvars"},
 		Only: []string{"internal/pipeline", "internal/fault", "internal/auth/jwt"},
@@ -188,6 +193,7 @@ func TestLayerRulesCatch(t *testing.T) {
 	}{
 		{importEdge{"internal/apidef", "internal/pipeline"}, "1. the leaves"},
 		{importEdge{"internal/vtl", "internal/fault"}, "1. vtl"},
+		{importEdge{"internal/cfn", "internal/apidef"}, "1. cfn"},
 		{importEdge{"internal/jsontok", "internal/fault"}, "1. pipeline, jsontok"},
 		{importEdge{"internal/deploy", "internal/httpserver"}, "2."},
 		{importEdge{"internal/openapi", "cmd/portico"}, "2."},
