@@ -33,10 +33,17 @@ type Source struct {
 
 // load reads the settings.
 func (s Source) load() (*config.File, error) {
+	var cfg *config.File
+	var err error
 	if s.ConfigPath != "" {
-		return config.Load(s.ConfigPath, s.Getenv)
+		cfg, err = config.Load(s.ConfigPath, s.Getenv)
+	} else {
+		cfg, err = s.Quick()
 	}
-	return s.Quick()
+	if err != nil {
+		return nil, err
+	}
+	return cfg, expandTemplates(cfg)
 }
 
 // Options configures a Gateway.

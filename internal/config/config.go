@@ -36,6 +36,14 @@ type File struct {
 	Tracing Tracing `yaml:"tracing"`
 	// AWSServices configures AWS service integrations (DynamoDB, SQS, ...).
 	AWSServices AWSServices `yaml:"awsServices"`
+	// Templates are SAM or CloudFormation templates whose APIs and
+	// functions are served (docs/templates.md).
+	Templates []Template `yaml:"templates"`
+	// Notes are warnings found while expanding templates; not a settings key.
+	Notes []Note `yaml:"-"`
+	// TemplateFiles are the files templates name, for watching; not a
+	// settings key.
+	TemplateFiles []string `yaml:"-"`
 
 	// path is the file the settings came from ("" in quick mode).
 	path string
@@ -94,6 +102,14 @@ type API struct {
 	// DefaultStage names the stage of a REST API listed without stages
 	// (quick mode's "dev"); not a settings key.
 	DefaultStage string `yaml:"-"`
+	// Body is the definition itself, when an API comes from a template
+	// (Definition then names the template and the resource); not a
+	// settings key.
+	Body []byte `yaml:"-"`
+	// TemplateRoot also mounts the API's first stage at the listener's
+	// root, as sam local start-api does (docs/templates.md#root-mount); not
+	// a settings key.
+	TemplateRoot bool `yaml:"-"`
 }
 
 // API types.

@@ -41,14 +41,15 @@ func (f *File) Validate(ix *source.Index) error {
 	}{{"readHeaderTimeout", f.Server.ReadHeaderTimeout}, {"readTimeout", f.Server.ReadTimeout}, {"idleTimeout", f.Server.IdleTimeout}, {"shutdownTimeout", f.Server.ShutdownTimeout}} {
 		v.check("/server/"+d.field, d.val > 0, "must be a positive duration")
 	}
-	v.check("/apis", len(f.APIs) > 0, "at least one API is required")
+	v.check("/apis", len(f.APIs) > 0 || len(f.Templates) > 0, "at least one API (or a template) is required")
+	v.validateTemplates(f)
 	ids := map[string]bool{}
 	for i, a := range f.APIs {
 		p := "/apis/" + strconv.Itoa(i)
 		v.check(p+"/id", apiIDRe.MatchString(a.ID), "%q is not a valid API id (letters, digits, - and _)", a.ID)
 		v.check(p+"/id", !ids[a.ID], "duplicate API id %q", a.ID)
 		ids[a.ID] = true
-		if v.check(p+"/definition", a.Definition != "", "a definition file is required") {
+		if a.Body == nil && v.check(p+"/definition", a.Definition != "", "a definition file is required") {
 			_, err := os.Stat(a.Definition)
 			v.check(p+"/definition", err == nil, "cannot read definition %s", a.Definition)
 		}

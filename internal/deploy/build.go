@@ -34,6 +34,9 @@ type APISpec struct {
 type StageSpec struct {
 	Name      string
 	Variables map[string]string
+	// Root also serves the stage at the listener's root, as sam local
+	// start-api serves a template's APIs (docs/templates.md#root-mount).
+	Root bool
 	// MethodSettings are the stage's per-method throttles, in order (REST).
 	MethodSettings []MethodSetting
 	// DefaultRouteSettings and RouteSettings are an HTTP API stage's
@@ -154,6 +157,11 @@ func Build(specs []APISpec, opts Options) (*Snapshot, error) {
 			continue
 		}
 		s.apis[spec.ID] = a
+		for _, ss := range spec.Stages {
+			if st, ok := a.stages[ss.Name]; ok && ss.Root {
+				s.roots = append(s.roots, rootMount{api: a, stage: st})
+			}
+		}
 	}
 	if len(errs) > 0 {
 		_ = s.Close()

@@ -1,0 +1,87 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/config"
+	"github.com/portico-gw/portico/internal/deploy"
+	"github.com/portico-gw/portico/internal/openapi"
+	"github.com/portico-gw/portico/internal/template"
+)
+
+// expandTemplates translates the settings' SAM and CloudFormation
+// templates (internal/template) and adds their functions, APIs, keys and
+// plans to the settings.
+func expandTemplates(cfg *config.File) error {
+	if len(cfg.Templates) == 0 {
+		return nil
+	}
+	var fns []config.Function
+	var apis []config.API
+	var keys []config.APIKey
+	var plans []config.UsagePlan
+	var errs []error
+	for i, tp := range cfg.Templates {
+		res, err := template.Load(tp.Path, template.Options{Region: cfg.Region, AccountID: cfg.AccountID,
+			ParameterOverrides: tp.Overrides, Parameters: tp.ParameterOverrides, EnvVars: tp.EnvVars, Index: i})
+		if res != nil {
+			cfg.TemplateFiles = append(cfg.TemplateFiles, res.Files...)
+			cfg.Notes = append(cfg.Notes, res.Notes...)
+		}
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		fns, apis = append(fns, res.Functions...), append(apis, res.APIs...)
+		keys, plans = append(keys, res.APIKeys...), append(plans, res.UsagePlans...)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if err := cfg.Expand(fns, apis, keys, plans); err != nil {
+		return fmt.Errorf("settings with the templates' APIs: %w", err)
+	}
+	return nil
+}
+
+// importDefinition imports an API's definition: its file, or the body a
+// template generated.
+func importDefinition(cfg *config.File, a config.API) (*apidef.RestAPI, error) {
+	o := openapi.Options{Region: cfg.Region, AccountID: cfg.AccountID, As: importAs(a.Type)}
+	if a.Body != nil {
+		return openapi.ImportWith(a.Definition, a.Body, o)
+	}
+	return openapi.LoadWith(a.Definition, o)
+}
+
+// templateWarnings are the templates' notes, and a warning for each route
+// a later root-mounted API shares with an earlier one: the earlier API
+// serves it at the root (docs/templates.md#root-mount).
+func templateWarnings(cfg *config.File, specs []deploy.APISpec) []apidef.Warning {
+	var out []apidef.Warning
+	for _, n := range cfg.Notes {
+		out = append(out, apidef.Warning{Message: n.Message, Loc: apidef.Location{File: n.File, Line: n.Line, Pointer: n.Pointer}})
+	}
+	root := map[string]bool{}
+	for _, a := range cfg.APIs {
+		root[a.ID] = a.TemplateRoot
+	}
+	owner := map[string]string{}
+	for _, s := range specs {
+		if !root[s.ID] {
+			continue
+		}
+		for _, m := range s.Def.Methods {
+			key := m.RouteKey()
+			if first, ok := owner[key]; ok {
+				out = append(out, apidef.Warning{Message: fmt.Sprintf("route %s of API %s is also a route of API %s: at the listener's root, %s serves it (%s keeps it under its own stage)", key, s.ID, first, first, s.ID),
+					Loc: apidef.Location{File: s.Def.Source.File}})
+				continue
+			}
+			owner[key] = s.ID
+		}
+	}
+	return out
+}
