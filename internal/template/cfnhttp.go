@@ -115,7 +115,7 @@ func (t *translator) cfnHTTPParts(names []string) {
 				if len(src) > 0 {
 					az["identitySource"] = src[0]
 				}
-				t.section(a, "", "securitySchemes")[r.Name] = map[string]any{"type": "oauth2", "x-amazon-apigateway-authorizer": az}
+				t.section(a, "", "securitySchemes")[r.Name] = map[string]any{"type": "oauth2", "flows": map[string]any{}, "x-amazon-apigateway-authorizer": az}
 			case "REQUEST":
 				az["type"], az["authorizerUri"] = "request", t.lambdaURI(p["AuthorizerUri"])
 				az["authorizerPayloadFormatVersion"] = t.str(p, pp, "AuthorizerPayloadFormatVersion")

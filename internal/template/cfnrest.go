@@ -287,7 +287,7 @@ func (t *translator) cfnMethod(a *api, r *cfn.Resource) {
 		t.errorf(pp+"/HttpMethod", "method %s: %s %s is defined twice", r.Name, strings.ToUpper(method), path)
 		return
 	}
-	var security []any
+	security := []any{}
 	switch at := strings.ToUpper(t.str(p, pp, "AuthorizationType")); at {
 	case "", "NONE":
 	case "CUSTOM", "COGNITO_USER_POOLS":
@@ -377,6 +377,9 @@ func (t *translator) cfnMethod(a *api, r *cfn.Resource) {
 			}
 		}
 		responses[t.str(m, mp, "StatusCode")] = resp
+	}
+	if len(responses) == 0 {
+		responses = okResponse()
 	}
 	op["responses"] = responses
 	in := t.obj(p, pp, "Integration")

@@ -101,8 +101,11 @@ func (t *translator) restEvent(fn *cfn.Resource, props map[string]any, pp string
 		return
 	}
 	mk := methodKey(method)
-	op, _ := operation(a, path, mk)
+	op, existed := operation(a, path, mk)
 	a.fromEvents[path+" "+mk] = true
+	if !existed {
+		pathParameters(a, path, op)
+	}
 	if _, ok := op["x-amazon-apigateway-integration"]; !ok {
 		op["x-amazon-apigateway-integration"] = map[string]any{"type": "aws_proxy", "httpMethod": "POST", "uri": t.integrationURI(t.fnNames[fn.Name])}
 	}
@@ -134,6 +137,29 @@ func (t *translator) restEvent(fn *cfn.Resource, props map[string]any, pp string
 	}
 	t.requestParameters(a, op, props, pp)
 	t.requestModel(a, op, props, pp)
+}
+
+// pathParameters declares the {name} and {name+} segments of path on a
+// generated operation, as OpenAPI requires (SAM leaves them out; API
+// Gateway does not need them).
+func pathParameters(a *api, path string, op map[string]any) {
+	params, _ := op["parameters"].([]any)
+	for _, seg := range strings.Split(path, "/") {
+		if !strings.HasPrefix(seg, "{") || !strings.HasSuffix(seg, "}") {
+			continue
+		}
+		name := strings.TrimSuffix(strings.Trim(seg, "{}"), "+")
+		p := map[string]any{"name": name, "in": "path", "required": true}
+		if _, oas3 := a.doc["openapi"]; oas3 {
+			p["schema"] = map[string]any{"type": "string"}
+		} else {
+			p["type"] = "string"
+		}
+		params = append(params, p)
+	}
+	if len(params) > 0 {
+		op["parameters"] = params
+	}
 }
 
 // okResponse is the responses object of a generated proxy method (SAM
@@ -253,8 +279,11 @@ func (t *translator) httpEvent(fn *cfn.Resource, props map[string]any, pp string
 		method = "ANY"
 	}
 	mk := methodKey(method)
-	op, _ := operation(a, path, mk)
+	op, existed := operation(a, path, mk)
 	a.fromEvents[path+" "+mk] = true
+	if !existed && path != "$default" {
+		pathParameters(a, path, op)
+	}
 	if _, ok := op["x-amazon-apigateway-integration"]; !ok {
 		ver := t.str(props, pp, "PayloadFormatVersion")
 		if ver == "" {
@@ -422,11 +451,15 @@ func (t *translator) restCORS(a *api) {
 			}
 			op["responses"] = map[string]any{"200": map[string]any{"description": "Default response for CORS method", "headers": hs}}
 		}
+		pathParameters(a, p, op)
+		security := []any{}
 		if a.defaultAuth != "" && a.authPreflight {
-			op["security"] = []any{map[string]any{a.defaultAuth: []any{}}}
-		} else {
-			op["security"] = []any{}
+			security = append(security, map[string]any{a.defaultAuth: []any{}})
 		}
+		if a.apiKeyRequired && a.keyPreflight {
+			security = append(security, map[string]any{"api_key": []any{}})
+		}
+		op["security"] = security
 		item["options"] = op
 	}
 }
@@ -504,7 +537,7 @@ func (t *translator) addKey(plan *config.UsagePlan, name, p string) {
 	value := GeneratedKeyValue(t.stack.StackName, name)
 	t.res.APIKeys = append(t.res.APIKeys, config.APIKey{Name: name, ID: name, Value: value})
 	plan.APIKeys = append(plan.APIKeys, name)
-	t.note(p, "API key %s (created by usage plan %s) has the local value %s", name, plan.Name, value)
+	t.note(p, "API key %s (created by usage plan %s) has a generated value (docs/templates.md#api-keys); to choose it, add an apiKeys entry named %s in a settings file", name, plan.Name, name)
 }
 
 // GeneratedKeyValue is the local value of an API key whose value AWS

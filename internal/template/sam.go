@@ -26,6 +26,7 @@ type api struct {
 	defaultAuth     string
 	apiKeyRequired  bool
 	authPreflight   bool
+	keyPreflight    bool
 	authorizers     map[string]bool
 	cors            map[string]any // REST: SAM's Cors, as CORS header values
 	usagePlan       map[string]any
@@ -266,6 +267,7 @@ func (t *translator) restAuth(a *api, auth map[string]any, ptr string) {
 	a.defaultAuth = t.str(auth, ptr, "DefaultAuthorizer")
 	a.apiKeyRequired = t.boolean(auth, ptr, "ApiKeyRequired", false)
 	a.authPreflight = t.boolean(auth, ptr, "AddDefaultAuthorizerToCorsPreflight", true)
+	a.keyPreflight = t.boolean(auth, ptr, "AddApiKeyRequiredToCorsPreflight", true)
 	if up := t.obj(auth, ptr, "UsagePlan"); up != nil {
 		a.usagePlan, a.usagePlanPtr = up, ptr+"/UsagePlan"
 	}
@@ -451,7 +453,7 @@ func (t *translator) httpAuth(a *api, auth map[string]any, ptr string) {
 				}
 				conf["audience"] = l
 			}
-			schemes[name] = map[string]any{"type": "oauth2", "x-amazon-apigateway-authorizer": map[string]any{
+			schemes[name] = map[string]any{"type": "oauth2", "flows": map[string]any{}, "x-amazon-apigateway-authorizer": map[string]any{
 				"type": "jwt", "identitySource": src, "jwtConfiguration": conf}}
 			continue
 		}
