@@ -112,7 +112,22 @@ func Parse(file string, data []byte, o Options) (res *Result, err error) {
 		}
 	}
 	t.translate()
+	res.Files = watchable(res.Files)
 	return res, joinSorted(t.errs)
+}
+
+// watchable keeps the files (not the code directories) once each.
+func watchable(files []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, f := range files {
+		if st, err := os.Stat(f); (err == nil && st.IsDir()) || seen[f] {
+			continue
+		}
+		seen[f] = true
+		out = append(out, f)
+	}
+	return out
 }
 
 // errorf records a problem located at a pointer of the template.
