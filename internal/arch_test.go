@@ -62,6 +62,11 @@ var layerRules = []layerRule{
 		Only: []string{"internal/source"},
 	},
 	{
+		Rule: "1. template imports only cfn, config and source",
+		From: []string{"internal/template"},
+		Only: []string{"internal/cfn", "internal/config", "internal/source"},
+	},
+	{
 		Rule: "3. contextvars imports only pipeline, fault and auth/jwt",
 		From: []string{"internal/contextvars"},
 		Only: []string{"internal/pipeline", "internal/fault", "internal/auth/jwt"},
