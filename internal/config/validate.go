@@ -41,7 +41,7 @@ func (f *File) Validate(ix *source.Index) error {
 	}{{"readHeaderTimeout", f.Server.ReadHeaderTimeout}, {"readTimeout", f.Server.ReadTimeout}, {"idleTimeout", f.Server.IdleTimeout}, {"shutdownTimeout", f.Server.ShutdownTimeout}} {
 		v.check("/server/"+d.field, d.val > 0, "must be a positive duration")
 	}
-	v.check("/apis", len(f.APIs) > 0 || len(f.Templates) > 0, "at least one API (or a template) is required")
+	v.check("/apis", len(f.APIs) > 0 || len(f.Templates) > 0, "at least one API is required (or a template)")
 	v.validateTemplates(f)
 	ids := map[string]bool{}
 	for i, a := range f.APIs {

@@ -112,9 +112,11 @@ func TestTemplateRESTAuth(t *testing.T) {
 	key := template.GeneratedKeyValue("portico", "PetsApiApiKey")
 	bob := map[string]string{"Authorization": "allow-bob"}
 	bobKey := map[string]string{"Authorization": "allow-bob", "x-api-key": key}
-	// The DefinitionBody's own method, with security: [].
-	expect(t, g, "GET", "/status", nil, "", 200, `{"status":"ok","stage":"v1","greeting":"hi"}`)
-	expect(t, g, "GET", "/v1/status", nil, "", 200, `{"status":"ok","stage":"v1","greeting":"hi"}`)
+	// The DefinitionBody's own method: its security: [] gets the API's
+	// default authorizer and key, as SAM writes it.
+	expect(t, g, "GET", "/status", nil, "", 401, `{"error":"unauthorized"}`)
+	expect(t, g, "GET", "/status", bobKey, "", 200, `{"status":"ok","stage":"v1","greeting":"hi"}`)
+	expect(t, g, "GET", "/v1/status", bobKey, "", 200, `{"status":"ok","stage":"v1","greeting":"hi"}`)
 	// The default authorizer, then the key.
 	h := expect(t, g, "GET", "/pets", nil, "", 401, `{"error":"unauthorized"}`)
 	if h.Get("Access-Control-Allow-Origin") != "https://example.com" {

@@ -32,12 +32,26 @@ func (t *translator) samEvents(names []string) {
 			props := t.obj(m, p, "Properties")
 			switch typ := t.str(m, p, "Type"); typ {
 			case "Api":
-				t.restEvent(r, props, p+"/Properties")
+				if a := t.eventAPI(props, p+"/Properties", "RestApiId", "ServerlessRestApi", false); a != nil && t.managedOrNote(a, r, e, p) {
+					t.restEvent(a, r, props, p+"/Properties")
+				}
 			case "HttpApi":
-				t.httpEvent(r, props, p+"/Properties")
+				if a := t.eventAPI(props, p+"/Properties", "ApiId", "ServerlessHttpApi", true); a != nil && t.managedOrNote(a, r, e, p) {
+					t.httpEvent(a, r, props, p+"/Properties")
+				}
 			}
 		}
 	}
+}
+
+// managedOrNote reports whether events add routes to the API; when they
+// do not (a DefinitionBody without MergeDefinitions, as in SAM), the
+// event is noted once.
+func (t *translator) managedOrNote(a *api, fn *cfn.Resource, event, ptr string) bool {
+	if !a.managed {
+		t.note(ptr, "event %s of function %s adds no route: API %s has a DefinitionBody, which SAM uses as written unless MergeDefinitions is true", event, fn.Name, a.name)
+	}
+	return a.managed
 }
 
 // eventAPI finds the API an event names, or the implicit one.
@@ -90,11 +104,7 @@ func methodKey(m string) string {
 }
 
 // restEvent adds an Api event.
-func (t *translator) restEvent(fn *cfn.Resource, props map[string]any, pp string) {
-	a := t.eventAPI(props, pp, "RestApiId", "ServerlessRestApi", false)
-	if a == nil {
-		return
-	}
+func (t *translator) restEvent(a *api, fn *cfn.Resource, props map[string]any, pp string) {
 	path, method := t.str(props, pp, "Path"), t.str(props, pp, "Method")
 	if path == "" || method == "" {
 		t.errorf(pp, "an Api event needs Path and Method")
@@ -184,7 +194,6 @@ func (t *translator) requestParameters(a *api, op map[string]any, props map[stri
 		return
 	}
 	params, _ := op["parameters"].([]any)
-	validate := false
 	add := func(p string, required bool, ptr string) {
 		rest, ok := strings.CutPrefix(p, "method.request.")
 		loc, name, ok2 := strings.Cut(rest, ".")
@@ -200,7 +209,6 @@ func (t *translator) requestParameters(a *api, op map[string]any, props map[stri
 			param["type"] = "string"
 		}
 		params = append(params, param)
-		validate = validate || required
 	}
 	for i, e := range rp {
 		ptr := fmt.Sprintf("%s/RequestParameters/%d", pp, i)
@@ -216,10 +224,9 @@ func (t *translator) requestParameters(a *api, op map[string]any, props map[stri
 			t.errorf(ptr, "a request parameter is a name or a mapping of a name to {Required, Caching}")
 		}
 	}
+	// Like SAM, no validator is added: AWS checks required parameters
+	// only with one (RequestModel's ValidateParameters adds it).
 	op["parameters"] = params
-	if validate {
-		t.validator(a, op, "params-only", false, true)
-	}
 }
 
 // requestModel adds an event's RequestModel as the body parameter.
@@ -229,7 +236,7 @@ func (t *translator) requestModel(a *api, op map[string]any, props map[string]an
 		return
 	}
 	mp := pp + "/RequestModel"
-	model := t.str(rm, mp, "Model")
+	model := strings.ToLower(t.str(rm, mp, "Model"))
 	if model == "" {
 		t.errorf(mp+"/Model", "RequestModel needs a Model")
 		return
@@ -240,12 +247,16 @@ func (t *translator) requestModel(a *api, op map[string]any, props map[string]an
 			"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/" + model}}}}
 	} else {
 		params, _ := op["parameters"].([]any)
-		op["parameters"] = append(params, map[string]any{"in": "body", "name": strings.ToLower(model), "required": required,
+		op["parameters"] = append(params, map[string]any{"in": "body", "name": model, "required": required,
 			"schema": map[string]any{"$ref": "#/definitions/" + model}})
 	}
-	body := t.boolean(rm, mp, "ValidateBody", required)
+	// As SAM: a validator only when ValidateBody or ValidateParameters is
+	// given (the other then defaults to false).
+	_, hasBody := rm["ValidateBody"]
+	_, hasParams := rm["ValidateParameters"]
+	body := t.boolean(rm, mp, "ValidateBody", false)
 	params := t.boolean(rm, mp, "ValidateParameters", false)
-	if body || params {
+	if (hasBody || hasParams) && (body || params) {
 		name := map[[2]bool]string{{true, false}: "body-only", {false, true}: "params-only", {true, true}: "body-and-params"}[[2]bool{body, params}]
 		t.validator(a, op, name, body, params)
 	}
@@ -266,11 +277,7 @@ func (t *translator) validator(a *api, op map[string]any, name string, body, par
 }
 
 // httpEvent adds an HttpApi event.
-func (t *translator) httpEvent(fn *cfn.Resource, props map[string]any, pp string) {
-	a := t.eventAPI(props, pp, "ApiId", "ServerlessHttpApi", true)
-	if a == nil {
-		return
-	}
+func (t *translator) httpEvent(a *api, fn *cfn.Resource, props map[string]any, pp string) {
 	path, method := t.str(props, pp, "Path"), t.str(props, pp, "Method")
 	if path == "" {
 		path, method = "$default", "ANY"
@@ -366,7 +373,9 @@ func (t *translator) defaultRestAuth(a *api) {
 		return
 	}
 	forEachOp(a, func(path, method string, op map[string]any) {
-		if _, set := op["security"]; set {
+		// As SAM: a body method with no security, or an empty list, gets
+		// the API's defaults; the methods of events already have theirs.
+		if sec, _ := op["security"].([]any); len(sec) > 0 || a.fromEvents[path+" "+method] || method == "options" && a.cors != nil {
 			return
 		}
 		var security []any

@@ -32,6 +32,9 @@ type api struct {
 	usagePlan       map[string]any
 	usagePlanPtr    string
 	fromEvents      map[string]bool // "path method" added by Events
+	// managed: SAM writes the definition (no DefinitionBody, or
+	// MergeDefinitions), so Events add their routes to it.
+	managed bool
 	implicitMethods int
 }
 
@@ -130,7 +133,9 @@ func (t *translator) samRestAPI(r *cfn.Resource) *api {
 		name, ptr, pp, props = r.Name, r.Pointer, r.Pointer+"/Properties", r.Properties
 	}
 	props = t.globals("Api", props)
-	a := t.newAPI(name, ptr, false, t.definition(props, pp))
+	doc := t.definition(props, pp)
+	a := t.newAPI(name, ptr, false, doc)
+	a.managed = doc == nil || t.boolean(props, pp, "MergeDefinitions", false)
 	stage := "Prod"
 	if r != nil {
 		stage = t.str(props, pp, "StageName")
@@ -174,9 +179,10 @@ func (t *translator) samRestAPI(r *cfn.Resource) *api {
 		a.doc["x-amazon-apigateway-binary-media-types"] = out
 	}
 	if models := t.obj(props, pp, "Models"); models != nil {
+		// SAM writes model names in lower case.
 		defs := t.section(a, "definitions", "schemas")
 		for _, k := range keys(models) {
-			defs[k] = t.clone(models[k])
+			defs[strings.ToLower(k)] = t.clone(models[k])
 		}
 	}
 	if gr := t.obj(props, pp, "GatewayResponses"); gr != nil {
@@ -355,7 +361,9 @@ func (t *translator) samHTTPAPI(r *cfn.Resource) *api {
 		name, ptr, pp, props = r.Name, r.Pointer, r.Pointer+"/Properties", r.Properties
 	}
 	props = t.globals("HttpApi", props)
-	a := t.newAPI(name, ptr, true, t.definition(props, pp))
+	doc := t.definition(props, pp)
+	a := t.newAPI(name, ptr, true, doc)
+	a.managed = doc == nil || t.boolean(props, pp, "MergeDefinitions", false)
 	st := config.Stage{Name: "$default"}
 	if s := t.str(props, pp, "StageName"); s != "" {
 		st.Name = s
