@@ -2,7 +2,7 @@
 API Gateway resources of the result: per API its definition body and stage
 names, and the usage plans. Used by internal/template's oracle test.
 
-Usage: python3 translate.py template.json
+Usage: python3 translate.py template.json '{"Param": "value"}'
 (the test converts the YAML template to JSON with intrinsics in long form
 and local CodeUri values replaced by S3 locations, which the translator
 requires)."""
@@ -27,8 +27,11 @@ def main():
         template = json.load(f)
     params = {"AWS::Region": "us-east-1", "AWS::AccountId": "123456789012",
               "AWS::Partition": "aws", "AWS::StackName": "portico"}
+    params.update(json.loads(sys.argv[2]) if len(sys.argv) > 2 else {})
     out = transform(template, params, NoPolicies())
     apis, stages, plans = {}, {}, []
+    stage_names = {n: r["Properties"]["StageName"] for n, r in out.get("Resources", {}).items()
+                   if r.get("Type") == "AWS::ApiGateway::Stage"}
     for name, res in out.get("Resources", {}).items():
         t, p = res.get("Type"), res.get("Properties", {})
         if t in ("AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api"):
@@ -39,7 +42,7 @@ def main():
             stages.setdefault(p["ApiId"]["Ref"], []).append(p["StageName"])
         elif t == "AWS::ApiGateway::UsagePlan":
             plans.append({"name": name, "apiStages": [
-                {"api": s["ApiId"]["Ref"], "stage": s["Stage"]["Ref"] if isinstance(s["Stage"], dict) else s["Stage"]}
+                {"api": s["ApiId"]["Ref"], "stage": stage_names.get(s["Stage"]["Ref"]) if isinstance(s["Stage"], dict) else s["Stage"]}
                 for s in p.get("ApiStages", [])],
                 "quota": p.get("Quota"), "throttle": p.get("Throttle")})
     json.dump({"apis": apis, "stages": stages, "plans": plans}, sys.stdout, indent=1, sort_keys=True, default=str)
