@@ -23,18 +23,18 @@ type api struct {
 	stages []config.Stage
 	// SAM's API-wide Auth: the default authorizer, whether every method
 	// needs a key, whether the preflight gets the default authorizer.
-	defaultAuth     string
-	apiKeyRequired  bool
-	authPreflight   bool
-	keyPreflight    bool
-	authorizers     map[string]bool
-	cors            map[string]any // REST: SAM's Cors, as CORS header values
-	usagePlan       map[string]any
-	usagePlanPtr    string
-	fromEvents      map[string]bool // "path method" added by Events
+	defaultAuth    string
+	apiKeyRequired bool
+	authPreflight  bool
+	keyPreflight   bool
+	authorizers    map[string]bool
+	cors           map[string]any // REST: SAM's Cors, as CORS header values
+	usagePlan      map[string]any
+	usagePlanPtr   string
+	fromEvents     map[string]bool // "path method" added by Events
 	// managed: SAM writes the definition (no DefinitionBody, or
 	// MergeDefinitions), so Events add their routes to it.
-	managed bool
+	managed         bool
 	implicitMethods int
 }
 
