@@ -236,3 +236,20 @@ Resources:
 	expect(t, g, "GET", "/rest-renamed", nil, "", 200, `{"message":"rest","path":"/rest-renamed","resource":"/rest-renamed","stage":"Prod"}`)
 	expect(t, g, "GET", "/rest-only", nil, "", 403, `{"message":"Missing Authentication Token"}`)
 }
+
+// TestTemplateWithSettings: a template listed in a settings file combines
+// with the settings' keys: an apiKeys entry named like the key the
+// template's usage plan creates gives it a chosen value.
+func TestTemplateWithSettings(t *testing.T) {
+	t.Parallel()
+	g := Start(t, Options{Template: templates + "restauth/template.yaml",
+		Extra: "store: {type: memory}\napiKeys:\n  - {name: PetsApiApiKey, value: chosen-key-0123456789abcdef}\n"})
+	bob := map[string]string{"Authorization": "allow-bob"}
+	expect(t, g, "GET", "/pets", map[string]string{"Authorization": "allow-bob", "x-api-key": "chosen-key-0123456789abcdef"}, "", 200,
+		`{"route":"GET /pets","id":null,"principal":"bob","body":null}`)
+	bob["x-api-key"] = template.GeneratedKeyValue("portico", "PetsApiApiKey")
+	expect(t, g, "GET", "/pets", bob, "", 403, `{"message":"Forbidden"}`)
+	if strings.Contains(g.Logs(), "chosen-key-0123456789abcdef") || strings.Contains(g.Logs(), bob["x-api-key"]) {
+		t.Errorf("a key value is logged:\n%s", g.Logs())
+	}
+}
