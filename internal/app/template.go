@@ -29,6 +29,12 @@ func expandTemplates(cfg *config.File) error {
 		if res != nil {
 			cfg.TemplateFiles = append(cfg.TemplateFiles, res.Files...)
 			cfg.Notes = append(cfg.Notes, res.Notes...)
+			for name, o := range res.Origins {
+				if cfg.FunctionOrigins == nil {
+					cfg.FunctionOrigins = map[string]config.Note{}
+				}
+				cfg.FunctionOrigins[name] = o
+			}
 		}
 		if err != nil {
 			errs = append(errs, err)

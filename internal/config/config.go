@@ -44,6 +44,9 @@ type File struct {
 	// TemplateFiles are the files templates name, for watching; not a
 	// settings key.
 	TemplateFiles []string `yaml:"-"`
+	// FunctionOrigins locate, by function name, the Runtime of functions
+	// templates define; not a settings key.
+	FunctionOrigins map[string]Note `yaml:"-"`
 
 	// path is the file the settings came from ("" in quick mode).
 	path string

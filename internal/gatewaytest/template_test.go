@@ -253,3 +253,12 @@ func TestTemplateWithSettings(t *testing.T) {
 		t.Errorf("a key value is logged:\n%s", g.Logs())
 	}
 }
+
+// TestTemplateInlineCodeAndLayer: InlineCode runs, and requires a module
+// from a local AWS::Serverless::LayerVersion.
+func TestTemplateInlineCodeAndLayer(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	g := Start(t, Options{Template: templates + "layers/template.yaml"})
+	expect(t, g, "GET", "/greet?name=ada", nil, "", 200, "greetings, ada")
+	expect(t, g, "GET", "/greet", nil, "", 200, "greetings, stranger")
+}

@@ -32,6 +32,14 @@ func (t *translator) function(r *cfn.Resource) {
 		fn.Name = n
 	}
 	t.fnNames[r.Name] = fn.Name
+	rp := pp + "/Runtime"
+	if _, own := r.Properties["Runtime"]; !own && r.Type == "AWS::Serverless::Function" {
+		if _, global := props["Runtime"]; global {
+			rp = "/Globals/Function/Runtime"
+		}
+	}
+	pos := t.stack.Pos(rp)
+	t.res.Origins[fn.Name] = config.Note{File: pos.File, Line: pos.Line, Pointer: rp}
 	if pt := t.str(props, pp, "PackageType"); pt == "Image" {
 		t.errorf(pp+"/PackageType", "function %s: container image functions are not run locally; use a zip function with a local CodeUri", r.Name)
 		return

@@ -44,6 +44,8 @@ type Result struct {
 	Files []string
 	// Notes are warnings and the one line listing ignored resources.
 	Notes []config.Note
+	// Origins locate each function's Runtime, by function name.
+	Origins map[string]config.Note
 }
 
 // translator holds one translation's state.
@@ -80,7 +82,7 @@ func Load(path string, o Options) (*Result, error) {
 // Parse is Load on bytes already read; file names the template and
 // anchors its relative paths.
 func Parse(file string, data []byte, o Options) (res *Result, err error) {
-	res = &Result{Files: []string{file}}
+	res = &Result{Files: []string{file}, Origins: map[string]config.Note{}}
 	tpl, err := cfn.Parse(file, data, func(name string) ([]byte, error) {
 		res.Files = append(res.Files, name)
 		return os.ReadFile(name)
