@@ -45,6 +45,15 @@ Resources:
 	if code != exitInvalid || !strings.Contains(out, "template.yaml:3: /Parameters/Stage") || !strings.HasSuffix(out, "invalid: 1 problem(s), 0 warning(s)\n") {
 		t.Errorf("bad override: exit %d, output %q", code, out)
 	}
+	// A problem of a DefinitionBody is located in the template.
+	bad := strings.Replace(body, "requestTemplates:", "passthroughBehavior: sometimes, requestTemplates:", 1)
+	if err := os.WriteFile(tpl, []byte(bad), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ = runCmd(t, "validate", "--template", tpl, "--parameter-overrides", "Stage=dev")
+	if want := "error: " + tpl + ":16: /Resources/Api/Properties/DefinitionBody/paths/~1ping/get/x-amazon-apigateway-integration/passthroughBehavior: must be when_no_match, when_no_templates or never, not \"SOMETIMES\"\n"; code != exitInvalid || !strings.HasPrefix(out, want) {
+		t.Errorf("bad body: exit %d, output %q\nwant it to start with %q", code, out, want)
+	}
 	for _, args := range [][]string{
 		{"validate", "--template", tpl, "--api", tpl},
 		{"validate", "--api", tpl, "--env-vars", "env.json"},

@@ -8,6 +8,7 @@ import (
 	"github.com/portico-gw/portico/internal/config"
 	"github.com/portico-gw/portico/internal/deploy"
 	"github.com/portico-gw/portico/internal/openapi"
+	"github.com/portico-gw/portico/internal/source"
 	"github.com/portico-gw/portico/internal/template"
 )
 
@@ -56,10 +57,57 @@ func expandTemplates(cfg *config.File) error {
 // template generated.
 func importDefinition(cfg *config.File, a config.API) (*apidef.RestAPI, error) {
 	o := openapi.Options{Region: cfg.Region, AccountID: cfg.AccountID, As: importAs(a.Type)}
-	if a.Body != nil {
-		return openapi.ImportWith(a.Definition, a.Body, o)
+	if a.Body == nil {
+		return openapi.LoadWith(a.Definition, o)
 	}
-	return openapi.LoadWith(a.Definition, o)
+	def, err := openapi.ImportWith(a.Definition, a.Body, o)
+	if a.Locate == nil {
+		return def, err
+	}
+	// A definition written in the template: locate its problems there.
+	relocate := func(l *apidef.Location) {
+		if l.File == a.Definition {
+			l.File, l.Line, l.Pointer = a.Locate(l.Pointer)
+		}
+	}
+	if def != nil {
+		for i := range def.Unsupported {
+			relocate(&def.Unsupported[i].Loc)
+		}
+		for _, m := range def.Methods {
+			relocate(&m.Loc)
+		}
+		for k, l := range def.ModelLocs {
+			relocate(&l)
+			def.ModelLocs[k] = l
+		}
+	}
+	return def, relocateErrors(err, a)
+}
+
+// relocateErrors rewrites the located problems of a template's definition
+// to the template's file, line and pointer.
+func relocateErrors(err error, a config.API) error {
+	if err == nil {
+		return nil
+	}
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else {
+		errs = []error{err}
+	}
+	out := make([]error, len(errs))
+	for i, e := range errs {
+		if se, ok := e.(*source.Error); ok && se.File == a.Definition {
+			c := *se
+			c.File, c.Line, c.Pointer = a.Locate(se.Pointer)
+			out[i] = &c
+			continue
+		}
+		out[i] = e
+	}
+	return errors.Join(out...)
 }
 
 // templateWarnings are the templates' notes, and a warning for each route

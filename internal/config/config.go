@@ -113,6 +113,10 @@ type API struct {
 	// root, as sam local start-api does (docs/templates.md#root-mount); not
 	// a settings key.
 	TemplateRoot bool `yaml:"-"`
+	// Locate maps a JSON Pointer of Body to the template's file, line and
+	// pointer, when Body is a definition written in the template; nil
+	// otherwise. Not a settings key.
+	Locate func(pointer string) (file string, line int, templatePointer string) `yaml:"-"`
 }
 
 // API types.

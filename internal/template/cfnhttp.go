@@ -26,6 +26,9 @@ func (t *translator) cfnHTTPAPI(r *cfn.Resource) {
 		return
 	}
 	a := t.newAPI(r.Name, r.Pointer, true, doc)
+	if _, ok := p["Body"]; ok {
+		a.body = pp + "/Body"
+	}
 	if target, ok := p["Target"]; ok {
 		op, _ := operation(a, "$default", "x-amazon-apigateway-any-method")
 		op["x-amazon-apigateway-integration"] = map[string]any{"type": "aws_proxy", "httpMethod": "POST", "uri": t.lambdaURI(target), "payloadFormatVersion": "2.0"}
@@ -318,8 +321,15 @@ func (t *translator) finish(a *api) {
 	if a.http {
 		typ = config.APITypeHTTP
 	}
-	t.res.APIs = append(t.res.APIs, config.API{ID: t.apiID(a), Type: typ, Stages: a.stages, Body: body, TemplateRoot: true,
-		Definition: t.file + "#" + a.ptr})
+	api := config.API{ID: t.apiID(a), Type: typ, Stages: a.stages, Body: body, TemplateRoot: true, Definition: t.file + "#" + a.ptr}
+	if base := a.body; base != "" {
+		st := t.stack
+		api.Locate = func(pointer string) (string, int, string) {
+			pos := st.Pos(base + pointer)
+			return pos.File, pos.Line, base + pointer
+		}
+	}
+	t.res.APIs = append(t.res.APIs, api)
 }
 
 // renameFunctions rewrites function ARNs that name a logical id into the

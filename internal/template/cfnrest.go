@@ -28,6 +28,9 @@ func (t *translator) cfnRestAPI(r *cfn.Resource) {
 		}
 	}
 	a := t.newAPI(r.Name, r.Pointer, false, doc)
+	if _, ok := r.Properties["Body"]; ok {
+		a.body = pp + "/Body"
+	}
 	if bmt := t.strList(r.Properties, pp, "BinaryMediaTypes"); len(bmt) > 0 {
 		var out []any
 		for _, b := range bmt {

@@ -34,8 +34,10 @@ type api struct {
 	fromEvents     map[string]bool // "path method" added by Events
 	// managed: SAM writes the definition (no DefinitionBody, or
 	// MergeDefinitions), so Events add their routes to it.
-	managed         bool
-	implicitMethods int
+	managed bool
+	// body is the pointer of a definition written in the template
+	// (DefinitionBody, Body), "" for one Portico generates.
+	body string
 }
 
 // integrationURI is the invocation URI of a function, as SAM writes it.
@@ -135,6 +137,9 @@ func (t *translator) samRestAPI(r *cfn.Resource) *api {
 	props = t.globals("Api", props)
 	doc := t.definition(props, pp)
 	a := t.newAPI(name, ptr, false, doc)
+	if _, ok := props["DefinitionBody"]; ok && r != nil {
+		a.body = pp + "/DefinitionBody"
+	}
 	a.managed = doc == nil || t.boolean(props, pp, "MergeDefinitions", false)
 	stage := "Prod"
 	if r != nil {
@@ -363,6 +368,9 @@ func (t *translator) samHTTPAPI(r *cfn.Resource) *api {
 	props = t.globals("HttpApi", props)
 	doc := t.definition(props, pp)
 	a := t.newAPI(name, ptr, true, doc)
+	if _, ok := props["DefinitionBody"]; ok && r != nil {
+		a.body = pp + "/DefinitionBody"
+	}
 	a.managed = doc == nil || t.boolean(props, pp, "MergeDefinitions", false)
 	st := config.Stage{Name: "$default"}
 	if s := t.str(props, pp, "StageName"); s != "" {
