@@ -3,6 +3,7 @@ API Gateway resources of the result: per API its definition body and stage
 names, and the usage plans. Used by internal/template's oracle test.
 
 Usage: python3 translate.py template.json '{"Param": "value"}'
+With TRANSLATE_FULL=1 the whole translated template is printed instead
 (the test converts the YAML template to JSON with intrinsics in long form
 and local CodeUri values replaced by S3 locations, which the translator
 requires)."""
@@ -29,6 +30,9 @@ def main():
               "AWS::Partition": "aws", "AWS::StackName": "portico"}
     params.update(json.loads(sys.argv[2]) if len(sys.argv) > 2 else {})
     out = transform(template, params, NoPolicies())
+    if os.environ.get("TRANSLATE_FULL") == "1":
+        json.dump(out, sys.stdout, indent=1, sort_keys=True, default=str)
+        return
     apis, stages, plans = {}, {}, []
     stage_names = {n: r["Properties"]["StageName"] for n, r in out.get("Resources", {}).items()
                    if r.get("Type") == "AWS::ApiGateway::Stage"}
