@@ -314,3 +314,12 @@ func FuzzParse(f *testing.F) {
 		_, _ = Parse(file, data, Options{})
 	})
 }
+
+// BenchmarkLoad: reading, resolving and translating the REST auth template.
+func BenchmarkLoad(b *testing.B) {
+	for b.Loop() {
+		if _, err := Load("testdata/restauth/template.yaml", Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
