@@ -81,6 +81,15 @@ func importDefinition(cfg *config.File, a config.API) (*apidef.RestAPI, error) {
 			relocate(&l)
 			def.ModelLocs[k] = l
 		}
+		for k, az := range def.Authorizers {
+			relocate(&az.Loc)
+			def.Authorizers[k] = az
+		}
+		for k, gr := range def.GatewayResponses {
+			relocate(&gr.Loc)
+			def.GatewayResponses[k] = gr
+		}
+		relocate(&def.PolicyLoc)
 	}
 	return def, relocateErrors(err, a)
 }

@@ -164,6 +164,7 @@ func (t *translator) cfnHTTPParts(names []string) {
 				t.errorf(pp+"/RouteKey", "route %s: %s is defined twice", r.Name, key)
 				continue
 			}
+			a.opPtr[path+" "+method] = r.Pointer
 			op["responses"] = okResponse()
 			target := t.str(p, pp, "Target")
 			id, ok := strings.CutPrefix(target, "integrations/")
@@ -322,11 +323,29 @@ func (t *translator) finish(a *api) {
 		typ = config.APITypeHTTP
 	}
 	api := config.API{ID: t.apiID(a), Type: typ, Stages: a.stages, Body: body, TemplateRoot: true, Definition: t.file + "#" + a.ptr}
+	st := t.stack
 	if base := a.body; base != "" {
-		st := t.stack
 		api.Locate = func(pointer string) (string, int, string) {
 			pos := st.Pos(base + pointer)
 			return pos.File, pos.Line, base + pointer
+		}
+	} else {
+		// A generated definition: a problem of an operation is located at
+		// the event or resource that made it, anything else at the API.
+		ops, loc := a.opPtr, a.loc
+		api.Locate = func(pointer string) (string, int, string) {
+			at := loc
+			if rest, ok := strings.CutPrefix(pointer, "/paths/"); ok {
+				segs := strings.SplitN(rest, "/", 3)
+				if len(segs) >= 2 {
+					path := strings.NewReplacer("~1", "/", "~0", "~").Replace(segs[0])
+					if p, ok := ops[path+" "+segs[1]]; ok {
+						at = p
+					}
+				}
+			}
+			pos := st.Pos(at)
+			return pos.File, pos.Line, at
 		}
 	}
 	t.res.APIs = append(t.res.APIs, api)

@@ -290,6 +290,7 @@ func (t *translator) cfnMethod(a *api, r *cfn.Resource) {
 		t.errorf(pp+"/HttpMethod", "method %s: %s %s is defined twice", r.Name, strings.ToUpper(method), path)
 		return
 	}
+	a.opPtr[path+" "+methodKey(method)] = r.Pointer
 	security := []any{}
 	switch at := strings.ToUpper(t.str(p, pp, "AuthorizationType")); at {
 	case "", "NONE":

@@ -61,10 +61,14 @@ func (t *translator) eventAPI(props map[string]any, pp, key, implicit string, ht
 		if a := t.apis[implicit]; a != nil {
 			return a
 		}
+		var a *api
 		if http {
-			return t.samHTTPAPI(nil)
+			a = t.samHTTPAPI(nil)
+		} else {
+			a = t.samRestAPI(nil)
 		}
-		return t.samRestAPI(nil)
+		a.loc = strings.TrimSuffix(pp, "/Properties")
+		return a
 	}
 	name, ok := t.refName(v)
 	if a := t.apis[name]; ok && a != nil && a.http == http {
@@ -113,6 +117,7 @@ func (t *translator) restEvent(a *api, fn *cfn.Resource, props map[string]any, p
 	mk := methodKey(method)
 	op, existed := operation(a, path, mk)
 	a.fromEvents[path+" "+mk] = true
+	a.opPtr[path+" "+mk] = strings.TrimSuffix(pp, "/Properties")
 	if !existed {
 		pathParameters(a, path, op)
 	}
@@ -288,6 +293,7 @@ func (t *translator) httpEvent(a *api, fn *cfn.Resource, props map[string]any, p
 	mk := methodKey(method)
 	op, existed := operation(a, path, mk)
 	a.fromEvents[path+" "+mk] = true
+	a.opPtr[path+" "+mk] = strings.TrimSuffix(pp, "/Properties")
 	if !existed && path != "$default" {
 		pathParameters(a, path, op)
 	}
@@ -313,6 +319,9 @@ func (t *translator) httpEvent(a *api, fn *cfn.Resource, props map[string]any, p
 		if s != "NONE" && s != "AWS_IAM" && !a.authorizers[s] {
 			t.errorf(ap+"/Authorizer", "authorizer %q is not defined in the Auth of API %s", s, a.name)
 		}
+	}
+	if authorizer == "AWS_IAM" {
+		t.section(a, "", "securitySchemes")["AWS_IAM"] = map[string]any{"type": "apiKey", "name": "Authorization", "in": "header", "x-amazon-apigateway-authtype": "awsSigv4"}
 	}
 	if _, set := op["security"]; !set {
 		switch {

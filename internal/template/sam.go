@@ -38,6 +38,10 @@ type api struct {
 	// body is the pointer of a definition written in the template
 	// (DefinitionBody, Body), "" for one Portico generates.
 	body string
+	// opPtr locates generated operations ("path method") at the event or
+	// resource that made them; loc locates the rest of a generated API.
+	opPtr map[string]string
+	loc   string
 }
 
 // integrationURI is the invocation URI of a function, as SAM writes it.
@@ -108,7 +112,7 @@ func (t *translator) definition(props map[string]any, pp string) map[string]any 
 
 // newAPI registers an API being generated.
 func (t *translator) newAPI(name, ptr string, http bool, doc map[string]any) *api {
-	a := &api{name: name, http: http, doc: doc, ptr: ptr, authorizers: map[string]bool{}, fromEvents: map[string]bool{}}
+	a := &api{name: name, http: http, doc: doc, ptr: ptr, loc: ptr, authorizers: map[string]bool{}, fromEvents: map[string]bool{}, opPtr: map[string]string{}}
 	if a.doc == nil {
 		if http {
 			a.doc = map[string]any{"openapi": "3.0.1", "info": map[string]any{"title": name, "version": "1.0"},
