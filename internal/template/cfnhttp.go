@@ -31,7 +31,7 @@ func (t *translator) cfnHTTPAPI(r *cfn.Resource) {
 	}
 	if target, ok := p["Target"]; ok {
 		op, _ := operation(a, "$default", "x-amazon-apigateway-any-method")
-		op["x-amazon-apigateway-integration"] = map[string]any{"type": "aws_proxy", "httpMethod": "POST", "uri": t.lambdaURI(target), "payloadFormatVersion": "2.0"}
+		op["x-amazon-apigateway-integration"] = map[string]any{"type": "aws_proxy", "httpMethod": "POST", "uri": t.lambdaURI(target, pp+"/Target"), "payloadFormatVersion": "2.0"}
 		a.stages = []config.Stage{{Name: "$default"}}
 	}
 	if c := t.obj(p, pp, "CorsConfiguration"); c != nil {
@@ -80,7 +80,7 @@ func (t *translator) cfnHTTPParts(names []string) {
 			in := map[string]any{"type": typ}
 			uri := p["IntegrationUri"]
 			if typ == "aws_proxy" {
-				in["uri"], in["httpMethod"] = t.lambdaURI(uri), "POST"
+				in["uri"], in["httpMethod"] = t.lambdaURI(uri, pp+"/IntegrationUri"), "POST"
 			} else {
 				in["uri"], _ = t.text(uri)
 				if m := t.str(p, pp, "IntegrationMethod"); m != "" {
@@ -120,7 +120,7 @@ func (t *translator) cfnHTTPParts(names []string) {
 				}
 				t.section(a, "", "securitySchemes")[r.Name] = map[string]any{"type": "oauth2", "flows": map[string]any{}, "x-amazon-apigateway-authorizer": az}
 			case "REQUEST":
-				az["type"], az["authorizerUri"] = "request", t.lambdaURI(p["AuthorizerUri"])
+				az["type"], az["authorizerUri"] = "request", t.lambdaURI(p["AuthorizerUri"], pp+"/AuthorizerUri")
 				az["authorizerPayloadFormatVersion"] = t.str(p, pp, "AuthorizerPayloadFormatVersion")
 				if _, ok := p["EnableSimpleResponses"]; ok {
 					az["enableSimpleResponses"] = t.boolean(p, pp, "EnableSimpleResponses", false)
@@ -357,8 +357,21 @@ func (t *translator) finish(a *api) {
 func (t *translator) renameFunctions(doc any) {
 	var pairs []string
 	st := t.stack
+	names := map[string]string{}
 	for id, name := range t.fnNames {
-		if id != name {
+		names[id] = name
+	}
+	// An alias or version renders as its own logical id: it runs its
+	// function.
+	for id, r := range st.Resources {
+		if r.Type == "AWS::Lambda::Alias" || r.Type == "AWS::Lambda::Version" {
+			if fn, ok := t.functionOf(id); ok {
+				names[id] = fn
+			}
+		}
+	}
+	for _, id := range keys(names) {
+		if name := names[id]; id != name {
 			pairs = append(pairs, fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s/", st.Partition, st.Region, st.AccountID, id),
 				fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s/", st.Partition, st.Region, st.AccountID, name))
 		}

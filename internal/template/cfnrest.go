@@ -253,7 +253,7 @@ func (t *translator) cfnAuthorizer(a *api, r *cfn.Resource) {
 	switch typ {
 	case "TOKEN", "REQUEST":
 		az["type"] = strings.ToLower(typ)
-		az["authorizerUri"] = t.lambdaURI(p["AuthorizerUri"])
+		az["authorizerUri"] = t.lambdaURI(p["AuthorizerUri"], pp+"/AuthorizerUri")
 		if typ == "REQUEST" {
 			az["identitySource"] = src
 			scheme["name"] = "Unused"

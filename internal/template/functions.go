@@ -215,7 +215,7 @@ func (t *translator) layer(v any, ptr, fnName string) string {
 		}
 		p = r.Properties["Content"]
 	default:
-		t.errorf(ptr, "function %s: %s is a %s, not a layer", fnName, name, r.Type)
+		t.errorf(ptr, "function %s: %s is of type %s, not a layer", fnName, name, r.Type)
 		return ""
 	}
 	s, ok := p.(string)

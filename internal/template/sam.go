@@ -51,12 +51,16 @@ func (t *translator) integrationURI(fnName string) string {
 		st.Partition, st.Region, st.Partition, st.Region, st.AccountID, fnName)
 }
 
-// lambdaURI turns a function ARN (or a reference to a function) into the
-// invocation URI; an invocation URI is kept.
-func (t *translator) lambdaURI(v any) string {
+// lambdaURI turns a function ARN (or a reference to a function, or to an
+// alias or version of one) into the invocation URI; an invocation URI is
+// kept. A reference to another kind of resource is an error at ptr.
+func (t *translator) lambdaURI(v any, ptr string) string {
 	if n, ok := t.refName(v); ok {
-		if fn, ok := t.fnNames[n]; ok {
+		if fn, ok := t.functionOf(n); ok {
 			return t.integrationURI(fn)
+		}
+		if typ := t.stack.ResourceType(n); typ != "" {
+			t.errorf(ptr, "%s is of type %s, not a function of this template with local code", n, typ)
 		}
 	}
 	s, _ := t.text(v)
@@ -64,6 +68,24 @@ func (t *translator) lambdaURI(v any) string {
 		return s
 	}
 	return fmt.Sprintf("arn:%s:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations", t.stack.Partition, t.stack.Region, s)
+}
+
+// functionOf returns the local function name of a function, or of an
+// AWS::Lambda::Alias or AWS::Lambda::Version of one.
+func (t *translator) functionOf(name string) (string, bool) {
+	if fn, ok := t.fnNames[name]; ok {
+		return fn, true
+	}
+	r := t.stack.Resources[name]
+	if r == nil || (r.Type != "AWS::Lambda::Alias" && r.Type != "AWS::Lambda::Version") {
+		return "", false
+	}
+	target, ok := t.refName(r.Properties["FunctionName"])
+	if !ok {
+		return "", false
+	}
+	fn, ok := t.fnNames[target]
+	return fn, ok
 }
 
 // globals returns the resource's properties merged under Globals.{section}.
@@ -327,7 +349,7 @@ func (t *translator) restAuth(a *api, auth map[string]any, ptr string) {
 			continue
 		}
 		payload := strings.ToUpper(t.str(m, p, "FunctionPayloadType"))
-		az := map[string]any{"authorizerUri": t.lambdaURI(fnArn)}
+		az := map[string]any{"authorizerUri": t.lambdaURI(fnArn, p+"/FunctionArn")}
 		if ttl, ok := t.num(id, ip, "ReauthorizeEvery"); ok {
 			az["authorizerResultTtlInSeconds"] = int(ttl)
 		}
@@ -482,7 +504,7 @@ func (t *translator) httpAuth(a *api, auth map[string]any, ptr string) {
 			t.errorf(p, "authorizer %s needs JwtConfiguration or FunctionArn", name)
 			continue
 		}
-		az := map[string]any{"type": "request", "authorizerUri": t.lambdaURI(fnArn)}
+		az := map[string]any{"type": "request", "authorizerUri": t.lambdaURI(fnArn, p+"/FunctionArn")}
 		ver := t.str(m, p, "AuthorizerPayloadFormatVersion")
 		if ver == "" {
 			t.errorf(p+"/AuthorizerPayloadFormatVersion", "a Lambda authorizer of an HTTP API needs AuthorizerPayloadFormatVersion (1.0 or 2.0)")

@@ -226,6 +226,8 @@ var consumed = map[string]bool{
 	"AWS::ApiGatewayV2::Stage": true, "AWS::ApiGatewayV2::Authorizer": true,
 	// A permission lets API Gateway call a function; locally every API may.
 	"AWS::Lambda::Permission": true,
+	// An alias or version runs its function.
+	"AWS::Lambda::Alias": true, "AWS::Lambda::Version": true,
 }
 
 // ignored lists, in one note, the resources Portico does not serve.

@@ -120,6 +120,17 @@ func TestLocatedErrors(t *testing.T) {
       Layers:
         - arn:aws:lambda:us-east-1:123456789012:layer:shared:3
 `, "template.yaml:10: /Resources/Fn/Properties/Layers/0: function Fn: layer arn:aws:lambda:us-east-1:123456789012:layer:shared:3 is not a layer of this template"},
+		{"authorizer that is not a function", samHeader + `  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: dev
+      Auth:
+        Authorizers:
+          Q:
+            FunctionArn: !GetAtt Queue.Arn
+  Queue:
+    Type: AWS::SQS::Queue
+`, "template.yaml:10: /Resources/Api/Properties/Auth/Authorizers/Q/FunctionArn: Queue is of type AWS::SQS::Queue, not a function of this template with local code"},
 		{"SAM type without the transform", `Resources:
   Fn:
     Type: AWS::Serverless::Function
