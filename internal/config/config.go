@@ -108,8 +108,11 @@ type Stage struct {
 	Name string `yaml:"name"`
 	// Variables are the stage variables ($stageVariables.*).
 	Variables map[string]string `yaml:"variables"`
-	// MethodSettings are the stage's per-method throttles (REST APIs).
+	// MethodSettings are the stage's per-method throttles and caching (REST APIs).
 	MethodSettings []MethodSetting `yaml:"methodSettings"`
+	// Cache is the stage's response cache (REST APIs): the cluster, which
+	// caches nothing until method settings turn cachingEnabled on.
+	Cache *StageCache `yaml:"cache"`
 	// DefaultRouteSettings and RouteSettings are an HTTP API stage's
 	// throttles: for every route, and per route key ("GET /pets").
 	DefaultRouteSettings *RouteSetting           `yaml:"defaultRouteSettings"`

@@ -32,6 +32,7 @@ func (f *File) applyDefaults(dir string) {
 	f.Store.Path = abs(f.Store.Path)
 	for i := range f.APIs {
 		for j := range f.APIs[i].Stages {
+			decodeResourcePaths(f.APIs[i].Stages[j].MethodSettings)
 			if a := f.APIs[i].Stages[j].AccessLogSettings; a != nil && a.Destination != "" && a.Destination != "stdout" && a.Destination != "-" {
 				a.Destination = abs(a.Destination)
 			}
@@ -103,7 +104,9 @@ func (v *validator) validateMore(f *File) {
 				if ms.ThrottlingBurstLimit != nil {
 					v.check(p+"/throttlingBurstLimit", *ms.ThrottlingBurstLimit >= 0, "must not be negative")
 				}
+				v.methodCache(p, ms.MethodCacheSettings)
 			}
+			v.stageCache(fmt.Sprintf("/apis/%d/stages/%d/cache", i, j), s.Cache)
 		}
 	}
 	v.keysAndPlans(f)
