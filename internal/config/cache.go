@@ -44,8 +44,8 @@ type MethodCacheSettings struct {
 
 // Unauthorized cache-control strategies (MethodSetting.unauthorizedCacheControlHeaderStrategy).
 const (
-	CacheFailWith403                = "FAIL_WITH_403"
-	CacheSucceedWithResponseHeader  = "SUCCEED_WITH_RESPONSE_HEADER"
+	CacheFailWith403                  = "FAIL_WITH_403"
+	CacheSucceedWithResponseHeader    = "SUCCEED_WITH_RESPONSE_HEADER"
 	CacheSucceedWithoutResponseHeader = "SUCCEED_WITHOUT_RESPONSE_HEADER"
 )
 
