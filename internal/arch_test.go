@@ -126,6 +126,11 @@ var layerRules = []layerRule{
 		Never: append(slices.Clone(steps), integrating...),
 	},
 	{
+		Rule: "9. cache, the integration's cache wrapper, imports only pipeline, fault, telemetry and awslimits",
+		From: []string{"internal/cache"},
+		Only: []string{"internal/pipeline", "internal/fault", "internal/telemetry", "internal/awslimits"},
+	},
+	{
 		Rule: "8. awslimits and awsheaders import no internal package",
 		From: []string{"internal/awslimits", "internal/awsheaders"},
 		Only: []string{},

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/portico-gw/portico/internal/cache"
 	"github.com/portico-gw/portico/internal/config"
 	"github.com/portico-gw/portico/internal/deploy"
 	"github.com/portico-gw/portico/internal/function"
@@ -63,6 +64,8 @@ type Gateway struct {
 	// storeClosed is store.onError closed, as the store was opened.
 	storeClosed bool
 	registry    atomic.Pointer[usage.Registry]
+	// caches are the stages' response caches, kept across reloads.
+	caches *cache.Provider
 	// stamps are the watched files as the last build read them (guarded by
 	// mu once serving), so a change made at any time after that is seen.
 	stamps map[string]stamp
@@ -90,6 +93,7 @@ func New(src Source, opts Options) (*Gateway, error) {
 		_ = g.obs.Close()
 		return nil, err
 	}
+	g.caches = newCaches(g.store)
 	if g.functions, err = openFunctions(first, opts.Logger); err != nil {
 		_ = g.store.Close()
 		return nil, err
@@ -141,7 +145,7 @@ func (g *Gateway) build() (*config.File, *deploy.Snapshot, []string, error) {
 		return nil, nil, l.Files, err
 	}
 	snap, err := Deploy(cfg, l, deploy.Options{Transport: g.transport, InsecureTransport: g.insecure, Compile: Compiler(), Limits: lim,
-		Metrics: g.obs.metrics, Functions: functions{m: g.functions, metrics: g.obs.metrics}, Auth: deploy.AuthOptions{ExplicitDenyMessage: cfg.Authorization.ExplicitDenyMessage,
+		Metrics: g.obs.metrics, Caches: g.caches, Functions: functions{m: g.functions, metrics: g.obs.metrics}, Auth: deploy.AuthOptions{ExplicitDenyMessage: cfg.Authorization.ExplicitDenyMessage,
 			IAM: iam, CognitoPools: g.tokens.cognito, JWT: g.tokens.jwt}})
 	if err != nil {
 		return nil, nil, l.Files, err

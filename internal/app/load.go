@@ -72,8 +72,9 @@ func Load(cfg *config.File) (*Loaded, error) {
 			ss.Telemetry.DebugErrors = s.DebugErrors
 			for _, ms := range s.MethodSettings {
 				ss.MethodSettings = append(ss.MethodSettings, deploy.MethodSetting{ResourcePath: ms.ResourcePath, HTTPMethod: ms.HTTPMethod,
-					RateLimit: ms.ThrottlingRateLimit, BurstLimit: ms.ThrottlingBurstLimit})
+					RateLimit: ms.ThrottlingRateLimit, BurstLimit: ms.ThrottlingBurstLimit, Caching: methodCaching(ms.MethodCacheSettings)})
 			}
+			ss.Cache = stageCache(s.Cache)
 			if d := s.DefaultRouteSettings; d != nil {
 				ss.DefaultRouteSettings = &deploy.RouteSetting{RateLimit: d.ThrottlingRateLimit, BurstLimit: d.ThrottlingBurstLimit}
 			}

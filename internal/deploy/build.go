@@ -13,6 +13,7 @@ import (
 	"github.com/portico-gw/portico/internal/auth/jwt"
 	"github.com/portico-gw/portico/internal/auth/sigv4"
 	"github.com/portico-gw/portico/internal/awsservice"
+	"github.com/portico-gw/portico/internal/cache"
 	"github.com/portico-gw/portico/internal/integration"
 	"github.com/portico-gw/portico/internal/lambdaevent"
 	"github.com/portico-gw/portico/internal/pipeline"
@@ -42,6 +43,8 @@ type StageSpec struct {
 	RouteSettings        map[string]RouteSetting
 	// Telemetry is the stage's logging setup.
 	Telemetry StageTelemetry
+	// Cache is the stage's response cache; nil means none (REST).
+	Cache *StageCache
 }
 
 // StageTelemetry is a stage's access log, execution log and debugging.
@@ -61,6 +64,8 @@ type MethodSetting struct {
 	ResourcePath, HTTPMethod string
 	RateLimit                *float64
 	BurstLimit               *int
+	// Caching holds the entry's caching fields (cache.go).
+	Caching MethodCaching
 }
 
 // RouteSetting is an HTTP API route throttle; nil fields are unset.
@@ -105,6 +110,11 @@ type Options struct {
 	AWSServices *awsservice.Config
 	// Metrics, when set, gives every method its pre-resolved metric handle.
 	Metrics *telemetry.Metrics
+	// Caches holds the stages' response caches across deployments; nil
+	// gives each deployment fresh in-memory caches.
+	Caches *cache.Provider
+	// CacheErrors reports response-cache store failures (nil ignores them).
+	CacheErrors func(error)
 }
 
 // AuthOptions are authorization's shared settings.
@@ -135,6 +145,9 @@ type Functions interface {
 func Build(specs []APISpec, opts Options) (*Snapshot, error) {
 	if opts.Compile == nil {
 		opts.Compile = StaticOnly
+	}
+	if opts.Caches == nil {
+		opts.Caches = cache.NewMemoryProvider(opts.Now)
 	}
 	if opts.Limits == nil {
 		reg, _ := usage.NewRegistry(nil, nil)
@@ -200,6 +213,9 @@ func buildAPI(spec APISpec, opts Options, closers *[]io.Closer) (*API, error) {
 func buildMethod(spec APISpec, ss StageSpec, sa *stageAuth, m *apidef.Method, opts Options) (*Method, error) {
 	integ, err := buildIntegration(spec, ss, m, opts)
 	if err != nil {
+		return nil, err
+	}
+	if integ, err = withCache(spec, ss, m, integ, opts); err != nil {
 		return nil, err
 	}
 	steps, err := methodSteps(spec, ss, sa, m, opts)

@@ -42,7 +42,7 @@ func (e *Edge) finish(ctx context.Context, x *exchange, span trace.Span) {
 	latency := time.Since(c.Start)
 	if e.opts.Metrics != nil {
 		obs := telemetry.RequestObservation{API: c.APIID, Stage: c.Stage, Status: x.status, Latency: latency,
-			IntegrationLatency: c.IntegrationLatency, UsagePlan: c.Identity.UsagePlanID}
+			IntegrationLatency: c.IntegrationLatency, UsagePlan: c.Identity.UsagePlanID, Cache: telemetry.CacheStatus(c.Cache)}
 		if x.method != nil {
 			obs.Method, obs.Resource = x.method.HTTPMethod, x.method.Resource
 		}
