@@ -406,3 +406,38 @@ func TestStoreFailureServesFromTheIntegration(t *testing.T) {
 		t.Errorf("calls %d, errors reported %d (want 2 and 4)", inner.calls(), errs)
 	}
 }
+
+// pipeIntegration answers with a stream the test writes while the client
+// reads it.
+type pipeIntegration struct{ r *io.PipeReader }
+
+func (p *pipeIntegration) Invoke(context.Context, *pipeline.Call) (*pipeline.Result, error) {
+	return &pipeline.Result{Status: 200, Header: http.Header{}, Stream: p.r, ContentLength: -1}, nil
+}
+
+// A streamed answer on a miss reaches the client as it arrives (the first
+// chunk is readable before the back end has sent the rest) and is cached
+// once it ended.
+func TestMissStreams(t *testing.T) {
+	t.Parallel()
+	pr, pw := io.Pipe()
+	i := Wrap(&pipeIntegration{r: pr}, getConfig(NewMemory(1<<20, nil)))
+	res, err := i.Invoke(context.Background(), call("GET", "", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _, _ = pw.Write([]byte("first ")) }()
+	buf := make([]byte, 64)
+	n, err := res.Stream.Read(buf)
+	if err != nil || string(buf[:n]) != "first " {
+		t.Fatalf("first chunk: %q %v", buf[:n], err)
+	}
+	go func() { _, _ = pw.Write([]byte("second")); pw.Close() }()
+	rest, err := io.ReadAll(res.Stream)
+	if err != nil || string(rest) != "second" {
+		t.Fatalf("rest: %q %v", rest, err)
+	}
+	if _, body, _ := serve(t, i, call("GET", "", nil)); body != "first second" {
+		t.Errorf("cached body %q", body)
+	}
+}
