@@ -118,6 +118,9 @@ func stageKindErrors(cfg *config.File, i int, def *apidef.RestAPI, stages []conf
 			if len(s.MethodSettings) > 0 {
 				locate(p+"/methodSettings", "HTTP APIs take defaultRouteSettings and routeSettings, not methodSettings")
 			}
+			if s.Cache != nil {
+				locate(p+"/cache", "HTTP APIs have no stage cache (a REST API setting)")
+			}
 			for k := range s.RouteSettings {
 				if !hasRoute(def, k) {
 					locate(p+"/routeSettings/"+source.Escape(k), fmt.Sprintf("the API has no route %q", k))
