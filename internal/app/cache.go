@@ -43,6 +43,14 @@ func newCaches(st counters) *cache.Provider {
 	return cache.NewMemoryProvider(nil)
 }
 
+// cacheErrors counts the response cache's store failures; the request is
+// then served from the integration.
+func (g *Gateway) cacheErrors(error) {
+	if g.obs != nil && g.obs.metrics != nil {
+		g.obs.metrics.StoreError("redis", "cache")
+	}
+}
+
 // FlushStageCache implements admin.CacheFlusher.
 func (g *Gateway) FlushStageCache(ctx context.Context, api, stage string) (bool, error) {
 	return g.caches.Flush(ctx, api, stage)

@@ -145,7 +145,7 @@ func (g *Gateway) build() (*config.File, *deploy.Snapshot, []string, error) {
 		return nil, nil, l.Files, err
 	}
 	snap, err := Deploy(cfg, l, deploy.Options{Transport: g.transport, InsecureTransport: g.insecure, Compile: Compiler(), Limits: lim,
-		Metrics: g.obs.metrics, Caches: g.caches, Functions: functions{m: g.functions, metrics: g.obs.metrics}, Auth: deploy.AuthOptions{ExplicitDenyMessage: cfg.Authorization.ExplicitDenyMessage,
+		Metrics: g.obs.metrics, Caches: g.caches, CacheErrors: g.cacheErrors, Functions: functions{m: g.functions, metrics: g.obs.metrics}, Auth: deploy.AuthOptions{ExplicitDenyMessage: cfg.Authorization.ExplicitDenyMessage,
 			IAM: iam, CognitoPools: g.tokens.cognito, JWT: g.tokens.jwt}})
 	if err != nil {
 		return nil, nil, l.Files, err
