@@ -16,6 +16,7 @@ import (
 	"github.com/portico-gw/portico/internal/function"
 	"github.com/portico-gw/portico/internal/httpserver"
 	"github.com/portico-gw/portico/internal/integration"
+	"github.com/portico-gw/portico/internal/mgmt"
 	"github.com/portico-gw/portico/internal/store/fallback"
 	"github.com/portico-gw/portico/internal/telemetry"
 	"github.com/portico-gw/portico/internal/usage"
@@ -63,6 +64,8 @@ type Gateway struct {
 	// storeClosed is store.onError closed, as the store was opened.
 	storeClosed bool
 	registry    atomic.Pointer[usage.Registry]
+	// mgmt is the management API; its deployed stages join every build.
+	mgmt *mgmt.Service
 	// stamps are the watched files as the last build read them (guarded by
 	// mu once serving), so a change made at any time after that is seen.
 	stamps map[string]stamp
@@ -90,8 +93,13 @@ func New(src Source, opts Options) (*Gateway, error) {
 		_ = g.obs.Close()
 		return nil, err
 	}
+	if g.mgmt, err = openManagement(first, opts.Logger); err != nil {
+		_ = g.store.Close()
+		return nil, err
+	}
 	if g.functions, err = openFunctions(first, opts.Logger); err != nil {
 		_ = g.store.Close()
+		_ = g.mgmt.Close()
 		return nil, err
 	}
 	if g.tokens, err = openVerifiers(first, opts.Logger); err != nil {
@@ -111,6 +119,7 @@ func New(src Source, opts Options) (*Gateway, error) {
 		eo.Tracer = g.obs.tracer.Tracer("portico")
 	}
 	g.edge = httpserver.New(snap, eo)
+	g.mgmt.SetOnDeploy(g.Reload)
 	return g, nil
 }
 
@@ -129,6 +138,8 @@ func (g *Gateway) build() (*config.File, *deploy.Snapshot, []string, error) {
 	if err != nil {
 		return nil, nil, l.Files, err
 	}
+	g.mgmt.SetFileAPIs(l.Specs)
+	l.Specs = append(l.Specs, g.mgmt.Specs()...)
 	if err := g.attachLogs(cfg, l); err != nil {
 		return nil, nil, l.Files, err
 	}
@@ -207,6 +218,9 @@ func (g *Gateway) Close() error {
 	errs = append(errs, g.tokens.Close(), g.obs.Close())
 	if g.store != nil {
 		errs = append(errs, g.store.Close())
+	}
+	if g.mgmt != nil {
+		errs = append(errs, g.mgmt.Close())
 	}
 	return errors.Join(errs...)
 }
