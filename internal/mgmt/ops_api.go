@@ -106,7 +106,7 @@ func (s *Service) create(r *http.Request, c content) (*document, error) {
 		id = newID()
 	}
 	c.API.ID = id
-	c.API.CreatedDate = Epoch{s.now().UTC()}
+	c.API.CreatedDate = s.stamp()
 	d := &document{content: c, Deployments: map[string]*deploymentRec{}, Stages: map[string]*Stage{}}
 	d.fixPaths()
 	if err := s.publish(r.Context(), id, nil, d, false); err != nil {

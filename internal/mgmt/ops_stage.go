@@ -52,13 +52,13 @@ func (s *Service) createDeployment(r *http.Request) (int, any, error) {
 			return err
 		}
 		snap := clone(d.content)
-		dep := &deploymentRec{Deployment: Deployment{ID: newID(), Description: in.Description, CreatedDate: Epoch{s.now().UTC()}}, Snapshot: &snap}
+		dep := &deploymentRec{Deployment: Deployment{ID: newID(), Description: in.Description, CreatedDate: s.stamp()}, Snapshot: &snap}
 		d.Deployments[dep.ID] = dep
 		out = dep.Deployment
 		if in.StageName == "" {
 			return nil
 		}
-		now := Epoch{s.now().UTC()}
+		now := s.stamp()
 		st := d.Stages[in.StageName]
 		if st == nil {
 			st = &Stage{StageName: in.StageName, Description: in.StageDescription, CacheClusterStatus: "NOT_AVAILABLE",
@@ -207,7 +207,7 @@ func (s *Service) createStage(r *http.Request) (int, any, error) {
 		if d.Stages[in.StageName] != nil {
 			return conflict("Stage already exists")
 		}
-		now := Epoch{s.now().UTC()}
+		now := s.stamp()
 		out = &Stage{StageName: in.StageName, DeploymentID: in.DeploymentID, Description: in.Description, CacheClusterEnabled: in.CacheClusterEnabled,
 			CacheClusterSize: in.CacheClusterSize, CacheClusterStatus: "NOT_AVAILABLE", MethodSettings: map[string]*MethodSetting{},
 			Variables: in.Variables, DocumentationVersion: in.DocumentationVersion, TracingEnabled: in.TracingEnabled, Tags: in.Tags,
@@ -275,7 +275,7 @@ func (s *Service) updateStage(r *http.Request) (int, any, error) {
 		if err := checkVariables(st.Variables); err != nil {
 			return err
 		}
-		st.LastUpdatedDate = Epoch{s.now().UTC()}
+		st.LastUpdatedDate = s.stamp()
 		out = st
 		return nil
 	})

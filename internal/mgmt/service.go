@@ -279,3 +279,6 @@ func (d *document) spec(id string) (deploy.APISpec, bool) {
 	}
 	return sp, sp.Def != nil
 }
+
+// stamp is the current time as AWS stamps resources: whole seconds.
+func (s *Service) stamp() Epoch { return Epoch{s.now().UTC().Truncate(time.Second)} }
