@@ -285,7 +285,8 @@ func (g *Gateway) UsageReport(ctx context.Context, plan, key string, from, to ti
 }
 
 // attachLogs gives each stage its execution log and, when it has
-// accessLogSettings, the writer of its destination.
+// accessLogSettings, the writer of its destination. Stages that bring their
+// own access-log format (the management API's) write to stdout.
 func (g *Gateway) attachLogs(cfg *config.File, l *Loaded) error {
 	for i := range l.Specs {
 		spec := &l.Specs[i]
@@ -305,6 +306,17 @@ func (g *Gateway) attachLogs(cfg *config.File, l *Loaded) error {
 					}
 					st.Telemetry.AccessWriter = w
 				}
+			}
+		}
+	}
+	for i := range l.Specs {
+		for j := range l.Specs[i].Stages {
+			if st := &l.Specs[i].Stages[j]; st.Telemetry.AccessLog != nil && st.Telemetry.AccessWriter == nil {
+				w, err := g.obs.writer("stdout")
+				if err != nil {
+					return err
+				}
+				st.Telemetry.AccessWriter = w
 			}
 		}
 	}

@@ -503,3 +503,41 @@ func TestManagementAWSCLI(t *testing.T) {
 		t.Fatalf("after delete: %v", items)
 	}
 }
+
+// TestManagementStageLogs: the "*/*" loggingLevel turns the stage's
+// execution log on at once; an access-log format is checked when set.
+func TestManagementStageLogs(t *testing.T) {
+	m := startManaged(t, t.TempDir(), "listen: 127.0.0.1:0\nadmin: {listen: 127.0.0.1:0}\nstore: {type: memory}\n")
+	ctx := context.Background()
+	imp, err := m.c.ImportRestApi(ctx, &apigateway.ImportRestApiInput{Body: []byte(mockAPI)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := aws.ToString(imp.Id)
+	if _, err := m.c.CreateDeployment(ctx, &apigateway.CreateDeploymentInput{RestApiId: &id, StageName: aws.String("prod")}); err != nil {
+		t.Fatal(err)
+	}
+	execLine := "apiId=" + id + " stage=prod"
+	m.call(t, id, "prod", "/hello")
+	if strings.Contains(m.logs.String(), execLine) {
+		t.Fatalf("execution log while OFF:\n%s", m.logs)
+	}
+	if _, err := m.c.UpdateStage(ctx, &apigateway.UpdateStageInput{RestApiId: &id, StageName: aws.String("prod"), PatchOperations: []types.PatchOperation{
+		patch(types.OpReplace, "/*/*/logging/loglevel", "INFO"), patch(types.OpReplace, "/accessLogSettings/format", "$context.requestId $context.status"),
+		patch(types.OpReplace, "/accessLogSettings/destinationArn", "arn:aws:logs:us-east-1:123456789012:log-group:g")}}); err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := m.call(t, id, "prod", "/hello"); code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	if !strings.Contains(m.logs.String(), execLine) {
+		t.Fatalf("no execution log at INFO:\n%s", m.logs)
+	}
+	st, err := m.c.GetStage(ctx, &apigateway.GetStageInput{RestApiId: &id, StageName: aws.String("prod")})
+	if err != nil || st.AccessLogSettings == nil || aws.ToString(st.AccessLogSettings.Format) != "$context.requestId $context.status" {
+		t.Fatalf("stage: %+v %v", st, err)
+	}
+	_, err = m.c.UpdateStage(ctx, &apigateway.UpdateStageInput{RestApiId: &id, StageName: aws.String("prod"), PatchOperations: []types.PatchOperation{
+		patch(types.OpReplace, "/accessLogSettings/format", "$context.nope")}})
+	wantAPIError(t, err, "BadRequestException", "Invalid access log format")
+}

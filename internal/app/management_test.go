@@ -30,6 +30,7 @@ import (
 // managed is a gateway whose admin listener (with the management API) and
 // data plane are served in process.
 type managed struct {
+	logs  *lockedBuffer
 	g     *Gateway
 	admin *httptest.Server
 	data  *httptest.Server
@@ -46,11 +47,12 @@ func startManaged(t *testing.T, dir, settings string) *managed {
 			t.Fatal(err)
 		}
 	}
-	g, err := New(Source{ConfigPath: cfgPath, Getenv: os.Getenv}, Options{Logger: slog.New(slog.DiscardHandler)})
+	logs := &lockedBuffer{}
+	g, err := New(Source{ConfigPath: cfgPath, Getenv: os.Getenv}, Options{Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &managed{g: g}
+	m := &managed{g: g, logs: logs}
 	m.admin = httptest.NewServer(admin.WithManagement(admin.Handler(g, g, nil, nil), g.ManagementAPI()))
 	m.data = httptest.NewServer(g.Handler())
 	m.c = sdkClient(m.admin.URL, "AKIDEXAMPLE", "secret")

@@ -148,10 +148,18 @@ type Stage struct {
 	MethodSettings       map[string]*MethodSetting `json:"methodSettings"`
 	Variables            map[string]string         `json:"variables,omitempty"`
 	DocumentationVersion string                    `json:"documentationVersion,omitempty"`
+	AccessLogSettings    *AccessLogSettings        `json:"accessLogSettings,omitempty"`
 	TracingEnabled       bool                      `json:"tracingEnabled"`
 	Tags                 map[string]string         `json:"tags,omitempty"`
 	CreatedDate          Epoch                     `json:"createdDate"`
 	LastUpdatedDate      Epoch                     `json:"lastUpdatedDate"`
+}
+
+// AccessLogSettings is the stage's access log: format is a $context
+// format; destinationArn is recorded (lines go to the gateway's stdout).
+type AccessLogSettings struct {
+	Format         string `json:"format,omitempty"`
+	DestinationARN string `json:"destinationArn,omitempty"`
 }
 
 // MethodSetting is the MethodSetting shape.

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/portico-gw/portico/internal/telemetry"
 )
 
 // createDeploymentInput is CreateDeployment's body.
@@ -254,7 +256,7 @@ func (s *Service) listStages(r *http.Request) (int, any, error) {
 }
 
 // stagePaths are UpdateStage's patch paths.
-const stagePaths = "/deploymentId, /description, /cacheClusterEnabled, /cacheClusterSize, /tracingEnabled, /documentationVersion, /variables/{name}, /{resourcePath}/{httpMethod}/{throttling/rateLimit|throttling/burstLimit|logging/loglevel|logging/dataTrace|metrics/enabled|caching/enabled|caching/ttlInSeconds|caching/dataEncrypted|caching/requireAuthorizationForCacheControl|caching/unauthorizedCacheControlHeaderStrategy}"
+const stagePaths = "/deploymentId, /description, /cacheClusterEnabled, /cacheClusterSize, /tracingEnabled, /documentationVersion, /variables/{name}, /accessLogSettings/format, /accessLogSettings/destinationArn, /{resourcePath}/{httpMethod}/{throttling/rateLimit|throttling/burstLimit|logging/loglevel|logging/dataTrace|metrics/enabled|caching/enabled|caching/ttlInSeconds|caching/dataEncrypted|caching/requireAuthorizationForCacheControl|caching/unauthorizedCacheControlHeaderStrategy}"
 
 func (s *Service) updateStage(r *http.Request) (int, any, error) {
 	ops, err := readPatch(r)
@@ -285,6 +287,30 @@ func (s *Service) updateStage(r *http.Request) (int, any, error) {
 func patchStage(d *document, st *Stage, p PatchOperation) error {
 	if done, err := patchStringMap(&st.Variables, p, "/variables"); done || err != nil {
 		return err
+	}
+	if p.Path == "/accessLogSettings" && p.Op == "remove" {
+		st.AccessLogSettings = nil
+		return nil
+	}
+	if field, ok := strings.CutPrefix(p.Path, "/accessLogSettings/"); ok && p.Op == "replace" {
+		if st.AccessLogSettings == nil {
+			st.AccessLogSettings = &AccessLogSettings{}
+		}
+		switch field {
+		case "format":
+			if strings.TrimSpace(p.value()) == "" {
+				return badRequest("Access Log value must not be empty")
+			}
+			if _, err := telemetry.CompileAccessLog(p.value()); err != nil {
+				return badRequest("Invalid access log format: %v", err)
+			}
+			st.AccessLogSettings.Format = p.value()
+		case "destinationArn":
+			st.AccessLogSettings.DestinationARN = p.value()
+		default:
+			return invalidPath(p, stagePaths)
+		}
+		return nil
 	}
 	switch p.Path {
 	case "/deploymentId", "/description", "/cacheClusterEnabled", "/cacheClusterSize", "/tracingEnabled", "/documentationVersion":

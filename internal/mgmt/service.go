@@ -14,6 +14,7 @@ import (
 
 	"github.com/portico-gw/portico/internal/auth/sigv4"
 	"github.com/portico-gw/portico/internal/deploy"
+	"github.com/portico-gw/portico/internal/telemetry"
 )
 
 // Options configures a Service.
@@ -254,7 +255,7 @@ func (s *Service) Specs() []deploy.APISpec {
 		if _, clash := s.fileAPIs[id]; clash {
 			continue
 		}
-		if sp, ok := s.docs[id].spec(id); ok {
+		if sp, ok := s.docs[id].spec(id, s.log); ok {
 			out = append(out, sp)
 		}
 	}
@@ -262,7 +263,7 @@ func (s *Service) Specs() []deploy.APISpec {
 }
 
 // spec builds the API's APISpec from its stages.
-func (d *document) spec(id string) (deploy.APISpec, bool) {
+func (d *document) spec(id string, log *slog.Logger) (deploy.APISpec, bool) {
 	sp := deploy.APISpec{ID: id}
 	for _, name := range slices.Sorted(maps.Keys(d.Stages)) {
 		st := d.Stages[name]
@@ -275,9 +276,27 @@ func (d *document) spec(id string) (deploy.APISpec, bool) {
 			sp.Def = def
 		}
 		sp.Stages = append(sp.Stages, deploy.StageSpec{Name: name, Variables: maps.Clone(st.Variables), Def: def, DeploymentID: dep.ID,
-			MethodSettings: methodSettings(st.MethodSettings)})
+			MethodSettings: methodSettings(st.MethodSettings), Telemetry: stageTelemetry(id, st, log)})
 	}
 	return sp, sp.Def != nil
+}
+
+// stageTelemetry is the stage's execution log (the "*/*" method setting's
+// loggingLevel and dataTraceEnabled) and access-log format. The format was
+// checked when set; the gateway gives the log its writer.
+func stageTelemetry(apiID string, st *Stage, log *slog.Logger) deploy.StageTelemetry {
+	var t deploy.StageTelemetry
+	if all := st.MethodSettings["*/*"]; all != nil {
+		if lvl, err := telemetry.ParseLogLevel(all.LoggingLevel); err == nil {
+			t.Exec = telemetry.NewExecLog(telemetry.ExecLogConfig{Logger: log, Level: lvl, DataTrace: all.DataTraceEnabled, API: apiID, Stage: st.StageName})
+		}
+	}
+	if a := st.AccessLogSettings; a != nil && a.Format != "" {
+		if al, err := telemetry.CompileAccessLog(a.Format); err == nil {
+			t.AccessLog = al
+		}
+	}
+	return t
 }
 
 // stamp is the current time as AWS stamps resources: whole seconds.
