@@ -374,7 +374,8 @@ func TestManagementSettingsFileAPIs(t *testing.T) {
 	m := startManaged(t, dir, "listen: 127.0.0.1:0\nadmin: {listen: 127.0.0.1:0}\nstore: {type: memory}\napis:\n  - id: fileapi\n    definition: api.yaml\n    stages: [{name: live, variables: {color: red}}]\n")
 	ctx := context.Background()
 	list, err := m.c.GetRestApis(ctx, &apigateway.GetRestApisInput{})
-	if err != nil || len(list.Items) != 1 || aws.ToString(list.Items[0].Id) != "fileapi" || aws.ToString(list.Items[0].Name) != "hello-api" {
+	if err != nil || len(list.Items) != 1 || aws.ToString(list.Items[0].Id) != "fileapi" || aws.ToString(list.Items[0].Name) != "hello-api" ||
+		list.Items[0].CreatedDate == nil || list.Items[0].CreatedDate.Year() < 2000 {
 		t.Fatalf("list: %+v %v", list, err)
 	}
 	rs, err := m.c.GetResources(ctx, &apigateway.GetResourcesInput{RestApiId: aws.String("fileapi")})

@@ -226,11 +226,24 @@ func (s *Service) set(id string, d *document) {
 // gateway calls it on every build, before Specs.
 func (s *Service) SetFileAPIs(specs []deploy.APISpec) {
 	files := make(map[string]*document, len(specs))
-	for _, sp := range specs {
-		files[sp.ID] = fileDocument(sp)
-	}
+	now := s.stamp()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for _, sp := range specs {
+		d := fileDocument(sp)
+		// createdDate is when this process first loaded the API.
+		d.API.CreatedDate = now
+		if old, ok := s.fileAPIs[sp.ID]; ok {
+			d.API.CreatedDate = old.API.CreatedDate
+		}
+		for _, dep := range d.Deployments {
+			dep.CreatedDate = d.API.CreatedDate
+		}
+		for _, st := range d.Stages {
+			st.CreatedDate, st.LastUpdatedDate = d.API.CreatedDate, d.API.CreatedDate
+		}
+		files[sp.ID] = d
+	}
 	s.fileAPIs = files
 }
 
