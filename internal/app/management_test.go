@@ -174,6 +174,20 @@ func TestManagementEndToEnd(t *testing.T) {
 		t.Fatalf("redeployed: %d %s", st, body)
 	}
 
+	// Pointing the stage at the first deployment rolls back at once, and forward again.
+	for _, step := range []struct {
+		dep  *string
+		want string
+	}{{dep1.Id, `{"v": 1, "color": "red"}`}, {dep2.Id, `{"v": 2, "color": "red"}`}} {
+		if _, err := m.c.UpdateStage(ctx, &apigateway.UpdateStageInput{RestApiId: &id, StageName: aws.String("prod"), PatchOperations: []types.PatchOperation{
+			{Op: types.OpReplace, Path: aws.String("/deploymentId"), Value: step.dep}}}); err != nil {
+			t.Fatal(err)
+		}
+		if st, body := m.call(t, id, "prod", "/hello"); st != 200 || body != step.want {
+			t.Fatalf("stage on deployment %s: %d %s", aws.ToString(step.dep), st, body)
+		}
+	}
+
 	// Stage settings take effect at once.
 	if _, err := m.c.UpdateStage(ctx, &apigateway.UpdateStageInput{RestApiId: &id, StageName: aws.String("prod"), PatchOperations: []types.PatchOperation{
 		{Op: types.OpReplace, Path: aws.String("/variables/color"), Value: aws.String("blue")}}}); err != nil {

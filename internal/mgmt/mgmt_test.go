@@ -2,14 +2,20 @@ package mgmt_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway/types"
@@ -168,5 +174,65 @@ func TestWireShapes(t *testing.T) {
 	_, err = c.GetModels(ctx, &apigateway.GetModelsInput{RestApiId: api.Id})
 	if !errors.As(err, &ae) || ae.ErrorCode() != "UnknownOperationException" {
 		t.Fatalf("an operation of a later phase: %v", err)
+	}
+}
+
+// signed sends a SigV4-signed request (service apigateway) with body.
+func signed(t *testing.T, url, method, body string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256([]byte(body))
+	if err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: "AKID", SecretAccessKey: "s"}, req,
+		hex.EncodeToString(sum[:]), "apigateway", "us-east-1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+// TestErrorWire: the exact status, x-amzn-ErrorType and body of errors.
+func TestErrorWire(t *testing.T) {
+	s := open(t, nil)
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	cases := []struct {
+		method, path, body string
+		status             int
+		typ, message       string
+	}{
+		{"GET", "/restapis/abc", "", 404, "NotFoundException", "Invalid API identifier specified 123456789012:abc"},
+		{"POST", "/restapis", "{bad", 400, "SerializationException", "the request body is not valid JSON: invalid character 'b' looking for beginning of object key string"},
+		{"POST", "/restapis", `{"name": 5}`, 400, "SerializationException", "field name: expected string, got number"},
+		{"POST", "/restapis", `{}`, 400, "BadRequestException", "Invalid REST API name specified: the name is required"},
+		{"POST", "/restapis?mode=clone", `{}`, 400, "BadRequestException", `Invalid mode "clone": POST /restapis accepts only mode=import`},
+		{"GET", "/restapis?limit=0", "", 400, "BadRequestException", `Invalid limit "0": it must be an integer from 1 to 500`},
+		{"GET", "/restapis/abc/authorizers", "", 404, "UnknownOperationException", "no management operation is GET /restapis/abc/authorizers"},
+	}
+	for _, c := range cases {
+		resp, body := signed(t, srv.URL+c.path, c.method, c.body)
+		want, _ := json.Marshal(map[string]string{"message": c.message})
+		if resp.StatusCode != c.status || resp.Header.Get("x-amzn-ErrorType") != c.typ || body != string(want) || resp.Header.Get("Content-Type") != "application/json" {
+			t.Errorf("%s %s: got %d %q %s", c.method, c.path, resp.StatusCode, resp.Header.Get("x-amzn-ErrorType"), body)
+		}
+	}
+	resp, body := signed(t, srv.URL+"/restapis", "POST", `{"name":"n"}`)
+	var api map[string]any
+	if err := json.Unmarshal([]byte(body), &api); err != nil || resp.StatusCode != 201 || resp.Header.Get("x-amzn-RequestId") == "" {
+		t.Fatalf("create: %d %s", resp.StatusCode, body)
+	}
+	if _, isNumber := api["createdDate"].(float64); !isNumber || api["apiKeySource"] != "HEADER" || api["disableExecuteApiEndpoint"] != false {
+		t.Errorf("create: %s", body)
+	}
+	resp, body = signed(t, srv.URL+"/restapis/"+api["id"].(string), "DELETE", "")
+	if resp.StatusCode != 202 || body != "" {
+		t.Errorf("delete: %d %q", resp.StatusCode, body)
 	}
 }
