@@ -543,3 +543,32 @@ func TestManagementStageLogs(t *testing.T) {
 		patch(types.OpReplace, "/accessLogSettings/format", "$context.nope")}})
 	wantAPIError(t, err, "BadRequestException", "Invalid access log format")
 }
+
+// TestManagementDisableExecuteAPIEndpoint: once a deployment carries
+// disableExecuteApiEndpoint, the stage answers 403 Forbidden.
+func TestManagementDisableExecuteAPIEndpoint(t *testing.T) {
+	m := startManaged(t, t.TempDir(), "listen: 127.0.0.1:0\nadmin: {listen: 127.0.0.1:0}\nstore: {type: memory}\n")
+	ctx := context.Background()
+	imp, err := m.c.ImportRestApi(ctx, &apigateway.ImportRestApiInput{Body: []byte(mockAPI)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := aws.ToString(imp.Id)
+	deploy := func() {
+		if _, err := m.c.CreateDeployment(ctx, &apigateway.CreateDeploymentInput{RestApiId: &id, StageName: aws.String("prod")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deploy()
+	if _, err := m.c.UpdateRestApi(ctx, &apigateway.UpdateRestApiInput{RestApiId: &id, PatchOperations: []types.PatchOperation{
+		patch(types.OpReplace, "/disableExecuteApiEndpoint", "true")}}); err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := m.call(t, id, "prod", "/hello"); code != 200 {
+		t.Fatalf("before the redeploy: %d", code)
+	}
+	deploy()
+	if code, body := m.call(t, id, "prod", "/hello"); code != 403 || body != `{"message":"Forbidden"}` {
+		t.Fatalf("disabled: %d %s", code, body)
+	}
+}

@@ -2,7 +2,6 @@ package mgmt
 
 import (
 	"crypto/sha256"
-	"encoding/json"
 	"maps"
 	"slices"
 	"strings"
@@ -356,10 +355,4 @@ func methodSettings(ms map[string]*MethodSetting) []deploy.MethodSetting {
 		out = append(out, deploy.MethodSetting{ResourcePath: path, HTTPMethod: verb, RateLimit: &rate, BurstLimit: &burst})
 	}
 	return out
-}
-
-// jsonText renders v compactly (policies and templates in messages).
-func jsonText(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
 }

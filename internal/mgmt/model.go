@@ -216,7 +216,9 @@ type document struct {
 }
 
 // clone deep-copies v through JSON (documents are small and copied only
-// on writes and deployments).
+// on writes and deployments). The documents hold only strings, booleans,
+// maps and finite numbers (rates are checked finite when set), so encoding
+// cannot fail.
 func clone[T any](v T) T {
 	b, err := json.Marshal(v)
 	if err != nil {

@@ -247,7 +247,8 @@ func (s *Service) SetFileAPIs(specs []deploy.APISpec) {
 	s.fileAPIs = files
 }
 
-// TakenIDs reports the ids of the settings file's APIs (new ids avoid them).
+// taken reports whether a managed or settings-file API has the id (new
+// ids avoid both).
 func (s *Service) taken(id string) bool {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -281,8 +282,8 @@ func (d *document) spec(id string, log *slog.Logger) (deploy.APISpec, bool) {
 	for _, name := range slices.Sorted(maps.Keys(d.Stages)) {
 		st := d.Stages[name]
 		dep := d.Deployments[st.DeploymentID]
-		if dep == nil || dep.Snapshot == nil {
-			continue
+		if dep == nil || dep.Snapshot == nil || dep.Snapshot.API.DisableExecuteAPIEndpoint {
+			continue // a disabled default endpoint answers 403 Forbidden, as an unknown API
 		}
 		def := toAPIDef(id, dep.ID, dep.Snapshot)
 		if sp.Def == nil {
