@@ -21,6 +21,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/apigateway/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/deploy"
 	"github.com/portico-gw/portico/internal/mgmt"
 )
 
@@ -234,5 +236,38 @@ func TestErrorWire(t *testing.T) {
 	resp, body = signed(t, srv.URL+"/restapis/"+api["id"].(string), "DELETE", "")
 	if resp.StatusCode != 202 || body != "" {
 		t.Errorf("delete: %d %q", resp.StatusCode, body)
+	}
+}
+
+// TestFileAPIs: the settings file's REST APIs are listed read-only; its
+// HTTP APIs are not listed (they belong to apigatewayv2) but their ids stay
+// taken.
+func TestFileAPIs(t *testing.T) {
+	s := open(t, nil)
+	c := serve(t, s)
+	ctx := context.Background()
+	rest := &apidef.RestAPI{Title: "rest", Methods: []*apidef.Method{{Path: "/a", HTTPMethod: "GET", Integration: &apidef.Integration{Type: apidef.TypeMock}}}}
+	httpAPI := &apidef.RestAPI{Title: "http", Protocol: apidef.ProtocolHTTP}
+	s.SetFileAPIs([]deploy.APISpec{{ID: "restapi", Def: rest, Stages: []deploy.StageSpec{{Name: "s"}}}, {ID: "httpapi", Def: httpAPI}})
+	list, err := c.GetRestApis(ctx, &apigateway.GetRestApisInput{})
+	if err != nil || len(list.Items) != 1 || aws.ToString(list.Items[0].Id) != "restapi" || aws.ToString(list.Items[0].Name) != "rest" {
+		t.Fatalf("list: %+v %v", list, err)
+	}
+	_, err = c.GetRestApi(ctx, &apigateway.GetRestApiInput{RestApiId: aws.String("httpapi")})
+	var nf *types.NotFoundException
+	if !errors.As(err, &nf) {
+		t.Fatalf("the HTTP API: %v", err)
+	}
+	res, err := c.GetResources(ctx, &apigateway.GetResourcesInput{RestApiId: aws.String("restapi"), Embed: []string{"methods"}})
+	if err != nil || len(res.Items) != 2 {
+		t.Fatalf("resources: %+v %v", res, err)
+	}
+	_, err = c.DeleteStage(ctx, &apigateway.DeleteStageInput{RestApiId: aws.String("restapi"), StageName: aws.String("s")})
+	var br *types.BadRequestException
+	if !errors.As(err, &br) || aws.ToString(br.Message) != "REST API restapi comes from the settings file and is read-only here; change its definition or stages in the settings file" {
+		t.Fatalf("delete stage: %v", err)
+	}
+	if len(s.Specs()) != 0 {
+		t.Fatal("settings-file APIs are served by the settings file, not by Specs")
 	}
 }

@@ -123,7 +123,7 @@ func (s *Service) listAPIs(r *http.Request) (int, any, error) {
 		apis = append(apis, d.API)
 	}
 	for id, d := range s.docs {
-		if _, clash := s.fileAPIs[id]; !clash {
+		if !s.fileIDs[id] {
 			apis = append(apis, d.API)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/auth/sigv4"
 	"github.com/portico-gw/portico/internal/deploy"
 	"github.com/portico-gw/portico/internal/telemetry"
@@ -51,6 +52,9 @@ type Service struct {
 	mu       sync.RWMutex
 	docs     map[string]*document
 	fileAPIs map[string]*document
+	// fileIDs are the ids of every settings-file API, HTTP APIs included
+	// (which the REST management API does not list).
+	fileIDs  map[string]bool
 	onDeploy func() error
 }
 
@@ -148,11 +152,11 @@ func fromFile(id string) error {
 func (s *Service) get(id string) (*document, bool, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if d, ok := s.docs[id]; ok {
-		return d, false, nil
-	}
 	if d, ok := s.fileAPIs[id]; ok {
-		return d, true, nil
+		return d, true, nil // the settings file wins a clash, as in Specs
+	}
+	if d, ok := s.docs[id]; ok && !s.fileIDs[id] {
+		return d, false, nil
 	}
 	return nil, false, s.apiNotFound(id)
 }
@@ -222,14 +226,20 @@ func (s *Service) set(id string, d *document) {
 	s.docs[id] = d
 }
 
-// SetFileAPIs records the settings file's APIs, listed read-only. The
+// SetFileAPIs records the settings file's APIs: its REST APIs are listed
+// read-only; the ids of all of them are kept out of the managed APIs. The
 // gateway calls it on every build, before Specs.
 func (s *Service) SetFileAPIs(specs []deploy.APISpec) {
 	files := make(map[string]*document, len(specs))
+	ids := make(map[string]bool, len(specs))
 	now := s.stamp()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, sp := range specs {
+		ids[sp.ID] = true
+		if sp.Def == nil || sp.Def.Protocol == apidef.ProtocolHTTP {
+			continue // an HTTP API belongs to apigatewayv2
+		}
 		d := fileDocument(sp)
 		// createdDate is when this process first loaded the API.
 		d.API.CreatedDate = now
@@ -244,7 +254,7 @@ func (s *Service) SetFileAPIs(specs []deploy.APISpec) {
 		}
 		files[sp.ID] = d
 	}
-	s.fileAPIs = files
+	s.fileAPIs, s.fileIDs = files, ids
 }
 
 // taken reports whether a managed or settings-file API has the id (new
@@ -253,8 +263,7 @@ func (s *Service) taken(id string) bool {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	_, a := s.docs[id]
-	_, b := s.fileAPIs[id]
-	return a || b
+	return a || s.fileIDs[id]
 }
 
 // Specs returns every deployed stage of the managed APIs, one APISpec per
@@ -266,7 +275,7 @@ func (s *Service) Specs() []deploy.APISpec {
 	defer s.mu.RUnlock()
 	var out []deploy.APISpec
 	for _, id := range slices.Sorted(maps.Keys(s.docs)) {
-		if _, clash := s.fileAPIs[id]; clash {
+		if s.fileIDs[id] {
 			continue
 		}
 		if sp, ok := s.docs[id].spec(id, s.log); ok {
