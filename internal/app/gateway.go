@@ -16,6 +16,7 @@ import (
 	"github.com/portico-gw/portico/internal/function"
 	"github.com/portico-gw/portico/internal/httpserver"
 	"github.com/portico-gw/portico/internal/integration"
+	"github.com/portico-gw/portico/internal/mgmt"
 	"github.com/portico-gw/portico/internal/store/fallback"
 	"github.com/portico-gw/portico/internal/telemetry"
 	"github.com/portico-gw/portico/internal/usage"
@@ -63,6 +64,8 @@ type Gateway struct {
 	// storeClosed is store.onError closed, as the store was opened.
 	storeClosed bool
 	registry    atomic.Pointer[usage.Registry]
+	// mgmt is the management API; its deployed stages join every build.
+	mgmt *mgmt.Service
 	// stamps are the watched files as the last build read them (guarded by
 	// mu once serving), so a change made at any time after that is seen.
 	stamps map[string]stamp
@@ -90,8 +93,13 @@ func New(src Source, opts Options) (*Gateway, error) {
 		_ = g.obs.Close()
 		return nil, err
 	}
+	if g.mgmt, err = openManagement(first, opts.Logger); err != nil {
+		_ = g.store.Close()
+		return nil, err
+	}
 	if g.functions, err = openFunctions(first, opts.Logger); err != nil {
 		_ = g.store.Close()
+		_ = g.mgmt.Close()
 		return nil, err
 	}
 	if g.tokens, err = openVerifiers(first, opts.Logger); err != nil {
@@ -111,6 +119,7 @@ func New(src Source, opts Options) (*Gateway, error) {
 		eo.Tracer = g.obs.tracer.Tracer("portico")
 	}
 	g.edge = httpserver.New(snap, eo)
+	g.mgmt.SetOnDeploy(g.Reload)
 	return g, nil
 }
 
@@ -129,6 +138,8 @@ func (g *Gateway) build() (*config.File, *deploy.Snapshot, []string, error) {
 	if err != nil {
 		return nil, nil, l.Files, err
 	}
+	g.mgmt.SetFileAPIs(l.Specs)
+	l.Specs = append(l.Specs, g.mgmt.Specs()...)
 	if err := g.attachLogs(cfg, l); err != nil {
 		return nil, nil, l.Files, err
 	}
@@ -215,6 +226,9 @@ func (g *Gateway) Close() error {
 	if g.store != nil {
 		errs = append(errs, g.store.Close())
 	}
+	if g.mgmt != nil {
+		errs = append(errs, g.mgmt.Close())
+	}
 	return errors.Join(errs...)
 }
 
@@ -278,7 +292,8 @@ func (g *Gateway) UsageReport(ctx context.Context, plan, key string, from, to ti
 }
 
 // attachLogs gives each stage its execution log and, when it has
-// accessLogSettings, the writer of its destination.
+// accessLogSettings, the writer of its destination. Stages that bring their
+// own access-log format (the management API's) write to stdout.
 func (g *Gateway) attachLogs(cfg *config.File, l *Loaded) error {
 	for i := range l.Specs {
 		spec := &l.Specs[i]
@@ -298,6 +313,17 @@ func (g *Gateway) attachLogs(cfg *config.File, l *Loaded) error {
 					}
 					st.Telemetry.AccessWriter = w
 				}
+			}
+		}
+	}
+	for i := range l.Specs {
+		for j := range l.Specs[i].Stages {
+			if st := &l.Specs[i].Stages[j]; st.Telemetry.AccessLog != nil && st.Telemetry.AccessWriter == nil {
+				w, err := g.obs.writer("stdout")
+				if err != nil {
+					return err
+				}
+				st.Telemetry.AccessWriter = w
 			}
 		}
 	}
