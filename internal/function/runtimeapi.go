@@ -7,7 +7,9 @@ import (
 	"errors"
 	"io"
 	"net"
+	"runtime"
 	"strconv"
+	"time"
 )
 
 // Runtime API 2018-06-01 header names
@@ -99,7 +101,11 @@ type rconn struct {
 	// outstanding is true while a GET .../next on this connection waits
 	// for its event (reading goroutine only).
 	outstanding bool
-	scratch     []byte
+	// linger is set by an answer that closes the connection: the rest of
+	// what the runtime sent is read (briefly) before closing, so the
+	// kernel does not reset the connection under the answer.
+	linger  bool
+	scratch []byte
 	req         rapiRequest
 }
 
@@ -159,8 +165,16 @@ func (rc *rconn) drop() {
 		sb.waiting.Store(false)
 	}
 	sb.mu.Unlock()
+	if tc, ok := rc.c.(*net.TCPConn); ok && rc.linger {
+		_ = tc.CloseWrite()
+		_ = tc.SetReadDeadline(time.Now().Add(lingerTime))
+		_, _ = io.Copy(io.Discard, io.LimitReader(tc, 2*maxPayload))
+	}
 	_ = rc.c.Close()
 }
+
+// lingerTime bounds the lingering close (net/http waits as long).
+const lingerTime = 500 * time.Millisecond
 
 // serve reads and answers requests until the connection ends.
 func (rc *rconn) serve() {
@@ -583,6 +597,10 @@ func (rc *rconn) response(body []byte, tooLarge bool, readErr error) bool {
 		}
 		inv.finish(result{payload: body})
 	}
+	// The caller, just made runnable on this P, would otherwise wait
+	// until this goroutine has written the 202 and blocked reading ahead;
+	// yielding lets it return the answer first.
+	runtime.Gosched()
 	return rc.writeAccepted()
 }
 
@@ -599,6 +617,7 @@ func (rc *rconn) invocationError(body []byte, tooLarge bool) bool {
 		return rc.writeError(413, "Request Entity Too Large", "RequestTooLarge", "error document too large", true)
 	}
 	inv.finish(result{functionError: true, payload: errorPayload(body, string(r.errorType))})
+	runtime.Gosched() // as in response
 	return rc.writeAccepted()
 }
 
@@ -650,6 +669,7 @@ const (
 // writeAccepted answers 202; it reports whether the connection stays open.
 func (rc *rconn) writeAccepted() bool {
 	if rc.req.close {
+		rc.linger = true
 		_, _ = io.WriteString(rc.c, acceptedClose)
 		return false
 	}
@@ -672,6 +692,7 @@ func (rc *rconn) writeError(status int, reason, typ, msg string, closing bool) b
 		b = append(b, rc.req.allow...)
 	}
 	if closing {
+		rc.linger = true
 		b = append(b, "\r\nConnection: close"...)
 	}
 	b = append(b, "\r\n\r\n"...)
