@@ -106,7 +106,7 @@ type rconn struct {
 	// kernel does not reset the connection under the answer.
 	linger  bool
 	scratch []byte
-	req         rapiRequest
+	req     rapiRequest
 }
 
 // serveRuntimeAPI accepts runtime connections on ln until it is closed.
