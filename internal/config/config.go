@@ -18,6 +18,9 @@ type File struct {
 	Store Store `yaml:"store"`
 	// Functions are the local functions integrations invoke.
 	Functions []Function `yaml:"functions"`
+	// FunctionRuntime holds the function runtime's settings for every
+	// function (memory limit mode, code check interval).
+	FunctionRuntime FunctionRuntime `yaml:"functionRuntime"`
 	// APIs are the REST APIs to serve.
 	APIs []API `yaml:"apis"`
 	// APIKeys are the API keys.
