@@ -86,3 +86,45 @@ func TestPlatformLinesNode(t *testing.T) {
 	m := newTestManager(t, Options{}, Config{Name: "node", Runtime: "nodejs20.x", Handler: "app.handler", CodeURI: code})
 	checkPlatformLines(t, m, "node", "128")
 }
+
+// The runtime clients keep one connection to the Runtime API: aws-lambda-go
+// and Portico's Node.js and Python clients reuse it for every request.
+func TestRuntimeAPIKeepAlive(t *testing.T) {
+	skipUnlessLinux(t)
+	code := t.TempDir()
+	if err := os.WriteFile(filepath.Join(code, "app.js"), []byte("exports.handler = async (event) => event;\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(code, "app.py"), []byte("def handler(event, context):\n    return event\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		interp string
+		cfg    Config
+	}{
+		{"", Config{Name: "go", Command: []string{fnBin(t, "echo")}}},
+		{"node", Config{Name: "node", Runtime: "nodejs20.x", Handler: "app.handler", CodeURI: code}},
+		{"python3", Config{Name: "python", Runtime: "python3.12", Handler: "app.handler", CodeURI: code}},
+	} {
+		t.Run(tc.cfg.Name, func(t *testing.T) {
+			if tc.interp != "" {
+				if _, err := exec.LookPath(tc.interp); err != nil {
+					t.Skip(tc.interp + " is not installed")
+				}
+			}
+			m := newTestManager(t, Options{}, tc.cfg)
+			for range 20 {
+				resp, err := m.invoke(t, tc.cfg.Name, `"hello"`)
+				if err != nil || string(resp.Payload) != `"hello"` {
+					t.Fatalf("got %+v, %v", resp, err)
+				}
+			}
+			sb := m.pools[tc.cfg.Name].idle[0]
+			sb.mu.Lock()
+			defer sb.mu.Unlock()
+			if sb.accepted != 1 {
+				t.Errorf("%d connections for 20 invocations, want 1", sb.accepted)
+			}
+		})
+	}
+}

@@ -128,6 +128,7 @@ func (sb *sandbox) serveRuntimeAPI(ln net.Listener) {
 			return
 		}
 		sb.conns[rc] = struct{}{}
+		sb.accepted++
 		sb.mu.Unlock()
 		go rc.serve()
 	}

@@ -80,6 +80,7 @@ type sandbox struct {
 	pending   *invocation // delivered before the runtime asked for it
 	waiters   []*rconn    // connections whose GET .../next waits for an event
 	conns     map[*rconn]struct{}
+	accepted  int // connections accepted so far
 	apiClosed bool
 	lastID    string // the latest invocation's id, for output lines
 	reaped    bool   // the pid may be reused: never signal it again
