@@ -398,7 +398,7 @@ func (p *peakReader) read() int64 {
 	}
 	b := p.buf[:n]
 	if p.cgroup {
-		v, ok := parseDecimal(trimSpaceBytes(b))
+		v, ok := parseDecimal(bytes.TrimSpace(b))
 		if !ok {
 			return 0
 		}
@@ -407,14 +407,14 @@ func (p *peakReader) read() int64 {
 	const key = "VmHWM:"
 	for len(b) > 0 {
 		line := b
-		if i := indexByte(b, '\n'); i >= 0 {
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
 			line, b = b[:i], b[i+1:]
 		} else {
 			b = nil
 		}
 		if len(line) > len(key) && string(line[:len(key)]) == key {
-			v := trimSpaceBytes(line[len(key):])
-			if i := indexByte(v, ' '); i >= 0 {
+			v := bytes.TrimSpace(line[len(key):])
+			if i := bytes.IndexByte(v, ' '); i >= 0 {
 				v = v[:i]
 			}
 			kb, ok := parseDecimal(v)
@@ -432,15 +432,4 @@ func (p *peakReader) close() {
 	if p != nil && p.f != nil {
 		p.f.Close()
 	}
-}
-
-// trimSpaceBytes trims ASCII white space.
-func trimSpaceBytes(b []byte) []byte {
-	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t' || b[0] == '\n') {
-		b = b[1:]
-	}
-	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t' || b[len(b)-1] == '\n') {
-		b = b[:len(b)-1]
-	}
-	return b
 }

@@ -2,6 +2,7 @@ package function
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -286,12 +287,12 @@ func (rc *rconn) readHeader() error {
 
 // parseRequestLine reads "METHOD /target HTTP/1.x".
 func (r *rapiRequest) parseRequestLine(line []byte) error {
-	sp1 := indexByte(line, ' ')
+	sp1 := bytes.IndexByte(line, ' ')
 	if sp1 <= 0 {
 		return errBadRequest
 	}
 	method, rest := line[:sp1], line[sp1+1:]
-	sp2 := indexByte(rest, ' ')
+	sp2 := bytes.IndexByte(rest, ' ')
 	if sp2 <= 0 {
 		return errBadRequest
 	}
@@ -316,7 +317,7 @@ func (r *rapiRequest) parseRequestLine(line []byte) error {
 			return errBadRequest
 		}
 	}
-	if q := indexByte(target, '?'); q >= 0 {
+	if q := bytes.IndexByte(target, '?'); q >= 0 {
 		target = target[:q]
 	}
 	r.route, r.allow = routeUnknown, ""
@@ -331,7 +332,7 @@ func (r *rapiRequest) parseRequestLine(line []byte) error {
 		r.route, r.allow = routeInitError, "POST"
 	case len(p) > len("invocation/") && string(p[:len("invocation/")]) == "invocation/":
 		p = p[len("invocation/"):]
-		slash := indexByte(p, '/')
+		slash := bytes.IndexByte(p, '/')
 		if slash <= 0 {
 			return nil
 		}
@@ -383,7 +384,7 @@ func (rc *rconn) readLine(budget *int) ([]byte, error) {
 
 // splitHeader splits "Name: value" and trims the value's white space.
 func splitHeader(line []byte) (name, value []byte, err error) {
-	colon := indexByte(line, ':')
+	colon := bytes.IndexByte(line, ':')
 	if colon <= 0 {
 		return nil, nil, errBadRequest
 	}
@@ -446,7 +447,7 @@ func (rc *rconn) readChunked(limit int) (body []byte, tooLarge bool, err error) 
 		if err != nil {
 			return nil, false, chunkErr(err)
 		}
-		if semi := indexByte(line, ';'); semi >= 0 {
+		if semi := bytes.IndexByte(line, ';'); semi >= 0 {
 			line = line[:semi]
 		}
 		for len(line) > 0 && (line[len(line)-1] == ' ' || line[len(line)-1] == '\t') {
@@ -789,16 +790,6 @@ func errorPayload(body []byte, typ string) []byte {
 	return errorDocument(typ, string(body))
 }
 
-// indexByte is bytes.IndexByte without the import.
-func indexByte(b []byte, c byte) int {
-	for i, x := range b {
-		if x == c {
-			return i
-		}
-	}
-	return -1
-}
-
 // equalFold reports whether b equals the ASCII string s, ignoring case.
 func equalFold(b []byte, s string) bool {
 	if len(b) != len(s) {
@@ -822,7 +813,7 @@ func equalFold(b []byte, s string) bool {
 // containsTokenFold reports whether the comma-separated list v holds tok.
 func containsTokenFold(v []byte, tok string) bool {
 	for len(v) > 0 {
-		i := indexByte(v, ',')
+		i := bytes.IndexByte(v, ',')
 		item := v
 		if i >= 0 {
 			item, v = v[:i], v[i+1:]
