@@ -180,7 +180,7 @@ func (g *Gateway) Reload() error {
 	if cfg.Store != g.cfg.Store {
 		g.log.Warn("store settings changed; they take effect on restart")
 	}
-	if !sameFunctions(cfg.Functions, g.cfg.Functions) {
+	if !sameFunctions(cfg.Functions, g.cfg.Functions) || cfg.FunctionRuntime != g.cfg.FunctionRuntime {
 		g.log.Warn("function settings changed; they take effect on restart")
 	}
 	if fmt.Sprint(cfg.CognitoUserPools, cfg.JWTAuthorizers) != fmt.Sprint(g.cfg.CognitoUserPools, g.cfg.JWTAuthorizers) {

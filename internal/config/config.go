@@ -18,8 +18,11 @@ type File struct {
 	Store Store `yaml:"store"`
 	// Functions are the local functions integrations invoke.
 	Functions []Function `yaml:"functions"`
-	// APIs are the REST APIs to serve from definition files; none is
-	// fine (APIs may come from the management API alone).
+	// FunctionRuntime holds the function runtime's settings for every
+	// function (memory limit mode, code check interval).
+	FunctionRuntime FunctionRuntime `yaml:"functionRuntime"`
+	// APIs are the REST and HTTP APIs to serve from definition files; none
+	// is fine (APIs may come from the management API alone).
 	APIs []API `yaml:"apis"`
 	// APIKeys are the API keys.
 	APIKeys []APIKey `yaml:"apiKeys"`
