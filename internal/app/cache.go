@@ -56,11 +56,12 @@ func (g *Gateway) FlushStageCache(ctx context.Context, api, stage string) (bool,
 	return g.caches.Flush(ctx, api, stage)
 }
 
-// AdminHandler is the admin listener's handler: admin.Handler's routes and
-// FlushStageCache.
+// AdminHandler is the admin listener's handler: admin.Handler's routes,
+// the management API under /restapis, and FlushStageCache (which the
+// management API leaves to the stage caches).
 func (g *Gateway) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle(admin.FlushStageCachePattern, admin.FlushStageCache(g))
-	mux.Handle("/", admin.Handler(g, g, g.LambdaAPI(), g.MetricsHandler()))
+	mux.Handle("/", admin.WithManagement(admin.Handler(g, g, g.LambdaAPI(), g.MetricsHandler()), g.ManagementAPI()))
 	return mux
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/portico-gw/portico/internal/function"
 	"github.com/portico-gw/portico/internal/httpserver"
 	"github.com/portico-gw/portico/internal/integration"
+	"github.com/portico-gw/portico/internal/mgmt"
 	"github.com/portico-gw/portico/internal/store/fallback"
 	"github.com/portico-gw/portico/internal/telemetry"
 	"github.com/portico-gw/portico/internal/usage"
@@ -66,6 +67,8 @@ type Gateway struct {
 	registry    atomic.Pointer[usage.Registry]
 	// caches are the stages' response caches, kept across reloads.
 	caches *cache.Provider
+	// mgmt is the management API; its deployed stages join every build.
+	mgmt *mgmt.Service
 	// stamps are the watched files as the last build read them (guarded by
 	// mu once serving), so a change made at any time after that is seen.
 	stamps map[string]stamp
@@ -94,8 +97,13 @@ func New(src Source, opts Options) (*Gateway, error) {
 		return nil, err
 	}
 	g.caches = newCaches(g.store)
+	if g.mgmt, err = openManagement(first, opts.Logger); err != nil {
+		_ = g.store.Close()
+		return nil, err
+	}
 	if g.functions, err = openFunctions(first, opts.Logger); err != nil {
 		_ = g.store.Close()
+		_ = g.mgmt.Close()
 		return nil, err
 	}
 	if g.tokens, err = openVerifiers(first, opts.Logger); err != nil {
@@ -115,6 +123,7 @@ func New(src Source, opts Options) (*Gateway, error) {
 		eo.Tracer = g.obs.tracer.Tracer("portico")
 	}
 	g.edge = httpserver.New(snap, eo)
+	g.mgmt.SetOnDeploy(g.Reload)
 	return g, nil
 }
 
@@ -133,6 +142,8 @@ func (g *Gateway) build() (*config.File, *deploy.Snapshot, []string, error) {
 	if err != nil {
 		return nil, nil, l.Files, err
 	}
+	g.mgmt.SetFileAPIs(l.Specs)
+	l.Specs = append(l.Specs, g.mgmt.Specs()...)
 	if err := g.attachLogs(cfg, l); err != nil {
 		return nil, nil, l.Files, err
 	}
@@ -173,7 +184,7 @@ func (g *Gateway) Reload() error {
 	if cfg.Store != g.cfg.Store {
 		g.log.Warn("store settings changed; they take effect on restart")
 	}
-	if !sameFunctions(cfg.Functions, g.cfg.Functions) {
+	if !sameFunctions(cfg.Functions, g.cfg.Functions) || cfg.FunctionRuntime != g.cfg.FunctionRuntime {
 		g.log.Warn("function settings changed; they take effect on restart")
 	}
 	if fmt.Sprint(cfg.CognitoUserPools, cfg.JWTAuthorizers) != fmt.Sprint(g.cfg.CognitoUserPools, g.cfg.JWTAuthorizers) {
@@ -218,6 +229,9 @@ func (g *Gateway) Close() error {
 	errs = append(errs, g.tokens.Close(), g.obs.Close())
 	if g.store != nil {
 		errs = append(errs, g.store.Close())
+	}
+	if g.mgmt != nil {
+		errs = append(errs, g.mgmt.Close())
 	}
 	return errors.Join(errs...)
 }
@@ -282,7 +296,8 @@ func (g *Gateway) UsageReport(ctx context.Context, plan, key string, from, to ti
 }
 
 // attachLogs gives each stage its execution log and, when it has
-// accessLogSettings, the writer of its destination.
+// accessLogSettings, the writer of its destination. Stages that bring their
+// own access-log format (the management API's) write to stdout.
 func (g *Gateway) attachLogs(cfg *config.File, l *Loaded) error {
 	for i := range l.Specs {
 		spec := &l.Specs[i]
@@ -302,6 +317,17 @@ func (g *Gateway) attachLogs(cfg *config.File, l *Loaded) error {
 					}
 					st.Telemetry.AccessWriter = w
 				}
+			}
+		}
+	}
+	for i := range l.Specs {
+		for j := range l.Specs[i].Stages {
+			if st := &l.Specs[i].Stages[j]; st.Telemetry.AccessLog != nil && st.Telemetry.AccessWriter == nil {
+				w, err := g.obs.writer("stdout")
+				if err != nil {
+					return err
+				}
+				st.Telemetry.AccessWriter = w
 			}
 		}
 	}

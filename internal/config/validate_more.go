@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -91,6 +92,12 @@ func (v *validator) validateMore(f *File) {
 		v.check(p+"/timeout", fn.Timeout > 0 && fn.Timeout.D() <= 15*time.Minute, "timeout must be between 1ms and 15m")
 		v.check(p+"/memorySize", fn.MemorySize >= awslimits.LambdaMinMemoryMB && fn.MemorySize <= awslimits.LambdaMaxMemoryMB, "memorySize must be 128 to 10240 MB")
 		v.check(p+"/reservedConcurrency", fn.ReservedConcurrency >= 0, "reservedConcurrency must not be negative")
+	}
+	v.check("/functionRuntime/memoryLimit", slices.Contains(memoryLimits, f.FunctionRuntime.MemoryLimit),
+		"memoryLimit must be auto, cgroup, rss or off, not %q", f.FunctionRuntime.MemoryLimit)
+	if ci := f.FunctionRuntime.CodeCheckInterval; !ci.Off {
+		v.check("/functionRuntime/codeCheckInterval", ci.Every.D() >= minCodeCheckInterval,
+			"codeCheckInterval must be a duration of at least %s, or off, not %s", minCodeCheckInterval, ci.Every.D())
 	}
 	for i, a := range f.APIs {
 		for j, s := range a.Stages {

@@ -43,6 +43,13 @@ type StageSpec struct {
 	RouteSettings        map[string]RouteSetting
 	// Telemetry is the stage's logging setup.
 	Telemetry StageTelemetry
+	// Def, when set, is the definition this stage serves instead of the
+	// API's (a management-API stage serves its own deployment's snapshot;
+	// the API's gateway responses still come from APISpec.Def).
+	Def *apidef.RestAPI
+	// DeploymentID, when set, is $context.deploymentId; default derived
+	// from the API id and stage name.
+	DeploymentID string
 	// Cache is the stage's response cache; nil means none (REST).
 	Cache *StageCache
 }
@@ -188,7 +195,15 @@ func buildAPI(spec APISpec, opts Options, closers *[]io.Closer) (*API, error) {
 	var errs []error
 	errs = append(errs, checkLimitKeys(spec, opts.Limits)...)
 	for _, ss := range spec.Stages {
-		st := &Stage{Name: ss.Name, Variables: ss.Variables, DeploymentID: deploymentID(spec.ID, ss.Name), tree: router.New[*Method](),
+		spec := spec
+		if ss.Def != nil {
+			spec.Def = ss.Def
+		}
+		depID := ss.DeploymentID
+		if depID == "" {
+			depID = deploymentID(spec.ID, ss.Name)
+		}
+		st := &Stage{Name: ss.Name, Variables: ss.Variables, DeploymentID: depID, tree: router.New[*Method](),
 			Telemetry: ss.Telemetry}
 		sa, err := newStageAuth(spec, opts)
 		if err != nil {

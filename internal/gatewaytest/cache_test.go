@@ -142,6 +142,10 @@ func TestCacheFlushMetricsAndLogs(t *testing.T) {
 	if rec := adminDo(g, "GET", "/healthz"); rec.Code != 200 {
 		t.Errorf("the admin routes moved: /healthz %d", rec.Code)
 	}
+	// The management API still answers its routes (an unsigned call is refused by it).
+	if rec := adminDo(g, "GET", "/restapis"); rec.Code != 403 || !strings.Contains(rec.Body.String(), "Missing Authentication Token") {
+		t.Errorf("the management API moved: GET /restapis %d %s", rec.Code, rec.Body)
+	}
 	body := scrape(t, g)
 	for _, want := range []string{
 		`portico_cache_hits_total{api="testapi",method="GET",resource="/items/{name}",stage="dev"} 2`,
