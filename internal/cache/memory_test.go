@@ -87,3 +87,18 @@ func TestProviderKeepsStagesAcrossDeploys(t *testing.T) {
 		t.Error("flush of a stage without a cache found one")
 	}
 }
+
+func TestProviderRetain(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	p := NewMemoryProvider(nil)
+	a := p.Stage("api", "dev", 1<<20)
+	p.Stage("api", "prod", 1<<20)
+	p.Retain(map[string]bool{"api/dev": true})
+	if found, _ := p.Flush(ctx, "api", "prod"); found {
+		t.Error("a stage no deployment caches any more still has a cache")
+	}
+	if found, _ := p.Flush(ctx, "api", "dev"); !found || p.Stage("api", "dev", 1<<20) != a {
+		t.Error("a retained stage lost its cache")
+	}
+}

@@ -77,3 +77,16 @@ func (p *Provider) Flush(ctx context.Context, api, stage string) (found bool, er
 	}
 	return true, s.store.Flush(ctx)
 }
+
+// Retain forgets the stages not in ids ("api/stage"), after a deployment
+// that no longer gives them a cache: their memory is freed and FlushStageCache
+// finds no cache for them.
+func (p *Provider) Retain(ids map[string]bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for id := range p.stages {
+		if !ids[id] {
+			delete(p.stages, id)
+		}
+	}
+}

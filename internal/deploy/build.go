@@ -179,6 +179,15 @@ func Build(specs []APISpec, opts Options) (*Snapshot, error) {
 		_ = s.Close()
 		return nil, errors.Join(errs...)
 	}
+	cached := map[string]bool{}
+	for _, spec := range specs {
+		for _, ss := range spec.Stages {
+			if ss.Cache != nil {
+				cached[spec.ID+"/"+ss.Name] = true
+			}
+		}
+	}
+	opts.Caches.Retain(cached)
 	if len(s.apis) == 1 {
 		for _, a := range s.apis {
 			s.only = a

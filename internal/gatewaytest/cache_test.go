@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -201,5 +202,36 @@ func TestCacheSharedInRedis(t *testing.T) {
 	}
 	if n := strings.Count(scrape(t, g2), `portico_cache_hits_total{api="testapi",method="GET",resource="/items/{name}",stage="dev"} 2`); n != 1 {
 		t.Errorf("replica 2 hits: %s", grepLines(scrape(t, g2), "portico_cache"))
+	}
+}
+
+// TestCacheSurvivesReload: a reload that keeps the stage's cluster keeps
+// its entries; one that removes the cluster drops them.
+func TestCacheSurvivesReload(t *testing.T) {
+	g := Start(t, Options{Definition: cacheDef, Extra: "store: {type: memory}\n", StageExtra: cacheStage})
+	if _, _, body := cacheGet(t, g, "/dev/items/re", nil); body != `{"count":1,"name":"re"}` {
+		t.Fatalf("first: %s", body)
+	}
+	if err := g.App.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, body := cacheGet(t, g, "/dev/items/re", nil); body != `{"count":1,"name":"re"}` {
+		t.Errorf("after a reload: %s, want the cached answer", body)
+	}
+	cfg, err := os.ReadFile(g.ConfigPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(g.ConfigPath, []byte(strings.Replace(string(cfg), "cache: {enabled: true, size: 0.5, ttl: 300}", "cache: {enabled: false}", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.App.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, body := cacheGet(t, g, "/dev/items/re", nil); body != `{"count":2,"name":"re"}` {
+		t.Errorf("without a cluster: %s, want the back end's answer", body)
+	}
+	if rec := adminDo(g, "DELETE", "/restapis/testapi/stages/dev/cache/data"); rec.Code != http.StatusNotFound {
+		t.Errorf("flush of a stage whose cluster was removed: %d", rec.Code)
 	}
 }
