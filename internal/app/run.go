@@ -47,7 +47,7 @@ func (g *Gateway) Run(ctx context.Context, opts RunOptions) error {
 			return fmt.Errorf("listen %s (admin): %w", g.cfg.Admin.Listen, err)
 		}
 		adminAddr = al.Addr().String()
-		servers = append(servers, &http.Server{Handler: admin.Handler(g, g, g.LambdaAPI(), g.MetricsHandler()), ReadHeaderTimeout: 5 * time.Second})
+		servers = append(servers, &http.Server{Handler: withDashboard(admin.Handler(g, g, g.LambdaAPI(), g.MetricsHandler()), g.DashboardHandler()), ReadHeaderTimeout: 5 * time.Second})
 		listeners = append(listeners, al)
 	}
 	errc := make(chan error, len(servers))
