@@ -13,8 +13,7 @@ type RequestRecord struct {
 	// API and Stage are the deployed API id and stage name, empty when no
 	// stage matched.
 	API, Stage string
-	// Method and Path are the request's method and its path below the
-	// stage ("/pets/1").
+	// Method and Path are the request's method and path ("/prod/pets/1").
 	Method, Path string
 	// RouteMethod and Resource are the matched method's verb (ANY
 	// included) and resource template ("/pets/{petId}"); empty when no

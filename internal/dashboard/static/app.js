@@ -141,7 +141,7 @@ function connectTail() {
   source.onmessage = (ev) => {
     const e = JSON.parse(ev.data);
     const tr = el("tr", { "data-request-id": e.requestId, "data-status": e.status },
-      el("td", {}, e.time.slice(11, 23)), el("td", {}, e.method), el("td", { class: "res" }, "/" + e.stage + e.path),
+      el("td", {}, e.time.slice(11, 23)), el("td", {}, e.method), el("td", { class: "res" }, e.path),
       el("td", { class: "status s" + String(e.status)[0] }, e.status), el("td", { class: "num" }, e.latencyMs.toFixed(1)),
       el("td", { class: "type" }, e.responseType || ""), el("td", { class: "reason" }, e.reason || ""));
     tr.addEventListener("click", () => showExec(tr, e));
@@ -155,7 +155,7 @@ async function showExec(tr, e) {
   tr.classList.add("selected");
   const d = await getJSON("portico/requests/" + encodeURIComponent(e.requestId) + "/log");
   const box = $("#tail-detail");
-  box.replaceChildren(el("h3", {}, e.method + " /" + e.stage + e.path + " → " + e.status), el("div", { class: "hint" }, "request id " + e.requestId + (e.route ? " · route " + e.route : "")));
+  box.replaceChildren(el("h3", {}, e.method + " " + e.path + " → " + e.status), el("div", { class: "hint" }, "request id " + e.requestId + (e.route ? " · route " + e.route : "")));
   if (e.reason) box.append(el("p", {}, e.responseType + ": " + e.reason));
   if (d.lines.length === 0) box.append(el("p", { class: "hint" }, "No execution-log lines kept for this request (the stage's loggingLevel is OFF, or the lines have rotated out)."));
   else box.append(el("pre", { id: "exec-lines" }, d.lines.map((l) => l.time.slice(11, 23) + " " + l.level + " " + l.message).join("\n")));
