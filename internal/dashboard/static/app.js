@@ -107,8 +107,8 @@ loaders.traffic = async () => {
   const w = Math.max(300, ($("#view-traffic").clientWidth - 40) / 2);
   if (!charts) {
     charts = {
-      req: new uPlot(chartOpts("requests", [{ label: "requests", stroke: "#2e5aac" }, { label: "4XX", stroke: "#b54708" }, { label: "5XX", stroke: "#b42318" }], w), reqData, $("#chart-requests")),
-      lat: new uPlot(chartOpts("latency", [{ label: "p50 ms", stroke: "#067647" }, { label: "p99 ms", stroke: "#7a2e0e" }], w), latData, $("#chart-latency")),
+      req: new uPlot(chartOpts("requests", [{ label: "requests", stroke: "#2e5aac", points: { show: true, size: 5 } }, { label: "4XX", stroke: "#b54708", points: { show: true, size: 5 } }, { label: "5XX", stroke: "#b42318", points: { show: true, size: 5 } }], w), reqData, $("#chart-requests")),
+      lat: new uPlot(chartOpts("latency", [{ label: "p50 ms", stroke: "#067647", points: { show: true, size: 6 } }, { label: "p99 ms", stroke: "#7a2e0e", points: { show: true, size: 6 } }], w), latData, $("#chart-latency")),
     };
   } else {
     charts.req.setData(reqData);
