@@ -260,6 +260,6 @@ func safeURI(s string) string {
 	if err != nil || u.User == nil {
 		return s
 	}
-	u.User = url.User("****")
+	u.User = nil
 	return u.String()
 }

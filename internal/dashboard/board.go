@@ -77,10 +77,7 @@ func New(src Source) *Board {
 func (b *Board) Request(r telemetry.RequestRecord) {
 	end := r.Start.Add(r.Latency)
 	b.traffic.record(routeKey{r.API, r.Stage, r.RouteMethod, r.Resource}, end, r.Status, r.Latency, r.ResponseType)
-	e := &TailEntry{Time: formatTime(r.Start), RequestID: r.RequestID, API: r.API, Stage: r.Stage, Method: r.Method,
-		Path: r.Path, Route: routeKey{method: r.RouteMethod, resource: r.Resource}.route(), Status: r.Status,
-		LatencyMs: float64(r.Latency.Microseconds()) / 1000, ResponseType: r.ResponseType, Reason: r.Reason}
-	b.tail.add(e)
+	b.tail.add(r)
 }
 
 var _ telemetry.RequestTap = (*Board)(nil)

@@ -93,7 +93,7 @@ func (b *Board) serveTail(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
 	var sent uint64
-	var backlog []*TailEntry
+	var backlog []*tailRec
 	for _, e := range b.tail.recent() {
 		if f.match(e) {
 			backlog = append(backlog, e)
@@ -102,11 +102,12 @@ func (b *Board) serveTail(w http.ResponseWriter, r *http.Request) {
 	if len(backlog) > last {
 		backlog = backlog[len(backlog)-last:]
 	}
-	send := func(e *TailEntry) error {
-		if e.Seq <= sent {
+	send := func(r *tailRec) error {
+		if r.seq <= sent {
 			return nil // already sent from the backlog
 		}
-		sent = e.Seq
+		sent = r.seq
+		e := r.entry()
 		data, _ := json.Marshal(e)
 		_, err := fmt.Fprintf(w, "id: %d\ndata: %s\n\n", e.Seq, data)
 		return err

@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"github.com/portico-gw/portico/internal/telemetry"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -29,25 +30,40 @@ type TailEntry struct {
 	Reason       string  `json:"reason,omitempty"`
 }
 
+// tailRec is a kept request: the edge's record, turned into a TailEntry
+// only when a viewer is sent it.
+type tailRec struct {
+	seq uint64
+	r   telemetry.RequestRecord
+}
+
+func (t *tailRec) entry() *TailEntry {
+	r := &t.r
+	return &TailEntry{Seq: t.seq, Time: formatTime(r.Start), RequestID: r.RequestID, API: r.API, Stage: r.Stage, Method: r.Method,
+		Path: r.Path, Route: routeKey{method: r.RouteMethod, resource: r.Resource}.route(), Status: r.Status,
+		LatencyMs: float64(r.Latency.Microseconds()) / 1000, ResponseType: r.ResponseType, Reason: r.Reason}
+}
+
 // tail is a lock-free ring of the last requests plus the live viewers.
 // A request takes one atomic increment and one pointer store; viewers get
 // it by a non-blocking channel send.
 type tail struct {
 	next  atomic.Uint64
-	slots [tailSize]atomic.Pointer[TailEntry]
+	slots [tailSize]atomic.Pointer[tailRec]
 
 	subs  atomic.Pointer[[]*subscriber]
 	subMu sync.Mutex
 }
 
 type subscriber struct {
-	ch      chan *TailEntry
+	ch      chan *tailRec
 	dropped atomic.Uint64
 }
 
-func (t *tail) add(e *TailEntry) {
-	e.Seq = t.next.Add(1)
-	t.slots[e.Seq%tailSize].Store(e)
+func (t *tail) add(r telemetry.RequestRecord) {
+	e := &tailRec{r: r}
+	e.seq = t.next.Add(1)
+	t.slots[e.seq%tailSize].Store(e)
 	if subs := t.subs.Load(); subs != nil {
 		for _, s := range *subs {
 			select {
@@ -60,15 +76,15 @@ func (t *tail) add(e *TailEntry) {
 }
 
 // recent returns the kept requests, oldest first.
-func (t *tail) recent() []*TailEntry {
+func (t *tail) recent() []*tailRec {
 	last := t.next.Load()
-	out := make([]*TailEntry, 0, tailSize)
+	out := make([]*tailRec, 0, tailSize)
 	first := uint64(1)
 	if last > tailSize {
 		first = last - tailSize + 1
 	}
 	for seq := first; seq <= last; seq++ {
-		if e := t.slots[seq%tailSize].Load(); e != nil && e.Seq == seq {
+		if e := t.slots[seq%tailSize].Load(); e != nil && e.seq == seq {
 			out = append(out, e)
 		}
 	}
@@ -76,7 +92,7 @@ func (t *tail) recent() []*TailEntry {
 }
 
 func (t *tail) subscribe() *subscriber {
-	s := &subscriber{ch: make(chan *TailEntry, subscriberBuffer)}
+	s := &subscriber{ch: make(chan *tailRec, subscriberBuffer)}
 	t.subMu.Lock()
 	defer t.subMu.Unlock()
 	var next []*subscriber
@@ -106,11 +122,12 @@ type TailFilter struct {
 	API, Class, Route string
 }
 
-func (f TailFilter) match(e *TailEntry) bool {
+func (f TailFilter) match(t *tailRec) bool {
+	e := &t.r
 	if f.API != "" && f.API != e.API {
 		return false
 	}
-	if f.Route != "" && f.Route != e.Route {
+	if f.Route != "" && f.Route != (routeKey{method: e.RouteMethod, resource: e.Resource}).route() {
 		return false
 	}
 	if f.Class != "" && (len(f.Class) != 3 || f.Class[0] != byte('0'+e.Status/100)) {
