@@ -126,6 +126,17 @@ var layerRules = []layerRule{
 		Never: append(slices.Clone(steps), integrating...),
 	},
 	{
+		Rule: "9. dashboard imports only apidef, config, fault, function, telemetry and awslimits",
+		From: []string{"internal/dashboard"},
+		Only: []string{"internal/apidef", "internal/config", "internal/fault", "internal/function", "internal/telemetry", "internal/awslimits"},
+	},
+	{
+		Rule:    "9. only app imports dashboard",
+		From:    []string{"..."},
+		Never:   []string{"internal/dashboard"},
+		Allowed: []importEdge{{"internal/app", "internal/dashboard"}},
+	},
+	{
 		Rule: "8. awslimits and awsheaders import no internal package",
 		From: []string{"internal/awslimits", "internal/awsheaders"},
 		Only: []string{},
@@ -183,6 +194,7 @@ func TestLayerRulesCatch(t *testing.T) {
 		"internal/store/redis": {"internal/throttle"},
 		"internal/auth":        {"internal/lambdaevent"},
 		"internal/gatewaytest": {"internal/app"},
+		"internal/dashboard":   {"internal/telemetry", "internal/function"},
 	}
 	if v := layerViolations(base, layerRules, knownExceptions); len(v) > 0 {
 		t.Fatalf("the allowed graph breaks rules: %v", v)
@@ -208,6 +220,8 @@ func TestLayerRulesCatch(t *testing.T) {
 		{importEdge{"internal/awslimits", "internal/fault"}, "8."},
 		{importEdge{"internal/lambdaevent", "internal/auth"}, "4. lambdaevent"},
 		{importEdge{"internal/telemetry", "internal/pipeline"}, "3. telemetry"},
+		{importEdge{"internal/dashboard", "internal/usage"}, "9. dashboard imports"},
+		{importEdge{"internal/admin", "internal/dashboard"}, "9. only app"},
 	}
 	for _, b := range bad {
 		g := map[string][]string{}
