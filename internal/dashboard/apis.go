@@ -46,6 +46,16 @@ type Stage struct {
 	DataTrace      bool            `json:"dataTraceEnabled"`
 	AccessLog      bool            `json:"accessLog"`
 	MethodSettings []MethodSetting `json:"methodSettings"`
+	// RouteSettings are an HTTP API stage's throttles: route key
+	// "$defaultRouteSettings" for defaultRouteSettings, then by route key.
+	RouteSettings []RouteSetting `json:"routeSettings,omitempty"`
+}
+
+// RouteSetting is one HTTP API route throttle entry.
+type RouteSetting struct {
+	RouteKey   string   `json:"routeKey"`
+	RateLimit  *float64 `json:"throttlingRateLimit,omitempty"`
+	BurstLimit *int     `json:"throttlingBurstLimit,omitempty"`
 }
 
 // MethodSetting is one methodSettings throttle entry.
@@ -126,6 +136,18 @@ func DescribeAPIs(cfg *config.File, defs map[string]*apidef.RestAPI, warnings []
 			for _, ms := range s.MethodSettings {
 				st.MethodSettings = append(st.MethodSettings, MethodSetting{ms.ResourcePath, ms.HTTPMethod, ms.ThrottlingRateLimit, ms.ThrottlingBurstLimit})
 			}
+			if d := s.DefaultRouteSettings; d != nil {
+				st.RouteSettings = append(st.RouteSettings, RouteSetting{"$defaultRouteSettings", d.ThrottlingRateLimit, d.ThrottlingBurstLimit})
+			}
+			rks := make([]string, 0, len(s.RouteSettings))
+			for k := range s.RouteSettings {
+				rks = append(rks, k)
+			}
+			sort.Strings(rks)
+			for _, k := range rks {
+				r := s.RouteSettings[k]
+				st.RouteSettings = append(st.RouteSettings, RouteSetting{k, r.ThrottlingRateLimit, r.ThrottlingBurstLimit})
+			}
 			v.Stages = append(v.Stages, st)
 		}
 		v.Resources = resources(def, a.Stages)
@@ -201,7 +223,7 @@ func describeMethod(def *apidef.RestAPI, m *apidef.Method, stages []config.Stage
 		v.Validator = &Validator{Name: name, Body: rv.ValidateRequestBody, Parameters: rv.ValidateRequestParameters}
 	}
 	for _, s := range stages {
-		if l, ok := stageLimit(s.MethodSettings, m); ok {
+		if l, ok := stageLimit(s, m, def.Protocol == apidef.ProtocolHTTP); ok {
 			if v.Throttle == nil {
 				v.Throttle = map[string]Limit{}
 			}
@@ -217,28 +239,24 @@ func describeMethod(def *apidef.RestAPI, m *apidef.Method, stages []config.Stage
 	return v
 }
 
-// stageLimit resolves a method's methodSettings throttle as the gateway
-// does: its own entry over the "/*" "*" entry, field by field, unset
-// fields at AWS's defaults.
-func stageLimit(settings []config.MethodSetting, m *apidef.Method) (Limit, bool) {
+// limitLevel is one level of throttle settings; unset fields inherit.
+type limitLevel struct {
+	rate  *float64
+	burst *int
+}
+
+// resolveLimit applies the levels in order, field by field, as the gateway
+// does; fields no level sets take AWS's account defaults. False when no
+// level sets anything.
+func resolveLimit(levels []limitLevel) (Limit, bool) {
 	var rate *float64
 	var burst *int
-	apply := func(s config.MethodSetting) {
-		if s.ThrottlingRateLimit != nil {
-			rate = s.ThrottlingRateLimit
+	for _, l := range levels {
+		if l.rate != nil {
+			rate = l.rate
 		}
-		if s.ThrottlingBurstLimit != nil {
-			burst = s.ThrottlingBurstLimit
-		}
-	}
-	for _, s := range settings {
-		if s.ResourcePath == "/*" && s.HTTPMethod == "*" {
-			apply(s)
-		}
-	}
-	for _, s := range settings {
-		if s.ResourcePath == m.Path && (s.HTTPMethod == m.HTTPMethod || s.HTTPMethod == "*") {
-			apply(s)
+		if l.burst != nil {
+			burst = l.burst
 		}
 	}
 	if rate == nil && burst == nil {
@@ -252,6 +270,33 @@ func stageLimit(settings []config.MethodSetting, m *apidef.Method) (Limit, bool)
 		l.Burst = *burst
 	}
 	return l, true
+}
+
+// stageLimit resolves a method's stage throttle: for a REST API its
+// methodSettings entry over the "/*" "*" entry; for an HTTP API its
+// routeSettings entry over defaultRouteSettings.
+func stageLimit(s config.Stage, m *apidef.Method, http bool) (Limit, bool) {
+	var levels []limitLevel
+	if http {
+		if d := s.DefaultRouteSettings; d != nil {
+			levels = append(levels, limitLevel{d.ThrottlingRateLimit, d.ThrottlingBurstLimit})
+		}
+		if r, ok := s.RouteSettings[m.RouteKey()]; ok {
+			levels = append(levels, limitLevel{r.ThrottlingRateLimit, r.ThrottlingBurstLimit})
+		}
+		return resolveLimit(levels)
+	}
+	for _, ms := range s.MethodSettings {
+		if ms.ResourcePath == "/*" && ms.HTTPMethod == "*" {
+			levels = append(levels, limitLevel{ms.ThrottlingRateLimit, ms.ThrottlingBurstLimit})
+		}
+	}
+	for _, ms := range s.MethodSettings {
+		if ms.ResourcePath == m.Path && (ms.HTTPMethod == m.HTTPMethod || ms.HTTPMethod == "*") {
+			levels = append(levels, limitLevel{ms.ThrottlingRateLimit, ms.ThrottlingBurstLimit})
+		}
+	}
+	return resolveLimit(levels)
 }
 
 // safeURI drops a user:password part from an http(s) URI.

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/config"
 	"github.com/portico-gw/portico/internal/function"
 	"github.com/portico-gw/portico/internal/telemetry"
 )
@@ -277,4 +279,41 @@ func BenchmarkBoardRequest(b *testing.B) {
 			i++
 		}
 	})
+}
+
+func TestDescribeHTTPAPIRoutesAndThrottles(t *testing.T) {
+	rate, burst, burst2 := 5.0, 10, 2
+	cfg := &config.File{APIs: []config.API{{ID: "h", Definition: "/defs/h.yaml", Stages: []config.Stage{{
+		Name: "$default", Variables: map[string]string{"secret": "v"},
+		DefaultRouteSettings: &config.RouteSetting{ThrottlingRateLimit: &rate, ThrottlingBurstLimit: &burst},
+		RouteSettings:        map[string]config.RouteSetting{"GET /pets": {ThrottlingBurstLimit: &burst2}},
+	}}}}}
+	def := &apidef.RestAPI{Title: "H", Protocol: apidef.ProtocolHTTP, Source: apidef.Location{File: "/defs/h.yaml"}, Methods: []*apidef.Method{
+		{Path: "/pets", HTTPMethod: "GET", Integration: &apidef.Integration{Type: "HTTP_PROXY", URI: "https://u:p@up.example/pets"}, AuthorizationType: "JWT", AuthorizerName: "jwt"},
+		{Path: "$default", HTTPMethod: "ANY", DefaultRoute: true, Integration: &apidef.Integration{Type: "AWS_PROXY"}},
+	}}
+	warn := []apidef.Warning{{Loc: apidef.Location{File: "/defs/h.yaml", Line: 3}, Message: "w"}, {Loc: apidef.Location{File: "/other.yaml"}, Message: "not mine"}}
+	apis := DescribeAPIs(cfg, map[string]*apidef.RestAPI{"h": def}, warn)
+	if len(apis) != 1 {
+		t.Fatalf("%+v", apis)
+	}
+	a := apis[0]
+	if a.Protocol != "HTTP" || len(a.Warnings) != 1 || a.Warnings[0].Line != 3 || len(a.Resources) != 2 {
+		t.Fatalf("%+v", a)
+	}
+	if r := a.Resources[0]; r.Path != "$default" || r.Depth != 0 || r.Methods[0].RouteKey != "$default" || r.Methods[0].Throttle["$default"] != (Limit{5, 10}) {
+		t.Errorf("$default: %+v", r)
+	}
+	m := a.Resources[1].Methods[0]
+	if m.RouteKey != "GET /pets" || m.Throttle["$default"] != (Limit{5, 2}) || m.IntegrationURI != "https://up.example/pets" || m.Authorization != "JWT" {
+		t.Errorf("GET /pets: %+v", m)
+	}
+	st := a.Stages[0]
+	if strings.Join(st.Variables, ",") != "secret" || len(st.RouteSettings) != 2 || st.RouteSettings[0].RouteKey != "$defaultRouteSettings" || st.RouteSettings[1].RouteKey != "GET /pets" {
+		t.Errorf("stage: %+v", st)
+	}
+	raw, _ := json.Marshal(apis)
+	if strings.Contains(string(raw), `"v"`) || strings.Contains(string(raw), "u:p@") {
+		t.Errorf("a secret in %s", raw)
+	}
 }

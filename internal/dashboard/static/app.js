@@ -51,10 +51,11 @@ loaders.apis = async () => {
     for (const w of a.warnings) {
       box.append(el("div", { class: "warning" }, "⚠ " + w.file + (w.line ? ":" + w.line : "") + (w.pointer ? " " + w.pointer : "") + ": " + w.message));
     }
-    const st = el("table", { class: "stages" }, el("thead", {}, el("tr", {}, el("th", {}, "Stage"), el("th", {}, "Variables"), el("th", {}, "Logging"), el("th", {}, "Access log"), el("th", {}, "Method settings"))));
+    const st = el("table", { class: "stages" }, el("thead", {}, el("tr", {}, el("th", {}, "Stage"), el("th", {}, "Variables"), el("th", {}, "Logging"), el("th", {}, "Access log"), el("th", {}, "Throttle settings"))));
     const sb = el("tbody");
     for (const s of a.stages) {
-      const ms = s.methodSettings.map((m) => m.resourcePath + " " + m.httpMethod + ": rate " + fmt(m.throttlingRateLimit) + ", burst " + fmt(m.throttlingBurstLimit)).join("; ");
+      const ms = s.methodSettings.map((m) => m.resourcePath + " " + m.httpMethod + ": rate " + fmt(m.throttlingRateLimit) + ", burst " + fmt(m.throttlingBurstLimit))
+        .concat((s.routeSettings || []).map((r) => r.routeKey + ": rate " + fmt(r.throttlingRateLimit) + ", burst " + fmt(r.throttlingBurstLimit))).join("; ");
       sb.append(el("tr", {}, el("td", {}, s.name), el("td", {}, s.variables.join(", ")), el("td", {}, s.loggingLevel + (s.dataTraceEnabled ? " + data trace" : "")), el("td", {}, s.accessLog ? "custom" : "default"), el("td", {}, ms)));
     }
     st.append(sb);
