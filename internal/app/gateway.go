@@ -13,6 +13,7 @@ import (
 
 	"github.com/portico-gw/portico/internal/cache"
 	"github.com/portico-gw/portico/internal/config"
+	"github.com/portico-gw/portico/internal/dashboard"
 	"github.com/portico-gw/portico/internal/deploy"
 	"github.com/portico-gw/portico/internal/function"
 	"github.com/portico-gw/portico/internal/httpserver"
@@ -69,6 +70,9 @@ type Gateway struct {
 	caches *cache.Provider
 	// mgmt is the management API; its deployed stages join every build.
 	mgmt *mgmt.Service
+	// dash is the admin dashboard (nil with the admin listener off).
+	dash    *dashboard.Board
+	dashSrc *dashboardSource
 	// stamps are the watched files as the last build read them (guarded by
 	// mu once serving), so a change made at any time after that is seen.
 	stamps map[string]stamp
@@ -91,6 +95,7 @@ func New(src Source, opts Options) (*Gateway, error) {
 		return nil, err
 	}
 	g.health.metrics, g.health.storeType = g.obs.metrics, first.Store.Type
+	g.dash, g.dashSrc = newDashboard(g, first)
 	g.storeClosed = first.Store.OnError == "closed"
 	if g.store, err = openStore(first.Store, opts.Logger, g.health.report); err != nil {
 		_ = g.obs.Close()
@@ -121,6 +126,9 @@ func New(src Source, opts Options) (*Gateway, error) {
 		RejectLogBurst: cfg.Server.RejectionLog.Burst, RejectLogInterval: cfg.Server.RejectionLog.Interval.D(), Logger: opts.Logger, AccessLog: opts.AccessLog, Metrics: g.obs.metrics}
 	if cfg.Tracing.Enabled {
 		eo.Tracer = g.obs.tracer.Tracer("portico")
+	}
+	if g.dash != nil {
+		eo.Tap = g.dash
 	}
 	g.edge = httpserver.New(snap, eo)
 	g.mgmt.SetOnDeploy(g.Reload)
@@ -162,6 +170,7 @@ func (g *Gateway) build() (*config.File, *deploy.Snapshot, []string, error) {
 		return nil, nil, l.Files, err
 	}
 	g.registry.Store(lim.Registry) // every successful build is swapped in by its caller
+	g.dashboardDeployed(cfg, l)
 	return cfg, snap, l.Files, nil
 }
 
@@ -308,7 +317,7 @@ func (g *Gateway) attachLogs(cfg *config.File, l *Loaded) error {
 			for j := range spec.Stages {
 				st, sc := &spec.Stages[j], a.Stages[j]
 				if lvl, err := telemetry.ParseLogLevel(sc.LoggingLevel); err == nil && sc.LoggingLevel != "" {
-					st.Telemetry.Exec = telemetry.NewExecLog(telemetry.ExecLogConfig{Logger: g.log, Level: lvl, DataTrace: sc.DataTraceEnabled, API: a.ID, Stage: sc.Name})
+					st.Telemetry.Exec = telemetry.NewExecLog(telemetry.ExecLogConfig{Logger: g.execLogger(), Level: lvl, DataTrace: sc.DataTraceEnabled, API: a.ID, Stage: sc.Name})
 				}
 				if st.Telemetry.AccessLog != nil {
 					w, err := g.obs.writer(sc.AccessLogSettings.Destination)

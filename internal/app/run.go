@@ -46,7 +46,7 @@ func (g *Gateway) Run(ctx context.Context, opts RunOptions) error {
 			return fmt.Errorf("listen %s (admin): %w", g.cfg.Admin.Listen, err)
 		}
 		adminAddr = al.Addr().String()
-		servers = append(servers, &http.Server{Handler: g.AdminHandler(), ReadHeaderTimeout: 5 * time.Second})
+		servers = append(servers, &http.Server{Handler: withDashboard(g.AdminHandler(), g.DashboardHandler()), ReadHeaderTimeout: 5 * time.Second})
 		listeners = append(listeners, al)
 	}
 	errc := make(chan error, len(servers))
