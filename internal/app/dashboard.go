@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -44,7 +45,31 @@ func (g *Gateway) dashboardDeployed(cfg *config.File, l *Loaded) {
 	for _, s := range l.Specs {
 		defs[s.ID] = s.Def
 	}
-	g.dash.Deployed(dashboard.DescribeAPIs(cfg, defs, l.Warnings))
+	g.dash.Deployed(dashboard.DescribeAPIs(withManagedAPIs(cfg, l), defs, l.Warnings))
+}
+
+// withManagedAPIs lists the APIs the management API deployed next to the
+// settings file's, so that the dashboard shows them too; their source reads
+// "management API".
+func withManagedAPIs(cfg *config.File, l *Loaded) *config.File {
+	known := map[string]bool{}
+	for _, a := range cfg.APIs {
+		known[a.ID] = true
+	}
+	out := *cfg
+	out.APIs = slices.Clone(cfg.APIs)
+	for _, s := range l.Specs {
+		if known[s.ID] {
+			continue
+		}
+		known[s.ID] = true
+		a := config.API{ID: s.ID, Definition: "management API"}
+		for _, st := range s.Stages {
+			a.Stages = append(a.Stages, config.Stage{Name: st.Name, Variables: st.Variables})
+		}
+		out.APIs = append(out.APIs, a)
+	}
+	return &out
 }
 
 // execLogger is the logger of stage execution logs: the gateway's, teed

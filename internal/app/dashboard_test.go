@@ -12,6 +12,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/portico-gw/portico/internal/config"
+	"github.com/portico-gw/portico/internal/deploy"
 )
 
 // dashboardSecret is the value of the test settings' ${env:...} stage
@@ -169,4 +172,20 @@ func nextEvent(t *testing.T, ch <-chan tailEvent) tailEvent {
 		t.Fatal("no tail event in 10s")
 	}
 	return tailEvent{}
+}
+
+// TestDashboardListsManagedAPIs: APIs deployed through the management API
+// appear in the dashboard's APIs view next to the settings file's, marked
+// as coming from the management API; the settings are not changed.
+func TestDashboardListsManagedAPIs(t *testing.T) {
+	cfg := &config.File{APIs: []config.API{{ID: "file", Definition: "/defs/file.yaml"}}}
+	l := &Loaded{Specs: []deploy.APISpec{{ID: "file"}, {ID: "m1abcdefgh", Stages: []deploy.StageSpec{{Name: "prod", Variables: map[string]string{"v": "1"}}}}}}
+	out := withManagedAPIs(cfg, l)
+	if len(cfg.APIs) != 1 {
+		t.Fatalf("the settings changed: %+v", cfg.APIs)
+	}
+	if len(out.APIs) != 2 || out.APIs[1].ID != "m1abcdefgh" || out.APIs[1].Definition != "management API" ||
+		len(out.APIs[1].Stages) != 1 || out.APIs[1].Stages[0].Name != "prod" || out.APIs[1].Stages[0].Variables["v"] != "1" {
+		t.Errorf("got %+v", out.APIs)
+	}
 }
