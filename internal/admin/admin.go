@@ -3,14 +3,15 @@
 // shared store's health is a "store" field, and a failing store makes it
 // 503 only where that stops the node serving, store.onError closed), /usage
 // (API-key usage per day, as GetUsage), /metrics (Prometheus) and Lambda's
-// Invoke API. Later features add their
-// endpoints here. It never touches the data plane's requests.
+// Invoke API, and the management API (the apigateway REST operations under
+// /restapis, WithManagement). Later features add their endpoints here. It never touches the data plane's requests.
 package admin
 
 import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -88,4 +89,16 @@ func usage(w http.ResponseWriter, r *http.Request, u Usage) {
 		return
 	}
 	writeJSON(w, http.StatusOK, rep)
+}
+
+// WithManagement serves the management API (the apigateway REST
+// operations, /restapis and below) beside the admin routes of h.
+func WithManagement(h, management http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/restapis" || strings.HasPrefix(r.URL.Path, "/restapis/") {
+			management.ServeHTTP(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }

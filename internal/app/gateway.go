@@ -11,11 +11,14 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/portico-gw/portico/internal/cache"
 	"github.com/portico-gw/portico/internal/config"
+	"github.com/portico-gw/portico/internal/dashboard"
 	"github.com/portico-gw/portico/internal/deploy"
 	"github.com/portico-gw/portico/internal/function"
 	"github.com/portico-gw/portico/internal/httpserver"
 	"github.com/portico-gw/portico/internal/integration"
+	"github.com/portico-gw/portico/internal/mgmt"
 	"github.com/portico-gw/portico/internal/store/fallback"
 	"github.com/portico-gw/portico/internal/telemetry"
 	"github.com/portico-gw/portico/internal/usage"
@@ -70,6 +73,13 @@ type Gateway struct {
 	// storeClosed is store.onError closed, as the store was opened.
 	storeClosed bool
 	registry    atomic.Pointer[usage.Registry]
+	// caches are the stages' response caches, kept across reloads.
+	caches *cache.Provider
+	// mgmt is the management API; its deployed stages join every build.
+	mgmt *mgmt.Service
+	// dash is the admin dashboard (nil with the admin listener off).
+	dash    *dashboard.Board
+	dashSrc *dashboardSource
 	// stamps are the watched files as the last build read them (guarded by
 	// mu once serving), so a change made at any time after that is seen.
 	stamps map[string]stamp
@@ -92,13 +102,20 @@ func New(src Source, opts Options) (*Gateway, error) {
 		return nil, err
 	}
 	g.health.metrics, g.health.storeType = g.obs.metrics, first.Store.Type
+	g.dash, g.dashSrc = newDashboard(g, first)
 	g.storeClosed = first.Store.OnError == "closed"
 	if g.store, err = openStore(first.Store, opts.Logger, g.health.report); err != nil {
 		_ = g.obs.Close()
 		return nil, err
 	}
+	g.caches = newCaches(g.store)
+	if g.mgmt, err = openManagement(first, opts.Logger); err != nil {
+		_ = g.store.Close()
+		return nil, err
+	}
 	if g.functions, err = openFunctions(first, opts.Logger); err != nil {
 		_ = g.store.Close()
+		_ = g.mgmt.Close()
 		return nil, err
 	}
 	if g.tokens, err = openVerifiers(first, opts.Logger); err != nil {
@@ -117,7 +134,11 @@ func New(src Source, opts Options) (*Gateway, error) {
 	if cfg.Tracing.Enabled {
 		eo.Tracer = g.obs.tracer.Tracer("portico")
 	}
+	if g.dash != nil {
+		eo.Tap = g.dash
+	}
 	g.edge = httpserver.New(snap, eo)
+	g.mgmt.SetOnDeploy(g.Reload)
 	return g, nil
 }
 
@@ -136,6 +157,8 @@ func (g *Gateway) build() (*config.File, *deploy.Snapshot, []string, error) {
 	if err != nil {
 		return nil, nil, l.Files, err
 	}
+	g.mgmt.SetFileAPIs(l.Specs)
+	l.Specs = append(l.Specs, g.mgmt.Specs()...)
 	if err := g.attachLogs(cfg, l); err != nil {
 		return nil, nil, l.Files, err
 	}
@@ -148,12 +171,13 @@ func (g *Gateway) build() (*config.File, *deploy.Snapshot, []string, error) {
 		return nil, nil, l.Files, err
 	}
 	snap, err := Deploy(cfg, l, deploy.Options{Transport: g.transport, InsecureTransport: g.insecure, Compile: Compiler(), Limits: lim,
-		Metrics: g.obs.metrics, Functions: functions{m: g.functions, metrics: g.obs.metrics}, Auth: deploy.AuthOptions{ExplicitDenyMessage: cfg.Authorization.ExplicitDenyMessage,
+		Metrics: g.obs.metrics, Caches: g.caches, CacheErrors: g.cacheErrors, Functions: functions{m: g.functions, metrics: g.obs.metrics}, Auth: deploy.AuthOptions{ExplicitDenyMessage: cfg.Authorization.ExplicitDenyMessage,
 			IAM: iam, CognitoPools: g.tokens.cognito, JWT: g.tokens.jwt}})
 	if err != nil {
 		return nil, nil, l.Files, err
 	}
 	g.registry.Store(lim.Registry) // every successful build is swapped in by its caller
+	g.dashboardDeployed(cfg, l)
 	return cfg, snap, l.Files, nil
 }
 
@@ -176,7 +200,7 @@ func (g *Gateway) Reload() error {
 	if cfg.Store != g.cfg.Store {
 		g.log.Warn("store settings changed; they take effect on restart")
 	}
-	if !sameFunctions(cfg.Functions, g.cfg.Functions) {
+	if !sameFunctions(cfg.Functions, g.cfg.Functions) || cfg.FunctionRuntime != g.cfg.FunctionRuntime {
 		g.log.Warn("function settings changed; they take effect on restart")
 	}
 	if fmt.Sprint(cfg.CognitoUserPools, cfg.JWTAuthorizers) != fmt.Sprint(g.cfg.CognitoUserPools, g.cfg.JWTAuthorizers) {
@@ -221,6 +245,9 @@ func (g *Gateway) Close() error {
 	errs = append(errs, g.tokens.Close(), g.obs.Close())
 	if g.store != nil {
 		errs = append(errs, g.store.Close())
+	}
+	if g.mgmt != nil {
+		errs = append(errs, g.mgmt.Close())
 	}
 	return errors.Join(errs...)
 }
@@ -285,7 +312,8 @@ func (g *Gateway) UsageReport(ctx context.Context, plan, key string, from, to ti
 }
 
 // attachLogs gives each stage its execution log and, when it has
-// accessLogSettings, the writer of its destination.
+// accessLogSettings, the writer of its destination. Stages that bring their
+// own access-log format (the management API's) write to stdout.
 func (g *Gateway) attachLogs(cfg *config.File, l *Loaded) error {
 	for i := range l.Specs {
 		spec := &l.Specs[i]
@@ -296,7 +324,7 @@ func (g *Gateway) attachLogs(cfg *config.File, l *Loaded) error {
 			for j := range spec.Stages {
 				st, sc := &spec.Stages[j], a.Stages[j]
 				if lvl, err := telemetry.ParseLogLevel(sc.LoggingLevel); err == nil && sc.LoggingLevel != "" {
-					st.Telemetry.Exec = telemetry.NewExecLog(telemetry.ExecLogConfig{Logger: g.log, Level: lvl, DataTrace: sc.DataTraceEnabled, API: a.ID, Stage: sc.Name})
+					st.Telemetry.Exec = telemetry.NewExecLog(telemetry.ExecLogConfig{Logger: g.execLogger(), Level: lvl, DataTrace: sc.DataTraceEnabled, API: a.ID, Stage: sc.Name})
 				}
 				if st.Telemetry.AccessLog != nil {
 					w, err := g.obs.writer(sc.AccessLogSettings.Destination)
@@ -305,6 +333,17 @@ func (g *Gateway) attachLogs(cfg *config.File, l *Loaded) error {
 					}
 					st.Telemetry.AccessWriter = w
 				}
+			}
+		}
+	}
+	for i := range l.Specs {
+		for j := range l.Specs[i].Stages {
+			if st := &l.Specs[i].Stages[j]; st.Telemetry.AccessLog != nil && st.Telemetry.AccessWriter == nil {
+				w, err := g.obs.writer("stdout")
+				if err != nil {
+					return err
+				}
+				st.Telemetry.AccessWriter = w
 			}
 		}
 	}

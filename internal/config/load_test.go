@@ -53,7 +53,10 @@ func TestLocatedErrors(t *testing.T) {
 		{"stage variable value", "apis:\n  - id: a\n    definition: ./api.yaml\n    stages:\n      - name: dev\n        variables:\n          url: \"has space\"\n",
 			[]string{"portico.yaml:7: /apis/0/stages/0/variables/url:"}},
 		{"duplicate stage", "apis:\n  - id: a\n    definition: ./api.yaml\n    stages: [{name: dev}, {name: dev}]\n", []string{"duplicate stage \"dev\""}},
-		{"no apis", "listen: 127.0.0.1:1\n", []string{"/apis: at least one API is required"}},
+		{"open admin listener", "admin: {listen: \"0.0.0.0:9090\"}\n", []string{"portico.yaml:1: /admin/listen: \"0.0.0.0:9090\" is not a loopback address: with no admin.credentials"}},
+		{"admin on every interface", "admin:\n  listen: \":9090\"\n", []string{"portico.yaml:2: /admin/listen: \":9090\" is not a loopback address"}},
+		{"admin credential", "admin:\n  credentials:\n    - {accessKeyId: AKID}\n    - {accessKeyId: AKID, secretAccessKey: s}\n",
+			[]string{"portico.yaml:3: /admin/credentials/0/secretAccessKey: secretAccessKey is required", "/admin/credentials/1/accessKeyId: duplicate accessKeyId \"AKID\""}},
 		{"bad duration", "server: {readTimeout: soon}\n", []string{"is not a duration"}},
 		{"not yaml", "listen: [\n", []string{"portico.yaml"}},
 		{"unset env", "listen: ${env:PORTICO_TEST_UNSET}\n", []string{"portico.yaml:1: environment variable PORTICO_TEST_UNSET is not set"}},
@@ -263,4 +266,31 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, _ = Parse("fuzz.yaml", data, noEnv)
 	})
+}
+
+// TestNoAPIsAndAdminCredentials: a settings file without apis is valid
+// (APIs come from the management API), and admin.credentials lets the
+// admin listener leave loopback.
+func TestNoAPIsAndAdminCredentials(t *testing.T) {
+	t.Parallel()
+	f, err := Load(write(t, "portico.yaml", "listen: 127.0.0.1:1\n"), noEnv)
+	if err != nil {
+		t.Fatalf("no apis: %v", err)
+	}
+	if len(f.APIs) != 0 || f.Admin.Listen != "127.0.0.1:9090" || len(f.Admin.Credentials) != 0 {
+		t.Errorf("got apis %v, admin %+v", f.APIs, f.Admin)
+	}
+	env := func(k string) string { return map[string]string{"ADMIN_SECRET": "s3cret"}[k] }
+	f, err = Load(write(t, "portico.yaml", "admin:\n  listen: 0.0.0.0:9090\n  credentials:\n    - {accessKeyId: AKIDADMIN, secretAccessKey: \"${env:ADMIN_SECRET}\"}\n"), env)
+	if err != nil {
+		t.Fatalf("credentials: %v", err)
+	}
+	if want := []AdminCredential{{AccessKeyID: "AKIDADMIN", SecretAccessKey: "s3cret"}}; len(f.Admin.Credentials) != 1 || f.Admin.Credentials[0] != want[0] {
+		t.Errorf("credentials = %+v", f.Admin.Credentials)
+	}
+	for _, addr := range []string{"localhost:9090", "[::1]:9090", "127.0.0.2:9090"} {
+		if _, err := Load(write(t, "portico.yaml", "admin: {listen: \""+addr+"\"}\n"), noEnv); err != nil {
+			t.Errorf("%s: %v", addr, err)
+		}
+	}
 }

@@ -41,8 +41,8 @@ func (f *File) Validate(ix *source.Index) error {
 	}{{"readHeaderTimeout", f.Server.ReadHeaderTimeout}, {"readTimeout", f.Server.ReadTimeout}, {"idleTimeout", f.Server.IdleTimeout}, {"shutdownTimeout", f.Server.ShutdownTimeout}} {
 		v.check("/server/"+d.field, d.val > 0, "must be a positive duration")
 	}
-	v.check("/apis", len(f.APIs) > 0 || len(f.Templates) > 0, "at least one API is required (or a template)")
 	v.validateTemplates(f)
+	v.admin(&f.Admin)
 	ids := map[string]bool{}
 	for i, a := range f.APIs {
 		p := "/apis/" + strconv.Itoa(i)
@@ -118,6 +118,7 @@ func (v *validator) stages(p string, a API) {
 		}
 		if a.Type == APITypeHTTP {
 			v.check(sp+"/methodSettings", len(s.MethodSettings) == 0, "HTTP APIs take defaultRouteSettings and routeSettings, not methodSettings")
+			v.check(sp+"/cache", s.Cache == nil, "HTTP APIs have no stage cache (a REST API setting)")
 		}
 		if a.Type == APITypeREST {
 			v.check(sp+"/routeSettings", len(s.RouteSettings) == 0 && s.DefaultRouteSettings == nil, "REST APIs take methodSettings, not routeSettings")
@@ -145,4 +146,27 @@ func (v *validator) stages(p string, a API) {
 			v.check(vp, varValueRe.MatchString(val), "stage variable %s: value must match [A-Za-z0-9-._~:/?#&=,]+ (at most 512)", k)
 		}
 	}
+}
+
+// admin checks the management API's credentials: without any, every
+// well-formed signature is accepted, so the listener must be on loopback.
+func (v *validator) admin(a *Admin) {
+	seen := map[string]bool{}
+	for i, c := range a.Credentials {
+		p := "/admin/credentials/" + strconv.Itoa(i)
+		v.check(p+"/accessKeyId", c.AccessKeyID != "", "accessKeyId is required")
+		v.check(p+"/secretAccessKey", c.SecretAccessKey != "", "secretAccessKey is required")
+		v.check(p+"/accessKeyId", c.AccessKeyID == "" || !seen[c.AccessKeyID], "duplicate accessKeyId %q", c.AccessKeyID)
+		seen[c.AccessKeyID] = true
+	}
+	if len(a.Credentials) > 0 || a.Listen == "off" {
+		return
+	}
+	host, _, err := net.SplitHostPort(a.Listen)
+	if err != nil {
+		return // reported by addr
+	}
+	ip := net.ParseIP(host)
+	v.check("/admin/listen", host == "localhost" || (ip != nil && ip.IsLoopback()),
+		"%q is not a loopback address: with no admin.credentials the management API accepts any SigV4 signature, so the admin listener must listen on 127.0.0.1, [::1] or localhost; add admin.credentials to listen elsewhere", a.Listen)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/portico-gw/portico/internal/auth/jwt"
 	"github.com/portico-gw/portico/internal/auth/sigv4"
 	"github.com/portico-gw/portico/internal/awsservice"
+	"github.com/portico-gw/portico/internal/cache"
 	"github.com/portico-gw/portico/internal/integration"
 	"github.com/portico-gw/portico/internal/lambdaevent"
 	"github.com/portico-gw/portico/internal/pipeline"
@@ -45,6 +46,15 @@ type StageSpec struct {
 	RouteSettings        map[string]RouteSetting
 	// Telemetry is the stage's logging setup.
 	Telemetry StageTelemetry
+	// Def, when set, is the definition this stage serves instead of the
+	// API's (a management-API stage serves its own deployment's snapshot;
+	// the API's gateway responses still come from APISpec.Def).
+	Def *apidef.RestAPI
+	// DeploymentID, when set, is $context.deploymentId; default derived
+	// from the API id and stage name.
+	DeploymentID string
+	// Cache is the stage's response cache; nil means none (REST).
+	Cache *StageCache
 }
 
 // StageTelemetry is a stage's access log, execution log and debugging.
@@ -64,6 +74,8 @@ type MethodSetting struct {
 	ResourcePath, HTTPMethod string
 	RateLimit                *float64
 	BurstLimit               *int
+	// Caching holds the entry's caching fields (cache.go).
+	Caching MethodCaching
 }
 
 // RouteSetting is an HTTP API route throttle; nil fields are unset.
@@ -108,6 +120,11 @@ type Options struct {
 	AWSServices *awsservice.Config
 	// Metrics, when set, gives every method its pre-resolved metric handle.
 	Metrics *telemetry.Metrics
+	// Caches holds the stages' response caches across deployments; nil
+	// gives each deployment fresh in-memory caches.
+	Caches *cache.Provider
+	// CacheErrors reports response-cache store failures (nil ignores them).
+	CacheErrors func(error)
 }
 
 // AuthOptions are authorization's shared settings.
@@ -139,6 +156,9 @@ func Build(specs []APISpec, opts Options) (*Snapshot, error) {
 	if opts.Compile == nil {
 		opts.Compile = StaticOnly
 	}
+	if opts.Caches == nil {
+		opts.Caches = cache.NewMemoryProvider(opts.Now)
+	}
 	if opts.Limits == nil {
 		reg, _ := usage.NewRegistry(nil, nil)
 		st := memory.New(memory.Options{})
@@ -167,6 +187,15 @@ func Build(specs []APISpec, opts Options) (*Snapshot, error) {
 		_ = s.Close()
 		return nil, errors.Join(errs...)
 	}
+	cached := map[string]bool{}
+	for _, spec := range specs {
+		for _, ss := range spec.Stages {
+			if ss.Cache != nil {
+				cached[spec.ID+"/"+ss.Name] = true
+			}
+		}
+	}
+	opts.Caches.Retain(cached)
 	if len(s.apis) == 1 {
 		for _, a := range s.apis {
 			s.only = a
@@ -183,7 +212,15 @@ func buildAPI(spec APISpec, opts Options, closers *[]io.Closer) (*API, error) {
 	var errs []error
 	errs = append(errs, checkLimitKeys(spec, opts.Limits)...)
 	for _, ss := range spec.Stages {
-		st := &Stage{Name: ss.Name, Variables: ss.Variables, DeploymentID: deploymentID(spec.ID, ss.Name), tree: router.New[*Method](),
+		spec := spec
+		if ss.Def != nil {
+			spec.Def = ss.Def
+		}
+		depID := ss.DeploymentID
+		if depID == "" {
+			depID = deploymentID(spec.ID, ss.Name)
+		}
+		st := &Stage{Name: ss.Name, Variables: ss.Variables, DeploymentID: depID, tree: router.New[*Method](),
 			Telemetry: ss.Telemetry}
 		sa, err := newStageAuth(spec, opts)
 		if err != nil {
@@ -208,6 +245,9 @@ func buildAPI(spec APISpec, opts Options, closers *[]io.Closer) (*API, error) {
 func buildMethod(spec APISpec, ss StageSpec, sa *stageAuth, m *apidef.Method, opts Options) (*Method, error) {
 	integ, err := buildIntegration(spec, ss, m, opts)
 	if err != nil {
+		return nil, err
+	}
+	if integ, err = withCache(spec, ss, m, integ, opts); err != nil {
 		return nil, err
 	}
 	steps, err := methodSteps(spec, ss, sa, m, opts)

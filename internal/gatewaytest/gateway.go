@@ -36,6 +36,10 @@ type Options struct {
 	// parameterOverrides.
 	Template          string
 	TemplateOverrides map[string]string
+	// Dashboard turns the admin listener's setting on (127.0.0.1:0), so
+	// the gateway records for the dashboard; the admin listener itself is
+	// not started.
+	Dashboard bool
 }
 
 // Gateway is a running in-process gateway.
@@ -78,8 +82,12 @@ func Start(t testing.TB, o Options) *Gateway {
 		t.Fatal(err)
 	}
 	var b strings.Builder
+	admin := `"off"`
+	if o.Dashboard {
+		admin = "127.0.0.1:0"
+	}
 	if o.Template != "" {
-		fmt.Fprintf(&b, "listen: 127.0.0.1:0\nadmin: {listen: \"off\"}\ntemplates:\n  - path: %q\n", def)
+		fmt.Fprintf(&b, "listen: 127.0.0.1:0\nadmin: {listen: %s}\ntemplates:\n  - path: %q\n", admin, def)
 		if len(o.TemplateOverrides) > 0 {
 			b.WriteString("    parameterOverrides:\n")
 			for k, v := range o.TemplateOverrides {
@@ -88,7 +96,7 @@ func Start(t testing.TB, o Options) *Gateway {
 		}
 		o.Stages = map[string]map[string]string{}
 	} else {
-		fmt.Fprintf(&b, "listen: 127.0.0.1:0\nadmin: {listen: \"off\"}\napis:\n  - id: %s\n    definition: %q\n", o.APIID, def)
+		fmt.Fprintf(&b, "listen: 127.0.0.1:0\nadmin: {listen: %s}\napis:\n  - id: %s\n    definition: %q\n", admin, o.APIID, def)
 	}
 	if len(o.Stages) > 0 {
 		b.WriteString("    stages:\n")

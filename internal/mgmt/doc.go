@@ -1,0 +1,15 @@
+// Package mgmt is the management API: the REST operations of Amazon API
+// Gateway's `apigateway` 2015-07-09 service (rest APIs, resources, methods,
+// method and integration responses, integrations, deployments, stages,
+// import, put and export) served on the admin listener, so that the AWS
+// CLI, boto3 and the AWS SDKs drive Portico with --endpoint-url.
+//
+// State is one document per REST API (its resources, deployments and
+// stages), kept in a Store: bbolt, memory, or any store with the same four
+// operations (a Redis store is the later, replicated one). Deployments are
+// snapshots: a deployment copies the API's resources when it is created,
+// and the data plane serves each stage from its deployment's copy. Specs
+// returns the deployed stages as deploy.APISpecs; the gateway appends them
+// to the settings file's APIs on every build, and Service calls OnDeploy
+// after every change that alters what is served. See docs/management-api.md.
+package mgmt
