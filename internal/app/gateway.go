@@ -157,6 +157,7 @@ func (g *Gateway) build() (*config.File, *deploy.Snapshot, []string, error) {
 	if err != nil {
 		return nil, nil, l.Files, err
 	}
+	logTemplateRoutes(g.log, cfg, l.Specs)
 	g.mgmt.SetFileAPIs(l.Specs)
 	l.Specs = append(l.Specs, g.mgmt.Specs()...)
 	if err := g.attachLogs(cfg, l); err != nil {

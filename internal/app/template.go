@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 
 	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/config"
@@ -147,4 +148,24 @@ func templateWarnings(cfg *config.File, specs []deploy.APISpec) []apidef.Warning
 		}
 	}
 	return out
+}
+
+// logTemplateRoutes logs, as sam local start-api does when it mounts
+// functions, each route a template's API serves at the listener's root.
+func logTemplateRoutes(log *slog.Logger, cfg *config.File, specs []deploy.APISpec) {
+	root := map[string]string{}
+	for _, a := range cfg.APIs {
+		if a.TemplateRoot && len(a.Stages) > 0 {
+			root[a.ID] = a.Stages[0].Name
+		}
+	}
+	for _, s := range specs {
+		stage, ok := root[s.ID]
+		if !ok {
+			continue
+		}
+		for _, m := range s.Def.Methods {
+			log.Info("template route", "route", m.RouteKey(), "api", s.ID, "stage", stage)
+		}
+	}
 }

@@ -67,6 +67,9 @@ func TestTemplateHelloWorlds(t *testing.T) {
 		expect(t, g, "GET", "/nope", nil, "", 403, `{"message":"Missing Authentication Token"}`)
 		expect(t, g, "POST", "/hello", nil, "", 403, `{"message":"Missing Authentication Token"}`)
 		expect(t, g, "GET", "/Prod/nope", nil, "", 403, `{"message":"Missing Authentication Token"}`)
+		if !strings.Contains(g.Logs(), `msg="template route" route="GET /hello" api=serverlessrestapi stage=Prod`) {
+			t.Errorf("the mounted route is not logged:\n%s", g.Logs())
+		}
 		// By host, a path without a stage is not the root mount.
 		expect(t, g, "GET", "/hello", map[string]string{"Host": "serverlessrestapi.execute-api.us-east-1.amazonaws.com"}, "", 403, `{"message":"Forbidden"}`)
 	})
