@@ -39,6 +39,8 @@ func (t *translator) samEvents(names []string) {
 				if a := t.eventAPI(props, p+"/Properties", "ApiId", "ServerlessHttpApi", true); a != nil && t.managedOrNote(a, r, e, p) {
 					t.httpEvent(a, r, props, p+"/Properties")
 				}
+			default:
+				t.note(p+"/Type", "event %s of function %s has type %s, which is not served locally (only Api and HttpApi events are); the function is still invocable through Lambda's Invoke API on the admin listener", e, r.Name, typ)
 			}
 		}
 	}
