@@ -183,7 +183,7 @@ func (t *translator) cfnRestParts(names []string) {
 				st := config.Stage{Name: s}
 				if d := t.obj(r.Properties, pp, "StageDescription"); d != nil {
 					dst := t.cfnStage(d, pp+"/StageDescription", "Variables")
-					st.Variables, st.MethodSettings = dst.Variables, dst.MethodSettings
+					st.Variables, st.MethodSettings, st.Cache = dst.Variables, dst.MethodSettings, dst.Cache
 				}
 				a.stages = append(a.stages, st)
 			}
@@ -209,25 +209,8 @@ func (t *translator) cfnStage(m map[string]any, pp, varsKey string) config.Stage
 			st.Variables[k] = t.str(vars, pp+"/"+varsKey, k)
 		}
 	}
-	for i, ms := range t.list(m, pp, "MethodSettings") {
-		mm, _ := ms.(map[string]any)
-		mp := fmt.Sprintf("%s/MethodSettings/%d", pp, i)
-		set := config.MethodSetting{ResourcePath: t.str(mm, mp, "ResourcePath"), HTTPMethod: t.str(mm, mp, "HttpMethod")}
-		if set.ResourcePath == "" {
-			set.ResourcePath = "/*"
-		}
-		if set.HTTPMethod == "" {
-			set.HTTPMethod = "*"
-		}
-		if v, ok := t.num(mm, mp, "ThrottlingRateLimit"); ok {
-			set.ThrottlingRateLimit = &v
-		}
-		if v, ok := t.num(mm, mp, "ThrottlingBurstLimit"); ok {
-			b := int(v)
-			set.ThrottlingBurstLimit = &b
-		}
-		st.MethodSettings = append(st.MethodSettings, set)
-	}
+	st.MethodSettings = t.methodSettings(m, pp)
+	st.Cache = t.stageCache(m, pp)
 	return st
 }
 
@@ -439,4 +422,55 @@ func (t *translator) cfnIntegration(in map[string]any, ip string) map[string]any
 		out["responses"] = responses
 	}
 	return out
+}
+
+// methodSettings reads a stage's MethodSettings (AWS::ApiGateway::Stage
+// MethodSetting, also SAM's Api MethodSettings): throttling and caching.
+func (t *translator) methodSettings(m map[string]any, pp string) []config.MethodSetting {
+	var out []config.MethodSetting
+	for i, ms := range t.list(m, pp, "MethodSettings") {
+		mm, _ := ms.(map[string]any)
+		mp := fmt.Sprintf("%s/MethodSettings/%d", pp, i)
+		set := config.MethodSetting{ResourcePath: t.str(mm, mp, "ResourcePath"), HTTPMethod: t.str(mm, mp, "HttpMethod")}
+		if set.ResourcePath == "" {
+			set.ResourcePath = "/*"
+		}
+		if set.HTTPMethod == "" {
+			set.HTTPMethod = "*"
+		}
+		if v, ok := t.num(mm, mp, "ThrottlingRateLimit"); ok {
+			set.ThrottlingRateLimit = &v
+		}
+		if v, ok := t.num(mm, mp, "ThrottlingBurstLimit"); ok {
+			b := int(v)
+			set.ThrottlingBurstLimit = &b
+		}
+		if _, ok := mm["CachingEnabled"]; ok {
+			on := t.boolean(mm, mp, "CachingEnabled", false)
+			set.CachingEnabled = &on
+		}
+		if v, ok := t.num(mm, mp, "CacheTtlInSeconds"); ok {
+			ttl := int(v)
+			set.CacheTTLInSeconds = &ttl
+		}
+		if _, ok := mm["CacheDataEncrypted"]; ok {
+			enc := t.boolean(mm, mp, "CacheDataEncrypted", false)
+			set.CacheDataEncrypted = &enc
+		}
+		out = append(out, set)
+	}
+	return out
+}
+
+// stageCache reads CacheClusterEnabled and CacheClusterSize (a string in
+// CloudFormation, "0.5"); nil without a cluster.
+func (t *translator) stageCache(m map[string]any, pp string) *config.StageCache {
+	if !t.boolean(m, pp, "CacheClusterEnabled", false) {
+		return nil
+	}
+	c := &config.StageCache{Enabled: true}
+	if v, ok := t.num(m, pp, "CacheClusterSize"); ok {
+		c.Size = v
+	}
+	return c
 }

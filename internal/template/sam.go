@@ -182,25 +182,8 @@ func (t *translator) samRestAPI(r *cfn.Resource) *api {
 			st.Variables[k] = t.str(vars, pp+"/Variables", k)
 		}
 	}
-	for i, ms := range t.list(props, pp, "MethodSettings") {
-		m, _ := ms.(map[string]any)
-		mp := fmt.Sprintf("%s/MethodSettings/%d", pp, i)
-		set := config.MethodSetting{ResourcePath: t.str(m, mp, "ResourcePath"), HTTPMethod: t.str(m, mp, "HttpMethod")}
-		if set.ResourcePath == "" {
-			set.ResourcePath = "/*"
-		}
-		if set.HTTPMethod == "" {
-			set.HTTPMethod = "*"
-		}
-		if v, ok := t.num(m, mp, "ThrottlingRateLimit"); ok {
-			set.ThrottlingRateLimit = &v
-		}
-		if v, ok := t.num(m, mp, "ThrottlingBurstLimit"); ok {
-			b := int(v)
-			set.ThrottlingBurstLimit = &b
-		}
-		st.MethodSettings = append(st.MethodSettings, set)
-	}
+	st.MethodSettings = t.methodSettings(props, pp)
+	st.Cache = t.stageCache(props, pp)
 	a.stages = []config.Stage{st}
 	if bmt := t.strList(props, pp, "BinaryMediaTypes"); len(bmt) > 0 {
 		var out []any
@@ -234,7 +217,7 @@ func (t *translator) samRestAPI(r *cfn.Resource) *api {
 	if s := t.str(props, pp, "OpenApiVersion"); s != "" && !strings.HasPrefix(s, "3") && !strings.HasPrefix(s, "2") {
 		t.errorf(pp+"/OpenApiVersion", "OpenApiVersion must be 2.0 or 3.x, not %q", s)
 	}
-	for _, k := range []string{"EndpointConfiguration", "Domain", "AccessLogSetting", "TracingEnabled", "CacheClusterEnabled", "CanarySetting"} {
+	for _, k := range []string{"EndpointConfiguration", "Domain", "AccessLogSetting", "TracingEnabled", "CanarySetting"} {
 		if _, ok := props[k]; ok {
 			t.note(pp+"/"+k, "API %s: %s is not served locally and is ignored", name, k)
 		}

@@ -336,3 +336,50 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	}
 }
+
+// TestStageCache: a SAM Api's and a CloudFormation Stage's cache cluster
+// and caching method settings become the stage's cache settings
+// (docs/aws-behaviour.md#response-caching).
+func TestStageCache(t *testing.T) {
+	t.Parallel()
+	p := write(t, samHeader+`  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      CacheClusterEnabled: true
+      CacheClusterSize: "1.6"
+      MethodSettings:
+        - {ResourcePath: "/*", HttpMethod: "*", CachingEnabled: true, CacheTtlInSeconds: 60, ThrottlingBurstLimit: 5}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: app.handler
+      CodeUri: code
+      Events:
+        E: {Type: Api, Properties: {Path: /x, Method: get, RestApiId: !Ref Api}}
+`)
+	res, err := Load(p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.APIs) != 1 || len(res.APIs[0].Stages) != 1 {
+		t.Fatalf("apis %+v", res.APIs)
+	}
+	st := res.APIs[0].Stages[0]
+	if st.Cache == nil || !st.Cache.Enabled || st.Cache.Size != 1.6 {
+		t.Errorf("cache %+v", st.Cache)
+	}
+	if len(st.MethodSettings) != 1 {
+		t.Fatalf("method settings %+v", st.MethodSettings)
+	}
+	ms := st.MethodSettings[0]
+	if ms.CachingEnabled == nil || !*ms.CachingEnabled || ms.CacheTTLInSeconds == nil || *ms.CacheTTLInSeconds != 60 || *ms.ThrottlingBurstLimit != 5 {
+		t.Errorf("method setting %+v", ms)
+	}
+	for _, n := range res.Notes {
+		if strings.Contains(n.Message, "CacheClusterEnabled") {
+			t.Errorf("the cache is still noted as ignored: %s", n.Message)
+		}
+	}
+}
