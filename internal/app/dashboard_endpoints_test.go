@@ -62,7 +62,11 @@ func TestDashboardPageAndAPIs(t *testing.T) {
 		t.Errorf("warnings: %+v", a.Warnings)
 	}
 	if len(a.Stages) != 1 || a.Stages[0].Name != "prod" || strings.Join(a.Stages[0].Variables, ",") != "backend,token" || a.Stages[0].LoggingLevel != "INFO" {
-		t.Errorf("stages: %+v", a.Stages)
+		t.Fatalf("stages: %+v", a.Stages)
+	}
+	if c, ms := a.Stages[0].Cache, a.Stages[0].MethodSettings; c == nil || c.SizeGB != 1.6 || c.TTL != 300 ||
+		len(ms) != 1 || ms[0].CachingEnabled == nil || !*ms[0].CachingEnabled || *ms[0].CacheTTL != 30 {
+		t.Errorf("cache settings: %+v %+v", c, ms)
 	}
 	var paths []string
 	for _, r := range a.Resources {

@@ -49,6 +49,14 @@ type Stage struct {
 	// RouteSettings are an HTTP API stage's throttles: route key
 	// "$defaultRouteSettings" for defaultRouteSettings, then by route key.
 	RouteSettings []RouteSetting `json:"routeSettings,omitempty"`
+	// Cache is the stage's response cache; nil without one.
+	Cache *StageCache `json:"cache,omitempty"`
+}
+
+// StageCache is a stage's cache cluster: its size in GB and default TTL.
+type StageCache struct {
+	SizeGB float64 `json:"size"`
+	TTL    int     `json:"ttl"`
 }
 
 // RouteSetting is one HTTP API route throttle entry.
@@ -64,6 +72,9 @@ type MethodSetting struct {
 	HTTPMethod   string   `json:"httpMethod"`
 	RateLimit    *float64 `json:"throttlingRateLimit,omitempty"`
 	BurstLimit   *int     `json:"throttlingBurstLimit,omitempty"`
+	// CachingEnabled and CacheTTL are the entry's caching fields.
+	CachingEnabled *bool `json:"cachingEnabled,omitempty"`
+	CacheTTL       *int  `json:"cacheTtlInSeconds,omitempty"`
 }
 
 // Resource is one resource (path) and its methods.
@@ -134,7 +145,15 @@ func DescribeAPIs(cfg *config.File, defs map[string]*apidef.RestAPI, warnings []
 			}
 			sort.Strings(st.Variables)
 			for _, ms := range s.MethodSettings {
-				st.MethodSettings = append(st.MethodSettings, MethodSetting{ms.ResourcePath, ms.HTTPMethod, ms.ThrottlingRateLimit, ms.ThrottlingBurstLimit})
+				st.MethodSettings = append(st.MethodSettings, MethodSetting{ms.ResourcePath, ms.HTTPMethod, ms.ThrottlingRateLimit, ms.ThrottlingBurstLimit,
+					ms.CachingEnabled, ms.CacheTTLInSeconds})
+			}
+			if c := s.Cache; c != nil && c.Enabled {
+				size := c.Size
+				if size == 0 {
+					size = config.DefaultCacheSize
+				}
+				st.Cache = &StageCache{SizeGB: size, TTL: c.DefaultTTL()}
 			}
 			if d := s.DefaultRouteSettings; d != nil {
 				st.RouteSettings = append(st.RouteSettings, RouteSetting{"$defaultRouteSettings", d.ThrottlingRateLimit, d.ThrottlingBurstLimit})

@@ -51,12 +51,13 @@ loaders.apis = async () => {
     for (const w of a.warnings) {
       box.append(el("div", { class: "warning" }, "⚠ " + w.file + (w.line ? ":" + w.line : "") + (w.pointer ? " " + w.pointer : "") + ": " + w.message));
     }
-    const st = el("table", { class: "stages" }, el("thead", {}, el("tr", {}, el("th", {}, "Stage"), el("th", {}, "Variables"), el("th", {}, "Logging"), el("th", {}, "Access log"), el("th", {}, "Throttle settings"))));
+    const st = el("table", { class: "stages" }, el("thead", {}, el("tr", {}, el("th", {}, "Stage"), el("th", {}, "Variables"), el("th", {}, "Logging"), el("th", {}, "Access log"), el("th", {}, "Throttle and cache settings"))));
     const sb = el("tbody");
     for (const s of a.stages) {
-      const ms = s.methodSettings.map((m) => m.resourcePath + " " + m.httpMethod + ": rate " + fmt(m.throttlingRateLimit) + ", burst " + fmt(m.throttlingBurstLimit))
+      const ms = s.methodSettings.map((m) => m.resourcePath + " " + m.httpMethod + ": rate " + fmt(m.throttlingRateLimit) + ", burst " + fmt(m.throttlingBurstLimit) +
+          (m.cachingEnabled !== undefined ? ", caching " + (m.cachingEnabled ? "on" : "off") : "") + (m.cacheTtlInSeconds !== undefined ? ", cache TTL " + m.cacheTtlInSeconds + " s" : ""))
         .concat((s.routeSettings || []).map((r) => r.routeKey + ": rate " + fmt(r.throttlingRateLimit) + ", burst " + fmt(r.throttlingBurstLimit))).join("; ");
-      sb.append(el("tr", {}, el("td", {}, s.name), el("td", {}, s.variables.join(", ")), el("td", {}, s.loggingLevel + (s.dataTraceEnabled ? " + data trace" : "")), el("td", {}, s.accessLog ? "custom" : "default"), el("td", {}, ms)));
+      sb.append(el("tr", {}, el("td", {}, s.name), el("td", {}, s.variables.join(", ")), el("td", {}, s.loggingLevel + (s.dataTraceEnabled ? " + data trace" : "")), el("td", {}, s.accessLog ? "custom" : "default"), el("td", {}, (s.cache ? "cache " + s.cache.size + " GB, TTL " + s.cache.ttl + " s; " : "") + ms)));
     }
     st.append(sb);
     box.append(st);
