@@ -42,6 +42,7 @@ func (p *pool) platformEnd(sb *sandbox, inv *invocation, start time.Time, cold b
 		return
 	}
 	d := time.Since(start)
+	sb.catchUpOutput() // the function's own lines first, as on Lambda
 	p.platformLine(sb, inv, "END RequestId: "+inv.id)
 	ms := float64(d) / float64(time.Millisecond)
 	b := make([]byte, 0, 192)

@@ -93,6 +93,16 @@ type sandbox struct {
 
 	out      tail
 	lastUsed time.Time // guarded by the pool's mutex
+	// outputs count the stdout and stderr bytes read and logged.
+	outputs [2]*outCounter
+}
+
+// catchUpOutput waits briefly until the output the process wrote so far
+// is logged (see outCounter).
+func (sb *sandbox) catchUpOutput() {
+	for _, c := range sb.outputs {
+		c.catchUp()
+	}
 }
 
 // startSpec is what startSandbox needs.
@@ -224,12 +234,14 @@ func (sb *sandbox) spawn(s startSpec, runtimeAPI string) error {
 	}
 
 	var copiers sync.WaitGroup
-	for _, stream := range []struct {
+	for i, stream := range []struct {
 		name string
 		r    *os.File
 	}{{"stdout", outR}, {"stderr", errR}} {
 		attrs := []slog.Attr{slog.String("function", sb.fn), slog.String("stream", stream.name), slog.Int("pid", sb.pid)}
-		copiers.Go(func() { copyLines(stream.r, sb.log, attrs, sb.outputID, &sb.out) })
+		c := &outCounter{f: stream.r}
+		sb.outputs[i] = c
+		copiers.Go(func() { copyLines(stream.r, sb.log, attrs, sb.outputID, &sb.out, c) })
 	}
 	go func() {
 		defer s.done()
