@@ -42,6 +42,7 @@ func (f *File) Validate(ix *source.Index) error {
 		v.check("/server/"+d.field, d.val > 0, "must be a positive duration")
 	}
 	v.admin(&f.Admin)
+	v.serving(f)
 	ids := map[string]bool{}
 	for i, a := range f.APIs {
 		p := "/apis/" + strconv.Itoa(i)

@@ -30,6 +30,7 @@ func (f *File) applyDefaults(dir string) {
 		return filepath.Join(dir, p)
 	}
 	f.Store.Path = abs(f.Store.Path)
+	f.servingPaths(abs)
 	for i := range f.APIs {
 		for j := range f.APIs[i].Stages {
 			if a := f.APIs[i].Stages[j].AccessLogSettings; a != nil && a.Destination != "" && a.Destination != "stdout" && a.Destination != "-" {

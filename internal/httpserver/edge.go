@@ -242,6 +242,9 @@ func (e *Edge) newCall(r *http.Request) *pipeline.Call {
 		Host:              r.Host,
 		DomainName:        hostOnly(r.Host),
 	}
+	if e.opts.ClientCert != nil {
+		c.ClientCert = e.opts.ClientCert(r)
+	}
 	if !validClientRequestID(c.RequestID) {
 		c.RequestID = newRequestID()
 	}
