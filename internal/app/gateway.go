@@ -19,6 +19,7 @@ import (
 	"github.com/portico-gw/portico/internal/mgmt"
 	"github.com/portico-gw/portico/internal/store/fallback"
 	"github.com/portico-gw/portico/internal/telemetry"
+	"github.com/portico-gw/portico/internal/tlsedge"
 	"github.com/portico-gw/portico/internal/usage"
 )
 
@@ -66,6 +67,8 @@ type Gateway struct {
 	registry    atomic.Pointer[usage.Registry]
 	// mgmt is the management API; its deployed stages join every build.
 	mgmt *mgmt.Service
+	// certs are the data plane's TLS certificates; nil without listen.tls.
+	certs *tlsedge.Store
 	// stamps are the watched files as the last build read them (guarded by
 	// mu once serving), so a change made at any time after that is seen.
 	stamps map[string]stamp
@@ -106,6 +109,10 @@ func New(src Source, opts Options) (*Gateway, error) {
 		_ = g.Close()
 		return nil, err
 	}
+	if g.certs, err = openCerts(first); err != nil {
+		_ = g.Close()
+		return nil, err
+	}
 	cfg, snap, files, err := g.build()
 	if err != nil {
 		_ = g.Close()
@@ -117,6 +124,9 @@ func New(src Source, opts Options) (*Gateway, error) {
 		RejectLogBurst: cfg.Server.RejectionLog.Burst, RejectLogInterval: cfg.Server.RejectionLog.Interval.D(), Logger: opts.Logger, AccessLog: opts.AccessLog, Metrics: g.obs.metrics}
 	if cfg.Tracing.Enabled {
 		eo.Tracer = g.obs.tracer.Tracer("portico")
+	}
+	if g.certs != nil {
+		eo.ClientCert = clientCert
 	}
 	g.edge = httpserver.New(snap, eo)
 	g.mgmt.SetOnDeploy(g.Reload)
@@ -174,7 +184,7 @@ func (g *Gateway) Reload() error {
 	if err != nil {
 		return fmt.Errorf("reload rejected, the previous deployment keeps serving: %w", err)
 	}
-	if cfg.Listen != g.cfg.Listen || cfg.Admin.Listen != g.cfg.Admin.Listen {
+	if cfg.Listen != g.cfg.Listen || cfg.Admin.Listen != g.cfg.Admin.Listen || !sameServing(cfg, g.cfg) {
 		g.log.Warn("listen addresses changed; they take effect on restart", "listen", cfg.Listen, "admin", cfg.Admin.Listen)
 	}
 	if cfg.Store != g.cfg.Store {

@@ -72,6 +72,9 @@ type conn struct {
 	paused bool
 }
 
+// NetConn returns the wrapped connection (a *tls.Conn on a TLS listener).
+func (c *conn) NetConn() net.Conn { return c.Conn }
+
 // CloseWrite half-closes the underlying connection when it can, so that
 // net/http still sends its FIN before closing (an answer such as a 413 then
 // reaches a client that is still sending).
