@@ -92,7 +92,9 @@ func serve(t *testing.T, s *Store, h http.Handler) string {
 	p.SetHTTP1(true)
 	p.SetUnencryptedHTTP2(true)
 	srv := &http.Server{Handler: wirenames.Handler(h), Protocols: p,
-		ConnContext: func(ctx context.Context, c net.Conn) context.Context { return ConnContext(wirenames.ConnContext(ctx, c), c) }}
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+			return ConnContext(wirenames.ConnContext(ctx, c), c)
+		}}
 	go func() { _ = srv.Serve(wirenames.Listener(Listener(l, s.Config()))) }()
 	t.Cleanup(func() { _ = srv.Close() })
 	return l.Addr().String()
