@@ -129,6 +129,7 @@ func New(src Source, opts Options) (*Gateway, error) {
 		eo.ClientCert = clientCert
 	}
 	g.edge = httpserver.New(snap, eo)
+	g.edge.SetDomains(g.domains(cfg, snap))
 	g.mgmt.SetOnDeploy(g.Reload)
 	return g, nil
 }
@@ -197,6 +198,7 @@ func (g *Gateway) Reload() error {
 		g.log.Warn("cognitoUserPools and jwtAuthorizers changes take effect on restart")
 	}
 	old := g.edge.Snapshot()
+	g.edge.SetDomains(g.domains(cfg, snap))
 	g.edge.Swap(snap)
 	if old != nil {
 		_ = old.Close() // requests still on it keep their cached keys

@@ -7,6 +7,8 @@ import (
 	"reflect"
 
 	"github.com/portico-gw/portico/internal/config"
+	"github.com/portico-gw/portico/internal/deploy"
+	"github.com/portico-gw/portico/internal/httpserver"
 	"github.com/portico-gw/portico/internal/pipeline"
 	"github.com/portico-gw/portico/internal/tlsedge"
 	"github.com/portico-gw/portico/internal/wirenames"
@@ -90,4 +92,27 @@ func sameServing(a, b *config.File) bool {
 		return out
 	}
 	return reflect.DeepEqual(a.Serve, b.Serve) && reflect.DeepEqual(certs(a), certs(b))
+}
+
+// domains is the custom domain table of the settings; a mapping to an API
+// or stage the snapshot lacks is logged (it answers as an unmapped path
+// until the management API deploys it).
+func (g *Gateway) domains(cfg *config.File, snap *deploy.Snapshot) *httpserver.Domains {
+	ds := make([]httpserver.Domain, 0, len(cfg.Domains))
+	for _, d := range cfg.Domains {
+		hd := httpserver.Domain{Name: d.Name}
+		for _, m := range d.Mappings {
+			hd.Mappings = append(hd.Mappings, httpserver.Mapping{BasePath: m.Path(), API: m.API, Stage: m.Stage})
+			api, ok := snap.API(m.API)
+			if ok {
+				_, ok = api.Stage(m.Stage)
+			}
+			if !ok {
+				g.log.Warn("a base path mapping names an API stage that is not deployed; its requests answer as unmapped",
+					"domain", d.Name, "basePath", m.BasePath, "api", m.API, "stage", m.Stage)
+			}
+		}
+		ds = append(ds, hd)
+	}
+	return httpserver.NewDomains(ds)
 }

@@ -47,6 +47,7 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		x.stage = stage
 		e.fillStage(c, snap, api, stage, rest)
+		e.fillDomain(c, r, api)
 		if err = e.checkSize(r); err == nil {
 			res, err = e.route(r, c, stage, rest, x)
 		}
@@ -179,6 +180,9 @@ func missingToken(r *http.Request) error {
 // selectStage finds the API and stage and returns the path after the stage
 // (escaped), per docs/aws-behaviour.md#how-requests-reach-an-api.
 func (e *Edge) selectStage(snap *deploy.Snapshot, r *http.Request) (*deploy.API, *deploy.Stage, string) {
+	if api, st, rest, ok := e.domainStage(snap, r); ok {
+		return api, st, rest // a custom domain (domains.go)
+	}
 	path := r.URL.EscapedPath()
 	var api *deploy.API
 	if rest, ok := strings.CutPrefix(path, "/restapis/"); ok {
@@ -188,6 +192,9 @@ func (e *Edge) selectStage(snap *deploy.Snapshot, r *http.Request) (*deploy.API,
 			a, found := snap.API(id)
 			if !found {
 				return nil, nil, ""
+			}
+			if api, st, rest, off := executeAPIDisabled(a); off {
+				return api, st, rest
 			}
 			st, _ := a.Stage(stage)
 			return a, st, user
@@ -201,6 +208,9 @@ func (e *Edge) selectStage(snap *deploy.Snapshot, r *http.Request) (*deploy.API,
 	}
 	if api == nil {
 		return nil, nil, ""
+	}
+	if api, st, rest, off := executeAPIDisabled(api); off {
+		return api, st, rest
 	}
 	trimmed := strings.TrimLeft(path, "/")
 	stage, tail, _ := strings.Cut(trimmed, "/")

@@ -50,6 +50,7 @@ type Options struct {
 // Edge is the data-plane http.Handler.
 type Edge struct {
 	snap    atomic.Pointer[deploy.Snapshot]
+	domains atomic.Pointer[Domains]
 	opts    Options
 	log     *slog.Logger
 	alog    *telemetry.AccessLog

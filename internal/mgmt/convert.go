@@ -213,7 +213,14 @@ func toAPIDef(apiID, deploymentID string, c *content) *apidef.RestAPI {
 	def := &apidef.RestAPI{Title: c.API.Name, APIKeySource: c.API.APIKeySource, BinaryMediaTypes: slices.Clone(c.API.BinaryMediaTypes),
 		Source: apidef.Location{File: file}, Models: map[string][]byte{}, ModelLocs: map[string]apidef.Location{},
 		RequestValidators: map[string]apidef.RequestValidator{}, Authorizers: map[string]apidef.Authorizer{},
-		GatewayResponses: maps.Clone(c.Extras.GatewayResponses), DefaultValidator: c.Extras.DefaultValidator}
+		GatewayResponses: maps.Clone(c.Extras.GatewayResponses), DefaultValidator: c.Extras.DefaultValidator,
+		// The edge answers the default endpoint of a disabled API (403) and
+		// serves it through custom domains; it compresses from the minimum size.
+		DisableExecuteAPIEndpoint: c.API.DisableExecuteAPIEndpoint}
+	if m := c.API.MinimumCompressionSize; m != nil {
+		n := *m
+		def.MinimumCompressionSize = &n
+	}
 	if c.API.Policy != "" {
 		def.Policy = []byte(c.API.Policy)
 		def.PolicyLoc = apidef.Location{File: file, Pointer: "/policy"}
