@@ -39,7 +39,9 @@ func newTestCA(t *testing.T, cn string) *testCA {
 	return &testCA{cert: c, key: key}
 }
 
-func (ca *testCA) pem() []byte { return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.cert.Raw}) }
+func (ca *testCA) pem() []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.cert.Raw})
+}
 
 // issue writes base.crt and base.key into dir (a client certificate when
 // client is set) and returns the pair.
