@@ -74,6 +74,7 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		x.status, x.length = e.writeFault(w, r, c, api, stage, err)
 		x.fault = fault.From(err)
 	default:
+		res = e.compressResult(w, r, api, res) // compression.go
 		x.status, x.length, x.fault = e.writeResult(w, r, c, res, x.http)
 		broken = x.fault != nil
 	}
@@ -132,6 +133,11 @@ func (e *Edge) run(r *http.Request, c *pipeline.Call, stage *deploy.Stage, m rou
 		c.PathParams = make(map[string]string, len(m.Params))
 		for _, p := range m.Params {
 			c.PathParams[p.Name] = p.Value
+		}
+	}
+	if !x.http {
+		if err := e.decodeRequest(r); err != nil {
+			return nil, err // compression.go
 		}
 	}
 	c.Body = pipeline.NewBody(r.Body, e.opts.MaxBodyBytes)
