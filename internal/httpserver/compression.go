@@ -244,12 +244,14 @@ func putWriter(coding string, zw io.WriteCloser) {
 
 // decodeRequest decompresses a REST request body sent with
 // Content-Encoding gzip or deflate (identity passes), bounded by the
-// payload limit before and after decoding; the header then no longer
-// applies and is removed. Another coding, or a body that does not decode,
-// is 415 Unsupported Media Type.
+// payload limit before and after decoding. The header stays, as AWS keeps
+// it in Lambda proxy events (the recorded case in
+// testdata/parity/lambda/events.json); HTTP_PROXY drops it. An empty body
+// is left alone. Another coding, or a body that does not decode, is 415
+// Unsupported Media Type.
 func (e *Edge) decodeRequest(r *http.Request) error {
 	ce := r.Header.Values("Content-Encoding")
-	if len(ce) == 0 {
+	if len(ce) == 0 || r.ContentLength == 0 {
 		return nil
 	}
 	coding := strings.ToLower(strings.TrimSpace(strings.Join(ce, ",")))
@@ -263,7 +265,7 @@ func (e *Edge) decodeRequest(r *http.Request) error {
 		switch {
 		case err == nil:
 			zr = gr
-		case errors.Is(err, io.EOF) && src.err == nil && !src.over:
+		case errors.Is(err, io.EOF) && src.n == 0 && src.err == nil:
 			zr = bytes.NewReader(nil) // an empty body
 		default:
 			return src.fault(coding, err, e.opts.MaxBodyBytes)
@@ -274,7 +276,7 @@ func (e *Edge) decodeRequest(r *http.Request) error {
 		return fault.Reject(fault.UnsupportedMediaType, fmt.Errorf("Content-Encoding %q is not one API Gateway decodes (gzip, deflate, identity)", coding))
 	}
 	body, err := io.ReadAll(io.LimitReader(zr, e.opts.MaxBodyBytes+1))
-	if err != nil {
+	if err != nil && !(src.n == 0 && src.err == nil) { // a chunked empty body is no error
 		return src.fault(coding, err, e.opts.MaxBodyBytes)
 	}
 	if int64(len(body)) > e.opts.MaxBodyBytes {
@@ -282,7 +284,6 @@ func (e *Edge) decodeRequest(r *http.Request) error {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	r.ContentLength = int64(len(body))
-	r.Header.Del("Content-Encoding")
 	r.Header.Set("Content-Length", strconv.Itoa(len(body)))
 	return nil
 }
@@ -291,6 +292,7 @@ func (e *Edge) decodeRequest(r *http.Request) error {
 // client's read error apart from decoding errors.
 type wireReader struct {
 	r    io.Reader
+	n    int64
 	left int64
 	over bool
 	err  error
@@ -310,6 +312,7 @@ func (w *wireReader) Read(p []byte) (int, error) {
 	}
 	n, err := w.r.Read(p)
 	w.left -= int64(n)
+	w.n += int64(n)
 	if err != nil && !errors.Is(err, io.EOF) {
 		w.err = err
 	}
