@@ -224,3 +224,59 @@ func TestServeH2C(t *testing.T) {
 		}
 	}
 }
+
+// TestCertificateReload: a certificate file rewritten while serving is
+// picked up by the next handshakes, and a kept-alive connection from
+// before goes on serving.
+func TestCertificateReload(t *testing.T) {
+	dir := t.TempDir()
+	ca := newTestCA(t, "Server CA")
+	ca.issue(t, dir, "gateway", "first", false, "gateway.test")
+	if err := os.WriteFile(filepath.Join(dir, "pets.yaml"), []byte(certDef), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := "listen: {address: 127.0.0.1:0, tls: {certFile: gateway.crt, keyFile: gateway.key}}\nadmin: {listen: \"off\"}\nstore: {type: memory}\napis:\n  - {id: pets, definition: pets.yaml, stages: [{name: prod}]}\n"
+	path := filepath.Join(dir, "portico.yaml")
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	g, err := New(Source{ConfigPath: path, Getenv: os.Getenv}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	addrs, done := make(chan string, 2), make(chan error, 1)
+	go func() {
+		done <- g.Run(ctx, RunOptions{WatchInterval: 10 * time.Millisecond, Listening: func(d, a string) { addrs <- d }})
+	}()
+	addr := <-addrs
+	t.Cleanup(func() { cancel(); <-done })
+	roots := x509.NewCertPool()
+	roots.AddCert(ca.cert)
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots, ServerName: "gateway.test"}, ForceAttemptHTTP2: true}
+	t.Cleanup(tr.CloseIdleConnections)
+	kept := &http.Client{Transport: tr}
+	served := func(c *http.Client) string {
+		t.Helper()
+		resp, err := c.Get("https://" + addr + "/prod/pets")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.TLS.PeerCertificates[0].Subject.CommonName
+	}
+	if cn := served(kept); cn != "first" {
+		t.Fatalf("certificate %s", cn)
+	}
+	ca.issue(t, dir, "gateway", "second", false, "gateway.test")
+	later := time.Now().Add(2 * time.Second)
+	_ = os.Chtimes(filepath.Join(dir, "gateway.crt"), later, later)
+	waitFor(t, func() bool {
+		fresh := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots, ServerName: "gateway.test"}}
+		defer fresh.CloseIdleConnections()
+		return served(&http.Client{Transport: fresh}) == "second"
+	})
+	if cn := served(kept); cn != "first" {
+		t.Errorf("the kept-alive connection now reports %s; it should be the one opened before the reload", cn)
+	}
+}

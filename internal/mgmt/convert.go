@@ -143,6 +143,13 @@ func fromAPIDef(c *content, def *apidef.RestAPI, newID func(key string) string) 
 	if def.APIKeySource != "" {
 		c.API.APIKeySource = def.APIKeySource
 	}
+	if m := def.MinimumCompressionSize; m != nil {
+		n := *m
+		c.API.MinimumCompressionSize = &n
+	}
+	if def.DisableExecuteAPIEndpoint {
+		c.API.DisableExecuteAPIEndpoint = true
+	}
 	if len(def.Policy) > 0 {
 		c.API.Policy = string(def.Policy)
 	}

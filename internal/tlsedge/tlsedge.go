@@ -55,8 +55,12 @@ type Source struct {
 type Store struct {
 	src Source
 	cur atomic.Pointer[set]
-	// mu serializes reloads.
+	// mu serializes reloads and guards failed.
 	mu sync.Mutex
+	// failed are the files as a failed reload read them: they are not
+	// reported as changed again until they change (one log line per
+	// broken edit, not one per check).
+	failed map[string]stamp
 }
 
 type set struct {
@@ -100,7 +104,11 @@ func (s *Store) Changed() bool {
 	if err != nil {
 		return true
 	}
-	return !maps(stampsOf(files), s.cur.Load().stamps)
+	now := stampsOf(s.watched(files))
+	s.mu.Lock()
+	failed := s.failed
+	s.mu.Unlock()
+	return !maps(now, s.cur.Load().stamps) && (failed == nil || !maps(now, failed))
 }
 
 // Reload reads the files again and swaps the new set in; on any problem
@@ -110,8 +118,12 @@ func (s *Store) Reload() error {
 	defer s.mu.Unlock()
 	st, err := s.load()
 	if err != nil {
+		if files, ferr := s.files(); ferr == nil {
+			s.failed = stampsOf(s.watched(files))
+		}
 		return err
 	}
+	s.failed = nil
 	s.cur.Store(st)
 	return nil
 }
@@ -146,6 +158,15 @@ func (s *Store) files() ([]Pair, error) {
 		}
 	}
 	return pairs, nil
+}
+
+// watched is every file a set is read from: the pairs and the truststore.
+func (s *Store) watched(pairs []Pair) []Pair {
+	out := slices.Clone(pairs)
+	if s.src.Truststore != "" {
+		out = append(out, Pair{CertFile: s.src.Truststore})
+	}
+	return out
 }
 
 func (s *Store) load() (*set, error) {
@@ -184,11 +205,7 @@ func (s *Store) load() (*set, error) {
 	certs := st.certs
 	cfg.GetCertificate = func(h *tls.ClientHelloInfo) (*tls.Certificate, error) { return pick(certs, h), nil }
 	st.config = cfg
-	stampFiles := append([]Pair(nil), pairs...)
-	if s.src.Truststore != "" {
-		stampFiles = append(stampFiles, Pair{CertFile: s.src.Truststore})
-	}
-	st.stamps = stampsOf(stampFiles)
+	st.stamps = stampsOf(s.watched(pairs))
 	return st, nil
 }
 

@@ -194,6 +194,9 @@ func TestReload(t *testing.T) {
 	if leaf, err := dial(t, addr, &tls.Config{RootCAs: pool, ServerName: "two.test"}); err != nil || leaf.SerialNumber.Int64() != 99 {
 		t.Fatalf("after a failed reload: %v, %v", leaf, err)
 	}
+	if s.Changed() {
+		t.Error("a broken file that failed to reload is reported as changed again")
+	}
 }
 
 // TestMutualTLS: without a certificate, or with one another CA signed, the
@@ -208,6 +211,9 @@ func TestMutualTLS(t *testing.T) {
 	s, err := New(Source{Pairs: []Pair{p}, Truststore: ts, NextProtos: []string{"h2", "http/1.1"}})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if s.Changed() {
+		t.Fatal("Changed right after New (the truststore must be stamped as read)")
 	}
 	reached := make(chan string, 10)
 	addr := serve(t, s, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
