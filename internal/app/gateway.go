@@ -185,7 +185,10 @@ func (g *Gateway) Reload() error {
 	if err != nil {
 		return fmt.Errorf("reload rejected, the previous deployment keeps serving: %w", err)
 	}
-	if cfg.Listen != g.cfg.Listen || cfg.Admin.Listen != g.cfg.Admin.Listen || !sameServing(cfg, g.cfg) {
+	if !sameServing(cfg, g.cfg) {
+		g.log.Warn("listen.tls, listen.http2 or a domain's certificate setting changed; they take effect on restart (changed certificate files reload by themselves)")
+	}
+	if cfg.Listen != g.cfg.Listen || cfg.Admin.Listen != g.cfg.Admin.Listen {
 		g.log.Warn("listen addresses changed; they take effect on restart", "listen", cfg.Listen, "admin", cfg.Admin.Listen)
 	}
 	if cfg.Store != g.cfg.Store {
