@@ -27,11 +27,21 @@ type functions struct {
 // sources once; processes start on first use). It starts background work
 // that Close stops.
 func openFunctions(cfg *config.File, log *slog.Logger) (*function.Manager, error) {
-	m, err := function.NewManager(functionConfigs(cfg), function.Options{Logger: log})
+	m, err := function.NewManager(functionConfigs(cfg), functionOptions(cfg, log))
 	if err != nil {
 		return nil, fmt.Errorf("functions: %w", err)
 	}
 	return m, nil
+}
+
+// functionOptions is the runtime's view of the functionRuntime section.
+func functionOptions(cfg *config.File, log *slog.Logger) function.Options {
+	o := function.Options{Logger: log, MemoryLimit: cfg.FunctionRuntime.MemoryLimit,
+		CodeCheckInterval: cfg.FunctionRuntime.CodeCheckInterval.Every.D()}
+	if cfg.FunctionRuntime.CodeCheckInterval.Off {
+		o.CodeCheckInterval = -1 // never
+	}
+	return o
 }
 
 // functionConfigs is the runtime's view of the settings' functions.

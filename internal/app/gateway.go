@@ -11,7 +11,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/portico-gw/portico/internal/cache"
 	"github.com/portico-gw/portico/internal/config"
+	"github.com/portico-gw/portico/internal/dashboard"
 	"github.com/portico-gw/portico/internal/deploy"
 	"github.com/portico-gw/portico/internal/function"
 	"github.com/portico-gw/portico/internal/httpserver"
@@ -65,10 +67,15 @@ type Gateway struct {
 	// storeClosed is store.onError closed, as the store was opened.
 	storeClosed bool
 	registry    atomic.Pointer[usage.Registry]
+	// caches are the stages' response caches, kept across reloads.
+	caches *cache.Provider
 	// mgmt is the management API; its deployed stages join every build.
 	mgmt *mgmt.Service
 	// certs are the data plane's TLS certificates; nil without listen.tls.
 	certs *tlsedge.Store
+	// dash is the admin dashboard (nil with the admin listener off).
+	dash    *dashboard.Board
+	dashSrc *dashboardSource
 	// stamps are the watched files as the last build read them (guarded by
 	// mu once serving), so a change made at any time after that is seen.
 	stamps map[string]stamp
@@ -91,11 +98,13 @@ func New(src Source, opts Options) (*Gateway, error) {
 		return nil, err
 	}
 	g.health.metrics, g.health.storeType = g.obs.metrics, first.Store.Type
+	g.dash, g.dashSrc = newDashboard(g, first)
 	g.storeClosed = first.Store.OnError == "closed"
 	if g.store, err = openStore(first.Store, opts.Logger, g.health.report); err != nil {
 		_ = g.obs.Close()
 		return nil, err
 	}
+	g.caches = newCaches(g.store)
 	if g.mgmt, err = openManagement(first, opts.Logger); err != nil {
 		_ = g.store.Close()
 		return nil, err
@@ -127,6 +136,9 @@ func New(src Source, opts Options) (*Gateway, error) {
 	}
 	if g.certs != nil {
 		eo.ClientCert = clientCert
+	}
+	if g.dash != nil {
+		eo.Tap = g.dash
 	}
 	g.edge = httpserver.New(snap, eo)
 	g.edge.SetDomains(g.domains(cfg, snap))
@@ -163,12 +175,13 @@ func (g *Gateway) build() (*config.File, *deploy.Snapshot, []string, error) {
 		return nil, nil, l.Files, err
 	}
 	snap, err := Deploy(cfg, l, deploy.Options{Transport: g.transport, InsecureTransport: g.insecure, Compile: Compiler(), Limits: lim,
-		Metrics: g.obs.metrics, Functions: functions{m: g.functions, metrics: g.obs.metrics}, Auth: deploy.AuthOptions{ExplicitDenyMessage: cfg.Authorization.ExplicitDenyMessage,
+		Metrics: g.obs.metrics, Caches: g.caches, CacheErrors: g.cacheErrors, Functions: functions{m: g.functions, metrics: g.obs.metrics}, Auth: deploy.AuthOptions{ExplicitDenyMessage: cfg.Authorization.ExplicitDenyMessage,
 			IAM: iam, CognitoPools: g.tokens.cognito, JWT: g.tokens.jwt}})
 	if err != nil {
 		return nil, nil, l.Files, err
 	}
 	g.registry.Store(lim.Registry) // every successful build is swapped in by its caller
+	g.dashboardDeployed(cfg, l)
 	return cfg, snap, l.Files, nil
 }
 
@@ -194,7 +207,7 @@ func (g *Gateway) Reload() error {
 	if cfg.Store != g.cfg.Store {
 		g.log.Warn("store settings changed; they take effect on restart")
 	}
-	if !sameFunctions(cfg.Functions, g.cfg.Functions) {
+	if !sameFunctions(cfg.Functions, g.cfg.Functions) || cfg.FunctionRuntime != g.cfg.FunctionRuntime {
 		g.log.Warn("function settings changed; they take effect on restart")
 	}
 	if fmt.Sprint(cfg.CognitoUserPools, cfg.JWTAuthorizers) != fmt.Sprint(g.cfg.CognitoUserPools, g.cfg.JWTAuthorizers) {
@@ -319,7 +332,7 @@ func (g *Gateway) attachLogs(cfg *config.File, l *Loaded) error {
 			for j := range spec.Stages {
 				st, sc := &spec.Stages[j], a.Stages[j]
 				if lvl, err := telemetry.ParseLogLevel(sc.LoggingLevel); err == nil && sc.LoggingLevel != "" {
-					st.Telemetry.Exec = telemetry.NewExecLog(telemetry.ExecLogConfig{Logger: g.log, Level: lvl, DataTrace: sc.DataTraceEnabled, API: a.ID, Stage: sc.Name})
+					st.Telemetry.Exec = telemetry.NewExecLog(telemetry.ExecLogConfig{Logger: g.execLogger(), Level: lvl, DataTrace: sc.DataTraceEnabled, API: a.ID, Stage: sc.Name})
 				}
 				if st.Telemetry.AccessLog != nil {
 					w, err := g.obs.writer(sc.AccessLogSettings.Destination)

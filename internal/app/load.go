@@ -72,8 +72,9 @@ func Load(cfg *config.File) (*Loaded, error) {
 			ss.Telemetry.DebugErrors = s.DebugErrors
 			for _, ms := range s.MethodSettings {
 				ss.MethodSettings = append(ss.MethodSettings, deploy.MethodSetting{ResourcePath: ms.ResourcePath, HTTPMethod: ms.HTTPMethod,
-					RateLimit: ms.ThrottlingRateLimit, BurstLimit: ms.ThrottlingBurstLimit})
+					RateLimit: ms.ThrottlingRateLimit, BurstLimit: ms.ThrottlingBurstLimit, Caching: methodCaching(ms.MethodCacheSettings)})
 			}
+			ss.Cache = stageCache(s.Cache)
 			if d := s.DefaultRouteSettings; d != nil {
 				ss.DefaultRouteSettings = &deploy.RouteSetting{RateLimit: d.ThrottlingRateLimit, BurstLimit: d.ThrottlingBurstLimit}
 			}
@@ -116,6 +117,9 @@ func stageKindErrors(cfg *config.File, i int, def *apidef.RestAPI, stages []conf
 		if def.Protocol == apidef.ProtocolHTTP {
 			if len(s.MethodSettings) > 0 {
 				locate(p+"/methodSettings", "HTTP APIs take defaultRouteSettings and routeSettings, not methodSettings")
+			}
+			if s.Cache != nil {
+				locate(p+"/cache", "HTTP APIs have no stage cache (a REST API setting)")
 			}
 			for k := range s.RouteSettings {
 				if !hasRoute(def, k) {

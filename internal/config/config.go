@@ -24,8 +24,11 @@ type File struct {
 	Store Store `yaml:"store"`
 	// Functions are the local functions integrations invoke.
 	Functions []Function `yaml:"functions"`
-	// APIs are the REST APIs to serve from definition files; none is
-	// fine (APIs may come from the management API alone).
+	// FunctionRuntime holds the function runtime's settings for every
+	// function (memory limit mode, code check interval).
+	FunctionRuntime FunctionRuntime `yaml:"functionRuntime"`
+	// APIs are the REST and HTTP APIs to serve from definition files; none
+	// is fine (APIs may come from the management API alone).
 	APIs []API `yaml:"apis"`
 	// APIKeys are the API keys.
 	APIKeys []APIKey `yaml:"apiKeys"`
@@ -126,8 +129,11 @@ type Stage struct {
 	Name string `yaml:"name"`
 	// Variables are the stage variables ($stageVariables.*).
 	Variables map[string]string `yaml:"variables"`
-	// MethodSettings are the stage's per-method throttles (REST APIs).
+	// MethodSettings are the stage's per-method throttles and caching (REST APIs).
 	MethodSettings []MethodSetting `yaml:"methodSettings"`
+	// Cache is the stage's response cache (REST APIs): the cluster, which
+	// caches nothing until method settings turn cachingEnabled on.
+	Cache *StageCache `yaml:"cache"`
 	// DefaultRouteSettings and RouteSettings are an HTTP API stage's
 	// throttles: for every route, and per route key ("GET /pets").
 	DefaultRouteSettings *RouteSetting           `yaml:"defaultRouteSettings"`

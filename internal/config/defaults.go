@@ -22,8 +22,9 @@ func Default() File {
 			MaxBodyBytes:      awslimits.PayloadBytes,
 			RejectionLog:      RejectionLog{Burst: 10, Interval: Duration(10 * time.Second)},
 		},
-		Authorization: Authorization{ExplicitDenyMessage: "User is not authorized to access this resource with an explicit deny"},
-		Account:       Account{Throttle: Throttle{RateLimit: awslimits.AccountRateLimit, BurstLimit: awslimits.AccountBurstLimit}},
+		Authorization:   Authorization{ExplicitDenyMessage: "User is not authorized to access this resource with an explicit deny"},
+		Account:         Account{Throttle: Throttle{RateLimit: awslimits.AccountRateLimit, BurstLimit: awslimits.AccountBurstLimit}},
+		FunctionRuntime: FunctionRuntime{MemoryLimit: "auto", CodeCheckInterval: Interval{Every: Duration(time.Second)}},
 		Store: Store{Type: "embedded", Path: "./portico-data", KeyPrefix: "portico", OnError: "open",
 			FlushInterval: Duration(time.Second), Timeout: Duration(250 * time.Millisecond)},
 	}

@@ -118,6 +118,7 @@ func (v *validator) stages(p string, a API) {
 		}
 		if a.Type == APITypeHTTP {
 			v.check(sp+"/methodSettings", len(s.MethodSettings) == 0, "HTTP APIs take defaultRouteSettings and routeSettings, not methodSettings")
+			v.check(sp+"/cache", s.Cache == nil, "HTTP APIs have no stage cache (a REST API setting)")
 		}
 		if a.Type == APITypeREST {
 			v.check(sp+"/routeSettings", len(s.RouteSettings) == 0 && s.DefaultRouteSettings == nil, "REST APIs take methodSettings, not routeSettings")

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -33,6 +34,7 @@ func (f *File) applyDefaults(dir string) {
 	f.servingPaths(abs)
 	for i := range f.APIs {
 		for j := range f.APIs[i].Stages {
+			decodeResourcePaths(f.APIs[i].Stages[j].MethodSettings)
 			if a := f.APIs[i].Stages[j].AccessLogSettings; a != nil && a.Destination != "" && a.Destination != "stdout" && a.Destination != "-" {
 				a.Destination = abs(a.Destination)
 			}
@@ -92,6 +94,12 @@ func (v *validator) validateMore(f *File) {
 		v.check(p+"/memorySize", fn.MemorySize >= awslimits.LambdaMinMemoryMB && fn.MemorySize <= awslimits.LambdaMaxMemoryMB, "memorySize must be 128 to 10240 MB")
 		v.check(p+"/reservedConcurrency", fn.ReservedConcurrency >= 0, "reservedConcurrency must not be negative")
 	}
+	v.check("/functionRuntime/memoryLimit", slices.Contains(memoryLimits, f.FunctionRuntime.MemoryLimit),
+		"memoryLimit must be auto, cgroup, rss or off, not %q", f.FunctionRuntime.MemoryLimit)
+	if ci := f.FunctionRuntime.CodeCheckInterval; !ci.Off {
+		v.check("/functionRuntime/codeCheckInterval", ci.Every.D() >= minCodeCheckInterval,
+			"codeCheckInterval must be a duration of at least %s, or off, not %s", minCodeCheckInterval, ci.Every.D())
+	}
 	for i, a := range f.APIs {
 		for j, s := range a.Stages {
 			for k, ms := range s.MethodSettings {
@@ -104,7 +112,9 @@ func (v *validator) validateMore(f *File) {
 				if ms.ThrottlingBurstLimit != nil {
 					v.check(p+"/throttlingBurstLimit", *ms.ThrottlingBurstLimit >= 0, "must not be negative")
 				}
+				v.methodCache(p, ms.MethodCacheSettings)
 			}
+			v.stageCache(fmt.Sprintf("/apis/%d/stages/%d/cache", i, j), s.Cache)
 		}
 	}
 	v.keysAndPlans(f)

@@ -10,13 +10,17 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
 
 // BenchmarkWarmInvoke measures a warm invocation of the echo function: the
 // whole round trip through the Runtime API, which is Portico's overhead
-// since echo does no work.
+// since echo does no work. Besides ns/op (wall time, which depends on how
+// busy the machine is) it reports the CPU time per invocation of the
+// benchmark process (portico-cpu-µs) and of the function process
+// (function-cpu-µs), which depend much less on other load.
 func BenchmarkWarmInvoke(b *testing.B) {
 	skipUnlessLinux(b)
 	m := newTestManager(b, Options{}, Config{Name: "echo", Command: []string{fnBin(b, "echo")}})
@@ -25,12 +29,36 @@ func BenchmarkWarmInvoke(b *testing.B) {
 	if _, err := m.Invoke(ctx, "echo", payload, InvokeOptions{}); err != nil {
 		b.Fatal(err)
 	}
+	pid := m.pools["echo"].idle[0].pid
+	self0, fn0 := cpuTimes(b, pid)
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := m.Invoke(ctx, "echo", payload, InvokeOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}
+	self1, fn1 := cpuTimes(b, pid)
+	b.ReportMetric(float64((self1-self0).Microseconds())/float64(b.N), "portico-cpu-µs/op")
+	b.ReportMetric(float64((fn1-fn0).Microseconds())/float64(b.N), "function-cpu-µs/op")
+}
+
+// cpuTimes returns the CPU time (user and system) used so far by this
+// process and by pid (from /proc/PID/stat, in clock ticks of 10 ms).
+func cpuTimes(b *testing.B, pid int) (self, fn time.Duration) {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	self = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, after, _ := strings.Cut(string(stat), ") ")
+	f := strings.Fields(after) // f[0] is field 3 (state); utime and stime are fields 14 and 15
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return self, time.Duration(ut+st) * 10 * time.Millisecond
 }
 
 // BenchmarkWarmLatency measures what one request sees when a warm process

@@ -7,11 +7,13 @@
 // handlers run unchanged on the local node and python3 through Portico's own
 // small runtime clients (runtimes/node/bootstrap.mjs,
 // runtimes/python/bootstrap.py), embedded in the binary and written to the
-// cache directory once. They build Lambda's context, report errors in
-// Lambda's shapes and print Lambda's START, END and REPORT lines.
+// cache directory once. They build Lambda's context and report errors in
+// Lambda's shapes. The Manager itself logs Lambda's START, END and REPORT
+// lines for every invocation of every runtime.
 //
 // A [Manager] owns one pool of processes per configured function. Each
-// process gets its own Runtime API listener on a random loopback port, the
+// process gets its own Runtime API listener on a random loopback port
+// (served by a small purpose-built HTTP/1.1 server, see runtimeapi.go), the
 // Lambda environment (AWS_LAMBDA_RUNTIME_API, AWS_LAMBDA_FUNCTION_NAME, ...)
 // and at most one invocation at a time. Warm processes are reused, cold ones
 // are started on demand and idle ones are reaped. Reserved concurrency,

@@ -19,9 +19,14 @@ import (
 // testFunctions are the Lambda functions under testdata/functions.
 var testFunctions = []string{"echo", "slow", "panic", "malformed", "errormsg", "envdump", "crash", "gate", "memhog"}
 
+// functionsBuilt is set once builtFunctions ran (tests run sequentially
+// before TestMain reads it).
+var functionsBuilt bool
+
 // builtFunctions builds every test function once per test binary, with one
 // `go build` (without -race: they are the code under test's clients).
 var builtFunctions = sync.OnceValues(func() (string, error) {
+	functionsBuilt = true
 	dir, err := os.MkdirTemp("", "portico-function-test-")
 	if err != nil {
 		return "", err
@@ -43,8 +48,10 @@ func TestMain(m *testing.M) {
 		return
 	}
 	code := m.Run()
-	if dir, err := builtFunctions(); err == nil {
-		os.RemoveAll(dir)
+	if functionsBuilt { // (a fuzzing run may use none of them)
+		if dir, err := builtFunctions(); err == nil {
+			os.RemoveAll(dir)
+		}
 	}
 	os.Exit(code)
 }

@@ -57,6 +57,10 @@ type InvokeOptions struct {
 	// ClientContext is the client context JSON (decoded, not base64),
 	// passed in Lambda-Runtime-Client-Context.
 	ClientContext string
+	// CognitoIdentity is the caller's Amazon Cognito identity JSON
+	// ({"cognitoIdentityId":...,"cognitoIdentityPoolId":...}), passed in
+	// Lambda-Runtime-Cognito-Identity when set.
+	CognitoIdentity string
 }
 
 // NewManager validates cfgs, builds Build sources (which can take a while
@@ -172,12 +176,13 @@ func (m *Manager) Invoke(ctx context.Context, name string, payload []byte, opts 
 	}
 	now := time.Now()
 	inv := &invocation{
-		id:            opts.RequestID,
-		traceID:       opts.TraceID,
-		clientContext: opts.ClientContext,
-		arn:           p.cfg.ARN(),
-		payload:       payload,
-		done:          make(chan result, 1),
+		id:              opts.RequestID,
+		traceID:         opts.TraceID,
+		clientContext:   opts.ClientContext,
+		cognitoIdentity: opts.CognitoIdentity,
+		arn:             p.cfg.ARN(),
+		payload:         payload,
+		done:            make(chan result, 1),
 	}
 	if inv.id == "" {
 		inv.id = newRequestID()
@@ -185,7 +190,9 @@ func (m *Manager) Invoke(ctx context.Context, name string, payload []byte, opts 
 	if inv.traceID == "" {
 		inv.traceID = newTraceID(now)
 	}
-	return p.invoke(ctx, inv)
+	resp, err := p.invoke(ctx, inv)
+	p.stats.record(resp, err, now)
+	return resp, err
 }
 
 // InvokeAsync starts an invocation in the background (Lambda's Event

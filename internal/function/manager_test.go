@@ -97,7 +97,8 @@ func TestEnvironment(t *testing.T) {
 	before := time.Now()
 	resp, err := m.Invoke(t.Context(), "Pets-Fn_1", []byte(`{"print":"hello from the function"}`), InvokeOptions{
 		RequestID: "11111111-2222-3333-4444-555555555555", TraceID: "Root=1-abc-def;Sampled=1",
-		ClientContext: `{"custom":{"k":"v"}}`,
+		ClientContext:   `{"custom":{"k":"v"}}`,
+		CognitoIdentity: `{"cognitoIdentityId":"us-east-1:42","cognitoIdentityPoolId":"us-east-1:pool"}`,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -109,6 +110,7 @@ func TestEnvironment(t *testing.T) {
 		DeadlineMs    int64             `json:"deadlineMs"`
 		TraceID       string            `json:"traceId"`
 		ClientContext map[string]string `json:"clientContext"`
+		CognitoID     string            `json:"cognitoIdentityId"`
 		Cwd           string            `json:"cwd"`
 	}
 	if err := json.Unmarshal(resp.Payload, &got); err != nil {
@@ -125,6 +127,9 @@ func TestEnvironment(t *testing.T) {
 	}
 	if got.ClientContext["k"] != "v" {
 		t.Errorf("client context = %v", got.ClientContext)
+	}
+	if got.CognitoID != "us-east-1:42" {
+		t.Errorf("cognito identity id = %q", got.CognitoID)
 	}
 	deadline := time.UnixMilli(got.DeadlineMs)
 	if deadline.Before(before.Add(6*time.Second)) || deadline.After(time.Now().Add(7*time.Second)) {

@@ -361,3 +361,75 @@ func (pc *procCgroup) remove() {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// peakReader reads a process's peak memory use for its REPORT lines: the
+// cgroup's memory.peak (the process and its descendants) in cgroup mode,
+// else the process's own peak resident set (VmHWM in /proc/PID/status).
+// The file stays open and is re-read at offset 0.
+type peakReader struct {
+	f      *os.File
+	cgroup bool
+	buf    []byte
+}
+
+// newPeakReader opens the file to read for pid (in cg, when not nil).
+func newPeakReader(pid int, cg *procCgroup) *peakReader {
+	if cg != nil {
+		if f, err := os.Open(filepath.Join(cg.path, "memory.peak")); err == nil {
+			return &peakReader{f: f, cgroup: true, buf: make([]byte, 32)}
+		}
+	}
+	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return &peakReader{}
+	}
+	return &peakReader{f: f, buf: make([]byte, 4096)}
+}
+
+// read returns the peak in bytes, 0 when unknown. Not safe for concurrent
+// use (one invocation per process reads it at a time).
+func (p *peakReader) read() int64 {
+	if p == nil || p.f == nil {
+		return 0
+	}
+	n, err := p.f.ReadAt(p.buf, 0)
+	if n == 0 && err != nil {
+		return 0
+	}
+	b := p.buf[:n]
+	if p.cgroup {
+		v, ok := parseDecimal(bytes.TrimSpace(b))
+		if !ok {
+			return 0
+		}
+		return v
+	}
+	const key = "VmHWM:"
+	for len(b) > 0 {
+		line := b
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			line, b = b[:i], b[i+1:]
+		} else {
+			b = nil
+		}
+		if len(line) > len(key) && string(line[:len(key)]) == key {
+			v := bytes.TrimSpace(line[len(key):])
+			if i := bytes.IndexByte(v, ' '); i >= 0 {
+				v = v[:i]
+			}
+			kb, ok := parseDecimal(v)
+			if !ok {
+				return 0
+			}
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// close closes the file; read then returns 0.
+func (p *peakReader) close() {
+	if p != nil && p.f != nil {
+		p.f.Close()
+	}
+}

@@ -3,6 +3,7 @@ package function
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -79,5 +80,33 @@ func TestOpenCgroupAt(t *testing.T) {
 	writeAtomic(t, pc.path+"/memory.events", "oom 0\noom_kill 0\n", 0o644)
 	if killed, _ := pc.oomKilled(); killed {
 		t.Error("oomKilled without a kill")
+	}
+}
+
+// peakReader reads a process's VmHWM (its peak resident set) from its
+// kept-open status file, and 0 once the file is closed.
+func TestPeakReader(t *testing.T) {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before int64
+	for line := range strings.Lines(string(status)) {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before = kb << 10
+		}
+	}
+	p := newPeakReader(os.Getpid(), nil)
+	got := p.read()
+	if before == 0 || got < before || got > before+(64<<20) {
+		t.Errorf("peak %d bytes, status said %d just before", got, before)
+	}
+	p.close()
+	if got := p.read(); got != 0 {
+		t.Errorf("after close: %d", got)
 	}
 }

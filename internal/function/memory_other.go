@@ -34,3 +34,10 @@ func (*procCgroup) apply(*syscall.SysProcAttr)       {}
 func (*procCgroup) started()                         {}
 func (*procCgroup) oomKilled() (bool, int64)         { return false, 0 }
 func (*procCgroup) remove()                          {}
+
+// peakReader is Linux-only: REPORT lines say 0 MB elsewhere.
+type peakReader struct{}
+
+func newPeakReader(int, *procCgroup) *peakReader { return nil }
+func (*peakReader) read() int64                  { return 0 }
+func (*peakReader) close()                       {}

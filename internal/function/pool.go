@@ -17,6 +17,7 @@ type pool struct {
 	log *slog.Logger
 
 	inFlight atomic.Int64
+	stats    poolStats // counters for Manager.Stats
 
 	mu     sync.Mutex
 	prog   program    // what new processes run; replaced when the code changes
@@ -50,7 +51,7 @@ func (p *pool) invoke(ctx context.Context, inv *invocation) (*Response, error) {
 			return nil, err
 		}
 		cold := !sb.used.Swap(true)
-		resp, err := p.run(ctx, sb, inv)
+		resp, err := p.run(ctx, sb, inv, cold)
 		if !errors.Is(err, errNotDelivered) {
 			if resp != nil {
 				resp.ColdStart = cold
@@ -68,7 +69,7 @@ func (p *pool) invoke(ctx context.Context, inv *invocation) (*Response, error) {
 // the process, except when ctx ends first: then a tracked goroutine waits
 // for the invocation to end (it still counts against the concurrency, as
 // on Lambda) and releases them.
-func (p *pool) run(ctx context.Context, sb *sandbox, inv *invocation) (*Response, error) {
+func (p *pool) run(ctx context.Context, sb *sandbox, inv *invocation, cold bool) (*Response, error) {
 	timer := time.NewTimer(p.cfg.Timeout)
 	inv.deadline = time.Now().Add(p.cfg.Timeout)
 	if err := sb.deliver(ctx, inv, timer.C); err != nil {
@@ -84,11 +85,14 @@ func (p *pool) run(ctx context.Context, sb *sandbox, inv *invocation) (*Response
 		p.inFlight.Add(-1)
 		return nil, err
 	}
+	start := time.Now()
+	p.platformStart(sb, inv)
 	r, how := sb.await(ctx, inv, timer.C)
 	if how == abandoned {
 		finish := func() {
 			r, how := sb.await(context.Background(), inv, timer.C)
 			timer.Stop()
+			p.platformEnd(sb, inv, start, cold)
 			if _, err := p.settle(sb, inv, r, how); errors.Is(err, errNotDelivered) {
 				p.inFlight.Add(-1) // settle leaves that to the retry loop
 			}
@@ -101,6 +105,7 @@ func (p *pool) run(ctx context.Context, sb *sandbox, inv *invocation) (*Response
 		return nil, ctx.Err()
 	}
 	timer.Stop()
+	p.platformEnd(sb, inv, start, cold)
 	return p.settle(sb, inv, r, how)
 }
 
@@ -219,6 +224,7 @@ func (p *pool) coldStart() (*sandbox, error) {
 		return nil, ErrClosed
 	}
 	p.all[sb] = struct{}{}
+	p.stats.coldStarts.Add(1)
 	return sb, nil
 }
 

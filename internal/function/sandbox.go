@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"strconv"
@@ -22,6 +21,7 @@ var errNotDelivered = errors.New("invocation not delivered")
 // invocation is one call on its way through a process.
 type invocation struct {
 	id, traceID, clientContext, arn string
+	cognitoIdentity                 string
 	payload                         []byte
 	deadline                        time.Time
 	// done receives the one result; buffered so the runtime API handler
@@ -55,10 +55,12 @@ type sandbox struct {
 	pid  int
 	gen  int // the pool generation of the code it runs
 	log  *slog.Logger
-	srv  *http.Server
+	ln   net.Listener // the Runtime API listener
 
-	invokes   chan *invocation // unbuffered; taken by GET .../next
-	ready     chan struct{}    // closed at the first GET .../next
+	// took receives the outcome of writing the pending invocation when a
+	// GET .../next took it (nil, or errNotDelivered).
+	took      chan error
+	ready     chan struct{} // closed at the first GET .../next
 	readyOnce sync.Once
 	initErr   chan struct{} // closed by POST .../init/error
 	initOnce  sync.Once
@@ -73,10 +75,21 @@ type sandbox struct {
 	oom       atomic.Bool // killed for exceeding its memory size
 	memLimit  int64       // the memory size in bytes
 
-	mu      sync.Mutex
-	current *invocation // the invocation the runtime is working on
-	lastID  string      // the latest invocation's id, for output lines
-	reaped  bool        // the pid may be reused: never signal it again
+	mu        sync.Mutex
+	current   *invocation // the invocation the runtime is working on
+	pending   *invocation // delivered before the runtime asked for it
+	waiters   []*rconn    // connections whose GET .../next waits for an event
+	conns     map[*rconn]struct{}
+	accepted  int // connections accepted so far
+	apiClosed bool
+	lastID    string // the latest invocation's id, for output lines
+	reaped    bool   // the pid may be reused: never signal it again
+
+	// started is when the process was started, initDuration how long it
+	// took to ask for work (its first REPORT line's Init Duration).
+	started      time.Time
+	initDuration time.Duration
+	peak         *peakReader // the process's peak memory use
 
 	out      tail
 	lastUsed time.Time // guarded by the pool's mutex
@@ -117,17 +130,18 @@ func startSandbox(s startSpec) (*sandbox, error) {
 		gen:      s.gen,
 		memLimit: int64(s.cfg.MemorySize) << 20,
 		log:      s.log,
-		invokes:  make(chan *invocation),
+		ln:       ln,
+		took:     make(chan error, 1),
+		conns:    map[*rconn]struct{}{},
 		ready:    make(chan struct{}),
 		initErr:  make(chan struct{}),
 		stop:     make(chan struct{}),
 		exited:   make(chan struct{}),
 	}
-	sb.srv = &http.Server{Handler: sb.routes(), ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
-	go func() { _ = sb.srv.Serve(ln) }()
+	go sb.serveRuntimeAPI(ln)
 
 	if err := sb.spawn(s, ln.Addr().String()); err != nil {
-		_ = sb.srv.Close()
+		sb.closeRuntimeAPI()
 		return nil, err
 	}
 	if err := sb.awaitReady(s); err != nil {
@@ -200,6 +214,8 @@ func (sb *sandbox) spawn(s startSpec, runtimeAPI string) error {
 		cg.started()
 	}
 	sb.pid = cmd.Process.Pid
+	sb.started = time.Now()
+	sb.peak = newPeakReader(sb.pid, cg)
 	if s.mem != nil {
 		s.mem.watch(sb)
 	}
@@ -252,7 +268,8 @@ func (sb *sandbox) spawn(s startSpec, runtimeAPI string) error {
 		sb.exitMsg = exitMessage(werr)
 		close(sb.exited)
 		sb.stopOnce.Do(func() { close(sb.stop) })
-		_ = sb.srv.Close()
+		sb.closeRuntimeAPI()
+		sb.peak.close()
 		if s.onExit != nil {
 			s.onExit(sb)
 		}
@@ -280,6 +297,7 @@ func (sb *sandbox) awaitReady(s startSpec) error {
 	defer timer.Stop()
 	select {
 	case <-sb.ready:
+		sb.initDuration = time.Since(sb.started)
 		return nil
 	case <-sb.initErr:
 		return &CrashError{Function: sb.fn, Init: true, Reason: sb.initMsg, Document: sb.initDoc}
@@ -337,22 +355,47 @@ func (sb *sandbox) kill() {
 // within the function timeout.
 var errDeliveryTimeout = errors.New("runtime did not ask for work within the timeout")
 
-// deliver hands inv to the runtime's pending GET .../next. It fails with
-// errNotDelivered if the process is gone first, errDeliveryTimeout, or ctx's
-// error.
+// deliver hands inv to the runtime: at once, written by this goroutine, when
+// a GET .../next is waiting; else it leaves inv pending for the next GET
+// .../next and waits until that took it. It fails with errNotDelivered if
+// the process is gone first, errDeliveryTimeout, or ctx's error.
 func (sb *sandbox) deliver(ctx context.Context, inv *invocation, timeout <-chan time.Time) error {
-	select {
-	case sb.invokes <- inv:
-		return nil
-	case <-timeout:
-		return errDeliveryTimeout
-	case <-sb.exited:
-		return errNotDelivered
-	case <-sb.stop:
-		return errNotDelivered
-	case <-ctx.Done():
-		return ctx.Err()
+	sb.mu.Lock()
+	if len(sb.waiters) > 0 {
+		rc := sb.waiters[0]
+		n := copy(sb.waiters, sb.waiters[1:])
+		sb.waiters[n] = nil
+		sb.waiters = sb.waiters[:n]
+		if n == 0 {
+			sb.waiting.Store(false)
+		}
+		sb.current, sb.lastID = inv, inv.id
+		sb.mu.Unlock()
+		return sb.sendEvent(rc, inv)
 	}
+	sb.pending = inv
+	sb.mu.Unlock()
+	var err error
+	select {
+	case err = <-sb.took:
+		return err
+	case <-timeout:
+		err = errDeliveryTimeout
+	case <-sb.exited:
+		err = errNotDelivered
+	case <-sb.stop:
+		err = errNotDelivered
+	case <-ctx.Done():
+		err = ctx.Err()
+	}
+	sb.mu.Lock()
+	if sb.pending == inv {
+		sb.pending = nil
+		sb.mu.Unlock()
+		return err
+	}
+	sb.mu.Unlock()
+	return <-sb.took // a GET .../next took it meanwhile
 }
 
 // outcome is how waiting for a delivered invocation ended.

@@ -31,6 +31,10 @@ type Options struct {
 	Extra string
 	// StageExtra is YAML added to every stage entry.
 	StageExtra string
+	// Dashboard turns the admin listener's setting on (127.0.0.1:0), so
+	// the gateway records for the dashboard; the admin listener itself is
+	// not started.
+	Dashboard bool
 }
 
 // Gateway is a running in-process gateway.
@@ -70,7 +74,11 @@ func Start(t testing.TB, o Options) *Gateway {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "listen: 127.0.0.1:0\nadmin: {listen: \"off\"}\napis:\n  - id: %s\n    definition: %q\n", o.APIID, def)
+	admin := `"off"`
+	if o.Dashboard {
+		admin = "127.0.0.1:0"
+	}
+	fmt.Fprintf(&b, "listen: 127.0.0.1:0\nadmin: {listen: %s}\napis:\n  - id: %s\n    definition: %q\n", admin, o.APIID, def)
 	if len(o.Stages) > 0 {
 		b.WriteString("    stages:\n")
 	}

@@ -89,7 +89,7 @@ func (e *Edge) compressResult(w http.ResponseWriter, r *http.Request, api *deplo
 	if res.Header == nil {
 		res.Header = http.Header{}
 	}
-	res.Header.Add("Vary", "Accept-Encoding")
+	addVary(res.Header)
 	coding := acceptedCoding(r.Header.Values("Accept-Encoding"))
 	if coding == "" {
 		return res
@@ -136,6 +136,20 @@ func (e *Edge) compressResult(w http.ResponseWriter, r *http.Request, api *deplo
 	res.ContentLength = -1
 	res.Header.Set("Content-Encoding", coding)
 	return res
+}
+
+// addVary adds Accept-Encoding to Vary without writing into a value slice
+// the header may share (a cached answer's).
+func addVary(h http.Header) {
+	vs := h.Values("Vary")
+	for _, v := range vs {
+		for _, f := range strings.Split(v, ",") {
+			if f = strings.TrimSpace(f); f == "*" || strings.EqualFold(f, "Accept-Encoding") {
+				return
+			}
+		}
+	}
+	h["Vary"] = append(append(make([]string, 0, len(vs)+1), vs...), "Accept-Encoding")
 }
 
 func hasHeader(h http.Header, name string) bool {

@@ -45,6 +45,8 @@ type Options struct {
 	// ClientCert returns the request's mutual-TLS client certificate (nil
 	// without one); nil when the listener does no TLS.
 	ClientCert func(*http.Request) *pipeline.ClientCert
+	// Tap sees every finished request (the admin dashboard); nil disables it.
+	Tap telemetry.RequestTap
 }
 
 // Edge is the data-plane http.Handler.

@@ -228,16 +228,6 @@ function parseHeader(v) {
   }
 }
 
-// Lambda's platform lines: START, END and REPORT.
-function report(id, start, initMs) {
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  const maxMB = Math.round(process.resourceUsage().maxRSS / 1024);
-  let line = `END RequestId: ${id}\nREPORT RequestId: ${id}\tDuration: ${ms.toFixed(2)} ms\tBilled Duration: ${Math.ceil(ms)} ms\t` +
-    `Memory Size: ${env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE} MB\tMax Memory Used: ${maxMB} MB`;
-  if (initMs !== undefined) line += `\tInit Duration: ${initMs.toFixed(2)} ms`;
-  stdoutWrite(line + '\n');
-}
-
 // Errors outside a handler's control flow end the process, as on Lambda,
 // after the invocation in progress is reported failed.
 function fatal(kind, e) {
@@ -265,7 +255,6 @@ async function main() {
     await postError('/init/error', e).catch(() => {});
     process.exit(129);
   }
-  let initMs = performance.now();
   for (;;) {
     const next = await request('GET', '/invocation/next');
     if (next.status !== 200) {
@@ -276,8 +265,6 @@ async function main() {
     currentId = id;
     current = { id, settle: () => {} };
     if (h['lambda-runtime-trace-id']) env._X_AMZN_TRACE_ID = h['lambda-runtime-trace-id'];
-    const start = process.hrtime.bigint();
-    stdoutWrite(`START RequestId: ${id} Version: ${env.AWS_LAMBDA_FUNCTION_VERSION}\n`);
     let outcome;
     try {
       const event = JSON.parse(next.body.toString('utf8'));
@@ -297,8 +284,6 @@ async function main() {
       const doc = errorDocument(outcome.error);
       logLine('ERROR', ['Invoke Error', JSON.stringify({ errorType: doc.errorType, errorMessage: doc.errorMessage, stack: doc.trace })]);
     }
-    report(id, start, initMs);
-    initMs = undefined;
     current = undefined;
     if ('error' in outcome) {
       await postError(`/invocation/${id}/error`, outcome.error);

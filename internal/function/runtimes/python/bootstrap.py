@@ -11,7 +11,6 @@ import importlib
 import json
 import logging
 import os
-import resource
 import sys
 import time
 import traceback
@@ -167,21 +166,8 @@ def _setup_logging():
     logging.getLogger().addHandler(handler)
 
 
-def _process_age_ms():
-    """Milliseconds since this process started (Linux, 10 ms resolution),
-    or None where that cannot be told."""
-    try:
-        with open("/proc/self/stat") as f:
-            start_ticks = int(f.read().rsplit(")", 1)[1].split()[19])
-        return (time.clock_gettime(time.CLOCK_BOOTTIME) - start_ticks / os.sysconf("SC_CLK_TCK")) * 1000
-    except (OSError, ValueError, IndexError, AttributeError):
-        return None
-
-
 def main():
     global _current_id
-    started = time.monotonic()
-    age = _process_age_ms()
     _setup_logging()
     try:
         handler = _load_handler(_env.get("_HANDLER", ""))
@@ -190,7 +176,6 @@ def main():
         _log_error(doc)
         _post_error("/init/error", doc)
         sys.exit(1)
-    init_ms = (time.monotonic() - started) * 1000 + (age if age is not None and age >= 0 else 0)
     while True:
         status, headers, body = _request("GET", "/invocation/next")
         if status != 200:
@@ -199,8 +184,6 @@ def main():
         _current_id = request_id
         if headers.get("Lambda-Runtime-Trace-Id"):
             _env["_X_AMZN_TRACE_ID"] = headers["Lambda-Runtime-Trace-Id"]
-        start = time.monotonic()
-        sys.stdout.write("START RequestId: %s Version: %s\n" % (request_id, _env.get("AWS_LAMBDA_FUNCTION_VERSION")))
         doc, payload = None, None
         try:
             event = json.loads(body) if body else None
@@ -215,16 +198,6 @@ def main():
                 doc = _error_document("Runtime.MarshalError", "Unable to marshal response: %s" % e, [], request_id)
         if doc is not None:
             _log_error(doc)
-        ms = (time.monotonic() - start) * 1000
-        max_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-        line = ("END RequestId: %s\nREPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\t"
-                "Memory Size: %s MB\tMax Memory Used: %d MB") % (
-            request_id, request_id, ms, -(-ms // 1), _env.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"), max_mb)
-        if init_ms is not None:
-            line += "\tInit Duration: %.2f ms" % init_ms
-            init_ms = None
-        sys.stdout.write(line + "\n")
-        if doc is not None:
             _post_error("/invocation/%s/error" % request_id, doc)
         else:
             _request("POST", "/invocation/%s/response" % request_id, payload, {"Content-Type": "application/json"})

@@ -24,6 +24,7 @@ type result struct {
 	DeadlineMs    int64             `json:"deadlineMs"`
 	TraceID       string            `json:"traceId"`
 	ClientContext map[string]string `json:"clientContext"`
+	CognitoID     string            `json:"cognitoIdentityId"`
 	Cwd           string            `json:"cwd"`
 	Pid           int               `json:"pid"`
 }
@@ -43,6 +44,7 @@ func main() {
 			r.RequestID = lc.AwsRequestID
 			r.FunctionARN = lc.InvokedFunctionArn
 			r.ClientContext = lc.ClientContext.Custom
+			r.CognitoID = lc.Identity.CognitoIdentityID
 		}
 		if d, ok := ctx.Deadline(); ok {
 			r.DeadlineMs = d.UnixMilli()
