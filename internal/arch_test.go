@@ -67,6 +67,11 @@ var layerRules = []layerRule{
 		Only: []string{"internal/cfn", "internal/config", "internal/source"},
 	},
 	{
+		Rule: "1. tlsedge imports only pipeline",
+		From: []string{"internal/tlsedge"},
+		Only: []string{"internal/pipeline"},
+	},
+	{
 		Rule: "3. contextvars imports only pipeline, fault and auth/jwt",
 		From: []string{"internal/contextvars"},
 		Only: []string{"internal/pipeline", "internal/fault", "internal/auth/jwt"},

@@ -55,7 +55,7 @@ func TestValidateReportsLocatedProblems(t *testing.T) {
 	}
 	for _, want := range []string{
 		"broken.yaml:3: /x-amazon-apigateway-api-key-source:",
-		"broken.yaml:5: /x-amazon-apigateway-minimum-compression-size: warning: x-amazon-apigateway-minimum-compression-size is not implemented",
+		"broken.yaml:41: /paths/~1lambda/post/x-amazon-apigateway-documentation: warning: x-amazon-apigateway-documentation is not implemented",
 		"invalid: ",
 	} {
 		if !strings.Contains(out, want) {

@@ -33,6 +33,13 @@ type RestAPI struct {
 	APIKeySource string
 	// BinaryMediaTypes lists x-amazon-apigateway-binary-media-types.
 	BinaryMediaTypes []string
+	// DisableExecuteAPIEndpoint is x-amazon-apigateway-endpoint-configuration's
+	// disableExecuteApiEndpoint: only custom domains reach the API.
+	DisableExecuteAPIEndpoint bool
+	// MinimumCompressionSize is x-amazon-apigateway-minimum-compression-size
+	// (REST APIs): answers of at least this many bytes are compressed when
+	// the client accepts it; nil disables compression.
+	MinimumCompressionSize *int
 	// GatewayResponses are the API's customized gateway responses by type.
 	GatewayResponses map[string]GatewayResponse
 	// Methods are every method of every resource.

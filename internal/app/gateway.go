@@ -21,6 +21,7 @@ import (
 	"github.com/portico-gw/portico/internal/mgmt"
 	"github.com/portico-gw/portico/internal/store/fallback"
 	"github.com/portico-gw/portico/internal/telemetry"
+	"github.com/portico-gw/portico/internal/tlsedge"
 	"github.com/portico-gw/portico/internal/usage"
 )
 
@@ -77,6 +78,8 @@ type Gateway struct {
 	caches *cache.Provider
 	// mgmt is the management API; its deployed stages join every build.
 	mgmt *mgmt.Service
+	// certs are the data plane's TLS certificates; nil without listen.tls.
+	certs *tlsedge.Store
 	// dash is the admin dashboard (nil with the admin listener off).
 	dash    *dashboard.Board
 	dashSrc *dashboardSource
@@ -122,6 +125,10 @@ func New(src Source, opts Options) (*Gateway, error) {
 		_ = g.Close()
 		return nil, err
 	}
+	if g.certs, err = openCerts(first); err != nil {
+		_ = g.Close()
+		return nil, err
+	}
 	cfg, snap, files, err := g.build()
 	if err != nil {
 		_ = g.Close()
@@ -134,10 +141,14 @@ func New(src Source, opts Options) (*Gateway, error) {
 	if cfg.Tracing.Enabled {
 		eo.Tracer = g.obs.tracer.Tracer("portico")
 	}
+	if g.certs != nil {
+		eo.ClientCert = clientCert
+	}
 	if g.dash != nil {
 		eo.Tap = g.dash
 	}
 	g.edge = httpserver.New(snap, eo)
+	g.edge.SetDomains(g.domains(cfg, snap))
 	g.mgmt.SetOnDeploy(g.Reload)
 	return g, nil
 }
@@ -195,6 +206,9 @@ func (g *Gateway) Reload() error {
 	if err != nil {
 		return fmt.Errorf("reload rejected, the previous deployment keeps serving: %w", err)
 	}
+	if !sameServing(cfg, g.cfg) {
+		g.log.Warn("listen.tls, listen.http2 or a domain's certificate setting changed; they take effect on restart (changed certificate files reload by themselves)")
+	}
 	if cfg.Listen != g.cfg.Listen || cfg.Admin.Listen != g.cfg.Admin.Listen {
 		g.log.Warn("listen addresses changed; they take effect on restart", "listen", cfg.Listen, "admin", cfg.Admin.Listen)
 	}
@@ -208,6 +222,7 @@ func (g *Gateway) Reload() error {
 		g.log.Warn("cognitoUserPools and jwtAuthorizers changes take effect on restart")
 	}
 	old := g.edge.Snapshot()
+	g.edge.SetDomains(g.domains(cfg, snap))
 	g.edge.Swap(snap)
 	if old != nil {
 		_ = old.Close() // requests still on it keep their cached keys

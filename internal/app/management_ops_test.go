@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"io"
@@ -570,5 +571,70 @@ func TestManagementDisableExecuteAPIEndpoint(t *testing.T) {
 	deploy()
 	if code, body := m.call(t, id, "prod", "/hello"); code != 403 || body != `{"message":"Forbidden"}` {
 		t.Fatalf("disabled: %d %s", code, body)
+	}
+}
+
+// TestManagementMinimumCompressionSize: minimumCompressionSize set through
+// UpdateRestApi compresses the answers of the next deployment; an import
+// carrying the extension and disableExecuteApiEndpoint keeps both (export
+// writes them back).
+func TestManagementMinimumCompressionSize(t *testing.T) {
+	m := startManaged(t, t.TempDir(), "listen: 127.0.0.1:0\nadmin: {listen: 127.0.0.1:0}\nstore: {type: memory}\n")
+	ctx := context.Background()
+	imp, err := m.c.ImportRestApi(ctx, &apigateway.ImportRestApiInput{Body: []byte(mockAPI)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := aws.ToString(imp.Id)
+	if _, err := m.c.UpdateRestApi(ctx, &apigateway.UpdateRestApiInput{RestApiId: &id, PatchOperations: []types.PatchOperation{
+		patch(types.OpReplace, "/minimumCompressionSize", "0")}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.c.CreateDeployment(ctx, &apigateway.CreateDeploymentInput{RestApiId: &id, StageName: aws.String("prod")}); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodGet, m.data.URL+"/restapis/"+id+"/prod/_user_request_/hello", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	zr, err := gzip.NewReader(resp.Body)
+	if err != nil {
+		t.Fatalf("Content-Encoding %q: %v", resp.Header.Get("Content-Encoding"), err)
+	}
+	b, _ := io.ReadAll(zr)
+	if resp.Header.Get("Content-Encoding") != "gzip" || string(b) != `{"v": 1, "color": ""}` {
+		t.Errorf("got %q %q", resp.Header.Get("Content-Encoding"), b)
+	}
+
+	def := strings.Replace(mockAPI, "paths:", "x-amazon-apigateway-minimum-compression-size: 1024\nx-amazon-apigateway-endpoint-configuration: {disableExecuteApiEndpoint: true}\npaths:", 1)
+	imp2, err := m.c.ImportRestApi(ctx, &apigateway.ImportRestApiInput{Body: []byte(def)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToInt32(imp2.MinimumCompressionSize) != 1024 || !imp2.DisableExecuteApiEndpoint {
+		t.Errorf("imported: minimumCompressionSize %v, disableExecuteApiEndpoint %v", imp2.MinimumCompressionSize, imp2.DisableExecuteApiEndpoint)
+	}
+	if _, err := m.c.CreateDeployment(ctx, &apigateway.CreateDeploymentInput{RestApiId: imp2.Id, StageName: aws.String("prod")}); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := m.call(t, aws.ToString(imp2.Id), "prod", "/hello"); code != 403 || body != `{"message":"Forbidden"}` {
+		t.Errorf("default endpoint of the imported API: %d %s", code, body)
+	}
+	exp, err := m.c.GetExport(ctx, &apigateway.GetExportInput{RestApiId: imp2.Id, StageName: aws.String("prod"), ExportType: aws.String("oas30"),
+		Parameters: map[string]string{"extensions": "apigateway"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		MinSize  *int `json:"x-amazon-apigateway-minimum-compression-size"`
+		Endpoint struct {
+			Disable bool `json:"disableExecuteApiEndpoint"`
+		} `json:"x-amazon-apigateway-endpoint-configuration"`
+	}
+	if err := json.Unmarshal(exp.Body, &doc); err != nil || doc.MinSize == nil || *doc.MinSize != 1024 || !doc.Endpoint.Disable {
+		t.Errorf("export lacks the settings (%v): %s", err, exp.Body)
 	}
 }

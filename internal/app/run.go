@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/portico-gw/portico/internal/httpserver"
+	"github.com/portico-gw/portico/internal/tlsedge"
 	"github.com/portico-gw/portico/internal/wirenames"
 )
 
@@ -37,7 +38,7 @@ func (g *Gateway) Run(ctx context.Context, opts RunOptions) error {
 		return fmt.Errorf("listen %s: %w", g.cfg.Listen, err)
 	}
 	servers := []*http.Server{data}
-	listeners := []net.Listener{wirenames.Listener(dl)}
+	listeners := []net.Listener{g.dataListener(dl)}
 	adminAddr := ""
 	if g.cfg.Admin.Listen != "off" {
 		al, err := net.Listen("tcp", g.cfg.Admin.Listen)
@@ -86,13 +87,16 @@ func (g *Gateway) Run(ctx context.Context, opts RunOptions) error {
 
 // HTTPServer returns the data-plane server with the configured limits and
 // timeouts (header block size, slow headers and bodies, idle connections).
-// Serve it on a wirenames.Listener so header names reach functions as the
-// client spelled them.
+// Serve it on dataListener's listener (TLS under a wirenames recorder) so
+// header names reach functions as the client spelled them.
 func (g *Gateway) HTTPServer() *http.Server {
 	s := g.cfg.Server
 	return &http.Server{
-		Handler:           wirenames.Handler(g.edge),
-		ConnContext:       wirenames.ConnContext,
+		Handler: wirenames.Handler(g.edge),
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+			return tlsedge.ConnContext(wirenames.ConnContext(ctx, c), c)
+		},
+		Protocols:         protocols(g.cfg),
 		ReadHeaderTimeout: s.ReadHeaderTimeout.D(),
 		ReadTimeout:       s.ReadTimeout.D(),
 		IdleTimeout:       s.IdleTimeout.D(),
@@ -119,10 +123,12 @@ func (g *Gateway) reloadLoop(ctx context.Context, opts RunOptions) {
 			return
 		case <-opts.Reload:
 			g.reload("SIGHUP")
+			g.reloadCerts(true)
 		case <-tick:
 			if g.changed() {
 				g.reload("file change")
 			}
+			g.reloadCerts(false)
 		}
 	}
 }

@@ -2,8 +2,14 @@ package config
 
 // File is the whole settings file. Each feature owns one section.
 type File struct {
-	// Listen is the data-plane address. Default 127.0.0.1:8080.
-	Listen string `yaml:"listen"`
+	// Listen is the data-plane address. Default 127.0.0.1:8080. The
+	// settings key listen is either the address or a mapping
+	// {address, tls, http2} (see Serve).
+	Listen string `yaml:"-"`
+	// Serve is the listen mapping: TLS and HTTP/2 of the data plane.
+	Serve Listener `yaml:"listen"`
+	// Domains are the custom domain names and their base path mappings.
+	Domains []Domain `yaml:"domains"`
 	// Admin holds the admin listener (health, readiness, metrics).
 	Admin Admin `yaml:"admin"`
 	// Region is used in ARNs and $context. Default us-east-1.

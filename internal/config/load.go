@@ -50,6 +50,9 @@ func Parse(path string, data []byte, getenv func(string) string) (*File, error) 
 		}
 	}
 	f.path = path
+	if f.Serve.Address != "" {
+		f.Listen = f.Serve.Address
+	}
 	// Relative paths inside the file are relative to the file, whatever the
 	// working directory: resolve against its absolute directory so that every
 	// consumer (function builds, stores, logs) sees absolute paths.

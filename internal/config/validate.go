@@ -43,6 +43,7 @@ func (f *File) Validate(ix *source.Index) error {
 	}
 	v.validateTemplates(f)
 	v.admin(&f.Admin)
+	v.serving(f)
 	ids := map[string]bool{}
 	for i, a := range f.APIs {
 		p := "/apis/" + strconv.Itoa(i)

@@ -32,6 +32,7 @@ func (f *File) applyDefaults(dir string) {
 	}
 	f.Store.Path = abs(f.Store.Path)
 	f.templatePaths(dir)
+	f.servingPaths(abs)
 	for i := range f.APIs {
 		for j := range f.APIs[i].Stages {
 			decodeResourcePaths(f.APIs[i].Stages[j].MethodSettings)

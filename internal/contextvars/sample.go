@@ -24,6 +24,10 @@ func Sample() (*pipeline.Call, *Outcome) {
 		Authorizer: map[string]any{"principalId": "user-1", "tenant": "acme",
 			"claims": map[string]any{"sub": "abc-123"}},
 		IntegrationLatency: 7 * time.Millisecond, IntegrationStatus: 200,
+		BasePathMatched: "v1/orders",
+		ClientCert: &pipeline.ClientCert{PEM: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+			SubjectDN: "C=US,O=Example,CN=client", IssuerDN: "C=US,O=Example,CN=Example CA", SerialNumber: "1",
+			NotBefore: "Aug 29 00:28:21 2020 GMT", NotAfter: "Aug  5 00:28:21 2120 GMT"},
 	}
 	o := &Outcome{Status: 400, Length: 52, Latency: 12 * time.Millisecond,
 		Fault: fault.Reject(fault.BadRequestBody, nil).WithMessage("Invalid request body").

@@ -39,7 +39,7 @@ var table = []Var{
 	{Name: "authorizer.requestId", In: logOnly},
 	{Name: "authorizer.status", In: logOnly},
 	{Name: "awsEndpointRequestId", In: logOnly},
-	{Name: "customDomain.basePathMatched", In: logOnly},
+	{Name: "customDomain.basePathMatched", In: all, Optional: true, Field: func(c *pipeline.Call) string { return c.BasePathMatched }},
 	{Name: "dataProcessed", In: logOnly},
 	{Name: "deploymentId", In: all, Field: func(c *pipeline.Call) string { return c.DeploymentID }},
 	{Name: "domainName", In: all, Field: func(c *pipeline.Call) string { return c.DomainName }},
@@ -64,12 +64,13 @@ var table = []Var{
 	{Name: "identity.apiKey", In: all, Secret: true, Optional: true, Field: func(c *pipeline.Call) string { return c.Identity.APIKey }},
 	{Name: "identity.apiKeyId", In: all, Optional: true, Field: func(c *pipeline.Call) string { return c.Identity.APIKeyID }},
 	{Name: "identity.caller", In: all, Optional: true, Field: func(c *pipeline.Call) string { return c.Identity.Caller }},
-	{Name: "identity.clientCert.clientCertPem", In: logOnly},
-	{Name: "identity.clientCert.issuerDN", In: logOnly},
-	{Name: "identity.clientCert.serialNumber", In: logOnly},
-	{Name: "identity.clientCert.subjectDN", In: logOnly},
-	{Name: "identity.clientCert.validity.notAfter", In: logOnly},
-	{Name: "identity.clientCert.validity.notBefore", In: logOnly},
+	// The mutual-TLS client certificate (custom domains with a truststore).
+	{Name: "identity.clientCert.clientCertPem", In: all, Optional: true, Field: certField(func(c *pipeline.ClientCert) string { return c.PEM })},
+	{Name: "identity.clientCert.issuerDN", In: all, Optional: true, Field: certField(func(c *pipeline.ClientCert) string { return c.IssuerDN })},
+	{Name: "identity.clientCert.serialNumber", In: all, Optional: true, Field: certField(func(c *pipeline.ClientCert) string { return c.SerialNumber })},
+	{Name: "identity.clientCert.subjectDN", In: all, Optional: true, Field: certField(func(c *pipeline.ClientCert) string { return c.SubjectDN })},
+	{Name: "identity.clientCert.validity.notAfter", In: all, Optional: true, Field: certField(func(c *pipeline.ClientCert) string { return c.NotAfter })},
+	{Name: "identity.clientCert.validity.notBefore", In: all, Optional: true, Field: certField(func(c *pipeline.ClientCert) string { return c.NotBefore })},
 	{Name: "identity.cognitoAuthenticationProvider", In: VTL | AccessLog},
 	{Name: "identity.cognitoAuthenticationType", In: VTL | AccessLog},
 	{Name: "identity.cognitoIdentityId", In: VTL | AccessLog},
@@ -236,4 +237,14 @@ func integrationLatency(c *pipeline.Call, _ *Outcome) (int64, bool) {
 		return 0, false
 	}
 	return c.IntegrationLatency.Milliseconds(), true
+}
+
+// certField reads a field of the call's client certificate ("" without one).
+func certField(f func(*pipeline.ClientCert) string) func(*pipeline.Call) string {
+	return func(c *pipeline.Call) string {
+		if c.ClientCert == nil {
+			return ""
+		}
+		return f(c.ClientCert)
+	}
 }

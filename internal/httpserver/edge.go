@@ -47,6 +47,7 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		x.stage = stage
 		e.fillStage(c, snap, api, stage, rest)
+		e.fillDomain(c, r, api)
 		if err = e.checkSize(r); err == nil {
 			res, err = e.route(r, c, stage, rest, x)
 		}
@@ -73,6 +74,7 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		x.status, x.length = e.writeFault(w, r, c, api, stage, err)
 		x.fault = fault.From(err)
 	default:
+		res = e.compressResult(w, r, api, res) // compression.go
 		x.status, x.length, x.fault = e.writeResult(w, r, c, res, x.http)
 		broken = x.fault != nil
 	}
@@ -133,6 +135,11 @@ func (e *Edge) run(r *http.Request, c *pipeline.Call, stage *deploy.Stage, m rou
 			c.PathParams[p.Name] = p.Value
 		}
 	}
+	if !x.http {
+		if err := e.decodeRequest(r); err != nil {
+			return nil, err // compression.go
+		}
+	}
 	c.Body = pipeline.NewBody(r.Body, e.opts.MaxBodyBytes)
 	c.Body.SetLengthHint(r.ContentLength)
 	if ex := stage.Telemetry.Exec; ex != nil && ex.Enabled(telemetry.LogInfo) {
@@ -179,6 +186,9 @@ func missingToken(r *http.Request) error {
 // selectStage finds the API and stage and returns the path after the stage
 // (escaped), per docs/aws-behaviour.md#how-requests-reach-an-api.
 func (e *Edge) selectStage(snap *deploy.Snapshot, r *http.Request) (*deploy.API, *deploy.Stage, string) {
+	if api, st, rest, ok := e.domainStage(snap, r); ok {
+		return api, st, rest // a custom domain (domains.go)
+	}
 	path := r.URL.EscapedPath()
 	var api *deploy.API
 	if rest, ok := strings.CutPrefix(path, "/restapis/"); ok {
@@ -188,6 +198,9 @@ func (e *Edge) selectStage(snap *deploy.Snapshot, r *http.Request) (*deploy.API,
 			a, found := snap.API(id)
 			if !found {
 				return nil, nil, ""
+			}
+			if api, st, rest, off := executeAPIDisabled(a); off {
+				return api, st, rest
 			}
 			st, _ := a.Stage(stage)
 			return a, st, user
@@ -216,6 +229,9 @@ func (e *Edge) selectStage(snap *deploy.Snapshot, r *http.Request) (*deploy.API,
 			return a, st, p
 		}
 		return nil, nil, ""
+	}
+	if api, st, rest, off := executeAPIDisabled(api); off {
+		return api, st, rest
 	}
 	trimmed := strings.TrimLeft(path, "/")
 	stage, tail, _ := strings.Cut(trimmed, "/")
@@ -259,6 +275,9 @@ func (e *Edge) newCall(r *http.Request) *pipeline.Call {
 		Protocol:          "HTTP/1.1",
 		Host:              r.Host,
 		DomainName:        hostOnly(r.Host),
+	}
+	if e.opts.ClientCert != nil {
+		c.ClientCert = e.opts.ClientCert(r)
 	}
 	if !validClientRequestID(c.RequestID) {
 		c.RequestID = newRequestID()

@@ -12,6 +12,7 @@ import (
 
 	"github.com/portico-gw/portico/internal/awslimits"
 	"github.com/portico-gw/portico/internal/deploy"
+	"github.com/portico-gw/portico/internal/pipeline"
 	"github.com/portico-gw/portico/internal/telemetry"
 )
 
@@ -41,6 +42,9 @@ type Options struct {
 	Metrics *telemetry.Metrics
 	// Tracer starts request spans; nil disables tracing.
 	Tracer trace.Tracer
+	// ClientCert returns the request's mutual-TLS client certificate (nil
+	// without one); nil when the listener does no TLS.
+	ClientCert func(*http.Request) *pipeline.ClientCert
 	// Tap sees every finished request (the admin dashboard); nil disables it.
 	Tap telemetry.RequestTap
 }
@@ -48,6 +52,7 @@ type Options struct {
 // Edge is the data-plane http.Handler.
 type Edge struct {
 	snap    atomic.Pointer[deploy.Snapshot]
+	domains atomic.Pointer[Domains]
 	opts    Options
 	log     *slog.Logger
 	alog    *telemetry.AccessLog

@@ -93,11 +93,15 @@ func appendIdentity(dst []byte, id *identity) []byte {
 		dst = append(dst, `,"apiKeyId":`...)
 		dst = appendStringPtr(dst, id.APIKeyID)
 	}
+	dst = append(dst, `,"caller":`...)
+	dst = appendStringPtr(dst, id.Caller)
+	if id.ClientCert != nil {
+		dst = appendClientCert(append(dst, `,"clientCert":`...), id.ClientCert)
+	}
 	for _, f := range [...]struct {
 		name  string
 		value *string
 	}{
-		{`,"caller":`, id.Caller},
 		{`,"cognitoAuthenticationProvider":`, id.CognitoAuthenticationProvider},
 		{`,"cognitoAuthenticationType":`, id.CognitoAuthenticationType},
 		{`,"cognitoIdentityId":`, id.CognitoIdentityID},

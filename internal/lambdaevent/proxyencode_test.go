@@ -90,6 +90,10 @@ func randEvent(r *rand.Rand) *proxyEvent {
 			},
 		},
 	}
+	if r.IntN(2) == 0 {
+		ev.RequestContext.Identity.ClientCert = &clientCert{ClientCertPem: randString(r), SubjectDN: randString(r), IssuerDN: randString(r),
+			SerialNumber: randString(r), Validity: validity{NotBefore: randString(r), NotAfter: randString(r)}}
+	}
 	switch r.IntN(3) {
 	case 0:
 		ev.RequestContext.Authorizer = map[string]any{}

@@ -51,20 +51,59 @@ type requestContext struct {
 }
 
 type identity struct {
-	AccessKey                     *string `json:"accessKey"`
-	AccountID                     *string `json:"accountId"`
-	APIKey                        *string `json:"apiKey,omitempty"`
-	APIKeyID                      *string `json:"apiKeyId,omitempty"`
-	Caller                        *string `json:"caller"`
-	CognitoAuthenticationProvider *string `json:"cognitoAuthenticationProvider"`
-	CognitoAuthenticationType     *string `json:"cognitoAuthenticationType"`
-	CognitoIdentityID             *string `json:"cognitoIdentityId"`
-	CognitoIdentityPoolID         *string `json:"cognitoIdentityPoolId"`
-	PrincipalOrgID                *string `json:"principalOrgId"`
-	SourceIP                      string  `json:"sourceIp"`
-	User                          *string `json:"user"`
-	UserAgent                     *string `json:"userAgent"`
-	UserArn                       *string `json:"userArn"`
+	AccessKey                     *string     `json:"accessKey"`
+	AccountID                     *string     `json:"accountId"`
+	APIKey                        *string     `json:"apiKey,omitempty"`
+	APIKeyID                      *string     `json:"apiKeyId,omitempty"`
+	Caller                        *string     `json:"caller"`
+	ClientCert                    *clientCert `json:"clientCert,omitempty"`
+	CognitoAuthenticationProvider *string     `json:"cognitoAuthenticationProvider"`
+	CognitoAuthenticationType     *string     `json:"cognitoAuthenticationType"`
+	CognitoIdentityID             *string     `json:"cognitoIdentityId"`
+	CognitoIdentityPoolID         *string     `json:"cognitoIdentityPoolId"`
+	PrincipalOrgID                *string     `json:"principalOrgId"`
+	SourceIP                      string      `json:"sourceIp"`
+	User                          *string     `json:"user"`
+	UserAgent                     *string     `json:"userAgent"`
+	UserArn                       *string     `json:"userArn"`
+}
+
+// clientCert is the mutual-TLS client certificate as events carry it
+// (requestContext.identity.clientCert of payload 1.0,
+// requestContext.authentication.clientCert of payload 2.0).
+type clientCert struct {
+	ClientCertPem string   `json:"clientCertPem"`
+	SubjectDN     string   `json:"subjectDN"`
+	IssuerDN      string   `json:"issuerDN"`
+	SerialNumber  string   `json:"serialNumber"`
+	Validity      validity `json:"validity"`
+}
+
+type validity struct {
+	NotBefore string `json:"notBefore"`
+	NotAfter  string `json:"notAfter"`
+}
+
+func clientCertOf(c *pipeline.Call) *clientCert {
+	cc := c.ClientCert
+	if cc == nil {
+		return nil
+	}
+	return &clientCert{ClientCertPem: cc.PEM, SubjectDN: cc.SubjectDN, IssuerDN: cc.IssuerDN, SerialNumber: cc.SerialNumber,
+		Validity: validity{NotBefore: cc.NotBefore, NotAfter: cc.NotAfter}}
+}
+
+// appendClientCert writes cc as encoding/json would.
+func appendClientCert(dst []byte, cc *clientCert) []byte {
+	dst = appendStringFields(append(dst, '{'),
+		stringField{`"clientCertPem":`, cc.ClientCertPem},
+		stringField{`,"subjectDN":`, cc.SubjectDN},
+		stringField{`,"issuerDN":`, cc.IssuerDN},
+		stringField{`,"serialNumber":`, cc.SerialNumber},
+		stringField{`,"validity":{"notBefore":`, cc.Validity.NotBefore},
+		stringField{`,"notAfter":`, cc.Validity.NotAfter},
+	)
+	return append(dst, "}}"...)
 }
 
 // eventHeaderName is the event's name for the canonical key k: the
@@ -172,7 +211,7 @@ func contextOf(c *pipeline.Call) requestContext {
 		Path: c.StagePath, Protocol: c.Protocol, RequestID: c.RequestID,
 		RequestTime: contextvars.RequestTime(c.Start), RequestTimeEpoch: c.Start.UnixMilli(),
 		ResourceID: c.ResourceID, ResourcePath: c.ResourcePath, Stage: c.Stage,
-		Identity: identity{SourceIP: c.SourceIP},
+		Identity: identity{SourceIP: c.SourceIP, ClientCert: clientCertOf(c)},
 	}
 	if len(c.Authorizer) > 0 {
 		rc.Authorizer = c.Authorizer

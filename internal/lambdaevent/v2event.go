@@ -41,6 +41,7 @@ type v2RequestContext struct {
 	AccountID    string
 	APIID        string
 	Authorizer   map[string]any
+	ClientCert   *clientCert
 	DomainName   string
 	DomainPrefix string
 	HTTP         v2HTTP
@@ -145,6 +146,7 @@ func newV2Event(c *pipeline.Call) v2Event {
 			UserAgent: c.Header.Get("User-Agent")},
 		RequestID: c.RequestID, RouteKey: c.RouteKey, Stage: c.Stage,
 		Time: contextvars.RequestTime(c.Start), TimeEpoch: c.Start.UnixMilli(),
+		ClientCert: clientCertOf(c),
 	}
 	if len(c.Authorizer) > 0 {
 		ev.RequestContext.Authorizer = c.Authorizer
@@ -206,9 +208,14 @@ func appendV2RequestContext(dst []byte, rc *v2RequestContext) ([]byte, error) {
 	dst = appendJSONString(dst, rc.AccountID)
 	dst = append(dst, `,"apiId":`...)
 	dst = appendJSONString(dst, rc.APIID)
-	// authentication carries the client certificate of mutual TLS, which
-	// Portico's listeners do not ask for.
-	dst = append(dst, `,"authentication":null`...)
+	// authentication carries the client certificate of mutual TLS; null
+	// without one.
+	if rc.ClientCert != nil {
+		dst = appendClientCert(append(dst, `,"authentication":{"clientCert":`...), rc.ClientCert)
+		dst = append(dst, '}')
+	} else {
+		dst = append(dst, `,"authentication":null`...)
+	}
 	if len(rc.Authorizer) > 0 {
 		a, err := json.Marshal(rc.Authorizer)
 		if err != nil {

@@ -143,6 +143,13 @@ func fromAPIDef(c *content, def *apidef.RestAPI, newID func(key string) string) 
 	if def.APIKeySource != "" {
 		c.API.APIKeySource = def.APIKeySource
 	}
+	if m := def.MinimumCompressionSize; m != nil {
+		n := *m
+		c.API.MinimumCompressionSize = &n
+	}
+	if def.DisableExecuteAPIEndpoint {
+		c.API.DisableExecuteAPIEndpoint = true
+	}
 	if len(def.Policy) > 0 {
 		c.API.Policy = string(def.Policy)
 	}
@@ -213,7 +220,14 @@ func toAPIDef(apiID, deploymentID string, c *content) *apidef.RestAPI {
 	def := &apidef.RestAPI{Title: c.API.Name, APIKeySource: c.API.APIKeySource, BinaryMediaTypes: slices.Clone(c.API.BinaryMediaTypes),
 		Source: apidef.Location{File: file}, Models: map[string][]byte{}, ModelLocs: map[string]apidef.Location{},
 		RequestValidators: map[string]apidef.RequestValidator{}, Authorizers: map[string]apidef.Authorizer{},
-		GatewayResponses: maps.Clone(c.Extras.GatewayResponses), DefaultValidator: c.Extras.DefaultValidator}
+		GatewayResponses: maps.Clone(c.Extras.GatewayResponses), DefaultValidator: c.Extras.DefaultValidator,
+		// The edge answers the default endpoint of a disabled API (403) and
+		// serves it through custom domains; it compresses from the minimum size.
+		DisableExecuteAPIEndpoint: c.API.DisableExecuteAPIEndpoint}
+	if m := c.API.MinimumCompressionSize; m != nil {
+		n := *m
+		def.MinimumCompressionSize = &n
+	}
 	if c.API.Policy != "" {
 		def.Policy = []byte(c.API.Policy)
 		def.PolicyLoc = apidef.Location{File: file, Pointer: "/policy"}

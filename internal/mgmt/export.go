@@ -151,6 +151,12 @@ func (s *Service) openAPI(c *content, stage string, dep Deployment, o exportOpts
 		if c.API.APIKeySource != "" && c.API.APIKeySource != "HEADER" {
 			doc["x-amazon-apigateway-api-key-source"] = c.API.APIKeySource
 		}
+		if m := c.API.MinimumCompressionSize; m != nil {
+			doc["x-amazon-apigateway-minimum-compression-size"] = *m
+		}
+		if c.API.DisableExecuteAPIEndpoint {
+			doc["x-amazon-apigateway-endpoint-configuration"] = obj{"disableExecuteApiEndpoint": true}
+		}
 		var policy any
 		if c.API.Policy != "" && json.Unmarshal([]byte(c.API.Policy), &policy) == nil {
 			doc["x-amazon-apigateway-policy"] = policy

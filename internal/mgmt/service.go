@@ -291,8 +291,8 @@ func (d *document) spec(id string, log *slog.Logger) (deploy.APISpec, bool) {
 	for _, name := range slices.Sorted(maps.Keys(d.Stages)) {
 		st := d.Stages[name]
 		dep := d.Deployments[st.DeploymentID]
-		if dep == nil || dep.Snapshot == nil || dep.Snapshot.API.DisableExecuteAPIEndpoint {
-			continue // a disabled default endpoint answers 403 Forbidden, as an unknown API
+		if dep == nil || dep.Snapshot == nil {
+			continue
 		}
 		def := toAPIDef(id, dep.ID, dep.Snapshot)
 		if sp.Def == nil {

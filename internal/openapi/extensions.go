@@ -25,9 +25,11 @@ func implemented(key, where string) bool {
 		switch key {
 		case "x-amazon-apigateway-gateway-responses", "x-amazon-apigateway-api-key-source",
 			"x-amazon-apigateway-binary-media-types", "x-amazon-apigateway-request-validators",
-			"x-amazon-apigateway-request-validator", "x-amazon-apigateway-policy":
+			"x-amazon-apigateway-request-validator", "x-amazon-apigateway-policy", endpointConfigKey, minCompressionKey:
 			return true
 		}
+	case "server":
+		return key == endpointConfigKey
 	case "scheme":
 		return key == "x-amazon-apigateway-authorizer" || key == "x-amazon-apigateway-authtype"
 	case "path":
@@ -67,7 +69,7 @@ func (im *importer) unsupported(v any, ptr string) {
 				continue
 			}
 			if k == "x-amazon-apigateway-integration" || k == "x-amazon-apigateway-integrations" || k == "x-amazon-apigateway-gateway-responses" || k == "x-amazon-apigateway-request-validators" ||
-				k == "x-amazon-apigateway-authorizer" || k == "x-amazon-apigateway-policy" {
+				k == "x-amazon-apigateway-authorizer" || k == "x-amazon-apigateway-policy" || k == endpointConfigKey {
 				continue // read field by field; unknown fields are errors there
 			}
 		}
@@ -83,6 +85,8 @@ func (im *importer) placeOf(ptr string) string {
 		return "root"
 	case ptr == "/components":
 		return "components"
+	case len(parts) == 3 && parts[1] == "servers":
+		return "server"
 	case len(parts) == 3 && parts[1] == "paths":
 		return "path"
 	case len(parts) == 4 && parts[1] == "paths":

@@ -36,6 +36,7 @@ func (im *importer) httpAPI() *apidef.RestAPI {
 	api.Tags = im.tags()
 	api.Authorizers = im.httpAuthorizers()
 	api.Methods = im.routes()
+	api.DisableExecuteAPIEndpoint = im.endpointConfiguration()
 	im.httpUnsupported(im.root, "")
 	sort.SliceStable(im.warnings, func(i, j int) bool { return im.warnings[i].Loc.Line < im.warnings[j].Loc.Line })
 	api.Unsupported = im.warnings
@@ -342,7 +343,9 @@ func (im *importer) tags() map[string]string {
 func httpImplemented(key, where string) bool {
 	switch where {
 	case "root":
-		return key == "x-amazon-apigateway-cors" || key == importExportVersionKey
+		return key == "x-amazon-apigateway-cors" || key == importExportVersionKey || key == endpointConfigKey
+	case "server":
+		return key == endpointConfigKey
 	case "scheme":
 		return key == "x-amazon-apigateway-authorizer" || key == "x-amazon-apigateway-authtype"
 	case "path":
@@ -367,7 +370,6 @@ var restOnly = map[string]string{
 	"x-amazon-apigateway-policy":                   "HTTP APIs have no resource policies",
 	"x-amazon-apigateway-minimum-compression-size": "HTTP APIs do not compress responses",
 	"x-amazon-apigateway-documentation":            "HTTP APIs have no documentation parts",
-	"x-amazon-apigateway-endpoint-configuration":   "HTTP APIs are regional; Portico has no endpoint types",
 }
 
 // httpUnsupported warns about every x-amazon-apigateway-* key an HTTP API
@@ -398,7 +400,7 @@ func (im *importer) httpUnsupported(v any, ptr string) {
 				continue
 			}
 			switch k {
-			case "x-amazon-apigateway-integration", "x-amazon-apigateway-integrations", "x-amazon-apigateway-authorizer", "x-amazon-apigateway-cors":
+			case "x-amazon-apigateway-integration", "x-amazon-apigateway-integrations", "x-amazon-apigateway-authorizer", "x-amazon-apigateway-cors", endpointConfigKey:
 				continue // read field by field; unknown fields are reported there
 			}
 		}

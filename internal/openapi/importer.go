@@ -44,6 +44,8 @@ func (im *importer) api() *apidef.RestAPI {
 	api.RequestValidators, api.DefaultValidator = im.requestValidators()
 	api.Authorizers = im.authorizers()
 	im.resourcePolicy(api)
+	api.DisableExecuteAPIEndpoint = im.endpointConfiguration()
+	api.MinimumCompressionSize = im.minimumCompressionSize()
 	api.Methods = im.methods(api)
 	im.unsupported(im.root, "")
 	sort.SliceStable(im.warnings, func(i, j int) bool { return im.warnings[i].Loc.Line < im.warnings[j].Loc.Line })

@@ -62,6 +62,13 @@ type Call struct {
 	Protocol string
 	// Host is the Host header as sent.
 	Host string
+	// BasePathMatched is the custom domain's base path mapping that
+	// selected the API ($context.customDomain.basePathMatched); "" on the
+	// default endpoint and for the "(none)" mapping.
+	BasePathMatched string
+	// ClientCert is the mutual-TLS client certificate
+	// ($context.identity.clientCert); nil without one.
+	ClientCert *ClientCert
 
 	// Body is the request body; see Body for lazy buffering.
 	Body *Body
@@ -111,6 +118,19 @@ type Identity struct {
 	AccessKey string
 	// UsagePlanID is the plan the API key was admitted under (not an AWS variable).
 	UsagePlanID string
+}
+
+// ClientCert is a client certificate as API Gateway describes it.
+type ClientCert struct {
+	// PEM is the certificate, PEM-encoded.
+	PEM string
+	// SubjectDN and IssuerDN are the names, most significant attribute
+	// first ("C=US,O=Example,CN=client").
+	SubjectDN, IssuerDN string
+	// SerialNumber is decimal when it fits 64 bits, else colon-separated hex.
+	SerialNumber string
+	// NotBefore and NotAfter are "May 28 12:30:02 2019 GMT".
+	NotBefore, NotAfter string
 }
 
 // Body is a request body read at most once and bounded: the first reader that

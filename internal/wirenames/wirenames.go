@@ -72,6 +72,9 @@ type conn struct {
 	paused bool
 }
 
+// NetConn returns the wrapped connection (a *tls.Conn on a TLS listener).
+func (c *conn) NetConn() net.Conn { return c.Conn }
+
 // CloseWrite half-closes the underlying connection when it can, so that
 // net/http still sends its FIN before closing (an answer such as a 413 then
 // reaches a client that is still sending).
@@ -115,6 +118,13 @@ func (c *conn) capture(r *http.Request) Names {
 // keepCap is the largest buffer a connection keeps between requests.
 const keepCap = 16 << 10
 
+// stop ends recording on the connection (an HTTP/2 connection).
+func (c *conn) stop() {
+	c.mu.Lock()
+	c.paused, c.buf = true, nil
+	c.mu.Unlock()
+}
+
 func (c *conn) resume() {
 	c.mu.Lock()
 	c.paused = false
@@ -135,6 +145,11 @@ func ConnContext(ctx context.Context, c net.Conn) context.Context {
 func Handler(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rc, ok := r.Context().Value(connKey{}).(*conn)
+		if ok && r.ProtoMajor != 1 {
+			// HTTP/2 names are lower case by the protocol: nothing to
+			// recover, so the connection stops recording for good.
+			rc.stop()
+		}
 		if !ok || r.ProtoMajor != 1 {
 			h.ServeHTTP(w, r)
 			return
