@@ -4,7 +4,7 @@
 // 503 only where that stops the node serving, store.onError closed), /usage
 // (API-key usage per day, as GetUsage), /metrics (Prometheus) and Lambda's
 // Invoke API, and the management API (the apigateway REST operations under
-// /restapis, WithManagement). Later features add their endpoints here. It never touches the data plane's requests.
+// /restapis, /apikeys and /usageplans, WithManagement). Later features add their endpoints here. It never touches the data plane's requests.
 package admin
 
 import (
@@ -91,13 +91,20 @@ func usage(w http.ResponseWriter, r *http.Request, u Usage) {
 	writeJSON(w, http.StatusOK, rep)
 }
 
+// managementRoots are the paths under which the management API's
+// operations live.
+var managementRoots = []string{"/restapis", "/apikeys", "/usageplans"}
+
 // WithManagement serves the management API (the apigateway REST
-// operations, /restapis and below) beside the admin routes of h.
+// operations: /restapis, /apikeys, /usageplans and below) beside the admin
+// routes of h.
 func WithManagement(h, management http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/restapis" || strings.HasPrefix(r.URL.Path, "/restapis/") {
-			management.ServeHTTP(w, r)
-			return
+		for _, root := range managementRoots {
+			if r.URL.Path == root || strings.HasPrefix(r.URL.Path, root+"/") {
+				management.ServeHTTP(w, r)
+				return
+			}
 		}
 		h.ServeHTTP(w, r)
 	})

@@ -120,6 +120,7 @@ func New(src Source, opts Options) (*Gateway, error) {
 	}
 	g.edge = httpserver.New(snap, eo)
 	g.mgmt.SetOnDeploy(g.Reload)
+	g.mgmt.SetUsageCounts(managedUsage{g})
 	return g, nil
 }
 
@@ -143,7 +144,7 @@ func (g *Gateway) build() (*config.File, *deploy.Snapshot, []string, error) {
 	if err := g.attachLogs(cfg, l); err != nil {
 		return nil, nil, l.Files, err
 	}
-	lim, err := limits(cfg, g.store, g.health)
+	lim, err := limits(cfg, g.store, g.health, g.mgmt, g.log)
 	if err != nil {
 		return nil, nil, l.Files, err
 	}

@@ -67,6 +67,22 @@ func (s *Service) Handler() http.Handler {
 		{"GET " + api + "/stages/{stage}", s.getStage},
 		{"PATCH " + api + "/stages/{stage}", s.updateStage},
 		{"DELETE " + api + "/stages/{stage}", s.deleteStage},
+		{"POST /apikeys", s.createOrImportKeys},
+		{"GET /apikeys", s.listKeys},
+		{"GET /apikeys/{key}", s.getKey},
+		{"PATCH /apikeys/{key}", s.updateKey},
+		{"DELETE /apikeys/{key}", s.deleteKey},
+		{"POST /usageplans", s.createPlan},
+		{"GET /usageplans", s.listPlans},
+		{"GET /usageplans/{plan}", s.getPlan},
+		{"PATCH /usageplans/{plan}", s.updatePlan},
+		{"DELETE /usageplans/{plan}", s.deletePlan},
+		{"POST /usageplans/{plan}/keys", s.createPlanKey},
+		{"GET /usageplans/{plan}/keys", s.listPlanKeys},
+		{"GET /usageplans/{plan}/keys/{keyId}", s.getPlanKey},
+		{"DELETE /usageplans/{plan}/keys/{keyId}", s.deletePlanKey},
+		{"GET /usageplans/{plan}/usage", s.getUsage},
+		{"PATCH /usageplans/{plan}/keys/{keyId}/usage", s.updateUsage},
 	}
 	for _, rt := range routes {
 		mux.HandleFunc(rt.pattern, func(w http.ResponseWriter, r *http.Request) {

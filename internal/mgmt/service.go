@@ -56,6 +56,10 @@ type Service struct {
 	// (which the REST management API does not list).
 	fileIDs  map[string]bool
 	onDeploy func() error
+	// usage is the API keys and usage plans (guarded by mu, replaced as
+	// docs are); counts reads their quota counters.
+	usage  *usageDoc
+	counts UsageCounts
 }
 
 // New loads every stored API. The error names a document that cannot be
@@ -75,12 +79,20 @@ func New(ctx context.Context, o Options) (*Service, error) {
 		return nil, fmt.Errorf("management API: %w", err)
 	}
 	s := &Service{store: o.Store, region: o.Region, accountID: o.AccountID, log: o.Logger, now: o.Now, verifier: v,
-		docs: map[string]*document{}, fileAPIs: map[string]*document{}}
+		docs: map[string]*document{}, fileAPIs: map[string]*document{}, usage: newUsageDoc()}
 	raw, err := o.Store.LoadAll(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("management store: %w", err)
 	}
 	for id, b := range raw {
+		if id == usageDocID {
+			u := newUsageDoc()
+			if err := json.Unmarshal(b, u); err != nil {
+				return nil, fmt.Errorf("management store: API keys and usage plans: %w", err)
+			}
+			s.usage = u
+			continue
+		}
 		d := &document{}
 		if err := json.Unmarshal(b, d); err != nil {
 			return nil, fmt.Errorf("management store: REST API %s: %w", id, err)
