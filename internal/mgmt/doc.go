@@ -1,7 +1,8 @@
 // Package mgmt is the management API: the REST operations of Amazon API
 // Gateway's `apigateway` 2015-07-09 service (rest APIs, resources, methods,
 // method and integration responses, integrations, deployments, stages,
-// import, put and export) served on the admin listener, so that the AWS
+// import, put and export; API keys, usage plans, their keys and usage)
+// served on the admin listener, so that the AWS
 // CLI, boto3 and the AWS SDKs drive Portico with --endpoint-url.
 //
 // State is one document per REST API (its resources, deployments and

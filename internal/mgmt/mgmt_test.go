@@ -271,3 +271,56 @@ func TestFileAPIs(t *testing.T) {
 		t.Fatal("settings-file APIs are served by the settings file, not by Specs")
 	}
 }
+
+// TestKeysAndPlansPersist: keys and usage plans are stored beside the
+// APIs and found again by a Service opened on the same file.
+func TestKeysAndPlansPersist(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "management.db")
+	st, err := mgmt.OpenBolt(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := open(t, st)
+	deploys := 0
+	s.SetOnDeploy(func() error { deploys++; return nil })
+	c := serve(t, s)
+	ctx := context.Background()
+	key, err := c.CreateApiKey(ctx, &apigateway.CreateApiKeyInput{Name: aws.String("k"), Value: aws.String("persisted-0123456789abc"), Enabled: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := c.CreateUsagePlan(ctx, &apigateway.CreateUsagePlanInput{Name: aws.String("p"), Quota: &types.QuotaSettings{Limit: 5, Period: types.QuotaPeriodTypeWeek}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateUsagePlanKey(ctx, &apigateway.CreateUsagePlanKeyInput{UsagePlanId: plan.Id, KeyId: key.Id, KeyType: aws.String("API_KEY")}); err != nil {
+		t.Fatal(err)
+	}
+	if deploys != 3 {
+		t.Fatalf("each change must rebuild the data plane: %d rebuilds", deploys)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st, err = mgmt.OpenBolt(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s = open(t, st)
+	defer s.Close()
+	keys, plans := s.KeysAndPlans()
+	if len(keys) != 1 || keys[0].Value != "persisted-0123456789abc" || !keys[0].Enabled || len(plans) != 1 ||
+		plans[0].ID != aws.ToString(plan.Id) || len(plans[0].KeyIDs) != 1 || plans[0].KeyIDs[0] != aws.ToString(key.Id) || plans[0].Quota.Period != "WEEK" {
+		t.Fatalf("after reopen: %+v %+v", keys, plans)
+	}
+	if len(s.Specs()) != 0 {
+		t.Fatal("the keys document was read as an API")
+	}
+	// Without counters, usage is refused with a clear message.
+	today := time.Now().UTC().Format("2006-01-02")
+	_, err = serve(t, s).GetUsage(ctx, &apigateway.GetUsageInput{UsagePlanId: plan.Id, StartDate: &today, EndDate: &today})
+	var br *types.BadRequestException
+	if !errors.As(err, &br) || aws.ToString(br.Message) != "usage is not available: the gateway has no counter store" {
+		t.Fatalf("usage without counters: %v", err)
+	}
+}
