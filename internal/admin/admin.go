@@ -93,10 +93,10 @@ func usage(w http.ResponseWriter, r *http.Request, u Usage) {
 
 // managementRoots are the paths under which the management API's
 // operations live.
-var managementRoots = []string{"/restapis", "/apikeys", "/usageplans"}
+var managementRoots = []string{"/restapis", "/apikeys", "/usageplans", "/tags"}
 
 // WithManagement serves the management API (the apigateway REST
-// operations: /restapis, /apikeys, /usageplans and below) beside the admin
+// operations: /restapis, /apikeys, /usageplans, /tags and below) beside the admin
 // routes of h.
 func WithManagement(h, management http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

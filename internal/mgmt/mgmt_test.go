@@ -173,7 +173,7 @@ func TestWireShapes(t *testing.T) {
 	if !errors.As(err, &ae) || ae.ErrorCode() != "NotFoundException" {
 		t.Fatalf("export of a missing stage: %v", err)
 	}
-	_, err = c.GetModels(ctx, &apigateway.GetModelsInput{RestApiId: api.Id})
+	_, err = c.GetDocumentationParts(ctx, &apigateway.GetDocumentationPartsInput{RestApiId: api.Id})
 	if !errors.As(err, &ae) || ae.ErrorCode() != "UnknownOperationException" {
 		t.Fatalf("an operation of a later phase: %v", err)
 	}
@@ -216,7 +216,14 @@ func TestErrorWire(t *testing.T) {
 		{"POST", "/restapis", `{}`, 400, "BadRequestException", "Invalid REST API name specified: the name is required"},
 		{"POST", "/restapis?mode=clone", `{}`, 400, "BadRequestException", `Invalid mode "clone": POST /restapis accepts only mode=import`},
 		{"GET", "/restapis?limit=0", "", 400, "BadRequestException", `Invalid limit "0": it must be an integer from 1 to 500`},
-		{"GET", "/restapis/abc/authorizers", "", 404, "UnknownOperationException", "no management operation is GET /restapis/abc/authorizers"},
+		{"GET", "/restapis/abc/documentation/parts", "", 404, "UnknownOperationException", "no management operation is GET /restapis/abc/documentation/parts"},
+		{"GET", "/restapis/abc/authorizers", "", 404, "NotFoundException", "Invalid API identifier specified 123456789012:abc"},
+		{"GET", "/restapis/abc/gatewayresponses/NOPE", "", 400, "ValidationException", "1 validation error detected: Value 'NOPE' at 'responseType' failed to satisfy constraint: Member must satisfy enum value set: [DEFAULT_4XX, DEFAULT_5XX, RESOURCE_NOT_FOUND, UNAUTHORIZED, INVALID_API_KEY, ACCESS_DENIED, AUTHORIZER_FAILURE, AUTHORIZER_CONFIGURATION_ERROR, INVALID_SIGNATURE, EXPIRED_TOKEN, MISSING_AUTHENTICATION_TOKEN, INTEGRATION_FAILURE, INTEGRATION_TIMEOUT, API_CONFIGURATION_ERROR, UNSUPPORTED_MEDIA_TYPE, BAD_REQUEST_PARAMETERS, BAD_REQUEST_BODY, REQUEST_TOO_LARGE, THROTTLED, QUOTA_EXCEEDED, WAF_FILTERED]"},
+		{"GET", "/apikeys/nope", "", 404, "NotFoundException", "Invalid API Key identifier specified"},
+		{"GET", "/usageplans/nope", "", 404, "NotFoundException", "Invalid Usage Plan ID specified"},
+		{"POST", "/usageplans", `{"name":"p","apiStages":[{"apiId":"abc","stage":"dev"}]}`, 400, "BadRequestException", "Invalid API Stage {api: %s, stage: %s} specified for usageplan %s"},
+		{"POST", "/apikeys", `{"value":"x"}`, 400, "BadRequestException", "API Key value should be at least 20 characters"},
+		{"POST", "/apikeys?mode=import", "name,key\n", 400, "ValidationException", "1 validation error detected: Value '' at 'format' failed to satisfy constraint: Member must satisfy enum value set: [csv]"},
 	}
 	for _, c := range cases {
 		resp, body := signed(t, srv.URL+c.path, c.method, c.body)
