@@ -212,3 +212,78 @@ func TestLambdaControlPlane(t *testing.T) {
 		t.Fatal("a deleted function came back")
 	}
 }
+
+// TestManagementAuthorizerServed: a TOKEN authorizer made through the
+// management API, backed by a function made through Lambda's API, guards a
+// method once deployed.
+func TestManagementAuthorizerServed(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("SKIPPED: python3 is not installed")
+	}
+	m := startManaged(t, t.TempDir(), "listen: 127.0.0.1:0\nadmin: {listen: 127.0.0.1:0}\nstore: {type: memory}\n")
+	ctx := context.Background()
+	authorizer := `def handler(event, context):
+    if event.get("authorizationToken") != "allow":
+        raise Exception("Unauthorized")
+    return {"principalId": "user", "policyDocument": {"Version": "2012-10-17",
+            "Statement": [{"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": event["methodArn"]}]}}
+`
+	fn, err := lambdaClient(m.admin.URL).CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("tokens"), Runtime: ltypes.RuntimePython312,
+		Handler: aws.String("auth.handler"), Role: aws.String("r"), Code: &ltypes.FunctionCode{ZipFile: zipOf(t, map[string]string{"auth.py": authorizer})}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := m.c
+	api, err := c.CreateRestApi(ctx, &apigateway.CreateRestApiInput{Name: aws.String("guarded")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := c.CreateAuthorizer(ctx, &apigateway.CreateAuthorizerInput{RestApiId: api.Id, Name: aws.String("tok"), Type: types.AuthorizerTypeToken,
+		AuthorizerUri:                aws.String("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/" + aws.ToString(fn.FunctionArn) + "/invocations"),
+		IdentitySource:               aws.String("method.request.header.Authorization"),
+		AuthorizerResultTtlInSeconds: aws.Int32(0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := aws.String("GET")
+	if _, err := c.PutMethod(ctx, &apigateway.PutMethodInput{RestApiId: api.Id, ResourceId: api.RootResourceId, HttpMethod: get, AuthorizationType: aws.String("CUSTOM"), AuthorizerId: a.Id}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutIntegration(ctx, &apigateway.PutIntegrationInput{RestApiId: api.Id, ResourceId: api.RootResourceId, HttpMethod: get, Type: types.IntegrationTypeMock,
+		RequestTemplates: map[string]string{"application/json": `{"statusCode": 200}`}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutIntegrationResponse(ctx, &apigateway.PutIntegrationResponseInput{RestApiId: api.Id, ResourceId: api.RootResourceId, HttpMethod: get, StatusCode: aws.String("200"),
+		ResponseTemplates: map[string]string{"application/json": `{"principal": "$context.authorizer.principalId"}`}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateDeployment(ctx, &apigateway.CreateDeploymentInput{RestApiId: api.Id, StageName: aws.String("prod")}); err != nil {
+		t.Fatal(err)
+	}
+	call := func(token string) (int, string) {
+		req, _ := http.NewRequest(http.MethodGet, m.data.URL+"/restapis/"+aws.ToString(api.Id)+"/prod/_user_request_/", nil)
+		if token != "" {
+			req.Header.Set("Authorization", token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var buf bytes.Buffer
+		_, _ = buf.ReadFrom(resp.Body)
+		return resp.StatusCode, buf.String()
+	}
+	for _, c := range []struct {
+		token, body string
+		status      int
+	}{
+		{"", `{"message":"Unauthorized"}`, 401},
+		{"deny", `{"message":"Unauthorized"}`, 401},
+		{"allow", `{"principal": "user"}`, 200},
+	} {
+		if st, body := call(c.token); st != c.status || body != c.body {
+			t.Errorf("token %q: %d %s, want %d %s", c.token, st, body, c.status, c.body)
+		}
+	}
+}
