@@ -62,6 +62,11 @@ var layerRules = []layerRule{
 		Only: []string{"internal/source"},
 	},
 	{
+		Rule: "1. template imports only cfn, config and source",
+		From: []string{"internal/template"},
+		Only: []string{"internal/cfn", "internal/config", "internal/source"},
+	},
+	{
 		Rule: "3. contextvars imports only pipeline, fault and auth/jwt",
 		From: []string{"internal/contextvars"},
 		Only: []string{"internal/pipeline", "internal/fault", "internal/auth/jwt"},
@@ -131,6 +136,22 @@ var layerRules = []layerRule{
 		Only: []string{"internal/apidef", "internal/openapi", "internal/source", "internal/deploy", "internal/telemetry", "internal/auth/sigv4", "internal/awslimits", "internal/fault"},
 	},
 	{
+		Rule: "10. cache, the integration's cache wrapper, imports only pipeline, fault, telemetry and awslimits",
+		From: []string{"internal/cache"},
+		Only: []string{"internal/pipeline", "internal/fault", "internal/telemetry", "internal/awslimits"},
+	},
+	{
+		Rule: "11. dashboard imports only apidef, config, fault, function, telemetry and awslimits",
+		From: []string{"internal/dashboard"},
+		Only: []string{"internal/apidef", "internal/config", "internal/fault", "internal/function", "internal/telemetry", "internal/awslimits"},
+	},
+	{
+		Rule:    "11. only app imports dashboard",
+		From:    []string{"..."},
+		Never:   []string{"internal/dashboard"},
+		Allowed: []importEdge{{"internal/app", "internal/dashboard"}},
+	},
+	{
 		Rule: "8. awslimits and awsheaders import no internal package",
 		From: []string{"internal/awslimits", "internal/awsheaders"},
 		Only: []string{},
@@ -189,6 +210,7 @@ func TestLayerRulesCatch(t *testing.T) {
 		"internal/auth":        {"internal/lambdaevent"},
 		"internal/gatewaytest": {"internal/app"},
 		"internal/mgmt":        {"internal/deploy", "internal/openapi", "internal/auth/sigv4"},
+		"internal/dashboard":   {"internal/telemetry", "internal/function"},
 	}
 	if v := layerViolations(base, layerRules, knownExceptions); len(v) > 0 {
 		t.Fatalf("the allowed graph breaks rules: %v", v)
@@ -215,6 +237,8 @@ func TestLayerRulesCatch(t *testing.T) {
 		{importEdge{"internal/lambdaevent", "internal/auth"}, "4. lambdaevent"},
 		{importEdge{"internal/telemetry", "internal/pipeline"}, "3. telemetry"},
 		{importEdge{"internal/mgmt", "internal/httpserver"}, "9. mgmt"},
+		{importEdge{"internal/dashboard", "internal/usage"}, "11. dashboard imports"},
+		{importEdge{"internal/admin", "internal/dashboard"}, "11. only app"},
 	}
 	for _, b := range bad {
 		g := map[string][]string{}

@@ -31,7 +31,9 @@ Usage:
   portico serve --config portico.yaml
   portico serve --api openapi.yaml [--stage dev] [--listen 127.0.0.1:8080]
                 [--admin-listen 127.0.0.1:9090|off] [--function NAME=PATH ...]
-  portico validate --config portico.yaml | --api openapi.yaml
+  portico serve --template template.yaml [--parameter-overrides 'K=V K2=V2']
+                [--env-vars env.json] [--listen 127.0.0.1:3000]
+  portico validate --config portico.yaml | --api openapi.yaml | --template template.yaml
   portico usage --config portico.yaml --plan P [--key K] [--from YYYY-MM-DD --to YYYY-MM-DD]
   portico version
 
@@ -65,13 +67,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 // common holds the flags every command shares.
 type common struct {
 	config, api, stage, listen, adminListen string
+	template, overrides, envVars            string
 	functions                               []string
 	logLevel, logFormat                     string
 }
 
 // quickOnly are the flags that only mean something in quick mode: with
 // --config the settings file says all of it.
-var quickOnly = map[string]string{"stage": "the stages under apis", "listen": "listen", "admin-listen": "admin.listen", "function": "functions"}
+var quickOnly = map[string]string{"stage": "the stages under apis", "listen": "listen", "admin-listen": "admin.listen", "function": "functions",
+	"parameter-overrides": "templates[].parameterOverrides", "env-vars": "templates[].envVars"}
 
 func parseFlags(name string, args []string, stderr io.Writer) (*common, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
@@ -80,6 +84,9 @@ func parseFlags(name string, args []string, stderr io.Writer) (*common, error) {
 	fs.StringVar(&c.config, "config", "", "settings file (portico.yaml)")
 	fs.StringVar(&c.api, "api", "", "quick mode: one OpenAPI/Swagger definition")
 	fs.StringVar(&c.stage, "stage", "dev", "quick mode: stage name")
+	fs.StringVar(&c.template, "template", "", "a SAM or CloudFormation template, served as sam local start-api does")
+	fs.StringVar(&c.overrides, "parameter-overrides", "", "with --template: parameters as 'Key=Value Key2=Value2' (SAM's syntax)")
+	fs.StringVar(&c.envVars, "env-vars", "", "with --template: sam local's JSON file of function environment variables")
 	fs.StringVar(&c.listen, "listen", "", "quick mode: data-plane address (default 127.0.0.1:8080)")
 	fs.StringVar(&c.adminListen, "admin-listen", "", "quick mode: admin address, or off (default 127.0.0.1:9090)")
 	fs.Func("function", "quick mode: NAME=PATH, a function the definition invokes (a Go main package directory, a directory with an executable bootstrap, or an executable); repeatable", func(v string) error {
@@ -94,8 +101,28 @@ func parseFlags(name string, args []string, stderr io.Writer) (*common, error) {
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	if (c.config == "") == (c.api == "") {
-		return nil, errors.New("give exactly one of --config FILE or --api FILE")
+	given := 0
+	for _, s := range []string{c.config, c.api, c.template} {
+		if s != "" {
+			given++
+		}
+	}
+	if given != 1 {
+		return nil, errors.New("give exactly one of --config FILE, --api FILE or --template FILE")
+	}
+	if c.template == "" && (c.overrides != "" || c.envVars != "") {
+		return nil, errors.New("--parameter-overrides and --env-vars go with --template")
+	}
+	if c.template != "" {
+		var errs []error
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "stage" || f.Name == "function" {
+				errs = append(errs, fmt.Errorf("--%s is for --api; a template names its own stages and functions", f.Name))
+			}
+		})
+		if err := errors.Join(errs...); err != nil {
+			return nil, err
+		}
 	}
 	if c.config != "" {
 		var errs []error
@@ -113,7 +140,8 @@ func parseFlags(name string, args []string, stderr io.Writer) (*common, error) {
 
 func (c *common) source(getenv func(string) string) app.Source {
 	return app.Source{ConfigPath: c.config, Getenv: getenv, Quick: func() (*config.File, error) {
-		return config.Quick(config.QuickOptions{API: c.api, Stage: c.stage, Listen: c.listen, AdminListen: c.adminListen, Functions: c.functions})
+		return config.Quick(config.QuickOptions{API: c.api, Stage: c.stage, Listen: c.listen, AdminListen: c.adminListen, Functions: c.functions,
+			Template: c.template, ParameterOverrides: c.overrides, EnvVars: c.envVars})
 	}}
 }
 

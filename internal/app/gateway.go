@@ -12,7 +12,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/portico-gw/portico/internal/cache"
 	"github.com/portico-gw/portico/internal/config"
+	"github.com/portico-gw/portico/internal/dashboard"
 	"github.com/portico-gw/portico/internal/deploy"
 	"github.com/portico-gw/portico/internal/function"
 	"github.com/portico-gw/portico/internal/httpserver"
@@ -35,10 +37,17 @@ type Source struct {
 
 // load reads the settings.
 func (s Source) load() (*config.File, error) {
+	var cfg *config.File
+	var err error
 	if s.ConfigPath != "" {
-		return config.Load(s.ConfigPath, s.Getenv)
+		cfg, err = config.Load(s.ConfigPath, s.Getenv)
+	} else {
+		cfg, err = s.Quick()
 	}
-	return s.Quick()
+	if err != nil {
+		return nil, err
+	}
+	return cfg, expandTemplates(cfg)
 }
 
 // Options configures a Gateway.
@@ -67,8 +76,13 @@ type Gateway struct {
 	// storeClosed is store.onError closed, as the store was opened.
 	storeClosed bool
 	registry    atomic.Pointer[usage.Registry]
+	// caches are the stages' response caches, kept across reloads.
+	caches *cache.Provider
 	// mgmt is the management API; its deployed stages join every build.
 	mgmt *mgmt.Service
+	// dash is the admin dashboard (nil with the admin listener off).
+	dash    *dashboard.Board
+	dashSrc *dashboardSource
 	// stamps are the watched files as the last build read them (guarded by
 	// mu once serving), so a change made at any time after that is seen.
 	stamps map[string]stamp
@@ -91,11 +105,13 @@ func New(src Source, opts Options) (*Gateway, error) {
 		return nil, err
 	}
 	g.health.metrics, g.health.storeType = g.obs.metrics, first.Store.Type
+	g.dash, g.dashSrc = newDashboard(g, first)
 	g.storeClosed = first.Store.OnError == "closed"
 	if g.store, err = openStore(first.Store, opts.Logger, g.health.report); err != nil {
 		_ = g.obs.Close()
 		return nil, err
 	}
+	g.caches = newCaches(g.store)
 	if g.mgmt, err = openManagement(first, opts.Logger); err != nil {
 		_ = g.store.Close()
 		return nil, err
@@ -125,6 +141,9 @@ func New(src Source, opts Options) (*Gateway, error) {
 	if cfg.Tracing.Enabled {
 		eo.Tracer = g.obs.tracer.Tracer("portico")
 	}
+	if g.dash != nil {
+		eo.Tap = g.dash
+	}
 	g.edge = httpserver.New(snap, eo)
 	g.mgmt.SetOnDeploy(g.Reload)
 	g.mgmt.SetUsageCounts(managedUsage{g})
@@ -151,6 +170,7 @@ func (g *Gateway) build() (*config.File, *deploy.Snapshot, []string, error) {
 	if err != nil {
 		return nil, nil, l.Files, err
 	}
+	logTemplateRoutes(g.log, cfg, l.Specs)
 	g.mgmt.SetFileAPIs(l.Specs)
 	l.Specs = append(l.Specs, g.mgmt.Specs()...)
 	if err := g.attachLogs(cfg, l); err != nil {
@@ -165,12 +185,13 @@ func (g *Gateway) build() (*config.File, *deploy.Snapshot, []string, error) {
 		return nil, nil, l.Files, err
 	}
 	snap, err := Deploy(cfg, l, deploy.Options{Transport: g.transport, InsecureTransport: g.insecure, Compile: Compiler(), Limits: lim,
-		Metrics: g.obs.metrics, Functions: functions{m: g.functions, metrics: g.obs.metrics}, Auth: deploy.AuthOptions{ExplicitDenyMessage: cfg.Authorization.ExplicitDenyMessage,
+		Metrics: g.obs.metrics, Caches: g.caches, CacheErrors: g.cacheErrors, Functions: functions{m: g.functions, metrics: g.obs.metrics}, Auth: deploy.AuthOptions{ExplicitDenyMessage: cfg.Authorization.ExplicitDenyMessage,
 			IAM: iam, CognitoPools: g.tokens.cognito, JWT: g.tokens.jwt}})
 	if err != nil {
 		return nil, nil, l.Files, err
 	}
 	g.registry.Store(lim.Registry) // every successful build is swapped in by its caller
+	g.dashboardDeployed(cfg, l)
 	return cfg, snap, l.Files, nil
 }
 
@@ -321,7 +342,7 @@ func (g *Gateway) attachLogs(cfg *config.File, l *Loaded) error {
 			for j := range spec.Stages {
 				st, sc := &spec.Stages[j], a.Stages[j]
 				if lvl, err := telemetry.ParseLogLevel(sc.LoggingLevel); err == nil && sc.LoggingLevel != "" {
-					st.Telemetry.Exec = telemetry.NewExecLog(telemetry.ExecLogConfig{Logger: g.log, Level: lvl, DataTrace: sc.DataTraceEnabled, API: a.ID, Stage: sc.Name})
+					st.Telemetry.Exec = telemetry.NewExecLog(telemetry.ExecLogConfig{Logger: g.execLogger(), Level: lvl, DataTrace: sc.DataTraceEnabled, API: a.ID, Stage: sc.Name})
 				}
 				if st.Telemetry.AccessLog != nil {
 					w, err := g.obs.writer(sc.AccessLogSettings.Destination)

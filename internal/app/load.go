@@ -29,10 +29,13 @@ func Load(cfg *config.File) (*Loaded, error) {
 	if cfg.Path() != "" {
 		l.Files = append(l.Files, cfg.Path())
 	}
+	l.Files = append(l.Files, cfg.TemplateFiles...)
 	var errs []error
 	for i, a := range cfg.APIs {
-		l.Files = append(l.Files, a.Definition)
-		def, err := openapi.LoadWith(a.Definition, openapi.Options{Region: cfg.Region, AccountID: cfg.AccountID, As: importAs(a.Type)})
+		if a.Body == nil {
+			l.Files = append(l.Files, a.Definition)
+		}
+		def, err := importDefinition(cfg, a)
 		if def != nil {
 			l.Warnings = append(l.Warnings, def.Unsupported...)
 			l.Warnings = append(l.Warnings, deploy.Lint(def, lintEnv(cfg))...)
@@ -60,7 +63,7 @@ func Load(cfg *config.File) (*Loaded, error) {
 			continue
 		}
 		for j, s := range stages {
-			ss := deploy.StageSpec{Name: s.Name, Variables: s.Variables}
+			ss := deploy.StageSpec{Name: s.Name, Variables: s.Variables, Root: a.TemplateRoot && j == 0}
 			if s.AccessLogSettings != nil {
 				al, err := telemetry.CompileAccessLog(s.AccessLogSettings.Format)
 				if err != nil {
@@ -72,8 +75,9 @@ func Load(cfg *config.File) (*Loaded, error) {
 			ss.Telemetry.DebugErrors = s.DebugErrors
 			for _, ms := range s.MethodSettings {
 				ss.MethodSettings = append(ss.MethodSettings, deploy.MethodSetting{ResourcePath: ms.ResourcePath, HTTPMethod: ms.HTTPMethod,
-					RateLimit: ms.ThrottlingRateLimit, BurstLimit: ms.ThrottlingBurstLimit})
+					RateLimit: ms.ThrottlingRateLimit, BurstLimit: ms.ThrottlingBurstLimit, Caching: methodCaching(ms.MethodCacheSettings)})
 			}
+			ss.Cache = stageCache(s.Cache)
 			if d := s.DefaultRouteSettings; d != nil {
 				ss.DefaultRouteSettings = &deploy.RouteSetting{RateLimit: d.ThrottlingRateLimit, BurstLimit: d.ThrottlingBurstLimit}
 			}
@@ -87,6 +91,7 @@ func Load(cfg *config.File) (*Loaded, error) {
 		}
 		l.Specs = append(l.Specs, spec)
 	}
+	l.Warnings = append(l.Warnings, templateWarnings(cfg, l.Specs)...)
 	return l, errors.Join(errs...)
 }
 
@@ -116,6 +121,9 @@ func stageKindErrors(cfg *config.File, i int, def *apidef.RestAPI, stages []conf
 		if def.Protocol == apidef.ProtocolHTTP {
 			if len(s.MethodSettings) > 0 {
 				locate(p+"/methodSettings", "HTTP APIs take defaultRouteSettings and routeSettings, not methodSettings")
+			}
+			if s.Cache != nil {
+				locate(p+"/cache", "HTTP APIs have no stage cache (a REST API setting)")
 			}
 			for k := range s.RouteSettings {
 				if !hasRoute(def, k) {

@@ -11,7 +11,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/portico-gw/portico/internal/admin"
 	"github.com/portico-gw/portico/internal/httpserver"
 	"github.com/portico-gw/portico/internal/wirenames"
 )
@@ -47,7 +46,7 @@ func (g *Gateway) Run(ctx context.Context, opts RunOptions) error {
 			return fmt.Errorf("listen %s (admin): %w", g.cfg.Admin.Listen, err)
 		}
 		adminAddr = al.Addr().String()
-		servers = append(servers, &http.Server{Handler: admin.WithManagement(admin.Handler(g, g, g.LambdaAPI(), g.MetricsHandler()), g.ManagementAPI()), ReadHeaderTimeout: 5 * time.Second})
+		servers = append(servers, &http.Server{Handler: withDashboard(g.AdminHandler(), g.DashboardHandler()), ReadHeaderTimeout: 5 * time.Second})
 		listeners = append(listeners, al)
 	}
 	errc := make(chan error, len(servers))

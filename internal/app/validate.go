@@ -61,8 +61,11 @@ func Validate(src Source) (Report, error) {
 	}
 	for i, f := range cfg.Functions {
 		if w := function.RuntimeWarning(f.Runtime); w != "" {
-			rep.Warnings = append(rep.Warnings, apidef.Warning{Message: w,
-				Loc: apidef.Location{File: cfg.Path(), Line: f.RuntimeLine(), Pointer: fmt.Sprintf("/functions/%d/runtime", i)}})
+			loc := apidef.Location{File: cfg.Path(), Line: f.RuntimeLine(), Pointer: fmt.Sprintf("/functions/%d/runtime", i)}
+			if o, ok := cfg.FunctionOrigins[f.Name]; ok {
+				loc = apidef.Location{File: o.File, Line: o.Line, Pointer: o.Pointer}
+			}
+			rep.Warnings = append(rep.Warnings, apidef.Warning{Message: w, Loc: loc})
 		}
 	}
 	_, err = Deploy(cfg, l, deploy.Options{Transport: t, InsecureTransport: t, Compile: Compiler(), Functions: declaredFunctions(cfg),

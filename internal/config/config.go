@@ -40,6 +40,17 @@ type File struct {
 	Tracing Tracing `yaml:"tracing"`
 	// AWSServices configures AWS service integrations (DynamoDB, SQS, ...).
 	AWSServices AWSServices `yaml:"awsServices"`
+	// Templates are SAM or CloudFormation templates whose APIs and
+	// functions are served (docs/templates.md).
+	Templates []Template `yaml:"templates"`
+	// Notes are warnings found while expanding templates; not a settings key.
+	Notes []Note `yaml:"-"`
+	// TemplateFiles are the files templates name, for watching; not a
+	// settings key.
+	TemplateFiles []string `yaml:"-"`
+	// FunctionOrigins locate, by function name, the Runtime of functions
+	// templates define; not a settings key.
+	FunctionOrigins map[string]Note `yaml:"-"`
 
 	// path is the file the settings came from ("" in quick mode).
 	path string
@@ -109,6 +120,18 @@ type API struct {
 	// DefaultStage names the stage of a REST API listed without stages
 	// (quick mode's "dev"); not a settings key.
 	DefaultStage string `yaml:"-"`
+	// Body is the definition itself, when an API comes from a template
+	// (Definition then names the template and the resource); not a
+	// settings key.
+	Body []byte `yaml:"-"`
+	// TemplateRoot also mounts the API's first stage at the listener's
+	// root, as sam local start-api does (docs/templates.md#root-mount); not
+	// a settings key.
+	TemplateRoot bool `yaml:"-"`
+	// Locate maps a JSON Pointer of Body to the template's file, line and
+	// pointer, when Body is a definition written in the template; nil
+	// otherwise. Not a settings key.
+	Locate func(pointer string) (file string, line int, templatePointer string) `yaml:"-"`
 }
 
 // API types.
@@ -123,8 +146,11 @@ type Stage struct {
 	Name string `yaml:"name"`
 	// Variables are the stage variables ($stageVariables.*).
 	Variables map[string]string `yaml:"variables"`
-	// MethodSettings are the stage's per-method throttles (REST APIs).
+	// MethodSettings are the stage's per-method throttles and caching (REST APIs).
 	MethodSettings []MethodSetting `yaml:"methodSettings"`
+	// Cache is the stage's response cache (REST APIs): the cluster, which
+	// caches nothing until method settings turn cachingEnabled on.
+	Cache *StageCache `yaml:"cache"`
 	// DefaultRouteSettings and RouteSettings are an HTTP API stage's
 	// throttles: for every route, and per route key ("GET /pets").
 	DefaultRouteSettings *RouteSetting           `yaml:"defaultRouteSettings"`

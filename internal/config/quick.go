@@ -24,6 +24,11 @@ type QuickOptions struct {
 	// directory (built), a directory holding an executable bootstrap, or an
 	// executable file.
 	Functions []string
+	// Template serves a SAM or CloudFormation template instead of API
+	// (--template), with ParameterOverrides (SAM's Key=Value syntax) and
+	// EnvVars (sam local's JSON file); the default listener is then
+	// 127.0.0.1:3000, sam local start-api's.
+	Template, ParameterOverrides, EnvVars string
 }
 
 // maxAPIID is the longest API id the settings accept.
@@ -34,6 +39,9 @@ const maxAPIID = 64
 // in-memory store and defaults for everything else. Every problem with
 // the options is reported at once.
 func Quick(o QuickOptions) (*File, error) {
+	if o.Template != "" {
+		return quickTemplate(o)
+	}
 	f := Default()
 	if o.Listen != "" {
 		f.Listen = o.Listen

@@ -17,12 +17,15 @@ type Throttle struct {
 }
 
 // MethodSetting is one stage methodSettings entry (CloudFormation's shape).
-// resourcePath "/*" with httpMethod "*" applies to every method.
+// resourcePath "/*" with httpMethod "*" applies to every method; a
+// CloudFormation-escaped path ("/~1pets~1{id}") is accepted and decoded.
+// The caching fields are described in cache.go.
 type MethodSetting struct {
 	ResourcePath         string   `yaml:"resourcePath"`
 	HTTPMethod           string   `yaml:"httpMethod"`
 	ThrottlingRateLimit  *float64 `yaml:"throttlingRateLimit"`
 	ThrottlingBurstLimit *int     `yaml:"throttlingBurstLimit"`
+	MethodCacheSettings  `yaml:",inline"`
 }
 
 // RouteSetting is an HTTP API stage's throttle for a route (or for every

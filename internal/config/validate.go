@@ -41,6 +41,7 @@ func (f *File) Validate(ix *source.Index) error {
 	}{{"readHeaderTimeout", f.Server.ReadHeaderTimeout}, {"readTimeout", f.Server.ReadTimeout}, {"idleTimeout", f.Server.IdleTimeout}, {"shutdownTimeout", f.Server.ShutdownTimeout}} {
 		v.check("/server/"+d.field, d.val > 0, "must be a positive duration")
 	}
+	v.validateTemplates(f)
 	v.admin(&f.Admin)
 	ids := map[string]bool{}
 	for i, a := range f.APIs {
@@ -48,7 +49,7 @@ func (f *File) Validate(ix *source.Index) error {
 		v.check(p+"/id", apiIDRe.MatchString(a.ID), "%q is not a valid API id (letters, digits, - and _)", a.ID)
 		v.check(p+"/id", !ids[a.ID], "duplicate API id %q", a.ID)
 		ids[a.ID] = true
-		if v.check(p+"/definition", a.Definition != "", "a definition file is required") {
+		if a.Body == nil && v.check(p+"/definition", a.Definition != "", "a definition file is required") {
 			_, err := os.Stat(a.Definition)
 			v.check(p+"/definition", err == nil, "cannot read definition %s", a.Definition)
 		}
@@ -117,6 +118,7 @@ func (v *validator) stages(p string, a API) {
 		}
 		if a.Type == APITypeHTTP {
 			v.check(sp+"/methodSettings", len(s.MethodSettings) == 0, "HTTP APIs take defaultRouteSettings and routeSettings, not methodSettings")
+			v.check(sp+"/cache", s.Cache == nil, "HTTP APIs have no stage cache (a REST API setting)")
 		}
 		if a.Type == APITypeREST {
 			v.check(sp+"/routeSettings", len(s.RouteSettings) == 0 && s.DefaultRouteSettings == nil, "REST APIs take methodSettings, not routeSettings")

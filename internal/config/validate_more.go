@@ -31,8 +31,10 @@ func (f *File) applyDefaults(dir string) {
 		return filepath.Join(dir, p)
 	}
 	f.Store.Path = abs(f.Store.Path)
+	f.templatePaths(dir)
 	for i := range f.APIs {
 		for j := range f.APIs[i].Stages {
+			decodeResourcePaths(f.APIs[i].Stages[j].MethodSettings)
 			if a := f.APIs[i].Stages[j].AccessLogSettings; a != nil && a.Destination != "" && a.Destination != "stdout" && a.Destination != "-" {
 				a.Destination = abs(a.Destination)
 			}
@@ -110,7 +112,9 @@ func (v *validator) validateMore(f *File) {
 				if ms.ThrottlingBurstLimit != nil {
 					v.check(p+"/throttlingBurstLimit", *ms.ThrottlingBurstLimit >= 0, "must not be negative")
 				}
+				v.methodCache(p, ms.MethodCacheSettings)
 			}
+			v.stageCache(fmt.Sprintf("/apis/%d/stages/%d/cache", i, j), s.Cache)
 		}
 	}
 	v.keysAndPlans(f)
@@ -213,8 +217,9 @@ func (v *validator) keysAndPlans(f *File) {
 		v.check(p+"/value", !values[k.Value], "two API keys have the same value") // the value itself is never printed
 		values[k.Value] = true
 	}
-	stages := map[string]bool{}
+	stages, apiIDs := map[string]bool{}, map[string]bool{}
 	for _, a := range f.APIs {
+		apiIDs[a.ID] = true
 		for _, s := range a.Stages {
 			stages[a.ID+"/"+s.Name] = true
 		}
@@ -240,7 +245,9 @@ func (v *validator) keysAndPlans(f *File) {
 		}
 		for j, st := range pl.APIStages {
 			sp := p + "/apiStages/" + strconv.Itoa(j)
-			v.check(sp, stages[st.API+"/"+st.Stage], "Invalid API Stage {api: %s, stage: %s} specified for usageplan %s", st.API, st.Stage, pl.Name)
+			// A stage of an API a template defines is checked once the
+			// templates are expanded (File.Expand).
+			v.check(sp, stages[st.API+"/"+st.Stage] || len(f.Templates) > 0 && !apiIDs[st.API], "Invalid API Stage {api: %s, stage: %s} specified for usageplan %s", st.API, st.Stage, pl.Name)
 			for m, t := range st.Throttle {
 				mp := sp + "/throttle/" + source.Escape(m)
 				v.check(mp, planMethodRe.MatchString(m), "per-method throttle keys are \"/{resourcePath}/{METHOD}\", e.g. \"/pets/GET\", not %q", m)

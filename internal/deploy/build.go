@@ -13,6 +13,7 @@ import (
 	"github.com/portico-gw/portico/internal/auth/jwt"
 	"github.com/portico-gw/portico/internal/auth/sigv4"
 	"github.com/portico-gw/portico/internal/awsservice"
+	"github.com/portico-gw/portico/internal/cache"
 	"github.com/portico-gw/portico/internal/integration"
 	"github.com/portico-gw/portico/internal/lambdaevent"
 	"github.com/portico-gw/portico/internal/pipeline"
@@ -34,6 +35,9 @@ type APISpec struct {
 type StageSpec struct {
 	Name      string
 	Variables map[string]string
+	// Root also serves the stage at the listener's root, as sam local
+	// start-api serves a template's APIs (docs/templates.md#root-mount).
+	Root bool
 	// MethodSettings are the stage's per-method throttles, in order (REST).
 	MethodSettings []MethodSetting
 	// DefaultRouteSettings and RouteSettings are an HTTP API stage's
@@ -49,6 +53,8 @@ type StageSpec struct {
 	// DeploymentID, when set, is $context.deploymentId; default derived
 	// from the API id and stage name.
 	DeploymentID string
+	// Cache is the stage's response cache; nil means none (REST).
+	Cache *StageCache
 }
 
 // StageTelemetry is a stage's access log, execution log and debugging.
@@ -68,6 +74,8 @@ type MethodSetting struct {
 	ResourcePath, HTTPMethod string
 	RateLimit                *float64
 	BurstLimit               *int
+	// Caching holds the entry's caching fields (cache.go).
+	Caching MethodCaching
 }
 
 // RouteSetting is an HTTP API route throttle; nil fields are unset.
@@ -112,6 +120,11 @@ type Options struct {
 	AWSServices *awsservice.Config
 	// Metrics, when set, gives every method its pre-resolved metric handle.
 	Metrics *telemetry.Metrics
+	// Caches holds the stages' response caches across deployments; nil
+	// gives each deployment fresh in-memory caches.
+	Caches *cache.Provider
+	// CacheErrors reports response-cache store failures (nil ignores them).
+	CacheErrors func(error)
 }
 
 // AuthOptions are authorization's shared settings.
@@ -143,6 +156,9 @@ func Build(specs []APISpec, opts Options) (*Snapshot, error) {
 	if opts.Compile == nil {
 		opts.Compile = StaticOnly
 	}
+	if opts.Caches == nil {
+		opts.Caches = cache.NewMemoryProvider(opts.Now)
+	}
 	if opts.Limits == nil {
 		reg, _ := usage.NewRegistry(nil, nil)
 		st := memory.New(memory.Options{})
@@ -161,11 +177,25 @@ func Build(specs []APISpec, opts Options) (*Snapshot, error) {
 			continue
 		}
 		s.apis[spec.ID] = a
+		for _, ss := range spec.Stages {
+			if st, ok := a.stages[ss.Name]; ok && ss.Root {
+				s.roots = append(s.roots, rootMount{api: a, stage: st})
+			}
+		}
 	}
 	if len(errs) > 0 {
 		_ = s.Close()
 		return nil, errors.Join(errs...)
 	}
+	cached := map[string]bool{}
+	for _, spec := range specs {
+		for _, ss := range spec.Stages {
+			if ss.Cache != nil {
+				cached[spec.ID+"/"+ss.Name] = true
+			}
+		}
+	}
+	opts.Caches.Retain(cached)
 	if len(s.apis) == 1 {
 		for _, a := range s.apis {
 			s.only = a
@@ -215,6 +245,9 @@ func buildAPI(spec APISpec, opts Options, closers *[]io.Closer) (*API, error) {
 func buildMethod(spec APISpec, ss StageSpec, sa *stageAuth, m *apidef.Method, opts Options) (*Method, error) {
 	integ, err := buildIntegration(spec, ss, m, opts)
 	if err != nil {
+		return nil, err
+	}
+	if integ, err = withCache(spec, ss, m, integ, opts); err != nil {
 		return nil, err
 	}
 	steps, err := methodSteps(spec, ss, sa, m, opts)

@@ -16,6 +16,7 @@ import (
 type Snapshot struct {
 	apis    map[string]*API
 	only    *API
+	roots   []rootMount
 	Created time.Time
 	// closers release what the snapshot owns (JWT key refreshers).
 	closers []io.Closer

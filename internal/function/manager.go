@@ -284,7 +284,9 @@ func (m *Manager) Invoke(ctx context.Context, name string, payload []byte, opts 
 	if inv.traceID == "" {
 		inv.traceID = newTraceID(now)
 	}
-	return p.invoke(ctx, inv)
+	resp, err := p.invoke(ctx, inv)
+	p.stats.record(resp, err, now)
+	return resp, err
 }
 
 // InvokeAsync starts an invocation in the background (Lambda's Event

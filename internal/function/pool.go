@@ -17,6 +17,7 @@ type pool struct {
 	log *slog.Logger
 
 	inFlight atomic.Int64
+	stats    poolStats // counters for Manager.Stats
 
 	mu     sync.Mutex
 	prog   program    // what new processes run; replaced when the code changes
@@ -223,6 +224,7 @@ func (p *pool) coldStart() (*sandbox, error) {
 		return nil, ErrClosed
 	}
 	p.all[sb] = struct{}{}
+	p.stats.coldStarts.Add(1)
 	return sb, nil
 }
 

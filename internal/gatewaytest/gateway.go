@@ -31,6 +31,15 @@ type Options struct {
 	Extra string
 	// StageExtra is YAML added to every stage entry.
 	StageExtra string
+	// Template serves a SAM or CloudFormation template instead of
+	// Definition (settings templates: [{path}]); TemplateOverrides are its
+	// parameterOverrides.
+	Template          string
+	TemplateOverrides map[string]string
+	// Dashboard turns the admin listener's setting on (127.0.0.1:0), so
+	// the gateway records for the dashboard; the admin listener itself is
+	// not started.
+	Dashboard bool
 }
 
 // Gateway is a running in-process gateway.
@@ -65,12 +74,30 @@ func Start(t testing.TB, o Options) *Gateway {
 	if o.Stages == nil {
 		o.Stages = map[string]map[string]string{"dev": nil}
 	}
+	if o.Template != "" {
+		o.Definition = o.Template
+	}
 	def, err := filepath.Abs(o.Definition)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "listen: 127.0.0.1:0\nadmin: {listen: \"off\"}\napis:\n  - id: %s\n    definition: %q\n", o.APIID, def)
+	admin := `"off"`
+	if o.Dashboard {
+		admin = "127.0.0.1:0"
+	}
+	if o.Template != "" {
+		fmt.Fprintf(&b, "listen: 127.0.0.1:0\nadmin: {listen: %s}\ntemplates:\n  - path: %q\n", admin, def)
+		if len(o.TemplateOverrides) > 0 {
+			b.WriteString("    parameterOverrides:\n")
+			for k, v := range o.TemplateOverrides {
+				fmt.Fprintf(&b, "      %s: %q\n", k, v)
+			}
+		}
+		o.Stages = map[string]map[string]string{}
+	} else {
+		fmt.Fprintf(&b, "listen: 127.0.0.1:0\nadmin: {listen: %s}\napis:\n  - id: %s\n    definition: %q\n", admin, o.APIID, def)
+	}
 	if len(o.Stages) > 0 {
 		b.WriteString("    stages:\n")
 	}

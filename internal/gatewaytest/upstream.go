@@ -23,8 +23,28 @@ import (
 //	/headers         answers with Server, Date, Via, Connection and x-amzn-RequestId headers set
 //	/binary          answers image/png bytes
 //	/trickle         sends headers, then a 100-byte body one byte every 20 ms
+//	/count/{name}    answers {"name":"{name}","count":N}, N being how many times this
+//	                 name was called (so a cached answer shows the integration was
+//	                 skipped); ?status=C answers with status C
 func Upstream() http.Handler {
 	mux := http.NewServeMux()
+	var countMu sync.Mutex
+	counts := map[string]int{}
+	mux.HandleFunc("/count/{name}", func(w http.ResponseWriter, r *http.Request) {
+		name := r.PathValue("name")
+		countMu.Lock()
+		counts[name]++
+		n := counts[name]
+		countMu.Unlock()
+		status, err := strconv.Atoi(r.URL.Query().Get("status"))
+		if err != nil || status < 200 || status > 599 {
+			status = http.StatusOK
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		b, _ := json.Marshal(map[string]any{"name": name, "count": n})
+		_, _ = w.Write(b)
+	})
 	mux.HandleFunc("/echo/", echo)
 	mux.HandleFunc("/base/", echo)
 	mux.HandleFunc("/secret.txt", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "secret") })

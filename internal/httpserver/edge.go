@@ -193,13 +193,28 @@ func (e *Edge) selectStage(snap *deploy.Snapshot, r *http.Request) (*deploy.API,
 			return a, st, user
 		}
 	}
+	byHost := false
 	if host := hostOnly(r.Host); strings.Contains(host, ".execute-api.") {
 		id, _, _ := strings.Cut(host, ".")
 		api, _ = snap.API(id)
+		byHost = true
 	} else {
 		api, _ = snap.Only()
 	}
+	// The template root mount (docs/templates.md#root-mount): a request
+	// that names no API and no stage goes to the template API with the
+	// route, as sam local start-api serves it.
+	root := func() (*deploy.API, *deploy.Stage, string, bool) {
+		if byHost {
+			return nil, nil, "", false
+		}
+		a, st, ok := snap.Root(r.Method, path)
+		return a, st, path, ok
+	}
 	if api == nil {
+		if a, st, p, ok := root(); ok {
+			return a, st, p
+		}
 		return nil, nil, ""
 	}
 	trimmed := strings.TrimLeft(path, "/")
@@ -210,6 +225,9 @@ func (e *Edge) selectStage(snap *deploy.Snapshot, r *http.Request) (*deploy.API,
 		// $default stage, without a prefix.
 		if def, found := api.Stage(deploy.DefaultStage); found && api.HTTP() {
 			return api, def, path
+		}
+		if a, st, p, ok := root(); ok {
+			return a, st, p
 		}
 		return api, nil, ""
 	}

@@ -42,7 +42,7 @@ func (e *Edge) finish(ctx context.Context, x *exchange, span trace.Span) {
 	latency := time.Since(c.Start)
 	if e.opts.Metrics != nil {
 		obs := telemetry.RequestObservation{API: c.APIID, Stage: c.Stage, Status: x.status, Latency: latency,
-			IntegrationLatency: c.IntegrationLatency, UsagePlan: c.Identity.UsagePlanID}
+			IntegrationLatency: c.IntegrationLatency, UsagePlan: c.Identity.UsagePlanID, Cache: telemetry.CacheStatus(c.Cache)}
 		if x.method != nil {
 			obs.Method, obs.Resource = x.method.HTTPMethod, x.method.Resource
 		}
@@ -67,6 +67,7 @@ func (e *Edge) finish(ctx context.Context, x *exchange, span trace.Span) {
 		e.log.Info("request rejected", "requestId", c.RequestID, "responseType", string(x.fault.Type), "status", x.status,
 			"method", c.HTTPMethod, "path", c.StagePath, "sourceIp", c.SourceIP, "reason", reason(x.fault))
 	}
+	e.tap(x, latency)
 	if span != nil {
 		span.SetAttributes(attribute.Int("http.response.status_code", x.status), attribute.String("aws.api_id", c.APIID),
 			attribute.String("aws.stage", c.Stage), attribute.String("aws.resource_path", c.ResourcePath))

@@ -41,6 +41,8 @@ type Options struct {
 	Metrics *telemetry.Metrics
 	// Tracer starts request spans; nil disables tracing.
 	Tracer trace.Tracer
+	// Tap sees every finished request (the admin dashboard); nil disables it.
+	Tap telemetry.RequestTap
 }
 
 // Edge is the data-plane http.Handler.

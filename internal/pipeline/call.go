@@ -82,7 +82,23 @@ type Call struct {
 	IntegrationLatency time.Duration
 	// IntegrationStatus is the status the integration answered with, if any.
 	IntegrationStatus int
+	// Cache is how the stage cache took part (set by the cache wrapper of
+	// a method that caches; CacheNone otherwise).
+	Cache CacheOutcome
 }
+
+// CacheOutcome is the stage cache's part in a call (CacheHitCount and
+// CacheMissCount).
+type CacheOutcome uint8
+
+const (
+	// CacheNone: the method does not cache this request.
+	CacheNone CacheOutcome = iota
+	// CacheHit: the answer came from the cache; the integration was skipped.
+	CacheHit
+	// CacheMiss: the method caches, but the integration answered.
+	CacheMiss
+)
 
 // Identity is $context.identity.
 type Identity struct {

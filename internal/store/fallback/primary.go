@@ -1,0 +1,4 @@
+package fallback
+
+// Primary returns the shared store this one falls back from.
+func (s *Store) Primary() Primary { return s.p }

@@ -1,0 +1,8 @@
+import json
+
+
+def lambda_handler(event, context):
+    return {
+        "statusCode": 200,
+        "body": json.dumps({"message": "hello world", "path": event["path"]}),
+    }
