@@ -136,9 +136,9 @@ var layerRules = []layerRule{
 		Never: append(slices.Clone(steps), integrating...),
 	},
 	{
-		Rule: "9. mgmt, the management API, imports only apidef, openapi, source, deploy, telemetry, auth/sigv4 and awslimits",
+		Rule: "9. mgmt, the management API, imports only apidef, openapi, source, deploy, telemetry, auth/sigv4, awslimits and fault",
 		From: []string{"internal/mgmt"},
-		Only: []string{"internal/apidef", "internal/openapi", "internal/source", "internal/deploy", "internal/telemetry", "internal/auth/sigv4", "internal/awslimits"},
+		Only: []string{"internal/apidef", "internal/openapi", "internal/source", "internal/deploy", "internal/telemetry", "internal/auth/sigv4", "internal/awslimits", "internal/fault"},
 	},
 	{
 		Rule: "10. cache, the integration's cache wrapper, imports only pipeline, fault, telemetry and awslimits",

@@ -2,9 +2,11 @@
 // /readyz (a snapshot is deployed and the data plane is listening; the
 // shared store's health is a "store" field, and a failing store makes it
 // 503 only where that stops the node serving, store.onError closed), /usage
-// (API-key usage per day, as GetUsage), /metrics (Prometheus) and Lambda's
-// Invoke API, and the management API (the apigateway REST operations under
-// /restapis, WithManagement). Later features add their endpoints here. It never touches the data plane's requests.
+// (API-key usage per day, as GetUsage), /metrics (Prometheus), Lambda's
+// Invoke API and control plane (under /2015-03-31/), and the management API
+// (the apigateway REST operations under /restapis, /apikeys, /usageplans and
+// /tags, WithManagement). Later features add their endpoints here. It never
+// touches the data plane's requests.
 package admin
 
 import (
@@ -31,8 +33,8 @@ type Usage interface {
 }
 
 // Handler returns the admin routes. u, lambda and metrics may be nil;
-// lambda serves Lambda's Invoke API (POST
-// /2015-03-31/functions/{name}/invocations), metrics serves /metrics.
+// lambda serves Lambda's API under /2015-03-31/ (Invoke, and the control
+// plane when the gateway has it), metrics serves /metrics.
 func Handler(st Status, u Usage, lambda, metrics http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	if metrics != nil {
@@ -91,13 +93,20 @@ func usage(w http.ResponseWriter, r *http.Request, u Usage) {
 	writeJSON(w, http.StatusOK, rep)
 }
 
+// managementRoots are the paths under which the management API's
+// operations live.
+var managementRoots = []string{"/restapis", "/apikeys", "/usageplans", "/tags"}
+
 // WithManagement serves the management API (the apigateway REST
-// operations, /restapis and below) beside the admin routes of h.
+// operations: /restapis, /apikeys, /usageplans, /tags and below) beside the admin
+// routes of h.
 func WithManagement(h, management http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/restapis" || strings.HasPrefix(r.URL.Path, "/restapis/") {
-			management.ServeHTTP(w, r)
-			return
+		for _, root := range managementRoots {
+			if r.URL.Path == root || strings.HasPrefix(r.URL.Path, root+"/") {
+				management.ServeHTTP(w, r)
+				return
+			}
 		}
 		h.ServeHTTP(w, r)
 	})

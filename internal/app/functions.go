@@ -1,11 +1,19 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
 
+	"github.com/portico-gw/portico/internal/auth/sigv4"
 	"github.com/portico-gw/portico/internal/config"
 	"github.com/portico-gw/portico/internal/fault"
 	"github.com/portico-gw/portico/internal/function"
@@ -26,12 +34,91 @@ type functions struct {
 // openFunctions starts the runtime for the configured functions (builds Go
 // sources once; processes start on first use). It starts background work
 // that Close stops.
-func openFunctions(cfg *config.File, log *slog.Logger) (*function.Manager, error) {
-	m, err := function.NewManager(functionConfigs(cfg), functionOptions(cfg, log))
-	if err != nil {
-		return nil, fmt.Errorf("functions: %w", err)
+//
+// Functions made through Lambda's control plane (function.Controls) are
+// started too: with the embedded store their records and code live in
+// store.path/functions and survive restarts; with memory or redis they
+// live in a temporary directory removed at Close (on redis each replica
+// has its own).
+func openFunctions(cfg *config.File, log *slog.Logger) (*function.Manager, *function.Controls, error) {
+	ct := &function.Controls{Fixed: map[string]bool{}}
+	for _, f := range cfg.Functions {
+		ct.Fixed[f.Name] = true
 	}
-	return m, nil
+	if cfg.Store.Type == "embedded" || cfg.Store.Type == "" {
+		ct.Dir = filepath.Join(cfg.Store.Path, "functions")
+	} else {
+		dir, err := os.MkdirTemp("", "portico-functions-")
+		if err != nil {
+			return nil, nil, fmt.Errorf("functions: %w", err)
+		}
+		ct.Dir, ct.Temporary = dir, true
+	}
+	fail := func(err error) (*function.Manager, *function.Controls, error) {
+		if ct.Temporary {
+			_ = os.RemoveAll(ct.Dir)
+		}
+		return nil, nil, fmt.Errorf("functions: %w", err)
+	}
+	if err := os.MkdirAll(ct.Dir, 0o700); err != nil {
+		return fail(err)
+	}
+	managed, err := ct.Load(cfg.Region, cfg.AccountID)
+	if err != nil {
+		return fail(err)
+	}
+	m, err := function.NewManager(append(functionConfigs(cfg), managed...), functionOptions(cfg, log))
+	if err != nil {
+		return fail(err)
+	}
+	return m, ct, nil
+}
+
+// lambdaAPI serves Lambda's Invoke API as before (unsigned) and its
+// control plane, whose calls must carry a SigV4 signature for service
+// "lambda" from admin.credentials (any key when there are none, as for
+// the management API): they make code that runs.
+func lambdaAPI(m *function.Manager, ct *function.Controls, cfg *config.File) (http.Handler, error) {
+	creds := make([]sigv4.Credential, 0, len(cfg.Admin.Credentials))
+	for _, c := range cfg.Admin.Credentials {
+		creds = append(creds, sigv4.Credential{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey,
+			ARN: "arn:aws:iam::" + cfg.AccountID + ":user/" + c.AccessKeyID})
+	}
+	v, err := sigv4.New(sigv4.Config{Credentials: creds, Region: cfg.Region, Service: "lambda", AcceptAnyKey: len(creds) == 0})
+	if err != nil {
+		return nil, fmt.Errorf("lambda API: %w", err)
+	}
+	api := function.NewLambdaAPIWithControls(m, ct)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/invocations") {
+			api.ServeHTTP(w, r)
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 70<<20))
+		if err != nil {
+			writeLambdaAuthError(w, http.StatusRequestEntityTooLarge, "RequestEntityTooLargeException", "Request must be smaller than 69905067 bytes")
+			return
+		}
+		if _, err := v.Verify(r, body); err != nil {
+			typ := "AccessDeniedException"
+			var typed interface{ ErrorType() string }
+			if errors.As(err, &typed) {
+				typ = typed.ErrorType()
+			}
+			writeLambdaAuthError(w, http.StatusForbidden, typ, err.Error())
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		api.ServeHTTP(w, r)
+	}), nil
+}
+
+func writeLambdaAuthError(w http.ResponseWriter, status int, typ, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Amzn-Errortype", typ)
+	w.WriteHeader(status)
+	b, _ := json.Marshal(map[string]string{"Type": "User", "message": msg})
+	_, _ = w.Write(b)
 }
 
 // functionOptions is the runtime's view of the functionRuntime section.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -68,6 +69,8 @@ type Gateway struct {
 	insecure  *http.Transport
 	store     counters
 	functions *function.Manager
+	controls  *function.Controls
+	lambda    http.Handler
 	tokens    *tokenVerifiers
 	obs       *observability
 	health    *storeHealth
@@ -116,9 +119,13 @@ func New(src Source, opts Options) (*Gateway, error) {
 		_ = g.store.Close()
 		return nil, err
 	}
-	if g.functions, err = openFunctions(first, opts.Logger); err != nil {
+	if g.functions, g.controls, err = openFunctions(first, opts.Logger); err != nil {
 		_ = g.store.Close()
 		_ = g.mgmt.Close()
+		return nil, err
+	}
+	if g.lambda, err = lambdaAPI(g.functions, g.controls, first); err != nil {
+		_ = g.Close()
 		return nil, err
 	}
 	if g.tokens, err = openVerifiers(first, opts.Logger); err != nil {
@@ -150,6 +157,12 @@ func New(src Source, opts Options) (*Gateway, error) {
 	g.edge = httpserver.New(snap, eo)
 	g.edge.SetDomains(g.domains(cfg, snap))
 	g.mgmt.SetOnDeploy(g.Reload)
+	g.mgmt.SetUsageCounts(managedUsage{g})
+	g.controls.OnChange = func() {
+		if err := g.Reload(); err != nil {
+			g.log.Error("a function was created or deleted, but the gateway could not redeploy", "error", err)
+		}
+	}
 	return g, nil
 }
 
@@ -174,7 +187,7 @@ func (g *Gateway) build() (*config.File, *deploy.Snapshot, []string, error) {
 	if err := g.attachLogs(cfg, l); err != nil {
 		return nil, nil, l.Files, err
 	}
-	lim, err := limits(cfg, g.store, g.health)
+	lim, err := limits(cfg, g.store, g.health, g.mgmt, g.log)
 	if err != nil {
 		return nil, nil, l.Files, err
 	}
@@ -258,6 +271,9 @@ func (g *Gateway) Close() error {
 	if g.functions != nil {
 		errs = append(errs, g.functions.Close())
 	}
+	if g.controls != nil && g.controls.Temporary {
+		errs = append(errs, os.RemoveAll(g.controls.Dir))
+	}
 	errs = append(errs, g.tokens.Close(), g.obs.Close())
 	if g.store != nil {
 		errs = append(errs, g.store.Close())
@@ -268,9 +284,10 @@ func (g *Gateway) Close() error {
 	return errors.Join(errs...)
 }
 
-// LambdaAPI is Lambda's Invoke API over the gateway's functions, for the
-// admin listener.
-func (g *Gateway) LambdaAPI() http.Handler { return function.NewLambdaAPI(g.functions) }
+// LambdaAPI is Lambda's Invoke API over the gateway's functions and its
+// control plane (create, update code, get, list, delete, add permission),
+// for the admin listener.
+func (g *Gateway) LambdaAPI() http.Handler { return g.lambda }
 
 // sameFunctions reports whether two function lists are identical.
 func sameFunctions(a, b []config.Function) bool {

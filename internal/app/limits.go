@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"os"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/portico-gw/portico/internal/config"
 	"github.com/portico-gw/portico/internal/deploy"
+	"github.com/portico-gw/portico/internal/mgmt"
 	"github.com/portico-gw/portico/internal/store/bolt"
 	"github.com/portico-gw/portico/internal/store/fallback"
 	"github.com/portico-gw/portico/internal/store/memory"
@@ -93,8 +95,9 @@ func (h *storeHealth) report(err error) {
 	}
 }
 
-// limits compiles keys and plans from the settings into deploy.Limits.
-func limits(cfg *config.File, st counters, h *storeHealth) (*deploy.Limits, error) {
+// limits compiles keys and plans from the settings, and those of the
+// management API (managed; nil for none), into deploy.Limits.
+func limits(cfg *config.File, st counters, h *storeHealth, managed *mgmt.Service, log *slog.Logger) (*deploy.Limits, error) {
 	keys := make([]usage.Key, 0, len(cfg.APIKeys))
 	for _, k := range cfg.APIKeys {
 		keys = append(keys, usage.Key{ID: k.ID, Name: k.Name, Value: k.Value, Enabled: k.IsEnabled()})
@@ -117,6 +120,9 @@ func limits(cfg *config.File, st counters, h *storeHealth) (*deploy.Limits, erro
 		}
 		plans = append(plans, up)
 	}
+	if managed != nil {
+		keys, plans = addManaged(keys, plans, managed, log)
+	}
 	reg, err := usage.NewRegistry(keys, plans)
 	if err != nil {
 		return nil, err
@@ -124,4 +130,67 @@ func limits(cfg *config.File, st counters, h *storeHealth) (*deploy.Limits, erro
 	acct := throttle.Limit{Rate: cfg.Account.Throttle.RateLimit, Burst: cfg.Account.Throttle.BurstLimit}
 	return &deploy.Limits{Registry: reg, Buckets: st, Quotas: st, Account: &acct,
 		Errors: throttle.StoreErrors{Closed: cfg.Store.OnError == "closed", Report: h.report}}, nil
+}
+
+// addManaged adds the management API's keys and plans. Its plans name
+// their keys by ID. A managed key whose value a settings-file key has is
+// left out (the settings file wins, as for API ids), with a warning.
+func addManaged(keys []usage.Key, plans []usage.Plan, m *mgmt.Service, log *slog.Logger) ([]usage.Key, []usage.Plan) {
+	fileValues := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		fileValues[k.Value] = true
+	}
+	mkeys, mplans := m.KeysAndPlans()
+	for _, k := range mkeys {
+		if fileValues[k.Value] {
+			log.Warn("management API: API key left out: a settings-file key has the same value", "apiKeyId", k.ID)
+			continue
+		}
+		keys = append(keys, usage.Key{ID: k.ID, Name: k.Name, Value: k.Value, Enabled: k.Enabled})
+	}
+	known := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		known[k.ID] = true
+	}
+	for _, p := range mplans {
+		up := usage.Plan{ID: p.ID, Name: p.Name}
+		for _, id := range p.KeyIDs {
+			if known[id] {
+				up.Keys = append(up.Keys, id)
+			}
+		}
+		if p.Throttle != nil {
+			up.Throttle = &throttle.Limit{Rate: p.Throttle.RateLimit, Burst: p.Throttle.BurstLimit}
+		}
+		if q := p.Quota; q != nil {
+			up.Quota = &throttle.Quota{Limit: q.Limit, Offset: q.Offset, Period: throttle.Period(q.Period), Start: p.Created.Time}
+		}
+		for _, s := range p.APIStages {
+			ps := usage.PlanStage{API: s.APIID, Stage: s.Stage, Methods: map[string]usage.Limit{}}
+			for m, t := range s.Throttle {
+				ps.Methods[m] = throttle.Limit{Rate: t.RateLimit, Burst: t.BurstLimit}
+			}
+			up.Stages = append(up.Stages, ps)
+		}
+		if len(p.Grants) > 0 {
+			up.Grants = map[string]usage.Grant{}
+			for id, g := range p.Grants {
+				up.Grants[id] = usage.Grant{At: g.At.Time, Extra: g.Extra}
+			}
+		}
+		plans = append(plans, up)
+	}
+	return keys, plans
+}
+
+// managedUsage reads usage-plan counters for the management API's
+// GetUsage and UpdateUsage, over the gateway's current keys and plans.
+type managedUsage struct{ g *Gateway }
+
+func (u managedUsage) Usage(ctx context.Context, planID, keyID string, from, to time.Time) (map[string][][2]int64, error) {
+	r, err := usage.Report(ctx, u.g.registry.Load(), u.g.store, planID, keyID, from, to, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	return r.Items, nil
 }

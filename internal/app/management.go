@@ -11,6 +11,7 @@ import (
 	"github.com/portico-gw/portico/internal/auth/sigv4"
 	"github.com/portico-gw/portico/internal/config"
 	"github.com/portico-gw/portico/internal/mgmt"
+	"github.com/portico-gw/portico/internal/store/redis"
 )
 
 // managementFile is the management API's bbolt file inside store.path,
@@ -19,17 +20,24 @@ import (
 const managementFile = "management.db"
 
 // openManagement opens the management API's state: a bbolt file in
-// store.path for the embedded store, memory for the memory store. With
-// redis it is memory too until the management API has a Redis store:
-// replicas share a store.path, and a bbolt file admits one process.
+// store.path for the embedded store, memory for the memory store, and for
+// redis a hash in the same Redis, shared by every replica (each polls its
+// version and rebuilds when another replica changed something). With
+// store.onError open the gateway starts while Redis is down and loads the
+// state when it answers; with closed, Redis must answer at start.
 func openManagement(cfg *config.File, log *slog.Logger) (*mgmt.Service, error) {
 	var st mgmt.Store
+	loadLater := false
 	switch cfg.Store.Type {
 	case "memory":
 		st = mgmt.NewMemoryStore()
 	case "redis":
-		log.Warn("management API: with store type redis its state is kept in memory, per replica, and lost on restart (a Redis management store is a later phase)")
-		st = mgmt.NewMemoryStore()
+		loadLater = cfg.Store.OnError != "closed"
+		ds, err := redis.NewDocStore(redis.Options{URL: cfg.Store.URL, Prefix: cfg.Store.KeyPrefix + ":", Timeout: cfg.Store.Timeout.D(), ConnectLater: loadLater})
+		if err != nil {
+			return nil, fmt.Errorf("management store: redis %s: %w", redactURL(cfg.Store.URL), err)
+		}
+		st = ds
 	default:
 		if err := os.MkdirAll(cfg.Store.Path, 0o700); err != nil {
 			return nil, fmt.Errorf("management store: %s: %w", cfg.Store.Path, err)
@@ -45,7 +53,7 @@ func openManagement(cfg *config.File, log *slog.Logger) (*mgmt.Service, error) {
 		creds = append(creds, sigv4.Credential{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey,
 			ARN: "arn:aws:iam::" + cfg.AccountID + ":user/" + c.AccessKeyID})
 	}
-	s, err := mgmt.New(context.Background(), mgmt.Options{Store: st, Region: cfg.Region, AccountID: cfg.AccountID, Credentials: creds, Logger: log})
+	s, err := mgmt.New(context.Background(), mgmt.Options{Store: st, Region: cfg.Region, AccountID: cfg.AccountID, Credentials: creds, Logger: log, LoadLater: loadLater})
 	if err != nil {
 		_ = st.Close()
 		return nil, err

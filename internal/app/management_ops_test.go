@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
@@ -504,6 +506,48 @@ func TestManagementAWSCLI(t *testing.T) {
 	aws("delete-rest-api", "--rest-api-id", id)
 	if items, _ := aws("get-rest-apis")["items"].([]any); len(items) != 0 {
 		t.Fatalf("after delete: %v", items)
+	}
+
+	// A keys, plans and usage session: an API whose GET /hello requires
+	// a key, a key in a plan with a quota of two a day, the calls that
+	// use it up, and get-usage.
+	apiID := keyedAPI(t, m.c)
+	key := aws("create-api-key", "--name", "cli-key", "--enabled")
+	keyID, _ := key["id"].(string)
+	value, _ := key["value"].(string)
+	if !awsID.MatchString(keyID) || !generatedKey.MatchString(value) || key["enabled"] != true {
+		t.Fatalf("create-api-key: %v", key)
+	}
+	plan := aws("create-usage-plan", "--name", "cli-plan", "--api-stages", "apiId="+apiID+",stage=prod",
+		"--throttle", "burstLimit=10,rateLimit=5", "--quota", "limit=2,period=DAY")
+	planID, _ := plan["id"].(string)
+	if q, _ := plan["quota"].(map[string]any); !awsID.MatchString(planID) || q["limit"] != 2.0 || q["period"] != "DAY" {
+		t.Fatalf("create-usage-plan: %v", plan)
+	}
+	if pk := aws("create-usage-plan-key", "--usage-plan-id", planID, "--key-id", keyID, "--key-type", "API_KEY"); pk["id"] != keyID || pk["type"] != "API_KEY" {
+		t.Fatalf("create-usage-plan-key: %v", pk)
+	}
+	for i, want := range []int{200, 200, 429} {
+		if st, _ := m.callKey(t, apiID, "prod", "/hello", value); st != want {
+			t.Fatalf("call %d: %d, want %d", i, st, want)
+		}
+	}
+	today := time.Now().UTC().Format("2006-01-02")
+	use := aws("get-usage", "--usage-plan-id", planID, "--start-date", today, "--end-date", today)
+	usageItems, _ := use["items"].(map[string]any)
+	if rows, _ := usageItems[keyID].([]any); use["usagePlanId"] != planID || len(rows) != 1 || fmt.Sprint(rows[0]) != "[2 0]" {
+		t.Fatalf("get-usage: %v", use)
+	}
+	csvFile := filepath.Join(home, "keys.csv")
+	if err := os.WriteFile(csvFile, []byte("name,key,usageplanIds\ncli-imported,cliimported0123456789abcdef,"+planID+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	imported := aws("import-api-keys", "--body", "fileb://"+csvFile, "--format", "csv")
+	if ids, _ := imported["ids"].([]any); len(ids) != 1 {
+		t.Fatalf("import-api-keys: %v", imported)
+	}
+	if st, _ := m.callKey(t, apiID, "prod", "/hello", "cliimported0123456789abcdef"); st != 200 {
+		t.Fatalf("imported key: %d", st)
 	}
 }
 

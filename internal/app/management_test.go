@@ -53,7 +53,7 @@ func startManaged(t *testing.T, dir, settings string) *managed {
 		t.Fatal(err)
 	}
 	m := &managed{g: g, logs: logs}
-	m.admin = httptest.NewServer(admin.WithManagement(admin.Handler(g, g, nil, nil), g.ManagementAPI()))
+	m.admin = httptest.NewServer(admin.WithManagement(admin.Handler(g, g, g.LambdaAPI(), nil), g.ManagementAPI()))
 	m.data = httptest.NewServer(g.Handler())
 	m.c = sdkClient(m.admin.URL, "AKIDEXAMPLE", "secret")
 	t.Cleanup(m.stop)

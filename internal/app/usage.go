@@ -21,7 +21,7 @@ func OfflineUsage(ctx context.Context, cfg *config.File, plan, key, from, to str
 		return nil, err
 	}
 	defer st.Close()
-	lim, err := limits(cfg, st, &storeHealth{log: slog.New(slog.DiscardHandler)})
+	lim, err := limits(cfg, st, &storeHealth{log: slog.New(slog.DiscardHandler)}, nil, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return nil, err
 	}

@@ -24,16 +24,36 @@ import (
 // Lambda's JSON errors (ResourceNotFoundException 404,
 // TooManyRequestsException 429, ...). Request signatures are not checked.
 // X-Amz-Log-Type: Tail is accepted but no log is returned.
+//
+// With Controls, it also serves the control-plane calls that make local
+// functions (CreateFunction, UpdateFunctionCode, GetFunction, ListFunctions,
+// DeleteFunction, AddPermission, GetPolicy); see control.go.
 type LambdaAPI struct {
 	m   *Manager
+	ct  *Controls
 	mux *http.ServeMux
 }
 
 // NewLambdaAPI returns the Invoke API for m. It starts nothing; Event
 // invocations run on m and end with m.Close.
-func NewLambdaAPI(m *Manager) *LambdaAPI {
-	a := &LambdaAPI{m: m, mux: http.NewServeMux()}
+func NewLambdaAPI(m *Manager) *LambdaAPI { return NewLambdaAPIWithControls(m, nil) }
+
+// NewLambdaAPIWithControls returns the Invoke API and, with ct, the
+// control plane whose functions ct keeps.
+func NewLambdaAPIWithControls(m *Manager, ct *Controls) *LambdaAPI {
+	a := &LambdaAPI{m: m, ct: ct, mux: http.NewServeMux()}
 	a.mux.HandleFunc("POST /2015-03-31/functions/{name}/invocations", a.invoke)
+	if ct != nil {
+		a.mux.HandleFunc("POST /2015-03-31/functions", a.createFunction)
+		a.mux.HandleFunc("POST /2015-03-31/functions/{$}", a.createFunction)
+		a.mux.HandleFunc("GET /2015-03-31/functions", a.listFunctions)
+		a.mux.HandleFunc("GET /2015-03-31/functions/{$}", a.listFunctions)
+		a.mux.HandleFunc("GET /2015-03-31/functions/{name}", a.getFunction)
+		a.mux.HandleFunc("DELETE /2015-03-31/functions/{name}", a.deleteFunction)
+		a.mux.HandleFunc("PUT /2015-03-31/functions/{name}/code", a.updateCode)
+		a.mux.HandleFunc("POST /2015-03-31/functions/{name}/policy", a.addPermission)
+		a.mux.HandleFunc("GET /2015-03-31/functions/{name}/policy", a.getPolicy)
+	}
 	a.mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
 		writeLambdaError(w, http.StatusNotFound, "UnknownOperationException", lambdaError{Type: "User", Message: "Unknown operation"})
 	})

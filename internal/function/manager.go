@@ -13,7 +13,9 @@ import (
 // Manager runs the configured functions, one process pool each. It is safe
 // for concurrent use.
 type Manager struct {
-	pools       map[string]*pool // fixed after NewManager
+	poolsMu     sync.RWMutex
+	pools       map[string]*pool // guarded by poolsMu; Put and Remove change it
+	retired     []*pool          // replaced or removed pools (guarded by poolsMu), for Close
 	opts        Options
 	log         *slog.Logger
 	initTimeout time.Duration
@@ -28,6 +30,9 @@ type Manager struct {
 	mu      sync.Mutex // guards closing and Adds to wg and procs
 	closing bool
 	wg      sync.WaitGroup // reaper, async invocations, abandoned invocations
+
+	// memPoll starts RSS polling once, when there is a function.
+	memPoll sync.Once
 
 	// onStart, if set before the first invocation, sees every started pid.
 	onStart func(pid int)
@@ -108,7 +113,7 @@ func NewManager(cfgs []Config, opts Options) (*Manager, error) {
 	m.spawner = newSpawner()
 	m.wg.Go(m.reapLoop)
 	if mem.mode == MemoryLimitRSS && len(cfgs) > 0 {
-		m.wg.Go(func() { mem.pollLoop(m.done, m.outOfMemory) })
+		m.memPoll.Do(func() { m.wg.Go(func() { mem.pollLoop(m.done, m.outOfMemory) }) })
 	}
 	if every := cmp.Or(opts.CodeCheckInterval, DefaultCodeCheckInterval); every > 0 && len(cfgs) > 0 {
 		ws := m.newCodeWatchers()
@@ -151,8 +156,97 @@ func check(cfgs []Config, opts Options) ([]program, error) {
 
 // Has reports whether a function named name is configured.
 func (m *Manager) Has(name string) bool {
-	_, ok := m.pools[name]
+	_, ok := m.pool(name)
 	return ok
+}
+
+func (m *Manager) pool(name string) (*pool, bool) {
+	m.poolsMu.RLock()
+	defer m.poolsMu.RUnlock()
+	p, ok := m.pools[name]
+	return p, ok
+}
+
+// allPools returns every current pool.
+func (m *Manager) allPools() []*pool {
+	m.poolsMu.RLock()
+	defer m.poolsMu.RUnlock()
+	out := make([]*pool, 0, len(m.pools))
+	for _, p := range m.pools {
+		out = append(out, p)
+	}
+	return out
+}
+
+// Put adds the function c, or replaces the function of that name: new
+// invocations run the new code and settings at once, running ones finish
+// on their processes, which then stop. It validates and resolves c as
+// NewManager does (building a Build source) and returns c with defaults.
+func (m *Manager) Put(c Config) (Config, error) {
+	progs, err := check([]Config{c}, m.opts)
+	if err != nil {
+		return Config{}, err
+	}
+	select {
+	case <-m.done:
+		return Config{}, ErrClosed
+	default:
+	}
+	if w := RuntimeWarning(c.Runtime); w != "" {
+		m.log.Warn(w, "function", c.Name)
+	}
+	c = c.withDefaults(m.opts)
+	p := &pool{m: m, cfg: c, prog: progs[0], log: m.log, all: map[*sandbox]struct{}{}}
+	m.poolsMu.Lock()
+	old := m.pools[c.Name]
+	m.pools[c.Name] = p
+	if old != nil {
+		m.retired = append(m.retired, old)
+	}
+	m.poolsMu.Unlock()
+	if old != nil {
+		old.retire()
+	}
+	if m.mem.mode == MemoryLimitRSS {
+		m.memPoll.Do(func() { m.wg.Go(func() { m.mem.pollLoop(m.done, m.outOfMemory) }) })
+	}
+	return c, nil
+}
+
+// Remove deletes the function name; running invocations finish. It
+// reports whether the function existed.
+func (m *Manager) Remove(name string) bool {
+	m.poolsMu.Lock()
+	old, ok := m.pools[name]
+	if ok {
+		delete(m.pools, name)
+		m.retired = append(m.retired, old)
+	}
+	m.poolsMu.Unlock()
+	if ok {
+		old.retire()
+	}
+	return ok
+}
+
+// Config returns the settings of the function name, defaults applied.
+func (m *Manager) Config(name string) (Config, bool) {
+	p, ok := m.pool(name)
+	if !ok {
+		return Config{}, false
+	}
+	return p.cfg, true
+}
+
+// Names returns the names of every function, in no order.
+func (m *Manager) Names() []string {
+	m.poolsMu.RLock()
+	defer m.poolsMu.RUnlock()
+	out := make([]string, 0, len(m.pools))
+	for n := range m.pools {
+		out = append(out, n)
+	}
+	return out
 }
 
 // Invoke runs the function name with payload and waits for its answer. A
@@ -162,7 +256,7 @@ func (m *Manager) Has(name string) bool {
 // Invoke returns at once but the invocation keeps its process (and its
 // concurrency slot) until it ends, as on Lambda.
 func (m *Manager) Invoke(ctx context.Context, name string, payload []byte, opts InvokeOptions) (*Response, error) {
-	p, ok := m.pools[name]
+	p, ok := m.pool(name)
 	if !ok {
 		return nil, &NotFoundError{Function: name, ARN: Config{Name: name, Region: m.region, AccountID: m.account}.ARN()}
 	}
@@ -231,7 +325,10 @@ func (m *Manager) Close() error {
 	m.closing = true
 	close(m.done)
 	m.mu.Unlock()
-	for _, p := range m.pools {
+	m.poolsMu.RLock()
+	all := append(m.allPoolsLocked(), m.retired...)
+	m.poolsMu.RUnlock()
+	for _, p := range all {
 		p.close()
 	}
 	m.wg.Wait()
@@ -267,7 +364,7 @@ func (m *Manager) trackProc() bool {
 // reapLoop kills idle processes until Close.
 func (m *Manager) reapLoop() {
 	every := time.Minute
-	for _, p := range m.pools {
+	for _, p := range m.allPools() {
 		every = min(every, p.cfg.IdleTimeout/2)
 	}
 	every = max(every, 10*time.Millisecond)
@@ -278,9 +375,17 @@ func (m *Manager) reapLoop() {
 		case <-m.done:
 			return
 		case now := <-t.C:
-			for _, p := range m.pools {
+			for _, p := range m.allPools() {
 				p.reap(now)
 			}
 		}
 	}
+}
+
+func (m *Manager) allPoolsLocked() []*pool {
+	out := make([]*pool, 0, len(m.pools))
+	for _, p := range m.pools {
+		out = append(out, p)
+	}
+	return out
 }

@@ -346,6 +346,22 @@ func (p *pool) close() {
 	}
 }
 
+// retire stops the pool taking work: its warm processes stop at once,
+// busy ones when their invocation ends (release kills them).
+func (p *pool) retire() {
+	p.mu.Lock()
+	p.closed = true
+	idle := p.idle
+	p.idle = nil
+	for _, sb := range idle {
+		delete(p.all, sb)
+	}
+	p.mu.Unlock()
+	for _, sb := range idle {
+		sb.kill()
+	}
+}
+
 // isClosed reports whether close has run.
 func (p *pool) isClosed() bool {
 	p.mu.Lock()

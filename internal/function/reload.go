@@ -157,8 +157,9 @@ type codeWatcher struct {
 
 // newCodeWatchers takes the first look at every function's code.
 func (m *Manager) newCodeWatchers() []*codeWatcher {
-	ws := make([]*codeWatcher, 0, len(m.pools))
-	for _, p := range m.pools {
+	pools := m.allPools()
+	ws := make([]*codeWatcher, 0, len(pools))
+	for _, p := range pools {
 		ws = append(ws, &codeWatcher{p: p, opts: m.opts, state: watchedState(p.cfg, p.program())})
 	}
 	return ws

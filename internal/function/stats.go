@@ -69,9 +69,10 @@ func (s *poolStats) record(resp *Response, err error, at time.Time) {
 
 // Stats returns every function's counters, by name. It only reads.
 func (m *Manager) Stats() []Stats {
-	out := make([]Stats, 0, len(m.pools))
-	for name, p := range m.pools {
-		st := Stats{Name: name, Runtime: p.cfg.Runtime, ReservedConcurrency: p.cfg.ReservedConcurrency,
+	pools := m.allPools()
+	out := make([]Stats, 0, len(pools))
+	for _, p := range pools {
+		st := Stats{Name: p.cfg.Name, Runtime: p.cfg.Runtime, ReservedConcurrency: p.cfg.ReservedConcurrency,
 			InFlight: p.inFlight.Load(), Invocations: p.stats.invocations.Load(), ColdStarts: p.stats.coldStarts.Load(),
 			Errors: p.stats.errors.Load()}
 		if st.Runtime == "" {

@@ -173,7 +173,7 @@ func TestWireShapes(t *testing.T) {
 	if !errors.As(err, &ae) || ae.ErrorCode() != "NotFoundException" {
 		t.Fatalf("export of a missing stage: %v", err)
 	}
-	_, err = c.GetModels(ctx, &apigateway.GetModelsInput{RestApiId: api.Id})
+	_, err = c.GetDocumentationParts(ctx, &apigateway.GetDocumentationPartsInput{RestApiId: api.Id})
 	if !errors.As(err, &ae) || ae.ErrorCode() != "UnknownOperationException" {
 		t.Fatalf("an operation of a later phase: %v", err)
 	}
@@ -216,7 +216,14 @@ func TestErrorWire(t *testing.T) {
 		{"POST", "/restapis", `{}`, 400, "BadRequestException", "Invalid REST API name specified: the name is required"},
 		{"POST", "/restapis?mode=clone", `{}`, 400, "BadRequestException", `Invalid mode "clone": POST /restapis accepts only mode=import`},
 		{"GET", "/restapis?limit=0", "", 400, "BadRequestException", `Invalid limit "0": it must be an integer from 1 to 500`},
-		{"GET", "/restapis/abc/authorizers", "", 404, "UnknownOperationException", "no management operation is GET /restapis/abc/authorizers"},
+		{"GET", "/restapis/abc/documentation/parts", "", 404, "UnknownOperationException", "no management operation is GET /restapis/abc/documentation/parts"},
+		{"GET", "/restapis/abc/authorizers", "", 404, "NotFoundException", "Invalid API identifier specified 123456789012:abc"},
+		{"GET", "/restapis/abc/gatewayresponses/NOPE", "", 400, "ValidationException", "1 validation error detected: Value 'NOPE' at 'responseType' failed to satisfy constraint: Member must satisfy enum value set: [DEFAULT_4XX, DEFAULT_5XX, RESOURCE_NOT_FOUND, UNAUTHORIZED, INVALID_API_KEY, ACCESS_DENIED, AUTHORIZER_FAILURE, AUTHORIZER_CONFIGURATION_ERROR, INVALID_SIGNATURE, EXPIRED_TOKEN, MISSING_AUTHENTICATION_TOKEN, INTEGRATION_FAILURE, INTEGRATION_TIMEOUT, API_CONFIGURATION_ERROR, UNSUPPORTED_MEDIA_TYPE, BAD_REQUEST_PARAMETERS, BAD_REQUEST_BODY, REQUEST_TOO_LARGE, THROTTLED, QUOTA_EXCEEDED, WAF_FILTERED]"},
+		{"GET", "/apikeys/nope", "", 404, "NotFoundException", "Invalid API Key identifier specified"},
+		{"GET", "/usageplans/nope", "", 404, "NotFoundException", "Invalid Usage Plan ID specified"},
+		{"POST", "/usageplans", `{"name":"p","apiStages":[{"apiId":"abc","stage":"dev"}]}`, 400, "BadRequestException", "Invalid API Stage {api: %s, stage: %s} specified for usageplan %s"},
+		{"POST", "/apikeys", `{"value":"x"}`, 400, "BadRequestException", "API Key value should be at least 20 characters"},
+		{"POST", "/apikeys?mode=import", "name,key\n", 400, "ValidationException", "1 validation error detected: Value '' at 'format' failed to satisfy constraint: Member must satisfy enum value set: [csv]"},
 	}
 	for _, c := range cases {
 		resp, body := signed(t, srv.URL+c.path, c.method, c.body)
@@ -269,5 +276,58 @@ func TestFileAPIs(t *testing.T) {
 	}
 	if len(s.Specs()) != 0 {
 		t.Fatal("settings-file APIs are served by the settings file, not by Specs")
+	}
+}
+
+// TestKeysAndPlansPersist: keys and usage plans are stored beside the
+// APIs and found again by a Service opened on the same file.
+func TestKeysAndPlansPersist(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "management.db")
+	st, err := mgmt.OpenBolt(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := open(t, st)
+	deploys := 0
+	s.SetOnDeploy(func() error { deploys++; return nil })
+	c := serve(t, s)
+	ctx := context.Background()
+	key, err := c.CreateApiKey(ctx, &apigateway.CreateApiKeyInput{Name: aws.String("k"), Value: aws.String("persisted-0123456789abc"), Enabled: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := c.CreateUsagePlan(ctx, &apigateway.CreateUsagePlanInput{Name: aws.String("p"), Quota: &types.QuotaSettings{Limit: 5, Period: types.QuotaPeriodTypeWeek}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateUsagePlanKey(ctx, &apigateway.CreateUsagePlanKeyInput{UsagePlanId: plan.Id, KeyId: key.Id, KeyType: aws.String("API_KEY")}); err != nil {
+		t.Fatal(err)
+	}
+	if deploys != 3 {
+		t.Fatalf("each change must rebuild the data plane: %d rebuilds", deploys)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st, err = mgmt.OpenBolt(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s = open(t, st)
+	defer s.Close()
+	keys, plans := s.KeysAndPlans()
+	if len(keys) != 1 || keys[0].Value != "persisted-0123456789abc" || !keys[0].Enabled || len(plans) != 1 ||
+		plans[0].ID != aws.ToString(plan.Id) || len(plans[0].KeyIDs) != 1 || plans[0].KeyIDs[0] != aws.ToString(key.Id) || plans[0].Quota.Period != "WEEK" {
+		t.Fatalf("after reopen: %+v %+v", keys, plans)
+	}
+	if len(s.Specs()) != 0 {
+		t.Fatal("the keys document was read as an API")
+	}
+	// Without counters, usage is refused with a clear message.
+	today := time.Now().UTC().Format("2006-01-02")
+	_, err = serve(t, s).GetUsage(ctx, &apigateway.GetUsageInput{UsagePlanId: plan.Id, StartDate: &today, EndDate: &today})
+	var br *types.BadRequestException
+	if !errors.As(err, &br) || aws.ToString(br.Message) != "usage is not available: the gateway has no counter store" {
+		t.Fatalf("usage without counters: %v", err)
 	}
 }

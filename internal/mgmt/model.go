@@ -182,16 +182,20 @@ type Validator struct {
 	apidef.RequestValidator
 }
 
-// Extras are the parts of an imported definition that phase 1 has no
-// operations for (models, authorizers, request validators, gateway
-// responses). They are kept so that deployments serve them and exports
-// write them.
+// Extras are an API's models, authorizers, request validators and gateway
+// responses, from an imported definition or their own operations.
+// Deployments copy them, so they are served after create-deployment, and
+// exports write them.
 type Extras struct {
 	Models           map[string]string                 `json:"models,omitempty"`
 	Authorizers      map[string]apidef.Authorizer      `json:"authorizers,omitempty"`
 	Validators       map[string]Validator              `json:"validators,omitempty"`
 	DefaultValidator string                            `json:"defaultValidator,omitempty"`
 	GatewayResponses map[string]apidef.GatewayResponse `json:"gatewayResponses,omitempty"`
+	// AuthorizerInfo (by authorizer id) and ModelInfo (by model name) are
+	// the shapes' fields the data plane does not use.
+	AuthorizerInfo map[string]AuthorizerInfo `json:"authorizerInfo,omitempty"`
+	ModelInfo      map[string]ModelInfo      `json:"modelInfo,omitempty"`
 }
 
 // content is what a deployment copies: the API's settings that take effect

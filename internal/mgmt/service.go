@@ -32,6 +32,21 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// PollInterval is how often a SharedStore's version is checked;
+	// default 500 ms.
+	PollInterval time.Duration
+	// LoadLater lets New succeed when a SharedStore cannot be read: the
+	// Service starts empty and loads the state when the store answers.
+	LoadLater bool
+}
+
+// SharedStore is a Store that several processes write (Redis): Version
+// changes on every write by any of them. A Service on a SharedStore polls
+// it and, when it changed, reloads every document and rebuilds the data
+// plane, so every replica serves a change within about PollInterval.
+type SharedStore interface {
+	Store
+	Version(ctx context.Context) (int64, error)
 }
 
 // Service is the management API's state and handlers. It is safe for
@@ -56,6 +71,15 @@ type Service struct {
 	// (which the REST management API does not list).
 	fileIDs  map[string]bool
 	onDeploy func() error
+	// usage is the API keys and usage plans (guarded by mu, replaced as
+	// docs are); counts reads their quota counters.
+	usage  *usageDoc
+	counts UsageCounts
+	// seen is the SharedStore version last loaded (guarded by writeMu;
+	// -1 before the first load); stop ends the poll loop, done says it
+	// ended.
+	seen       int64
+	stop, done chan struct{}
 }
 
 // New loads every stored API. The error names a document that cannot be
@@ -75,20 +99,113 @@ func New(ctx context.Context, o Options) (*Service, error) {
 		return nil, fmt.Errorf("management API: %w", err)
 	}
 	s := &Service{store: o.Store, region: o.Region, accountID: o.AccountID, log: o.Logger, now: o.Now, verifier: v,
-		docs: map[string]*document{}, fileAPIs: map[string]*document{}}
-	raw, err := o.Store.LoadAll(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("management store: %w", err)
+		docs: map[string]*document{}, fileAPIs: map[string]*document{}, usage: newUsageDoc()}
+	s.seen = -1
+	shared, isShared := o.Store.(SharedStore)
+	var version int64
+	if isShared {
+		version, err = shared.Version(ctx)
 	}
-	for id, b := range raw {
-		d := &document{}
-		if err := json.Unmarshal(b, d); err != nil {
-			return nil, fmt.Errorf("management store: REST API %s: %w", id, err)
+	var raw map[string][]byte
+	if err == nil {
+		raw, err = o.Store.LoadAll(ctx)
+	}
+	switch {
+	case err != nil && isShared && o.LoadLater:
+		o.Logger.Warn("management API: the shared store cannot be read; starting with no managed APIs until it answers", "error", err)
+	case err != nil:
+		return nil, fmt.Errorf("management store: %w", err)
+	default:
+		docs, u, err := parseAll(raw)
+		if err != nil {
+			return nil, err
 		}
-		d.fixPaths()
-		s.docs[id] = d
+		s.docs, s.usage, s.seen = docs, u, version
+	}
+	if isShared {
+		if o.PollInterval <= 0 {
+			o.PollInterval = 500 * time.Millisecond
+		}
+		s.stop, s.done = make(chan struct{}), make(chan struct{})
+		go s.poll(shared, o.PollInterval)
 	}
 	return s, nil
+}
+
+// parseAll decodes the stored documents.
+func parseAll(raw map[string][]byte) (map[string]*document, *usageDoc, error) {
+	docs, u := map[string]*document{}, newUsageDoc()
+	for id, b := range raw {
+		if id == usageDocID {
+			if err := json.Unmarshal(b, u); err != nil {
+				return nil, nil, fmt.Errorf("management store: API keys and usage plans: %w", err)
+			}
+			continue
+		}
+		d := &document{}
+		if err := json.Unmarshal(b, d); err != nil {
+			return nil, nil, fmt.Errorf("management store: REST API %s: %w", id, err)
+		}
+		d.fixPaths()
+		docs[id] = d
+	}
+	return docs, u, nil
+}
+
+// poll reloads the state whenever the shared store's version changes.
+func (s *Service) poll(st SharedStore, every time.Duration) {
+	defer close(s.done)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	failing := false
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+		}
+		err := s.refresh(st)
+		if err != nil && !failing {
+			s.log.Error("management API: cannot read the shared store; serving the state last read", "error", err)
+		} else if err == nil && failing {
+			s.log.Info("management API: the shared store answers again")
+		}
+		failing = err != nil
+	}
+}
+
+// refresh loads every document when another process (or this one) wrote
+// since the last load, and rebuilds the data plane.
+func (s *Service) refresh(st SharedStore) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	v, err := st.Version(ctx)
+	if err != nil {
+		return err
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if v == s.seen {
+		return nil
+	}
+	raw, err := st.LoadAll(ctx)
+	if err != nil {
+		return err
+	}
+	docs, u, err := parseAll(raw)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.docs, s.usage = docs, u
+	s.mu.Unlock()
+	s.seen = v
+	if s.onDeploy != nil {
+		if err := s.onDeploy(); err != nil {
+			s.log.Error("management API: the shared state changed but the gateway could not deploy it; the previous deployment keeps serving", "error", err)
+		}
+	}
+	return nil
 }
 
 // SetOnDeploy sets the function called after every change to what is
@@ -100,8 +217,15 @@ func (s *Service) SetOnDeploy(f func() error) {
 	s.onDeploy = f
 }
 
-// Close closes the store.
-func (s *Service) Close() error { return s.store.Close() }
+// Close stops polling a shared store and closes the store.
+func (s *Service) Close() error {
+	if s.stop != nil {
+		close(s.stop)
+		<-s.done
+		s.stop = nil
+	}
+	return s.store.Close()
+}
 
 // apiError is an error answer: status, AWS error type and message.
 type apiError struct {

@@ -11,7 +11,8 @@ import (
 	"go.etcd.io/bbolt"
 )
 
-// Store keeps one JSON document per REST API, by API id. Every write is
+// Store keeps one JSON document per REST API, by API id, and one for the
+// API keys and usage plans (id "_usage"). Every write is
 // one whole document, so a store needs no transactions across keys: a
 // Redis implementation is a hash of id → document.
 type Store interface {

@@ -144,6 +144,7 @@ func (s *Step) quota(ctx context.Context, a *Admission, value string, now time.T
 	if err != nil {
 		return s.errs.Handle(err)
 	}
+	limit = max(limit+a.Grant.In(w), 0)
 	_, allowed, err := s.quotas.Consume(ctx, a.QuotaKey, w, limit, now)
 	if err != nil {
 		return s.errs.Handle(fmt.Errorf("Usage Plan check failed due to an internal error: %w", err))

@@ -151,3 +151,33 @@ func BenchmarkStepMemory(b *testing.B) {
 		}
 	}
 }
+
+// TestStepGrant: a grant raises the key's quota in the period containing
+// its instant only, and plans may name keys by ID.
+func TestStepGrant(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name  string
+		at    time.Time
+		extra int64
+		want  int
+	}{
+		{"this period", now.Add(-time.Hour), 2, 3},
+		{"an earlier period", now.Add(-24 * time.Hour), 2, 1},
+		{"lowered", now.Add(-time.Hour), -1, 0},
+	} {
+		plan := Plan{ID: "p", Keys: []string{"a"}, Stages: []PlanStage{{API: "api", Stage: "dev"}},
+			Quota: &throttle.Quota{Limit: 1, Period: throttle.Day}, Grants: map[string]Grant{"a": {At: c.at, Extra: c.extra}}}
+		s := newStep(t, plan, memory.New(memory.Options{}), false)
+		admitted := 0
+		for range 5 {
+			if s.Run(context.Background(), call(aliceKey)) == nil {
+				admitted++
+			}
+		}
+		if admitted != c.want {
+			t.Errorf("%s: admitted %d, want %d", c.name, admitted, c.want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/portico-gw/portico/internal/throttle"
 )
@@ -29,8 +30,19 @@ type Plan struct {
 	// Stages are the API stages, each with per-method throttles keyed
 	// "/{resourcePath}/{METHOD}".
 	Stages []PlanStage
-	// Keys are the names of the plan's keys.
+	// Keys are the plan's keys, each by name or, when no key has that
+	// name, by ID.
 	Keys []string
+	// Grants are quota changes by key ID (the management API's
+	// UpdateUsage): each raises or lowers the key's limit in the quota
+	// period that contains its instant.
+	Grants map[string]Grant
+}
+
+// Grant is a change to one key's quota limit in the period containing At.
+type Grant struct {
+	At    time.Time
+	Extra int64
 }
 
 // PlanStage is one API stage of a plan.
@@ -43,6 +55,7 @@ type PlanStage struct {
 type Registry struct {
 	byHash map[[32]byte]*Key
 	byName map[string]*Key
+	byID   map[string]*Key
 	plans  map[string]*Plan
 	// stages maps "api/stage" to the keys admitted there.
 	stages map[string]*StageKeys
@@ -59,16 +72,22 @@ type Admission struct {
 	Plan *Plan
 	// BucketKey and QuotaKey name the key's counters in the plan.
 	BucketKey, QuotaKey string
+	// Grant is the key's quota change in the plan, if any.
+	Grant *Grant
 }
 
 // NewRegistry compiles keys and plans. Keys and plans must already be valid
-// (config validates them); a plan naming an unknown key is an error.
+// (config validates them); a plan naming an unknown key is an error. When
+// two keys share a name, the first keeps it (plans reach the other by ID).
 func NewRegistry(keys []Key, plans []Plan) (*Registry, error) {
-	r := &Registry{byHash: map[[32]byte]*Key{}, byName: map[string]*Key{}, plans: map[string]*Plan{}, stages: map[string]*StageKeys{}}
+	r := &Registry{byHash: map[[32]byte]*Key{}, byName: map[string]*Key{}, byID: map[string]*Key{}, plans: map[string]*Plan{}, stages: map[string]*StageKeys{}}
 	for i := range keys {
 		k := &keys[i]
 		r.byHash[sha256.Sum256([]byte(k.Value))] = k
-		r.byName[k.Name] = k
+		if _, ok := r.byName[k.Name]; !ok {
+			r.byName[k.Name] = k
+		}
+		r.byID[k.ID] = k
 	}
 	for i := range plans {
 		p := &plans[i]
@@ -76,7 +95,14 @@ func NewRegistry(keys []Key, plans []Plan) (*Registry, error) {
 		for _, name := range p.Keys {
 			k, ok := r.byName[name]
 			if !ok {
+				k, ok = r.byID[name]
+			}
+			if !ok {
 				return nil, fmt.Errorf("usage plan %s: API key %q is not defined", p.Name, name)
+			}
+			var grant *Grant
+			if g, ok := p.Grants[k.ID]; ok {
+				grant = &g
 			}
 			for _, st := range p.Stages {
 				sk := r.stages[st.API+"/"+st.Stage]
@@ -84,7 +110,7 @@ func NewRegistry(keys []Key, plans []Plan) (*Registry, error) {
 					sk = &StageKeys{byKey: map[*Key]*Admission{}}
 					r.stages[st.API+"/"+st.Stage] = sk
 				}
-				sk.byKey[k] = &Admission{Plan: p, BucketKey: "plan:" + p.ID + ":key:" + k.ID, QuotaKey: QuotaKey(p.ID, k.ID)}
+				sk.byKey[k] = &Admission{Plan: p, BucketKey: "plan:" + p.ID + ":key:" + k.ID, QuotaKey: QuotaKey(p.ID, k.ID), Grant: grant}
 			}
 		}
 	}
@@ -143,12 +169,16 @@ func (r *Registry) KeyByName(name string) (*Key, bool) {
 	if k, ok := r.byName[name]; ok {
 		return k, true
 	}
-	for _, k := range r.byName {
-		if k.ID == name {
-			return k, true
-		}
+	k, ok := r.byID[name]
+	return k, ok
+}
+
+// In returns the grant's extra requests when it applies to window w.
+func (g *Grant) In(w throttle.Window) int64 {
+	if g == nil || !w.Contains(g.At) {
+		return 0
 	}
-	return nil, false
+	return g.Extra
 }
 
 // MethodKey is the usage-plan per-method throttle key of a method:

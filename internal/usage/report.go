@@ -42,7 +42,7 @@ func Report(ctx context.Context, reg *Registry, quotas throttle.Quotas, plan, ke
 	names := p.Keys
 	if key != "" {
 		k, ok := reg.KeyByName(key)
-		if !ok || !contains(p.Keys, k.Name) {
+		if !ok || (!contains(p.Keys, k.Name) && !contains(p.Keys, k.ID)) {
 			return nil, fmt.Errorf("API key %q is not in usage plan %s", key, p.Name)
 		}
 		names = []string{k.Name}
@@ -50,7 +50,10 @@ func Report(ctx context.Context, reg *Registry, quotas throttle.Quotas, plan, ke
 	r := &UsageReport{UsagePlanID: p.ID, StartDate: from.UTC().Format("2006-01-02"), EndDate: to.UTC().Format("2006-01-02"), Items: map[string][][2]int64{}}
 	sort.Strings(names)
 	for _, n := range names {
-		k, _ := reg.KeyByName(n)
+		k, ok := reg.KeyByName(n)
+		if !ok {
+			continue
+		}
 		days, err := quotas.Usage(ctx, QuotaKey(p.ID, k.ID), from, to)
 		if err != nil {
 			return nil, fmt.Errorf("read usage of %s: %w", k.Name, err)
@@ -59,8 +62,21 @@ func Report(ctx context.Context, reg *Registry, quotas throttle.Quotas, plan, ke
 		if err != nil {
 			return nil, err
 		}
+		g, granted := p.Grants[k.ID]
+		var gw throttle.Window
+		var glimit, cum int64
+		if granted {
+			if gw, glimit, err = p.Quota.At(g.At); err != nil {
+				return nil, err
+			}
+		}
 		pairs := make([][2]int64, 0, len(rows))
 		for _, row := range rows {
+			if granted && gw.Contains(row.Day) {
+				// The grant changes the limit of its period only.
+				cum += row.Used
+				row.Remaining = max(glimit+g.Extra-cum, 0)
+			}
 			pairs = append(pairs, [2]int64{row.Used, row.Remaining})
 		}
 		r.Items[k.ID] = pairs

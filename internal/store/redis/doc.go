@@ -19,5 +19,9 @@
 // again (or after MaxIdle), a window counter an hour after its window ends,
 // a day count after the retention.
 //
+// DocStore keeps the management API's documents in the same Redis: a hash
+// "<prefix>{mgmt}:docs" and a write counter "<prefix>{mgmt}:version" that
+// replicas poll.
+//
 // New starts rueidis's connection goroutines; Close stops them.
 package redis
