@@ -4,7 +4,9 @@ import (
 	"crypto/sha256"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/awslimits"
@@ -352,6 +354,28 @@ func settingKey(resourcePath, method string) string {
 }
 
 // methodSettings turns a stage's methodSettings into the data plane's.
+// stageCache is the stage's cache cluster as deploy serves it; nil while
+// cacheClusterEnabled is false (docs/aws-behaviour.md#response-caching).
+func stageCache(st *Stage) *deploy.StageCache {
+	if !st.CacheClusterEnabled {
+		return nil
+	}
+	size := 0.5
+	if v, err := strconv.ParseFloat(st.CacheClusterSize, 64); err == nil && slices.Contains(awslimits.CacheClusterSizes, v) {
+		size = v
+	}
+	return &deploy.StageCache{Capacity: int64(size * (1 << 30)), DefaultTTL: awslimits.CacheDefaultTTLSeconds * time.Second}
+}
+
+// cacheStatus is a stage's cacheClusterStatus: AVAILABLE once the cluster
+// is enabled (Portico's cache needs no provisioning), else NOT_AVAILABLE.
+func cacheStatus(enabled bool) string {
+	if enabled {
+		return "AVAILABLE"
+	}
+	return "NOT_AVAILABLE"
+}
+
 func methodSettings(ms map[string]*MethodSetting) []deploy.MethodSetting {
 	var out []deploy.MethodSetting
 	for _, key := range slices.Sorted(maps.Keys(ms)) {
@@ -365,8 +389,12 @@ func methodSettings(ms map[string]*MethodSetting) []deploy.MethodSetting {
 		} else {
 			path = strings.ReplaceAll(path, "~1", "/")
 		}
-		rate, burst := ms[key].ThrottlingRateLimit, ms[key].ThrottlingBurstLimit
-		out = append(out, deploy.MethodSetting{ResourcePath: path, HTTPMethod: verb, RateLimit: &rate, BurstLimit: &burst})
+		m := ms[key]
+		rate, burst := m.ThrottlingRateLimit, m.ThrottlingBurstLimit
+		enabled, requireAuth := m.CachingEnabled, m.RequireAuthorizationForCacheControl
+		ttl := time.Duration(m.CacheTTLInSeconds) * time.Second
+		out = append(out, deploy.MethodSetting{ResourcePath: path, HTTPMethod: verb, RateLimit: &rate, BurstLimit: &burst,
+			Caching: deploy.MethodCaching{Enabled: &enabled, TTL: &ttl, RequireAuthorization: &requireAuth, Strategy: m.UnauthorizedCacheControlHeaderStrategy}})
 	}
 	return out
 }

@@ -4,8 +4,10 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
+	"github.com/portico-gw/portico/internal/awslimits"
 	"github.com/portico-gw/portico/internal/telemetry"
 )
 
@@ -69,7 +71,11 @@ func (s *Service) createDeployment(r *http.Request) (int, any, error) {
 		}
 		st.DeploymentID, st.LastUpdatedDate = dep.ID, now
 		st.CacheClusterEnabled, st.TracingEnabled = in.CacheClusterEnabled, in.TracingEnabled
+		st.CacheClusterStatus = cacheStatus(st.CacheClusterEnabled)
 		if in.CacheClusterSize != "" {
+			if err := checkCacheSize(in.CacheClusterSize); err != nil {
+				return err
+			}
 			st.CacheClusterSize = in.CacheClusterSize
 		}
 		if len(in.Variables) > 0 {
@@ -210,8 +216,13 @@ func (s *Service) createStage(r *http.Request) (int, any, error) {
 			return conflict("Stage already exists")
 		}
 		now := s.stamp()
+		if in.CacheClusterSize != "" {
+			if err := checkCacheSize(in.CacheClusterSize); err != nil {
+				return err
+			}
+		}
 		out = &Stage{StageName: in.StageName, DeploymentID: in.DeploymentID, Description: in.Description, CacheClusterEnabled: in.CacheClusterEnabled,
-			CacheClusterSize: in.CacheClusterSize, CacheClusterStatus: "NOT_AVAILABLE", MethodSettings: map[string]*MethodSetting{},
+			CacheClusterSize: in.CacheClusterSize, CacheClusterStatus: cacheStatus(in.CacheClusterEnabled), MethodSettings: map[string]*MethodSetting{},
 			Variables: in.Variables, DocumentationVersion: in.DocumentationVersion, TracingEnabled: in.TracingEnabled, Tags: in.Tags,
 			CreatedDate: now, LastUpdatedDate: now}
 		d.Stages[in.StageName] = out
@@ -329,8 +340,11 @@ func patchStage(d *document, st *Stage, p PatchOperation) error {
 		st.Description = p.value()
 	case "/cacheClusterEnabled":
 		st.CacheClusterEnabled, err = parseBool(p)
+		st.CacheClusterStatus = cacheStatus(st.CacheClusterEnabled)
 	case "/cacheClusterSize":
-		st.CacheClusterSize = p.value()
+		if err = checkCacheSize(p.value()); err == nil {
+			st.CacheClusterSize = p.value()
+		}
 	case "/tracingEnabled":
 		st.TracingEnabled, err = parseBool(p)
 	case "/documentationVersion":
@@ -420,4 +434,13 @@ func (s *Service) deleteStage(r *http.Request) (int, any, error) {
 		return nil
 	})
 	return http.StatusAccepted, nil, err
+}
+
+// checkCacheSize refuses a cacheClusterSize outside AWS's sizes.
+func checkCacheSize(v string) error {
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || !slices.Contains(awslimits.CacheClusterSizes, f) {
+		return badRequest("Invalid cache cluster size %q: use 0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118 or 237", v)
+	}
+	return nil
 }

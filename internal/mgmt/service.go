@@ -423,7 +423,7 @@ func (d *document) spec(id string, log *slog.Logger) (deploy.APISpec, bool) {
 			sp.Def = def
 		}
 		sp.Stages = append(sp.Stages, deploy.StageSpec{Name: name, Variables: maps.Clone(st.Variables), Def: def, DeploymentID: dep.ID,
-			MethodSettings: methodSettings(st.MethodSettings), Telemetry: stageTelemetry(id, st, log)})
+			MethodSettings: methodSettings(st.MethodSettings), Cache: stageCache(st), Telemetry: stageTelemetry(id, st, log)})
 	}
 	return sp, sp.Def != nil
 }
