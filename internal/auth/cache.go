@@ -1,8 +1,11 @@
 package auth
 
 import (
+	"context"
 	"sync"
 	"time"
+
+	"github.com/portico-gw/portico/internal/pipeline"
 )
 
 // maxCacheEntries bounds one authorizer's cache; older entries are swept
@@ -62,4 +65,30 @@ func (c *cache) put(key string, out *output, now time.Time) {
 		}
 	}
 	c.entries[key] = cacheEntry{out: out, expires: now.Add(c.ttl)}
+}
+
+// authorizer is what a Lambda authorizer (REST or HTTP API) does around its
+// cache: read the identity sources, invoke the function, decide.
+type authorizer interface {
+	identity(c *pipeline.Call) ([]string, error)
+	call(ctx context.Context, c *pipeline.Call, values []string) (*output, error)
+	decide(c *pipeline.Call, out *output) error
+}
+
+// runCached authorizes a call through the cache: the identity values key
+// the cached answer; a miss invokes the function and keeps its answer.
+func runCached(ctx context.Context, a authorizer, ch *cache, now time.Time, c *pipeline.Call) error {
+	values, err := a.identity(c)
+	if err != nil {
+		return err
+	}
+	key := cacheKey(values)
+	out, ok := ch.get(key, now)
+	if !ok {
+		if out, err = a.call(ctx, c, values); err != nil {
+			return err
+		}
+		ch.put(key, out, now)
+	}
+	return a.decide(c, out)
 }

@@ -93,20 +93,7 @@ func (l *Lambda) Name() string { return "authorize" }
 
 // Run authorizes the call: identity sources, cache, function, policy.
 func (l *Lambda) Run(ctx context.Context, c *pipeline.Call) error {
-	values, err := l.identity(c)
-	if err != nil {
-		return err
-	}
-	key := cacheKey(values)
-	now := l.now()
-	out, ok := l.cache.get(key, now)
-	if !ok {
-		if out, err = l.call(ctx, c, values); err != nil {
-			return err
-		}
-		l.cache.put(key, out, now)
-	}
-	return l.decide(c, out)
+	return runCached(ctx, l, l.cache, l.now(), c)
 }
 
 // identity reads the identity sources; a missing or empty one, or a token
