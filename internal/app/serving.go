@@ -87,7 +87,9 @@ func sameServing(a, b *config.File) bool {
 	certs := func(f *config.File) []*config.CertPair {
 		var out []*config.CertPair
 		for _, d := range f.Domains {
-			out = append(out, d.Certificate)
+			if d.Certificate != nil { // a domain without one needs no restart
+				out = append(out, d.Certificate)
+			}
 		}
 		return out
 	}
