@@ -39,7 +39,7 @@ func TestTemplateDomains(t *testing.T) {
 		t.Parallel()
 		g := Start(t, Options{Template: templates + "domains/cfn.yaml", TemplateOverrides: map[string]string{"Upstream": up.Listener.Addr().String()}})
 		expect(t, g, "GET", "/pets", api, "", 200, pets("live", "", "/pets"))
-		expect(t, g, "GET", "/v1/beta/pets", api, "", 200, pets("beta", "v1/beta", "/v1/beta/pets"))
+		expect(t, g, "GET", "/beta/pets", api, "", 200, pets("beta", "beta", "/beta/pets"))
 		expect(t, g, "GET", "/orders/items", api, "", 200, "orders /items")
 		expect(t, g, "GET", "/v2/orders/items", map[string]string{"Host": "orders.example.com"}, "", 200, "orders /items")
 		expect(t, g, "GET", "/v2/items", map[string]string{"Host": "orders.example.com"}, "", 404, `{"message":"Not Found"}`)

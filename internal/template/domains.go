@@ -84,6 +84,10 @@ func (t *translator) domains(names []string) {
 			if name == "" || a == nil {
 				continue
 			}
+			if strings.Contains(strings.Trim(bp, "/"), "/") {
+				t.errorf(pp+"/BasePath", "%q: an AWS::ApiGateway::BasePathMapping has one segment (API Gateway V1 has no multi-level base paths; use an AWS::ApiGatewayV2::ApiMapping)", bp)
+				continue
+			}
 			s.mapping(name, a, t.stageOf(r, a), bp, pp+"/BasePath", r.Pointer)
 		case "AWS::ApiGatewayV2::ApiMapping":
 			name := s.domainOf(r, declared)

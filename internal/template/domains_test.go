@@ -13,7 +13,7 @@ func TestDomains(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct{ file, want string }{
 		{"testdata/domains/sam.yaml", `api.example.com: v1=petsapi/prod petsv2=petsapi/prod orders/v1=ordersapi/$default`},
-		{"testdata/domains/cfn.yaml", `api.example.com: (none)=petsapi/live v1/beta=petsapi/beta orders=ordersapi/$default; orders.example.com: v2/orders=ordersapi/$default`},
+		{"testdata/domains/cfn.yaml", `api.example.com: (none)=petsapi/live beta=petsapi/beta orders=ordersapi/$default; orders.example.com: v2/orders=ordersapi/$default`},
 	} {
 		res, err := Load(tc.file, Options{Parameters: map[string]string{"Upstream": "127.0.0.1:1"}})
 		if err != nil {
@@ -87,6 +87,10 @@ func TestDomainErrors(t *testing.T) {
     Type: AWS::ApiGateway::BasePathMapping
     Properties: {DomainName: !Ref Dom, RestApiId: !Ref Api, Stage: live, BasePath: "a b"}
 `, `template.yaml:14: /Resources/M/Properties/BasePath: "a b" is not a base path`},
+		{"multi-level V1 base path", api + `  M:
+    Type: AWS::ApiGateway::BasePathMapping
+    Properties: {DomainName: !Ref Dom, RestApiId: !Ref Api, Stage: live, BasePath: v1/x}
+`, `template.yaml:14: /Resources/M/Properties/BasePath: "v1/x": an AWS::ApiGateway::BasePathMapping has one segment`},
 		{"bad domain", strings.Replace(api, "api.example.com", "api_example", 1), `template.yaml:11: /Resources/Dom/Properties/DomainName: "api_example" is not a domain name`},
 		{"ref to a non-domain", api + `  M:
     Type: AWS::ApiGateway::BasePathMapping
