@@ -4,8 +4,8 @@
 // 503 only where that stops the node serving, store.onError closed), /usage
 // (API-key usage per day, as GetUsage), /metrics (Prometheus), Lambda's
 // Invoke API and control plane (under /2015-03-31/), and the management API
-// (the apigateway REST operations under /restapis, /apikeys, /usageplans and
-// /tags, WithManagement). Later features add their endpoints here. It never
+// (the apigateway REST operations under /restapis, /apikeys, /usageplans,
+// /tags and /domainnames, WithManagement). Later features add their endpoints here. It never
 // touches the data plane's requests.
 package admin
 
@@ -95,10 +95,10 @@ func usage(w http.ResponseWriter, r *http.Request, u Usage) {
 
 // managementRoots are the paths under which the management API's
 // operations live.
-var managementRoots = []string{"/restapis", "/apikeys", "/usageplans", "/tags"}
+var managementRoots = []string{"/restapis", "/apikeys", "/usageplans", "/tags", "/domainnames"}
 
 // WithManagement serves the management API (the apigateway REST
-// operations: /restapis, /apikeys, /usageplans, /tags and below) beside the admin
+// operations: /restapis, /apikeys, /usageplans, /tags, /domainnames and below) beside the admin
 // routes of h.
 func WithManagement(h, management http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -183,6 +183,11 @@ func (g *Gateway) build() (*config.File, *deploy.Snapshot, []string, error) {
 	}
 	logTemplateRoutes(g.log, cfg, l.Specs)
 	g.mgmt.SetFileAPIs(l.Specs)
+	domainNames := make([]string, 0, len(cfg.Domains))
+	for _, d := range cfg.Domains {
+		domainNames = append(domainNames, d.Name)
+	}
+	g.mgmt.SetFileDomains(domainNames)
 	l.Specs = append(l.Specs, g.mgmt.Specs()...)
 	if err := g.attachLogs(cfg, l); err != nil {
 		return nil, nil, l.Files, err

@@ -87,21 +87,26 @@ func sameServing(a, b *config.File) bool {
 	certs := func(f *config.File) []*config.CertPair {
 		var out []*config.CertPair
 		for _, d := range f.Domains {
-			out = append(out, d.Certificate)
+			if d.Certificate != nil { // a domain without one needs no restart
+				out = append(out, d.Certificate)
+			}
 		}
 		return out
 	}
 	return reflect.DeepEqual(a.Serve, b.Serve) && reflect.DeepEqual(certs(a), certs(b))
 }
 
-// domains is the custom domain table of the settings; a mapping to an API
-// or stage the snapshot lacks is logged (it answers as an unmapped path
-// until the management API deploys it).
+// domains is the custom domain table: the settings' domains (with the
+// templates'), then those created through the management API (a settings
+// domain of the same name wins). A mapping to an API or stage the snapshot
+// lacks is logged (it answers as an unmapped path until the management API
+// deploys it).
 func (g *Gateway) domains(cfg *config.File, snap *deploy.Snapshot) *httpserver.Domains {
 	ds := make([]httpserver.Domain, 0, len(cfg.Domains))
-	for _, d := range cfg.Domains {
-		hd := httpserver.Domain{Name: d.Name}
-		for _, m := range d.Mappings {
+	names := map[string]bool{}
+	add := func(name string, mappings []config.Mapping) {
+		hd := httpserver.Domain{Name: name}
+		for _, m := range mappings {
 			hd.Mappings = append(hd.Mappings, httpserver.Mapping{BasePath: m.Path(), API: m.API, Stage: m.Stage})
 			api, ok := snap.API(m.API)
 			if ok {
@@ -109,10 +114,25 @@ func (g *Gateway) domains(cfg *config.File, snap *deploy.Snapshot) *httpserver.D
 			}
 			if !ok {
 				g.log.Warn("a base path mapping names an API stage that is not deployed; its requests answer as unmapped",
-					"domain", d.Name, "basePath", m.BasePath, "api", m.API, "stage", m.Stage)
+					"domain", name, "basePath", m.BasePath, "api", m.API, "stage", m.Stage)
 			}
 		}
+		names[name] = true
 		ds = append(ds, hd)
+	}
+	for _, d := range cfg.Domains {
+		add(d.Name, d.Mappings)
+	}
+	for _, d := range g.mgmt.Domains() {
+		if names[d.Name] {
+			g.log.Warn("a domain name created through the management API is also in the settings; the settings' domain is served", "domain", d.Name)
+			continue
+		}
+		ms := make([]config.Mapping, 0, len(d.Mappings))
+		for _, m := range d.Mappings {
+			ms = append(ms, config.Mapping{BasePath: m.BasePath, API: m.RestAPIID, Stage: m.Stage})
+		}
+		add(d.Name, ms)
 	}
 	return httpserver.NewDomains(ds)
 }

@@ -14,8 +14,8 @@ import (
 )
 
 // expandTemplates translates the settings' SAM and CloudFormation
-// templates (internal/template) and adds their functions, APIs, keys and
-// plans to the settings.
+// templates (internal/template) and adds their functions, APIs, keys,
+// plans and custom domains to the settings.
 func expandTemplates(cfg *config.File) error {
 	if len(cfg.Templates) == 0 {
 		return nil
@@ -24,6 +24,7 @@ func expandTemplates(cfg *config.File) error {
 	var apis []config.API
 	var keys []config.APIKey
 	var plans []config.UsagePlan
+	var domains []config.Domain
 	var errs []error
 	for i, tp := range cfg.Templates {
 		res, err := template.Load(tp.Path, template.Options{Region: cfg.Region, AccountID: cfg.AccountID,
@@ -44,11 +45,12 @@ func expandTemplates(cfg *config.File) error {
 		}
 		fns, apis = append(fns, res.Functions...), append(apis, res.APIs...)
 		keys, plans = append(keys, res.APIKeys...), append(plans, res.UsagePlans...)
+		domains = append(domains, res.Domains...)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	if err := cfg.Expand(fns, apis, keys, plans); err != nil {
+	if err := cfg.Expand(fns, apis, keys, plans, domains); err != nil {
 		return fmt.Errorf("settings with the templates' APIs: %w", err)
 	}
 	return nil

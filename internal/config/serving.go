@@ -112,6 +112,15 @@ var (
 	basePathRe   = regexp.MustCompile(`^[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*$`)
 )
 
+// ValidDomainName reports whether name is a lower-case domain name (a
+// leading "*." is allowed), as the settings' domains need.
+func ValidDomainName(name string) bool { return domainNameRe.MatchString(name) }
+
+// ValidBasePath reports whether p (without "(none)" and surrounding
+// slashes) is a base path the settings accept: "" or segments of letters,
+// digits, '.', '_', '~' and '-'.
+func ValidBasePath(p string) bool { return p == "" || basePathRe.MatchString(p) }
+
 // servingPaths resolves the certificate files against the settings' directory.
 func (f *File) servingPaths(abs func(string) string) {
 	if t := f.Serve.TLS; t != nil {

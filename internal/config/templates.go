@@ -52,9 +52,26 @@ func (v *validator) validateTemplates(f *File) {
 // by internal/app) and checks the merged settings again, so that generated
 // functions get their defaults and plans meet the rules of settings ones.
 // A key of the settings with the name of a generated key replaces it: that
-// is how a template's generated key gets a chosen value.
-func (f *File) Expand(functions []Function, apis []API, keys []APIKey, plans []UsagePlan) error {
+// is how a template's generated key gets a chosen value. A domain of the
+// settings likewise replaces a template's domain of the same name; the
+// templates' domains of one name are merged (their mappings joined).
+func (f *File) Expand(functions []Function, apis []API, keys []APIKey, plans []UsagePlan, domains []Domain) error {
 	f.Functions = append(f.Functions, functions...)
+	names := map[string]int{}
+	for i, d := range f.Domains {
+		names[d.Name] = i
+	}
+	settings := len(f.Domains)
+	for _, d := range domains {
+		i, ok := names[d.Name]
+		switch {
+		case !ok:
+			names[d.Name] = len(f.Domains)
+			f.Domains = append(f.Domains, d)
+		case i >= settings:
+			f.Domains[i].Mappings = append(f.Domains[i].Mappings, d.Mappings...)
+		}
+	}
 	f.APIs = append(f.APIs, apis...)
 	have := map[string]bool{}
 	for _, k := range f.APIKeys {

@@ -106,6 +106,15 @@ func (s *Service) Handler() http.Handler {
 		{"DELETE /usageplans/{plan}/keys/{keyId}", s.deletePlanKey},
 		{"GET /usageplans/{plan}/usage", s.getUsage},
 		{"PATCH /usageplans/{plan}/keys/{keyId}/usage", s.updateUsage},
+		{"POST /domainnames", s.createDomain},
+		{"GET /domainnames", s.listDomains},
+		{"GET /domainnames/{domain}", s.getDomain},
+		{"DELETE /domainnames/{domain}", s.deleteDomain},
+		{"POST /domainnames/{domain}/basepathmappings", s.createMapping},
+		{"GET /domainnames/{domain}/basepathmappings", s.listMappings},
+		{"GET /domainnames/{domain}/basepathmappings/{path}", s.getMapping},
+		{"PATCH /domainnames/{domain}/basepathmappings/{path}", s.updateMapping},
+		{"DELETE /domainnames/{domain}/basepathmappings/{path}", s.deleteMapping},
 	}
 	for _, rt := range routes {
 		mux.HandleFunc(rt.pattern, func(w http.ResponseWriter, r *http.Request) {

@@ -69,8 +69,10 @@ type Service struct {
 	fileAPIs map[string]*document
 	// fileIDs are the ids of every settings-file API, HTTP APIs included
 	// (which the REST management API does not list).
-	fileIDs  map[string]bool
-	onDeploy func() error
+	fileIDs map[string]bool
+	// fileDomains are the settings file's custom domain names.
+	fileDomains map[string]bool
+	onDeploy    func() error
 	// usage is the API keys and usage plans (guarded by mu, replaced as
 	// docs are); counts reads their quota counters.
 	usage  *usageDoc

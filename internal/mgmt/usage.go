@@ -89,6 +89,8 @@ type ManagedPlan struct {
 type usageDoc struct {
 	Keys  map[string]*APIKey      `json:"apiKeys"`
 	Plans map[string]*ManagedPlan `json:"usagePlans"`
+	// Domains are the custom domain names by name (ops_domains.go).
+	Domains map[string]*managedDomain `json:"domainNames,omitempty"`
 }
 
 func newUsageDoc() *usageDoc {

@@ -26,6 +26,10 @@
 //   - APIKeys and UsagePlans: SAM's Auth.UsagePlan (PER_API, SHARED) and
 //     AWS::ApiGateway::ApiKey, UsagePlan and UsagePlanKey; a key without a
 //     value gets GeneratedKeyValue.
+//   - Domains: custom domains and their base path mappings (SAM's
+//     Domain, AWS::ApiGateway::DomainName and BasePathMapping,
+//     AWS::ApiGatewayV2::DomainName and ApiMapping), without certificates:
+//     ARNs cannot be loaded locally, so a note says the listener's serve.
 //   - Files: the template and every file it names, to watch for changes.
 //   - Notes: located warnings, among them the one line that lists the
 //     resources that are neither APIs nor functions.

@@ -42,6 +42,9 @@ type api struct {
 	// resource that made them; loc locates the rest of a generated API.
 	opPtr map[string]string
 	loc   string
+	// domain is SAM's Domain property, domainPtr its pointer.
+	domain    map[string]any
+	domainPtr string
 }
 
 // integrationURI is the invocation URI of a function, as SAM writes it.
@@ -217,7 +220,8 @@ func (t *translator) samRestAPI(r *cfn.Resource) *api {
 	if s := t.str(props, pp, "OpenApiVersion"); s != "" && !strings.HasPrefix(s, "3") && !strings.HasPrefix(s, "2") {
 		t.errorf(pp+"/OpenApiVersion", "OpenApiVersion must be 2.0 or 3.x, not %q", s)
 	}
-	for _, k := range []string{"EndpointConfiguration", "Domain", "AccessLogSetting", "TracingEnabled", "CanarySetting"} {
+	t.samDomainOf(a, props, pp)
+	for _, k := range []string{"EndpointConfiguration", "AccessLogSetting", "TracingEnabled", "CanarySetting"} {
 		if _, ok := props[k]; ok {
 			t.note(pp+"/"+k, "API %s: %s is not served locally and is ignored", name, k)
 		}
@@ -433,7 +437,8 @@ func (t *translator) samHTTPAPI(r *cfn.Resource) *api {
 	if auth := t.obj(props, pp, "Auth"); auth != nil {
 		t.httpAuth(a, auth, pp+"/Auth")
 	}
-	for _, k := range []string{"Domain", "AccessLogSettings", "FailOnWarnings", "DisableExecuteApiEndpoint"} {
+	t.samDomainOf(a, props, pp)
+	for _, k := range []string{"AccessLogSettings", "FailOnWarnings", "DisableExecuteApiEndpoint"} {
 		if _, ok := props[k]; ok {
 			t.note(pp+"/"+k, "API %s: %s is not served locally and is ignored", name, k)
 		}

@@ -40,6 +40,11 @@ type Result struct {
 	APIs       []config.API
 	APIKeys    []config.APIKey
 	UsagePlans []config.UsagePlan
+	// Domains are the custom domain names and their base path mappings
+	// (SAM's Domain, AWS::ApiGateway::DomainName and BasePathMapping,
+	// AWS::ApiGatewayV2::DomainName and ApiMapping), served with the
+	// listener's certificates.
+	Domains []config.Domain
 	// Files are the template and every local file it names, for watching.
 	Files []string
 	// Notes are warnings and the one line listing ignored resources.
@@ -209,6 +214,7 @@ func (t *translator) translate() {
 	t.cfnRestParts(names)
 	t.cfnHTTPParts(names)
 	t.finishAPIs()
+	t.domains(names)
 	t.samUsagePlans()
 	t.cfnKeysAndPlans(names)
 	t.ignored(names)
@@ -224,6 +230,8 @@ var consumed = map[string]bool{
 	"AWS::ApiGateway::ApiKey": true, "AWS::ApiGateway::UsagePlan": true, "AWS::ApiGateway::UsagePlanKey": true,
 	"AWS::ApiGatewayV2::Api": true, "AWS::ApiGatewayV2::Route": true, "AWS::ApiGatewayV2::Integration": true,
 	"AWS::ApiGatewayV2::Stage": true, "AWS::ApiGatewayV2::Authorizer": true,
+	"AWS::ApiGateway::DomainName": true, "AWS::ApiGateway::BasePathMapping": true,
+	"AWS::ApiGatewayV2::DomainName": true, "AWS::ApiGatewayV2::ApiMapping": true,
 	// A permission lets API Gateway call a function; locally every API may.
 	"AWS::Lambda::Permission": true,
 	// An alias or version runs its function.
