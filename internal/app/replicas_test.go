@@ -62,6 +62,13 @@ var servingRe = regexp.MustCompile(`msg="portico serving" listen=(\S+) admin=(\S
 // /readyz answers. The process is stopped at the end of the test.
 func startReplica(t *testing.T, bin, cfg string) string {
 	t.Helper()
+	data, _ := startReplicaAddrs(t, bin, cfg)
+	return data
+}
+
+// startReplicaAddrs is startReplica returning the admin address too.
+func startReplicaAddrs(t *testing.T, bin, cfg string) (data, admin string) {
+	t.Helper()
 	cmd := exec.Command(bin, "serve", "--config", cfg, "--log-level", "info")
 	cmd.Stdout = io.Discard
 	stderr, err := cmd.StderrPipe()
@@ -84,11 +91,11 @@ func startReplica(t *testing.T, bin, cfg string) string {
 	select {
 	case a := <-addrs:
 		waitFor(t, func() bool { return get(t, "http://"+a[1]+"/readyz") != "" })
-		return a[0]
+		return a[0], a[1]
 	case <-time.After(20 * time.Second):
 		t.Fatal("replica did not start in 20s")
 	}
-	return ""
+	return "", ""
 }
 
 // TestReplicasShareLimitsThroughRedis starts three portico processes on one
