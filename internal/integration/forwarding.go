@@ -1,8 +1,12 @@
 package integration
 
 import (
+	"bytes"
+	"context"
 	"io"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/portico-gw/portico/internal/pipeline"
 )
@@ -26,4 +30,28 @@ func (c *cancelOnClose) Close() error {
 	err := c.ReadCloser.Close()
 	c.cancel()
 	return err
+}
+
+// newBackendRequest is http.NewRequestWithContext for a target already
+// parsed: the URL is not formatted and parsed a second time. A body of
+// length 0 is sent as http.NoBody with Content-Length 0, as
+// NewRequestWithContext sends an empty bytes.Reader; a non-empty one gets
+// GetBody, so the transport can resend it on a fresh connection.
+func newBackendRequest(ctx context.Context, method string, target *url.URL, body []byte) (*http.Request, error) {
+	var rd io.Reader
+	if len(body) > 0 {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, "", rd)
+	if err != nil {
+		return nil, err
+	}
+	// NewRequestWithContext drops an empty port ("host:") from the URL's
+	// host and takes Host from it.
+	target.Host = strings.TrimSuffix(target.Host, ":")
+	req.URL, req.Host = target, target.Host
+	if rd == nil {
+		req.Body = http.NoBody
+	}
+	return req, nil
 }

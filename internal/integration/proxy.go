@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -77,7 +76,7 @@ func (p *Proxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Result,
 		return nil, classify(ctx, err, target.Host)
 	}
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
-	req, err := http.NewRequestWithContext(ctx, method, target.String(), bytes.NewReader(body))
+	req, err := newBackendRequest(ctx, method, target, body)
 	if err != nil {
 		cancel()
 		return nil, configError("Invalid endpoint address")
