@@ -46,11 +46,26 @@ func SetMappedHeaders(req *http.Request, mapped http.Header) {
 // header names. The caller adds the gateway's own (Rule.Added).
 func ProxyRequestHeader(in http.Header) http.Header {
 	out := make(http.Header, len(in))
+	n := 0
+	for k, vs := range in {
+		if !Dropped(k, ProxyRequest) {
+			n += len(vs)
+		}
+	}
+	// One backing array for every copied value; each header's slice is
+	// capped, so an append to one never writes into the next.
+	all := make([]string, 0, n)
 	for k, vs := range in {
 		if Dropped(k, ProxyRequest) {
 			continue
 		}
-		out[k] = append([]string(nil), vs...)
+		if len(vs) == 0 {
+			out[k] = nil // as append([]string(nil)) of nothing
+			continue
+		}
+		i := len(all)
+		all = append(all, vs...)
+		out[k] = all[i:len(all):len(all)]
 	}
 	for _, c := range in.Values("Connection") {
 		for _, f := range strings.Split(c, ",") {
@@ -98,11 +113,11 @@ func responseHeader(in http.Header, action func(Rule) Action) http.Header {
 		switch r := Rules[ck]; action(r) {
 		case Drop:
 		case Remap:
-			name := r.RemapName
-			if name == "" {
-				name = ck
+			key, ok := remappedKey[ck]
+			if !ok {
+				key = "x-amzn-Remapped-" + remapName(ck, r)
 			}
-			out["x-amzn-Remapped-"+name] = vs
+			out[key] = vs
 		default:
 			out[k] = vs
 		}
@@ -115,7 +130,11 @@ func responseHeader(in http.Header, action func(Rule) Action) http.Header {
 func SetMethodResponseHeader(h http.Header, name, value string) {
 	ck := http.CanonicalHeaderKey(name)
 	if Rules[ck].MethodResponse == Remap {
-		h["x-amzn-Remapped-"+ck] = []string{value}
+		key, ok := remappedCanonicalKey[ck]
+		if !ok {
+			key = "x-amzn-Remapped-" + ck
+		}
+		h[key] = []string{value}
 		return
 	}
 	h.Set(name, value)
@@ -130,3 +149,24 @@ func ForwardedFor(prior, sourceIP string) string {
 	}
 	return sourceIP
 }
+
+// remapName is the spelling after x-amzn-Remapped- in proxy and Lambda
+// responses.
+func remapName(ck string, r Rule) string {
+	if r.RemapName != "" {
+		return r.RemapName
+	}
+	return ck
+}
+
+// remappedKey (proxy and Lambda responses) and remappedCanonicalKey
+// (method responses) are the x-amzn-Remapped- header keys, by canonical
+// name, made once from Rules rather than per response.
+var remappedKey, remappedCanonicalKey = func() (map[string]string, map[string]string) {
+	byName, canonical := map[string]string{}, map[string]string{}
+	for ck, r := range Rules {
+		byName[ck] = "x-amzn-Remapped-" + remapName(ck, r)
+		canonical[ck] = "x-amzn-Remapped-" + ck
+	}
+	return byName, canonical
+}()
