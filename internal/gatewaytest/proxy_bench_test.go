@@ -3,6 +3,7 @@ package gatewaytest
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,4 +69,53 @@ paths:
 	b.Run("Plain", func(b *testing.B) { run(b, http.MethodGet, "/dev/plain", "") })
 	b.Run("Mapped", func(b *testing.B) { run(b, http.MethodGet, "/dev/m/200", "") })
 	b.Run("Post", func(b *testing.B) { run(b, http.MethodPost, "/dev/post", `{"a":1}`) })
+}
+
+// BenchmarkHTTPAPIProxy is BenchmarkHTTPProxy for an HTTP API's
+// HTTP_PROXY integration ($default stage, no prefix): Plain is a bodiless
+// GET; Mapped overwrites the path and appends a header.
+func BenchmarkHTTPAPIProxy(b *testing.B) {
+	up := httptest.NewServer(Upstream())
+	b.Cleanup(up.Close)
+	def := filepath.Join(b.TempDir(), "api.yaml")
+	src := `openapi: "3.0.1"
+info: {title: bench, version: "1"}
+x-amazon-apigateway-importexport-version: "1.0"
+paths:
+  /plain:
+    get:
+      x-amazon-apigateway-integration: {type: http_proxy, httpMethod: GET, payloadFormatVersion: "1.0", uri: "UPSTREAM/status/200"}
+  /m/{code}:
+    get:
+      x-amazon-apigateway-integration:
+        type: http_proxy
+        httpMethod: GET
+        payloadFormatVersion: "1.0"
+        uri: "UPSTREAM/status/500"
+        requestParameters:
+          "overwrite:path": "/status/$request.path.code"
+          "append:header.x-mapped": "yes"
+`
+	if err := os.WriteFile(def, []byte(strings.ReplaceAll(src, "UPSTREAM", up.URL)), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	g := Start(b, Options{Definition: def, Stages: map[string]map[string]string{},
+		Extra: "store: {type: memory}\naccount: {throttle: {rateLimit: 1000000000, burstLimit: 1000000000}}\n"})
+	client := &http.Client{}
+	run := func(b *testing.B, path string) {
+		b.ReportAllocs()
+		for b.Loop() {
+			resp, err := client.Get(g.URL + path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				b.Fatalf("status %d", resp.StatusCode)
+			}
+		}
+	}
+	b.Run("Plain", func(b *testing.B) { run(b, "/plain") })
+	b.Run("Mapped", func(b *testing.B) { run(b, "/m/200") })
 }
