@@ -45,28 +45,7 @@ func SetMappedHeaders(req *http.Request, mapped http.Header) {
 // ones dropped there (Rule.Dropped) and the ones the client's Connection
 // header names. The caller adds the gateway's own (Rule.Added).
 func ProxyRequestHeader(in http.Header) http.Header {
-	out := make(http.Header, len(in))
-	n := 0
-	for k, vs := range in {
-		if !Dropped(k, ProxyRequest) {
-			n += len(vs)
-		}
-	}
-	// One backing array for every copied value; each header's slice is
-	// capped, so an append to one never writes into the next.
-	all := make([]string, 0, n)
-	for k, vs := range in {
-		if Dropped(k, ProxyRequest) {
-			continue
-		}
-		if len(vs) == 0 {
-			out[k] = nil // as append([]string(nil)) of nothing
-			continue
-		}
-		i := len(all)
-		all = append(all, vs...)
-		out[k] = all[i:len(all):len(all)]
-	}
+	out := copyKept(in, func(k string) bool { return !Dropped(k, ProxyRequest) })
 	for _, c := range in.Values("Connection") {
 		for _, f := range strings.Split(c, ",") {
 			out.Del(strings.TrimSpace(f))
@@ -170,3 +149,30 @@ var remappedKey, remappedCanonicalKey = func() (map[string]string, map[string]st
 	}
 	return byName, canonical
 }()
+
+// copyKept copies the headers of in that keep accepts, their values in one
+// backing array; each header's slice is capped, so an append to one never
+// writes into the next. A header with no values is copied as nil.
+func copyKept(in http.Header, keep func(k string) bool) http.Header {
+	out := make(http.Header, len(in))
+	n := 0
+	for k, vs := range in {
+		if keep(k) {
+			n += len(vs)
+		}
+	}
+	all := make([]string, 0, n)
+	for k, vs := range in {
+		if !keep(k) {
+			continue
+		}
+		if len(vs) == 0 {
+			out[k] = nil
+			continue
+		}
+		i := len(all)
+		all = append(all, vs...)
+		out[k] = all[i:len(all):len(all)]
+	}
+	return out
+}
