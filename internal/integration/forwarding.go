@@ -13,11 +13,40 @@ import (
 
 // addGatewayHeaders adds what API Gateway sends every HTTP back end:
 // X-Amzn-Trace-Id and the API id (docs/aws-behaviour.md#headers-sent-to-the-back-end).
-func addGatewayHeaders(h http.Header, c *pipeline.Call) {
+func addGatewayHeaders(h http.Header, c *pipeline.Call, hv *headerValues) {
 	if c.TraceID != "" {
-		h.Set("X-Amzn-Trace-Id", c.TraceID)
+		hv.set(h, "X-Amzn-Trace-Id", c.TraceID)
 	}
-	h.Set("X-Amzn-Apigateway-Api-Id", c.APIID)
+	hv.set(h, "X-Amzn-Apigateway-Api-Id", c.APIID)
+}
+
+// headerValues hands out one-value header slices from one backing array,
+// so the gateway's own request headers cost one allocation, not one each.
+type headerValues []string
+
+// set is h.Set(k, v) for a canonical k; the slice is capped, so an append
+// to it never writes into the next header's value.
+func (hv *headerValues) set(h http.Header, k, v string) {
+	*hv = append(*hv, v)
+	n := len(*hv)
+	h[k] = (*hv)[n-1 : n : n]
+}
+
+// streamResult is a streamed result and its body in one allocation.
+type streamResult struct {
+	res  pipeline.Result
+	body cancelOnClose
+}
+
+// newStreamResult returns the result for a back end's streamed answer; the
+// body's Close releases cancel.
+func newStreamResult(resp *http.Response, header http.Header, cancel func()) *pipeline.Result {
+	sr := &streamResult{
+		res:  pipeline.Result{Status: resp.StatusCode, Header: header, ContentLength: resp.ContentLength},
+		body: cancelOnClose{ReadCloser: resp.Body, cancel: cancel},
+	}
+	sr.res.Stream = &sr.body
+	return &sr.res
 }
 
 // cancelOnClose releases the request's context once the body is consumed.

@@ -139,7 +139,8 @@ func (h *HTTP) call(ctx context.Context, c *pipeline.Call, mp mapped, body []byt
 	for k, vs := range h.defaults {
 		req.Header[k] = vs
 	}
-	addGatewayHeaders(req.Header, c)
+	hv := make(headerValues, 0, 2)
+	addGatewayHeaders(req.Header, c, &hv)
 	awsheaders.SetMappedHeaders(req, mp.header)
 	start := time.Now()
 	if h.prepare != nil {

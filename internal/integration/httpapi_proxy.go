@@ -169,12 +169,7 @@ func (p *HTTPAPIProxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.
 		cancel()
 		return nil, classify(ctx, fmt.Errorf("back end answered informational status %d", resp.StatusCode), target.Host)
 	}
-	return &pipeline.Result{
-		Status:        resp.StatusCode,
-		Header:        awsheaders.HTTPAPIResponseHeader(resp.Header),
-		Stream:        &cancelOnClose{ReadCloser: resp.Body, cancel: cancel},
-		ContentLength: resp.ContentLength,
-	}, nil
+	return newStreamResult(resp, awsheaders.HTTPAPIResponseHeader(resp.Header), cancel), nil
 }
 
 // overwritePath replaces the endpoint's path with a mapped one
