@@ -45,13 +45,7 @@ func SetMappedHeaders(req *http.Request, mapped http.Header) {
 // ones dropped there (Rule.Dropped) and the ones the client's Connection
 // header names. The caller adds the gateway's own (Rule.Added).
 func ProxyRequestHeader(in http.Header) http.Header {
-	out := make(http.Header, len(in))
-	for k, vs := range in {
-		if Dropped(k, ProxyRequest) {
-			continue
-		}
-		out[k] = append([]string(nil), vs...)
-	}
+	out := copyKept(in, func(k string) bool { return !Dropped(k, ProxyRequest) })
 	for _, c := range in.Values("Connection") {
 		for _, f := range strings.Split(c, ",") {
 			out.Del(strings.TrimSpace(f))
@@ -98,11 +92,11 @@ func responseHeader(in http.Header, action func(Rule) Action) http.Header {
 		switch r := Rules[ck]; action(r) {
 		case Drop:
 		case Remap:
-			name := r.RemapName
-			if name == "" {
-				name = ck
+			key, ok := remappedKey[ck]
+			if !ok {
+				key = "x-amzn-Remapped-" + remapName(ck, r)
 			}
-			out["x-amzn-Remapped-"+name] = vs
+			out[key] = vs
 		default:
 			out[k] = vs
 		}
@@ -115,7 +109,11 @@ func responseHeader(in http.Header, action func(Rule) Action) http.Header {
 func SetMethodResponseHeader(h http.Header, name, value string) {
 	ck := http.CanonicalHeaderKey(name)
 	if Rules[ck].MethodResponse == Remap {
-		h["x-amzn-Remapped-"+ck] = []string{value}
+		key, ok := remappedCanonicalKey[ck]
+		if !ok {
+			key = "x-amzn-Remapped-" + ck
+		}
+		h[key] = []string{value}
 		return
 	}
 	h.Set(name, value)
@@ -129,4 +127,52 @@ func ForwardedFor(prior, sourceIP string) string {
 		return prior + ", " + sourceIP
 	}
 	return sourceIP
+}
+
+// remapName is the spelling after x-amzn-Remapped- in proxy and Lambda
+// responses.
+func remapName(ck string, r Rule) string {
+	if r.RemapName != "" {
+		return r.RemapName
+	}
+	return ck
+}
+
+// remappedKey (proxy and Lambda responses) and remappedCanonicalKey
+// (method responses) are the x-amzn-Remapped- header keys, by canonical
+// name, made once from Rules rather than per response.
+var remappedKey, remappedCanonicalKey = func() (map[string]string, map[string]string) {
+	byName, canonical := map[string]string{}, map[string]string{}
+	for ck, r := range Rules {
+		byName[ck] = "x-amzn-Remapped-" + remapName(ck, r)
+		canonical[ck] = "x-amzn-Remapped-" + ck
+	}
+	return byName, canonical
+}()
+
+// copyKept copies the headers of in that keep accepts, their values in one
+// backing array; each header's slice is capped, so an append to one never
+// writes into the next. A header with no values is copied as nil.
+func copyKept(in http.Header, keep func(k string) bool) http.Header {
+	out := make(http.Header, len(in))
+	n := 0
+	for k, vs := range in {
+		if keep(k) {
+			n += len(vs)
+		}
+	}
+	all := make([]string, 0, n)
+	for k, vs := range in {
+		if !keep(k) {
+			continue
+		}
+		if len(vs) == 0 {
+			out[k] = nil
+			continue
+		}
+		i := len(all)
+		all = append(all, vs...)
+		out[k] = all[i:len(all):len(all)]
+	}
+	return out
 }

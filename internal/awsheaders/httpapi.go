@@ -92,13 +92,10 @@ func HTTPAPIReserved(name string) bool {
 // Forwarded, and without the ones the client's Connection header names.
 // The caller adds Forwarded (HTTPAPIForwarded).
 func HTTPAPIRequestHeader(in http.Header) http.Header {
-	out := make(http.Header, len(in))
-	for k, vs := range in {
-		if r := HTTPAPIRules[http.CanonicalHeaderKey(k)]; r.Dropped || r.Forwarded {
-			continue
-		}
-		out[k] = append([]string(nil), vs...)
-	}
+	out := copyKept(in, func(k string) bool {
+		r := HTTPAPIRules[http.CanonicalHeaderKey(k)]
+		return !r.Dropped && !r.Forwarded
+	})
 	for _, c := range in.Values("Connection") {
 		for f := range strings.SplitSeq(c, ",") {
 			out.Del(strings.TrimSpace(f))

@@ -44,8 +44,9 @@ func (e *Edge) writeResult(w http.ResponseWriter, r *http.Request, c *pipeline.C
 	if httpAPI {
 		h["apigw-requestid"] = []string{c.RequestID}
 	} else {
-		h["x-amzn-RequestId"] = []string{c.RequestID}
-		h["x-amz-apigw-id"] = []string{c.ExtendedRequestID}
+		ids := []string{c.RequestID, c.ExtendedRequestID} // one allocation for both
+		h["x-amzn-RequestId"] = ids[0:1:1]
+		h["x-amz-apigw-id"] = ids[1:2:2]
 	}
 	if !hasType {
 		h.Set("Content-Type", "application/json")
@@ -73,14 +74,25 @@ func (e *Edge) writeResult(w http.ResponseWriter, r *http.Request, c *pipeline.C
 	if r.Method == http.MethodHead {
 		return status, 0, nil
 	}
-	bp := e.bufs.Get().(*[]byte)
-	defer e.bufs.Put(bp)
-	dw := &deadlineWriter{w: w, rc: rc}
-	n, err := io.CopyBuffer(dw, res.Stream, *bp)
+	cs := e.bufs.Get().(*copyState)
+	defer func() {
+		cs.dw = deadlineWriter{} // keep no writer alive in the pool
+		e.bufs.Put(cs)
+	}()
+	cs.dw = deadlineWriter{w: w, rc: rc}
+	dw := &cs.dw
+	n, err := io.CopyBuffer(dw, res.Stream, cs.buf)
 	if err != nil && !dw.failed {
 		return status, n, fault.New(fault.IntegrationTimeout, errors.Join(errStreamBroken, err))
 	}
 	return status, n, nil
+}
+
+// copyState is what copying a streamed body needs, pooled together: the
+// buffer and the writer.
+type copyState struct {
+	buf []byte
+	dw  deadlineWriter
 }
 
 // deadlineWriter keeps a write deadline writeIdle ahead while the stream

@@ -73,7 +73,7 @@ func New(snap *deploy.Snapshot, opts Options) *Edge {
 	e := &Edge{opts: opts, log: opts.Logger, region: opts.Region,
 		rejects: newRejectLog(opts.Logger, opts.RejectLogBurst, opts.RejectLogInterval)}
 	e.alog, e.awriter = defaultAccessLog(opts.AccessLog)
-	e.bufs.New = func() any { b := make([]byte, 32<<10); return &b }
+	e.bufs.New = func() any { return &copyState{buf: make([]byte, 32<<10)} }
 	e.snap.Store(snap)
 	return e
 }

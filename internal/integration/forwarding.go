@@ -1,19 +1,52 @@
 package integration
 
 import (
+	"bytes"
+	"context"
 	"io"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/portico-gw/portico/internal/pipeline"
 )
 
 // addGatewayHeaders adds what API Gateway sends every HTTP back end:
 // X-Amzn-Trace-Id and the API id (docs/aws-behaviour.md#headers-sent-to-the-back-end).
-func addGatewayHeaders(h http.Header, c *pipeline.Call) {
+func addGatewayHeaders(h http.Header, c *pipeline.Call, hv *headerValues) {
 	if c.TraceID != "" {
-		h.Set("X-Amzn-Trace-Id", c.TraceID)
+		hv.set(h, "X-Amzn-Trace-Id", c.TraceID)
 	}
-	h.Set("X-Amzn-Apigateway-Api-Id", c.APIID)
+	hv.set(h, "X-Amzn-Apigateway-Api-Id", c.APIID)
+}
+
+// headerValues hands out one-value header slices from one backing array,
+// so the gateway's own request headers cost one allocation, not one each.
+type headerValues []string
+
+// set is h.Set(k, v) for a canonical k; the slice is capped, so an append
+// to it never writes into the next header's value.
+func (hv *headerValues) set(h http.Header, k, v string) {
+	*hv = append(*hv, v)
+	n := len(*hv)
+	h[k] = (*hv)[n-1 : n : n]
+}
+
+// streamResult is a streamed result and its body in one allocation.
+type streamResult struct {
+	res  pipeline.Result
+	body cancelOnClose
+}
+
+// newStreamResult returns the result for a back end's streamed answer; the
+// body's Close releases cancel.
+func newStreamResult(resp *http.Response, header http.Header, cancel func()) *pipeline.Result {
+	sr := &streamResult{
+		res:  pipeline.Result{Status: resp.StatusCode, Header: header, ContentLength: resp.ContentLength},
+		body: cancelOnClose{ReadCloser: resp.Body, cancel: cancel},
+	}
+	sr.res.Stream = &sr.body
+	return &sr.res
 }
 
 // cancelOnClose releases the request's context once the body is consumed.
@@ -26,4 +59,28 @@ func (c *cancelOnClose) Close() error {
 	err := c.ReadCloser.Close()
 	c.cancel()
 	return err
+}
+
+// newBackendRequest is http.NewRequestWithContext for a target already
+// parsed: the URL is not formatted and parsed a second time. A body of
+// length 0 is sent as http.NoBody with Content-Length 0, as
+// NewRequestWithContext sends an empty bytes.Reader; a non-empty one gets
+// GetBody, so the transport can resend it on a fresh connection.
+func newBackendRequest(ctx context.Context, method string, target *url.URL, body []byte) (*http.Request, error) {
+	var rd io.Reader
+	if len(body) > 0 {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, "", rd)
+	if err != nil {
+		return nil, err
+	}
+	// NewRequestWithContext drops an empty port ("host:") from the URL's
+	// host and takes Host from it.
+	target.Host = strings.TrimSuffix(target.Host, ":")
+	req.URL, req.Host = target, target.Host
+	if rd == nil {
+		req.Body = http.NoBody
+	}
+	return req, nil
 }

@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -129,7 +128,7 @@ func (h *HTTP) call(ctx context.Context, c *pipeline.Call, mp mapped, body []byt
 	if method == "ANY" || method == "" {
 		method = c.HTTPMethod
 	}
-	req, err := http.NewRequestWithContext(ctx, method, target.String(), bytes.NewReader(body))
+	req, err := newBackendRequest(ctx, method, target, body)
 	if err != nil {
 		return upstream{}, 0, configError("Invalid endpoint address")
 	}
@@ -140,7 +139,8 @@ func (h *HTTP) call(ctx context.Context, c *pipeline.Call, mp mapped, body []byt
 	for k, vs := range h.defaults {
 		req.Header[k] = vs
 	}
-	addGatewayHeaders(req.Header, c)
+	hv := make(headerValues, 0, 2)
+	addGatewayHeaders(req.Header, c, &hv)
 	awsheaders.SetMappedHeaders(req, mp.header)
 	start := time.Now()
 	if h.prepare != nil {

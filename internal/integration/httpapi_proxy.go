@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -133,7 +132,7 @@ func (p *HTTPAPIProxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.
 		return nil, classify(ctx, err, target.Host)
 	}
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
-	req, err := http.NewRequestWithContext(ctx, method, target.String(), bytes.NewReader(body))
+	req, err := newBackendRequest(ctx, method, target, body)
 	if err != nil {
 		cancel()
 		return nil, configError("Invalid endpoint address")
@@ -170,12 +169,7 @@ func (p *HTTPAPIProxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.
 		cancel()
 		return nil, classify(ctx, fmt.Errorf("back end answered informational status %d", resp.StatusCode), target.Host)
 	}
-	return &pipeline.Result{
-		Status:        resp.StatusCode,
-		Header:        awsheaders.HTTPAPIResponseHeader(resp.Header),
-		Stream:        &cancelOnClose{ReadCloser: resp.Body, cancel: cancel},
-		ContentLength: resp.ContentLength,
-	}, nil
+	return newStreamResult(resp, awsheaders.HTTPAPIResponseHeader(resp.Header), cancel), nil
 }
 
 // overwritePath replaces the endpoint's path with a mapped one

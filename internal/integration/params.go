@@ -53,7 +53,9 @@ func apply(ms []mapping, c *pipeline.Call) (mapped, error) {
 	if len(ms) == 0 {
 		return mapped{}, nil // nothing mapped: no maps allocated per request
 	}
-	r := mapped{header: http.Header{}, query: url.Values{}, path: map[string]string{}}
+	// Each map is made on its first value: a method that maps only a path
+	// builds no header or query map.
+	var r mapped
 	var body any
 	bodyRead := false
 	for _, m := range ms {
@@ -74,11 +76,11 @@ func apply(ms []mapping, c *pipeline.Call) (mapped, error) {
 		}
 		switch m.loc {
 		case "header":
-			r.header.Set(m.name, v)
+			r.setHeader(m.name, v)
 		case "querystring":
-			r.query.Set(m.name, v)
+			r.setQuery(m.name, v)
 		case "path":
-			r.path[m.name] = v
+			r.setPath(m.name, v)
 		}
 	}
 	return r, nil
@@ -263,18 +265,36 @@ func (m *mapped) override(o *Overrides) {
 	if len(o.RequestHeader)+len(o.RequestQuery)+len(o.RequestPath) == 0 {
 		return
 	}
-	if m.header == nil {
-		m.header, m.query, m.path = http.Header{}, url.Values{}, map[string]string{}
-	}
 	for k, v := range o.RequestHeader {
-		m.header.Set(k, v)
+		m.setHeader(k, v)
 	}
 	for k, v := range o.RequestQuery {
-		m.query.Set(k, v)
+		m.setQuery(k, v)
 	}
 	for k, v := range o.RequestPath {
-		m.path[k] = v
+		m.setPath(k, v)
 	}
+}
+
+func (m *mapped) setHeader(k, v string) {
+	if m.header == nil {
+		m.header = http.Header{}
+	}
+	m.header.Set(k, v)
+}
+
+func (m *mapped) setQuery(k, v string) {
+	if m.query == nil {
+		m.query = url.Values{}
+	}
+	m.query.Set(k, v)
+}
+
+func (m *mapped) setPath(k, v string) {
+	if m.path == nil {
+		m.path = map[string]string{}
+	}
+	m.path[k] = v
 }
 
 // escapePathValue escapes one path parameter value for an endpoint URI;

@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -77,7 +76,7 @@ func (p *Proxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Result,
 		return nil, classify(ctx, err, target.Host)
 	}
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
-	req, err := http.NewRequestWithContext(ctx, method, target.String(), bytes.NewReader(body))
+	req, err := newBackendRequest(ctx, method, target, body)
 	if err != nil {
 		cancel()
 		return nil, configError("Invalid endpoint address")
@@ -87,9 +86,10 @@ func (p *Proxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Result,
 		req.Body = http.NoBody
 	}
 	req.Header = awsheaders.ProxyRequestHeader(c.Header)
-	req.Header.Set("X-Forwarded-For", awsheaders.ForwardedFor(c.Header.Get("X-Forwarded-For"), c.SourceIP))
-	req.Header.Set("X-Forwarded-Proto", "http")
-	addGatewayHeaders(req.Header, c)
+	hv := make(headerValues, 0, 4)
+	hv.set(req.Header, "X-Forwarded-For", awsheaders.ForwardedFor(c.Header.Get("X-Forwarded-For"), c.SourceIP))
+	hv.set(req.Header, "X-Forwarded-Proto", "http")
+	addGatewayHeaders(req.Header, c, &hv)
 	awsheaders.SetMappedHeaders(req, mp.header)
 	start := time.Now()
 	resp, err := p.transport.RoundTrip(req)
@@ -104,10 +104,5 @@ func (p *Proxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Result,
 		cancel()
 		return nil, classify(ctx, fmt.Errorf("back end answered informational status %d", resp.StatusCode), target.Host)
 	}
-	return &pipeline.Result{
-		Status:        resp.StatusCode,
-		Header:        awsheaders.ProxyResponseHeader(resp.Header),
-		Stream:        &cancelOnClose{ReadCloser: resp.Body, cancel: cancel},
-		ContentLength: resp.ContentLength,
-	}, nil
+	return newStreamResult(resp, awsheaders.ProxyResponseHeader(resp.Header), cancel), nil
 }

@@ -190,6 +190,12 @@ func (b *Body) Bytes() ([]byte, error) {
 		return b.buf, b.err
 	}
 	b.read = true
+	if b.r == http.NoBody {
+		// net/http's body for a request that declared none: nothing to
+		// read (an empty, non-nil slice, as a read of nothing gives).
+		b.buf = []byte{}
+		return b.buf, nil
+	}
 	var buf bytes.Buffer
 	if b.hint > 0 && b.hint <= b.limit {
 		buf.Grow(int(b.hint) + bytes.MinRead) // one allocation, room left to see the end

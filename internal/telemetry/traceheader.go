@@ -47,6 +47,10 @@ type TraceHeader struct {
 	Extra string
 }
 
+// errNoRoot is made once: a request without a trace header (most of them)
+// meets it.
+var errNoRoot = errors.New("trace header: no Root")
+
 // ParseTraceHeader parses an X-Amzn-Trace-Id value. Fields are separated by
 // ';' with optional spaces; Root is required, and Root, Parent and Sampled
 // must be well formed and appear at most once. Lower-case hex is required,
@@ -92,7 +96,7 @@ func ParseTraceHeader(s string) (TraceHeader, error) {
 		}
 	}
 	if h.Root == "" {
-		return TraceHeader{}, errors.New("trace header: no Root")
+		return TraceHeader{}, errNoRoot
 	}
 	h.Extra = strings.Join(extra, ";")
 	return h, nil

@@ -1,0 +1,121 @@
+package gatewaytest
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// BenchmarkHTTPProxy measures a REST API HTTP_PROXY request through the
+// whole path (edge, pipeline, integration, back end on loopback, response
+// out), in one process, so allocs/op counts the client, the gateway and
+// the fake back end together. Plain is a bodiless GET with no mappings;
+// Mapped is a {proxy+} path with a mapped path parameter and header;
+// Post sends a small body.
+func BenchmarkHTTPProxy(b *testing.B) {
+	def := filepath.Join(b.TempDir(), "api.yaml")
+	src := `openapi: "3.0.1"
+info: {title: bench, version: "1"}
+paths:
+  /plain:
+    get:
+      responses: {"200": {description: x}}
+      x-amazon-apigateway-integration: {type: http_proxy, httpMethod: GET, uri: "http://${stageVariables.backend}/status/200"}
+  /post:
+    post:
+      responses: {"200": {description: x}}
+      x-amazon-apigateway-integration: {type: http_proxy, httpMethod: POST, uri: "http://${stageVariables.backend}/status/200"}
+  /m/{proxy+}:
+    x-amazon-apigateway-any-method:
+      parameters:
+        - {name: proxy, in: path, required: true, schema: {type: string}}
+      responses: {"200": {description: x}}
+      x-amazon-apigateway-integration:
+        type: http_proxy
+        httpMethod: ANY
+        uri: "http://${stageVariables.backend}/status/{proxy}"
+        requestParameters:
+          integration.request.path.proxy: method.request.path.proxy
+          integration.request.header.x-mapped: "'yes'"
+`
+	if err := os.WriteFile(def, []byte(src), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	g := Start(b, Options{Definition: def, Extra: "store: {type: memory}\naccount: {throttle: {rateLimit: 1000000000, burstLimit: 1000000000}}\n"})
+	client := &http.Client{}
+	run := func(b *testing.B, method, path, body string) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var rd io.Reader
+			if body != "" {
+				rd = strings.NewReader(body)
+			}
+			req, _ := http.NewRequest(method, g.URL+path, rd)
+			resp, err := client.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				b.Fatalf("status %d", resp.StatusCode)
+			}
+		}
+	}
+	b.Run("Plain", func(b *testing.B) { run(b, http.MethodGet, "/dev/plain", "") })
+	b.Run("Mapped", func(b *testing.B) { run(b, http.MethodGet, "/dev/m/200", "") })
+	b.Run("Post", func(b *testing.B) { run(b, http.MethodPost, "/dev/post", `{"a":1}`) })
+}
+
+// BenchmarkHTTPAPIProxy is BenchmarkHTTPProxy for an HTTP API's
+// HTTP_PROXY integration ($default stage, no prefix): Plain is a bodiless
+// GET; Mapped overwrites the path and appends a header.
+func BenchmarkHTTPAPIProxy(b *testing.B) {
+	up := httptest.NewServer(Upstream())
+	b.Cleanup(up.Close)
+	def := filepath.Join(b.TempDir(), "api.yaml")
+	src := `openapi: "3.0.1"
+info: {title: bench, version: "1"}
+x-amazon-apigateway-importexport-version: "1.0"
+paths:
+  /plain:
+    get:
+      x-amazon-apigateway-integration: {type: http_proxy, httpMethod: GET, payloadFormatVersion: "1.0", uri: "UPSTREAM/status/200"}
+  /m/{code}:
+    get:
+      x-amazon-apigateway-integration:
+        type: http_proxy
+        httpMethod: GET
+        payloadFormatVersion: "1.0"
+        uri: "UPSTREAM/status/500"
+        requestParameters:
+          "overwrite:path": "/status/$request.path.code"
+          "append:header.x-mapped": "yes"
+`
+	if err := os.WriteFile(def, []byte(strings.ReplaceAll(src, "UPSTREAM", up.URL)), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	g := Start(b, Options{Definition: def, Stages: map[string]map[string]string{},
+		Extra: "store: {type: memory}\naccount: {throttle: {rateLimit: 1000000000, burstLimit: 1000000000}}\n"})
+	client := &http.Client{}
+	run := func(b *testing.B, path string) {
+		b.ReportAllocs()
+		for b.Loop() {
+			resp, err := client.Get(g.URL + path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				b.Fatalf("status %d", resp.StatusCode)
+			}
+		}
+	}
+	b.Run("Plain", func(b *testing.B) { run(b, "/plain") })
+	b.Run("Mapped", func(b *testing.B) { run(b, "/m/200") })
+}
