@@ -3,10 +3,12 @@ package integration
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/portico-gw/portico/internal/pipeline"
 )
@@ -83,4 +85,51 @@ func newBackendRequest(ctx context.Context, method string, target *url.URL, body
 		req.Body = http.NoBody
 	}
 	return req, nil
+}
+
+// proxyRequest receives the call's whole body (bounded by the payload
+// limit, so a body over it, a malformed chunked body or a client too slow
+// to send never reaches the back end) and builds the back-end request
+// under the integration's timeout, with the integration's method or, for
+// ANY, the client's. cancel releases the timeout; the request carries its
+// context.
+func proxyRequest(ctx context.Context, c *pipeline.Call, method string, target *url.URL, timeout time.Duration) (*http.Request, context.CancelFunc, error) {
+	if method == "ANY" || method == "" {
+		method = c.HTTPMethod
+	}
+	body, err := c.Body.Bytes()
+	if err != nil {
+		return nil, nil, classify(ctx, err, target.Host)
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	req, err := newBackendRequest(ctx, method, target, body)
+	if err != nil {
+		cancel()
+		return nil, nil, configError("Invalid endpoint address")
+	}
+	req.ContentLength = int64(len(body))
+	return req, cancel, nil
+}
+
+// proxyExchange sends req and streams the answer back with the headers
+// answerHeader keeps; a failure or an informational status is classified
+// under the request's timeout. cancel is released with the stream, or at
+// once on failure.
+func proxyExchange(transport http.RoundTripper, req *http.Request, cancel context.CancelFunc, c *pipeline.Call,
+	answerHeader func(http.Header) http.Header) (*pipeline.Result, error) {
+	ctx := req.Context()
+	start := time.Now()
+	resp, err := transport.RoundTrip(req)
+	c.IntegrationLatency = time.Since(start)
+	if err != nil {
+		cancel()
+		return nil, classify(ctx, err, req.URL.Host)
+	}
+	c.IntegrationStatus = resp.StatusCode
+	if resp.StatusCode < 200 {
+		resp.Body.Close()
+		cancel()
+		return nil, classify(ctx, fmt.Errorf("back end answered informational status %d", resp.StatusCode), req.URL.Host)
+	}
+	return newStreamResult(resp, answerHeader(resp.Header), cancel), nil
 }

@@ -121,25 +121,11 @@ func (p *HTTPAPIProxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.
 	if editQuery != nil {
 		target.RawQuery = editQuery(target.RawQuery)
 	}
-	method := p.method
-	if method == "ANY" || method == "" {
-		method = c.HTTPMethod
-	}
-	// The body is received whole (bounded by the payload limit) before the
-	// back end is called, as for REST APIs' HTTP_PROXY.
-	body, err := c.Body.Bytes()
+	req, cancel, err := proxyRequest(ctx, c, p.method, target, p.timeout)
 	if err != nil {
-		return nil, classify(ctx, err, target.Host)
+		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, p.timeout)
-	req, err := newBackendRequest(ctx, method, target, body)
-	if err != nil {
-		cancel()
-		return nil, configError("Invalid endpoint address")
-	}
-	req.ContentLength = int64(len(body))
-	if len(body) == 0 {
-		req.Body = http.NoBody
+	if req.ContentLength == 0 {
 		// "API Gateway adds the Content-Type header to your request when
 		// there is no payload and the Content-Length is 0" (Important notes
 		// for HTTP APIs); the value is UNCONFIRMED (docs/differences.md).
@@ -156,20 +142,7 @@ func (p *HTTPAPIProxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.
 	}
 	header.Del("Host")
 	req.Header = header
-	start := time.Now()
-	resp, err := p.transport.RoundTrip(req)
-	c.IntegrationLatency = time.Since(start)
-	if err != nil {
-		cancel()
-		return nil, classify(ctx, err, target.Host)
-	}
-	c.IntegrationStatus = resp.StatusCode
-	if resp.StatusCode < 200 {
-		resp.Body.Close()
-		cancel()
-		return nil, classify(ctx, fmt.Errorf("back end answered informational status %d", resp.StatusCode), target.Host)
-	}
-	return newStreamResult(resp, awsheaders.HTTPAPIResponseHeader(resp.Header), cancel), nil
+	return proxyExchange(p.transport, req, cancel, c, awsheaders.HTTPAPIResponseHeader)
 }
 
 // overwritePath replaces the endpoint's path with a mapped one

@@ -2,7 +2,6 @@ package integration
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"time"
@@ -63,27 +62,9 @@ func (p *Proxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Result,
 		return nil, configError("Invalid endpoint address")
 	}
 	target.RawQuery = mergeQuery(target.RawQuery, c.RawQuery, mp.query)
-	method := p.method
-	if method == "ANY" || method == "" {
-		method = c.HTTPMethod
-	}
-	// The whole body is received (bounded by the payload limit) before the
-	// back end is called, as API Gateway does: a body over the limit, a
-	// malformed chunked body or a client too slow to send its body never
-	// reaches the back end, and the body is always sent with Content-Length.
-	body, err := c.Body.Bytes()
+	req, cancel, err := proxyRequest(ctx, c, p.method, target, p.timeout)
 	if err != nil {
-		return nil, classify(ctx, err, target.Host)
-	}
-	ctx, cancel := context.WithTimeout(ctx, p.timeout)
-	req, err := newBackendRequest(ctx, method, target, body)
-	if err != nil {
-		cancel()
-		return nil, configError("Invalid endpoint address")
-	}
-	req.ContentLength = int64(len(body))
-	if len(body) == 0 {
-		req.Body = http.NoBody
+		return nil, err
 	}
 	req.Header = awsheaders.ProxyRequestHeader(c.Header)
 	hv := make(headerValues, 0, 4)
@@ -91,18 +72,5 @@ func (p *Proxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Result,
 	hv.set(req.Header, "X-Forwarded-Proto", "http")
 	addGatewayHeaders(req.Header, c, &hv)
 	awsheaders.SetMappedHeaders(req, mp.header)
-	start := time.Now()
-	resp, err := p.transport.RoundTrip(req)
-	c.IntegrationLatency = time.Since(start)
-	if err != nil {
-		cancel()
-		return nil, classify(ctx, err, target.Host)
-	}
-	c.IntegrationStatus = resp.StatusCode
-	if resp.StatusCode < 200 {
-		resp.Body.Close()
-		cancel()
-		return nil, classify(ctx, fmt.Errorf("back end answered informational status %d", resp.StatusCode), target.Host)
-	}
-	return newStreamResult(resp, awsheaders.ProxyResponseHeader(resp.Header), cancel), nil
+	return proxyExchange(p.transport, req, cancel, c, awsheaders.ProxyResponseHeader)
 }
