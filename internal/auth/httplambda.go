@@ -165,11 +165,7 @@ func (l *HTTPLambda) identity(c *pipeline.Call) ([]string, error) {
 		case 's':
 			v = c.StageVariables[s.name]
 		case 'c':
-			if s.name == "routeKey" {
-				v = c.RouteKey
-			} else {
-				v, _ = contextvars.Value(c, nil, s.name)
-			}
+			v, _ = contextvars.Value(c, nil, s.name)
 		}
 		if strings.TrimSpace(v) == "" {
 			return nil, fault.Reject(fault.Unauthorized, fmt.Errorf("authorizer %s: identity source %s is missing", l.def.Name, s.expr))
