@@ -5,26 +5,12 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/portico-gw/portico/internal/fault"
-	"github.com/portico-gw/portico/internal/function"
-	"github.com/portico-gw/portico/internal/lambdaevent"
+	"github.com/portico-gw/portico/internal/function/functiontest"
 )
-
-// processInvoker runs functions of a function.Manager: real processes
-// speaking the Lambda Runtime API.
-type processInvoker struct{ m *function.Manager }
-
-func (p processInvoker) InvokeFunction(ctx context.Context, name string, payload []byte, _, traceID string) (lambdaevent.FunctionResult, error) {
-	resp, err := p.m.Invoke(ctx, name, payload, function.InvokeOptions{TraceID: traceID})
-	if err != nil {
-		return lambdaevent.FunctionResult{}, err
-	}
-	return lambdaevent.FunctionResult{Payload: resp.Payload, FunctionError: resp.FunctionError, RequestID: resp.RequestID}, nil
-}
 
 // TestHTTPLambdaProcess: a Go authorizer built with aws-lambda-go and run
 // as its own process reads the payload 2.0 authorizer event and answers a
@@ -38,14 +24,9 @@ func TestHTTPLambdaProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := function.NewManager([]function.Config{{Name: "httpauthz", Build: dir, Timeout: 10 * time.Second}},
-		function.Options{CacheDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = m.Close() })
+	inv := functiontest.Build(t, "httpauthz", dir)
 	l, err := NewHTTPLambdaAuthorizer(HTTPLambdaConfig{Def: httpDef("2.0", true, 0, "$request.header.Authorization", "$context.routeKey"),
-		Invoker: processInvoker{m}, Function: "httpauthz"})
+		Invoker: inv, Function: "httpauthz"})
 	if err != nil {
 		t.Fatal(err)
 	}

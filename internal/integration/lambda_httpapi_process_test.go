@@ -9,21 +9,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/portico-gw/portico/internal/function"
-	"github.com/portico-gw/portico/internal/lambdaevent"
+	"github.com/portico-gw/portico/internal/function/functiontest"
 )
-
-// processInvoker runs functions of a function.Manager: real processes
-// speaking the Lambda Runtime API.
-type processInvoker struct{ m *function.Manager }
-
-func (p processInvoker) InvokeFunction(ctx context.Context, name string, payload []byte, _, traceID string) (lambdaevent.FunctionResult, error) {
-	resp, err := p.m.Invoke(ctx, name, payload, function.InvokeOptions{TraceID: traceID})
-	if err != nil {
-		return lambdaevent.FunctionResult{}, err
-	}
-	return lambdaevent.FunctionResult{Payload: resp.Payload, FunctionError: resp.FunctionError, RequestID: resp.RequestID}, nil
-}
 
 // TestHTTPAPIPayload2Process: a Go function built with aws-lambda-go and
 // run as its own process reads the payload 2.0 event as
@@ -38,13 +25,8 @@ func TestHTTPAPIPayload2Process(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := function.NewManager([]function.Config{{Name: "httpapiv2", Build: dir, Timeout: 10 * time.Second}},
-		function.Options{CacheDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = m.Close() })
-	p := NewAWSProxy(LambdaConfig{Function: "httpapiv2", Timeout: 30 * time.Second, Invoker: processInvoker{m}, PayloadFormatVersion: PayloadFormat2})
+	inv := functiontest.Build(t, "httpapiv2", dir)
+	p := NewAWSProxy(LambdaConfig{Function: "httpapiv2", Timeout: 30 * time.Second, Invoker: inv, PayloadFormatVersion: PayloadFormat2})
 	c := httpAPICall("text/plain; charset=utf-8", []byte("héllo"))
 	res, err := p.Invoke(context.Background(), c)
 	if err != nil {
