@@ -1,13 +1,10 @@
 package gatewaytest
 
 import (
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"os"
-	"path/filepath"
 	"testing"
 )
 
@@ -17,8 +14,7 @@ import (
 // throttle, cache lookup, write). All three reach the same back-end answer
 // (/status/200). Read the ratios of ns/op.
 func BenchmarkCacheHit(b *testing.B) {
-	def := filepath.Join(b.TempDir(), "api.yaml")
-	src := `openapi: "3.0.1"
+	def := benchDefinition(b, `openapi: "3.0.1"
 info: {title: bench, version: "1"}
 paths:
   /plain:
@@ -29,29 +25,14 @@ paths:
     get:
       responses: {"200": {description: x}}
       x-amazon-apigateway-integration: {type: http_proxy, httpMethod: GET, uri: "http://${stageVariables.backend}/status/200"}
-`
-	if err := os.WriteFile(def, []byte(src), 0o600); err != nil {
-		b.Fatal(err)
-	}
+`)
 	g := Start(b, Options{Definition: def, Extra: "store: {type: memory}\naccount: {throttle: {rateLimit: 1000000, burstLimit: 1000000}}\n",
 		StageExtra: "cache: {enabled: true}\nmethodSettings:\n  - {resourcePath: /cached, httpMethod: GET, cachingEnabled: true}\n"})
 	target, _ := url.Parse("http://" + g.Upstream)
 	bare := httptest.NewServer(httputil.NewSingleHostReverseProxy(target))
 	b.Cleanup(bare.Close)
 	client := &http.Client{}
-	run := func(b *testing.B, u string) {
-		for b.Loop() {
-			resp, err := client.Get(u)
-			if err != nil {
-				b.Fatal(err)
-			}
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != 200 {
-				b.Fatalf("status %d", resp.StatusCode)
-			}
-		}
-	}
+	run := func(b *testing.B, u string) { benchRequests(b, client, http.MethodGet, u, "") }
 	b.Run("BareProxy", func(b *testing.B) { run(b, bare.URL+"/status/200") })
 	b.Run("PorticoProxy", func(b *testing.B) { run(b, g.URL+"/dev/plain") })
 	b.Run("PorticoCacheHit", func(b *testing.B) { run(b, g.URL+"/dev/cached") })

@@ -1,11 +1,8 @@
 package gatewaytest
 
 import (
-	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -17,8 +14,7 @@ import (
 // Mapped is a {proxy+} path with a mapped path parameter and header;
 // Post sends a small body.
 func BenchmarkHTTPProxy(b *testing.B) {
-	def := filepath.Join(b.TempDir(), "api.yaml")
-	src := `openapi: "3.0.1"
+	def := benchDefinition(b, `openapi: "3.0.1"
 info: {title: bench, version: "1"}
 paths:
   /plain:
@@ -41,31 +37,10 @@ paths:
         requestParameters:
           integration.request.path.proxy: method.request.path.proxy
           integration.request.header.x-mapped: "'yes'"
-`
-	if err := os.WriteFile(def, []byte(src), 0o600); err != nil {
-		b.Fatal(err)
-	}
+`)
 	g := Start(b, Options{Definition: def, Extra: "store: {type: memory}\naccount: {throttle: {rateLimit: 1000000000, burstLimit: 1000000000}}\n"})
 	client := &http.Client{}
-	run := func(b *testing.B, method, path, body string) {
-		b.ReportAllocs()
-		for b.Loop() {
-			var rd io.Reader
-			if body != "" {
-				rd = strings.NewReader(body)
-			}
-			req, _ := http.NewRequest(method, g.URL+path, rd)
-			resp, err := client.Do(req)
-			if err != nil {
-				b.Fatal(err)
-			}
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != 200 {
-				b.Fatalf("status %d", resp.StatusCode)
-			}
-		}
-	}
+	run := func(b *testing.B, method, path, body string) { benchRequests(b, client, method, g.URL+path, body) }
 	b.Run("Plain", func(b *testing.B) { run(b, http.MethodGet, "/dev/plain", "") })
 	b.Run("Mapped", func(b *testing.B) { run(b, http.MethodGet, "/dev/m/200", "") })
 	b.Run("Post", func(b *testing.B) { run(b, http.MethodPost, "/dev/post", `{"a":1}`) })
@@ -77,7 +52,6 @@ paths:
 func BenchmarkHTTPAPIProxy(b *testing.B) {
 	up := httptest.NewServer(Upstream())
 	b.Cleanup(up.Close)
-	def := filepath.Join(b.TempDir(), "api.yaml")
 	src := `openapi: "3.0.1"
 info: {title: bench, version: "1"}
 x-amazon-apigateway-importexport-version: "1.0"
@@ -96,26 +70,11 @@ paths:
           "overwrite:path": "/status/$request.path.code"
           "append:header.x-mapped": "yes"
 `
-	if err := os.WriteFile(def, []byte(strings.ReplaceAll(src, "UPSTREAM", up.URL)), 0o600); err != nil {
-		b.Fatal(err)
-	}
+	def := benchDefinition(b, strings.ReplaceAll(src, "UPSTREAM", up.URL))
 	g := Start(b, Options{Definition: def, Stages: map[string]map[string]string{},
 		Extra: "store: {type: memory}\naccount: {throttle: {rateLimit: 1000000000, burstLimit: 1000000000}}\n"})
 	client := &http.Client{}
-	run := func(b *testing.B, path string) {
-		b.ReportAllocs()
-		for b.Loop() {
-			resp, err := client.Get(g.URL + path)
-			if err != nil {
-				b.Fatal(err)
-			}
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != 200 {
-				b.Fatalf("status %d", resp.StatusCode)
-			}
-		}
-	}
+	run := func(b *testing.B, path string) { benchRequests(b, client, http.MethodGet, g.URL+path, "") }
 	b.Run("Plain", func(b *testing.B) { run(b, "/plain") })
 	b.Run("Mapped", func(b *testing.B) { run(b, "/m/200") })
 }
