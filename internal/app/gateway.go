@@ -65,8 +65,8 @@ type Gateway struct {
 	edge      *httpserver.Edge
 	cfg       *config.File
 	files     []string
-	transport *http.Transport
-	insecure  *http.Transport
+	transport *integration.Transport
+	insecure  *integration.Transport
 	store     counters
 	functions *function.Manager
 	controls  *function.Controls

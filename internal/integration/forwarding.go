@@ -93,7 +93,8 @@ func newBackendRequest(ctx context.Context, method string, target *url.URL, body
 // under the integration's timeout, with the integration's method or, for
 // ANY, the client's. cancel releases the timeout; the request carries its
 // context.
-func proxyRequest(ctx context.Context, c *pipeline.Call, method string, target *url.URL, timeout time.Duration) (*http.Request, context.CancelFunc, error) {
+func proxyRequest(ctx context.Context, transport http.RoundTripper, c *pipeline.Call, method string, target *url.URL,
+	timeout time.Duration) (*http.Request, context.CancelFunc, error) {
 	if method == "ANY" || method == "" {
 		method = c.HTTPMethod
 	}
@@ -101,7 +102,12 @@ func proxyRequest(ctx context.Context, c *pipeline.Call, method string, target *
 	if err != nil {
 		return nil, nil, classify(ctx, err, target.Host)
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	var cancel context.CancelFunc
+	if _, ours := transport.(*Transport); ours {
+		ctx, cancel = withEnforcedDeadline(ctx, time.Now().Add(timeout))
+	} else {
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+	}
 	req, err := newBackendRequest(ctx, method, target, body)
 	if err != nil {
 		cancel()

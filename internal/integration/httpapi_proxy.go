@@ -121,7 +121,7 @@ func (p *HTTPAPIProxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.
 	if editQuery != nil {
 		target.RawQuery = editQuery(target.RawQuery)
 	}
-	req, cancel, err := proxyRequest(ctx, c, p.method, target, p.timeout)
+	req, cancel, err := proxyRequest(ctx, p.transport, c, p.method, target, p.timeout)
 	if err != nil {
 		return nil, err
 	}

@@ -62,7 +62,7 @@ func (p *Proxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Result,
 		return nil, configError("Invalid endpoint address")
 	}
 	target.RawQuery = mergeQuery(target.RawQuery, c.RawQuery, mp.query)
-	req, cancel, err := proxyRequest(ctx, c, p.method, target, p.timeout)
+	req, cancel, err := proxyRequest(ctx, p.transport, c, p.method, target, p.timeout)
 	if err != nil {
 		return nil, err
 	}
