@@ -70,8 +70,8 @@ func (e *Edge) writeResult(w http.ResponseWriter, r *http.Request, c *pipeline.C
 	if res.ContentLength >= 0 {
 		h.Set("Content-Length", strconv.FormatInt(res.ContentLength, 10))
 	}
-	w.WriteHeader(status)
 	if r.Method == http.MethodHead {
+		w.WriteHeader(status)
 		return status, 0, nil
 	}
 	cs := e.bufs.Get().(*copyState)
@@ -81,6 +81,20 @@ func (e *Edge) writeResult(w http.ResponseWriter, r *http.Request, c *pipeline.C
 	}()
 	cs.dw = deadlineWriter{w: w, rc: rc}
 	dw := &cs.dw
+	if n := res.ContentLength; n > 0 && n <= int64(len(cs.buf)) {
+		// A small answer of known length is read whole and written at once:
+		// the headers and the body leave in as few writes as net/http
+		// allows, where copying it as it arrives costs a write per piece.
+		// API Gateway does not stream such answers either.
+		body := cs.buf[:n]
+		if _, err := io.ReadFull(res.Stream, body); err != nil {
+			return status, 0, fault.New(fault.IntegrationTimeout, errors.Join(errStreamBroken, err))
+		}
+		w.WriteHeader(status)
+		m, _ := dw.Write(body) // a client that went away is not the back end's fault
+		return status, int64(m), nil
+	}
+	w.WriteHeader(status)
 	n, err := io.CopyBuffer(dw, res.Stream, cs.buf)
 	if err != nil && !dw.failed {
 		return status, n, fault.New(fault.IntegrationTimeout, errors.Join(errStreamBroken, err))
