@@ -98,6 +98,9 @@ func proxyRequest(ctx context.Context, transport http.RoundTripper, c *pipeline.
 	if method == "ANY" || method == "" {
 		method = c.HTTPMethod
 	}
+	if n, ok := c.Body.Unread(); ok && n > streamAbove {
+		return streamRequest(ctx, transport, c, method, target, timeout, n)
+	}
 	body, err := c.Body.Bytes()
 	if err != nil {
 		return nil, nil, classify(ctx, err, target.Host)
@@ -114,6 +117,34 @@ func proxyRequest(ctx context.Context, transport http.RoundTripper, c *pipeline.
 		return nil, nil, configError("Invalid endpoint address")
 	}
 	req.ContentLength = int64(len(body))
+	return req, cancel, nil
+}
+
+// streamAbove is the declared length above which a body nothing read yet
+// is streamed to the back end rather than received whole first, so that
+// memory stays flat however large the bodies are (docs/architecture.md#pipeline-order).
+const streamAbove = 64 << 10
+
+// streamRequest is proxyRequest for a body of declared length n streamed
+// from the client: the payload limit was checked on the declared length
+// at the edge, and a client that fails to deliver it fails the exchange
+// with the client's error (pipeline.ErrClientBody).
+func streamRequest(ctx context.Context, transport http.RoundTripper, c *pipeline.Call, method string, target *url.URL,
+	timeout time.Duration, n int64) (*http.Request, context.CancelFunc, error) {
+	var cancel context.CancelFunc
+	if _, ours := transport.(*Transport); ours {
+		ctx, cancel = withEnforcedDeadline(ctx, time.Now().Add(timeout))
+	} else {
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, "", http.NoBody)
+	if err != nil {
+		cancel()
+		return nil, nil, configError("Invalid endpoint address")
+	}
+	target.Host = strings.TrimSuffix(target.Host, ":")
+	req.URL, req.Host = target, target.Host
+	req.Body, req.ContentLength = io.NopCloser(c.Body.Reader()), n
 	return req, cancel, nil
 }
 

@@ -326,7 +326,15 @@ func (c *h1conn) exchange(ctx context.Context, req *http.Request) (*http.Respons
 		}
 		return nil, err
 	}
+	var rb *h1RequestBody
+	if req.GetBody == nil && req.Body != nil && req.Body != http.NoBody {
+		rb = &h1RequestBody{ReadCloser: req.Body}
+		req = h1WithBody(req, rb)
+	}
 	if err := req.Write(c.bw); err != nil {
+		if rb != nil && rb.err != nil {
+			return fail(rb.err) // the body's own failure (a client that stopped sending), never retried
+		}
 		return fail(&h1RetryableError{err, true})
 	}
 	if err := c.bw.Flush(); err != nil {
@@ -470,4 +478,19 @@ func (t *Transport) roundTripFallback(req *http.Request) (*http.Response, error)
 	}
 	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 	return resp, nil
+}
+
+// h1RequestBody keeps a streamed body's read error, which Request.Write
+// returns in a form that hides it from errors.As.
+type h1RequestBody struct {
+	io.ReadCloser
+	err error
+}
+
+func (b *h1RequestBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		b.err = err
+	}
+	return n, err
 }

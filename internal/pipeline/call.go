@@ -226,6 +226,16 @@ func (b *Body) Reader() io.Reader {
 	return &limitedReader{r: b.r, n: b.limit}
 }
 
+// Unread returns the body's declared length when nothing has read it yet
+// and the client declared one (Content-Length): a proxy may then stream
+// it, knowing its length.
+func (b *Body) Unread() (int64, bool) {
+	if b == nil || b.read || b.hint < 0 || b.r == http.NoBody {
+		return 0, false
+	}
+	return b.hint, true
+}
+
 // Buffered reports whether the body has been read into memory.
 func (b *Body) Buffered() bool { return b != nil && b.read && b.err == nil }
 
