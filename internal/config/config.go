@@ -71,6 +71,11 @@ type Admin struct {
 	// signature is accepted, so Listen must then be a loopback address.
 	// Secrets may be ${env:NAME}; they are never logged.
 	Credentials []AdminCredential `yaml:"credentials"`
+	// Profiling serves Go's runtime profiles (net/http/pprof) under
+	// /debug/pprof/ on the admin listener, with no more protection than its
+	// other read endpoints (/metrics): the listener's address. Off by
+	// default (/debug/pprof/ is then 404); a reload applies a change.
+	Profiling bool `yaml:"profiling"`
 }
 
 // AdminCredential is one access key of the management API.

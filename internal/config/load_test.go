@@ -57,6 +57,7 @@ func TestLocatedErrors(t *testing.T) {
 		{"admin on every interface", "admin:\n  listen: \":9090\"\n", []string{"portico.yaml:2: /admin/listen: \":9090\" is not a loopback address"}},
 		{"admin credential", "admin:\n  credentials:\n    - {accessKeyId: AKID}\n    - {accessKeyId: AKID, secretAccessKey: s}\n",
 			[]string{"portico.yaml:3: /admin/credentials/0/secretAccessKey: secretAccessKey is required", "/admin/credentials/1/accessKeyId: duplicate accessKeyId \"AKID\""}},
+		{"profiling without admin listener", "admin:\n  listen: \"off\"\n  profiling: true\n", []string{"portico.yaml:3: /admin/profiling: profiling is served on the admin listener, which is off"}},
 		{"bad duration", "server: {readTimeout: soon}\n", []string{"is not a duration"}},
 		{"not yaml", "listen: [\n", []string{"portico.yaml"}},
 		{"unset env", "listen: ${env:PORTICO_TEST_UNSET}\n", []string{"portico.yaml:1: environment variable PORTICO_TEST_UNSET is not set"}},
@@ -105,6 +106,12 @@ func TestQuick(t *testing.T) {
 	// The stage is left to the import: dev for a REST API, $default for an HTTP API.
 	if f.APIs[0].ID != "pet-store" || len(f.APIs[0].Stages) != 0 || f.APIs[0].DefaultStage != "dev" || f.Listen != "127.0.0.1:7001" || f.Admin.Listen != "off" {
 		t.Errorf("got %+v, admin %q", f.APIs[0], f.Admin.Listen)
+	}
+	if f.Admin.Profiling {
+		t.Error("profiling is on without --pprof")
+	}
+	if f, err = Quick(QuickOptions{API: p, Profiling: true}); err != nil || !f.Admin.Profiling {
+		t.Errorf("--pprof: profiling %v, error %v", f != nil && f.Admin.Profiling, err)
 	}
 }
 

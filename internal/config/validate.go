@@ -152,6 +152,7 @@ func (v *validator) stages(p string, a API) {
 // admin checks the management API's credentials: without any, every
 // well-formed signature is accepted, so the listener must be on loopback.
 func (v *validator) admin(a *Admin) {
+	v.check("/admin/profiling", !a.Profiling || a.Listen != "off", "profiling is served on the admin listener, which is off")
 	seen := map[string]bool{}
 	for i, c := range a.Credentials {
 		p := "/admin/credentials/" + strconv.Itoa(i)
