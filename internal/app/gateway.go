@@ -145,6 +145,7 @@ func New(src Source, opts Options) (*Gateway, error) {
 	}
 	g.cfg, g.files = cfg, files
 	g.profiling.Store(cfg.Admin.Profiling)
+	applyGC(cfg.Server.GC, g.log)
 	eo := httpserver.Options{Region: cfg.Region, AccountID: cfg.AccountID,
 		MaxBodyBytes: cfg.Server.MaxBodyBytes, ReadTimeout: cfg.Server.ReadTimeout.D(), MaxHeaderBytes: cfg.Server.MaxHeaderBytes,
 		RejectLogBurst: cfg.Server.RejectionLog.Burst, RejectLogInterval: cfg.Server.RejectionLog.Interval.D(), Logger: opts.Logger, AccessLog: opts.AccessLog, Metrics: g.obs.metrics}
@@ -243,6 +244,7 @@ func (g *Gateway) Reload() error {
 		g.log.Warn("cognitoUserPools and jwtAuthorizers changes take effect on restart")
 	}
 	g.profiling.Store(cfg.Admin.Profiling)
+	applyGC(cfg.Server.GC, g.log)
 	old := g.edge.Snapshot()
 	g.edge.SetDomains(g.domains(cfg, snap))
 	g.edge.Swap(snap)

@@ -58,6 +58,10 @@ func TestLocatedErrors(t *testing.T) {
 		{"admin credential", "admin:\n  credentials:\n    - {accessKeyId: AKID}\n    - {accessKeyId: AKID, secretAccessKey: s}\n",
 			[]string{"portico.yaml:3: /admin/credentials/0/secretAccessKey: secretAccessKey is required", "/admin/credentials/1/accessKeyId: duplicate accessKeyId \"AKID\""}},
 		{"profiling without admin listener", "admin:\n  listen: \"off\"\n  profiling: true\n", []string{"portico.yaml:3: /admin/profiling: profiling is served on the admin listener, which is off"}},
+		{"gc values", "server:\n  gc:\n    percent: lots\n    memoryLimit: 12XB\n", []string{"portico.yaml:3: /server/gc/percent: \"lots\" must be an integer of at least 1, or off",
+			"portico.yaml:4: /server/gc/memoryLimit: \"12XB\" must be a size such as \"512MiB\""}},
+		{"gc off without a limit", "server: {gc: {percent: \"off\"}}\n", []string{"portico.yaml:1: /server/gc/percent: off needs a memoryLimit"}},
+		{"gc percent zero", "server:\n  gc: {percent: 0, memoryLimit: 0}\n", []string{"portico.yaml:2: /server/gc/percent: \"0\" must be an integer", "portico.yaml:2: /server/gc/memoryLimit: \"0\" must be a size"}},
 		{"bad duration", "server: {readTimeout: soon}\n", []string{"is not a duration"}},
 		{"not yaml", "listen: [\n", []string{"portico.yaml"}},
 		{"unset env", "listen: ${env:PORTICO_TEST_UNSET}\n", []string{"portico.yaml:1: environment variable PORTICO_TEST_UNSET is not set"}},
@@ -298,6 +302,35 @@ func TestNoAPIsAndAdminCredentials(t *testing.T) {
 	for _, addr := range []string{"localhost:9090", "[::1]:9090", "127.0.0.2:9090"} {
 		if _, err := Load(write(t, "portico.yaml", "admin: {listen: \""+addr+"\"}\n"), noEnv); err != nil {
 			t.Errorf("%s: %v", addr, err)
+		}
+	}
+}
+
+// TestGCValues reads server.gc as GOGC and GOMEMLIMIT write their values.
+func TestGCValues(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		percent, limit string
+		p              int
+		l              int64
+	}{
+		{"", "", 100, NoMemoryLimit},
+		{"200", "512MiB", 200, 512 << 20},
+		{"off", "1GiB", -1, 1 << 30},
+		{"50", "1048576", 50, 1 << 20},
+		{"", "3B", 100, 3},
+		{"", "2KiB", 100, 2048},
+		{"", "1TiB", 100, 1 << 40},
+		{"", "off", 100, NoMemoryLimit},
+	} {
+		g := GC{Percent: c.percent, MemoryLimit: c.limit}
+		if p, l := g.PercentValue(), g.MemoryLimitBytes(); p != c.p || l != c.l {
+			t.Errorf("%+v: got %d, %d; want %d, %d", g, p, l, c.p, c.l)
+		}
+	}
+	for _, bad := range []string{"-1", "1.5GiB", "GiB", "8388608TiB", "512M", "512 MiB"} {
+		if _, err := parseByteSize(bad); err == nil {
+			t.Errorf("memoryLimit %q accepted", bad)
 		}
 	}
 }
