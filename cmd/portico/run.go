@@ -70,11 +70,12 @@ type common struct {
 	template, overrides, envVars            string
 	functions                               []string
 	logLevel, logFormat                     string
+	pprof                                   bool
 }
 
 // quickOnly are the flags that only mean something in quick mode: with
 // --config the settings file says all of it.
-var quickOnly = map[string]string{"stage": "the stages under apis", "listen": "listen", "admin-listen": "admin.listen", "function": "functions",
+var quickOnly = map[string]string{"stage": "the stages under apis", "listen": "listen", "admin-listen": "admin.listen", "pprof": "admin.profiling", "function": "functions",
 	"parameter-overrides": "templates[].parameterOverrides", "env-vars": "templates[].envVars"}
 
 func parseFlags(name string, args []string, stderr io.Writer) (*common, error) {
@@ -89,6 +90,7 @@ func parseFlags(name string, args []string, stderr io.Writer) (*common, error) {
 	fs.StringVar(&c.envVars, "env-vars", "", "with --template: sam local's JSON file of function environment variables")
 	fs.StringVar(&c.listen, "listen", "", "quick mode: data-plane address (default 127.0.0.1:8080)")
 	fs.StringVar(&c.adminListen, "admin-listen", "", "quick mode: admin address, or off (default 127.0.0.1:9090)")
+	fs.BoolVar(&c.pprof, "pprof", false, "quick mode: serve Go's runtime profiles under /debug/pprof/ on the admin listener")
 	fs.Func("function", "quick mode: NAME=PATH, a function the definition invokes (a Go main package directory, a directory with an executable bootstrap, or an executable); repeatable", func(v string) error {
 		c.functions = append(c.functions, v)
 		return nil
@@ -140,7 +142,7 @@ func parseFlags(name string, args []string, stderr io.Writer) (*common, error) {
 
 func (c *common) source(getenv func(string) string) app.Source {
 	return app.Source{ConfigPath: c.config, Getenv: getenv, Quick: func() (*config.File, error) {
-		return config.Quick(config.QuickOptions{API: c.api, Stage: c.stage, Listen: c.listen, AdminListen: c.adminListen, Functions: c.functions,
+		return config.Quick(config.QuickOptions{API: c.api, Stage: c.stage, Listen: c.listen, AdminListen: c.adminListen, Profiling: c.pprof, Functions: c.functions,
 			Template: c.template, ParameterOverrides: c.overrides, EnvVars: c.envVars})
 	}}
 }

@@ -101,9 +101,9 @@ func TestServeRefusesBadConfig(t *testing.T) {
 // Quick-mode flags are refused with --config, naming the setting to use.
 func TestQuickOnlyFlagsNeedQuickMode(t *testing.T) {
 	t.Parallel()
-	code, _, errOut := runCmd(t, "serve", "--config", "../../examples/petstore/portico.yaml", "--admin-listen", "off", "--function", "F=x")
+	code, _, errOut := runCmd(t, "serve", "--config", "../../examples/petstore/portico.yaml", "--admin-listen", "off", "--function", "F=x", "--pprof")
 	if code != exitInvalid || !strings.Contains(errOut, "--admin-listen is for quick mode (--api); with --config set admin.listen") ||
-		!strings.Contains(errOut, "--function is for quick mode") {
+		!strings.Contains(errOut, "--function is for quick mode") || !strings.Contains(errOut, "--pprof is for quick mode (--api); with --config set admin.profiling") {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 }

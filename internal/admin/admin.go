@@ -5,7 +5,8 @@
 // (API-key usage per day, as GetUsage), /metrics (Prometheus), Lambda's
 // Invoke API and control plane (under /2015-03-31/), and the management API
 // (the apigateway REST operations under /restapis, /apikeys, /usageplans,
-// /tags and /domainnames, WithManagement). Later features add their endpoints here. It never
+// /tags and /domainnames, WithManagement) and, with admin.profiling, Go's
+// runtime profiles under /debug/pprof/ (Profiling). Later features add their endpoints here. It never
 // touches the data plane's requests.
 package admin
 

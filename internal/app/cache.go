@@ -57,11 +57,13 @@ func (g *Gateway) FlushStageCache(ctx context.Context, api, stage string) (bool,
 }
 
 // AdminHandler is the admin listener's handler: admin.Handler's routes,
-// the management API under /restapis, and FlushStageCache (which the
-// management API leaves to the stage caches).
+// the management API under /restapis, FlushStageCache (which the
+// management API leaves to the stage caches) and, with admin.profiling on,
+// Go's runtime profiles under /debug/pprof/.
 func (g *Gateway) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle(admin.FlushStageCachePattern, admin.FlushStageCache(g))
+	mux.Handle(admin.ProfilingPrefix, g.profilingHandler())
 	mux.Handle("/", admin.WithManagement(admin.Handler(g, g, g.LambdaAPI(), g.MetricsHandler()), g.ManagementAPI()))
 	return mux
 }

@@ -90,6 +90,8 @@ type Gateway struct {
 	// mu once serving), so a change made at any time after that is seen.
 	stamps map[string]stamp
 	mu     sync.Mutex
+	// profiling is admin.profiling as the last successful build read it.
+	profiling atomic.Bool
 }
 
 // New loads the settings and definitions, deploys them and returns a
@@ -142,6 +144,8 @@ func New(src Source, opts Options) (*Gateway, error) {
 		return nil, err
 	}
 	g.cfg, g.files = cfg, files
+	g.profiling.Store(cfg.Admin.Profiling)
+	applyGC(cfg.Server.GC, g.log)
 	eo := httpserver.Options{Region: cfg.Region, AccountID: cfg.AccountID,
 		MaxBodyBytes: cfg.Server.MaxBodyBytes, ReadTimeout: cfg.Server.ReadTimeout.D(), MaxHeaderBytes: cfg.Server.MaxHeaderBytes,
 		RejectLogBurst: cfg.Server.RejectionLog.Burst, RejectLogInterval: cfg.Server.RejectionLog.Interval.D(), Logger: opts.Logger, AccessLog: opts.AccessLog, Metrics: g.obs.metrics}
@@ -239,6 +243,8 @@ func (g *Gateway) Reload() error {
 	if fmt.Sprint(cfg.CognitoUserPools, cfg.JWTAuthorizers) != fmt.Sprint(g.cfg.CognitoUserPools, g.cfg.JWTAuthorizers) {
 		g.log.Warn("cognitoUserPools and jwtAuthorizers changes take effect on restart")
 	}
+	g.profiling.Store(cfg.Admin.Profiling)
+	applyGC(cfg.Server.GC, g.log)
 	old := g.edge.Snapshot()
 	g.edge.SetDomains(g.domains(cfg, snap))
 	g.edge.Swap(snap)

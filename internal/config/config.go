@@ -71,6 +71,11 @@ type Admin struct {
 	// signature is accepted, so Listen must then be a loopback address.
 	// Secrets may be ${env:NAME}; they are never logged.
 	Credentials []AdminCredential `yaml:"credentials"`
+	// Profiling serves Go's runtime profiles (net/http/pprof) under
+	// /debug/pprof/ on the admin listener, with no more protection than its
+	// other read endpoints (/metrics): the listener's address. Off by
+	// default (/debug/pprof/ is then 404); a reload applies a change.
+	Profiling bool `yaml:"profiling"`
 }
 
 // AdminCredential is one access key of the management API.
@@ -97,6 +102,24 @@ type Server struct {
 	MaxBodyBytes int64 `yaml:"maxBodyBytes"`
 	// RejectionLog rate-limits the "request rejected" log lines.
 	RejectionLog RejectionLog `yaml:"rejectionLog"`
+	// GC is the Go garbage collector's target, applied at start and on
+	// every reload.
+	GC GC `yaml:"gc"`
+}
+
+// GC sets the Go garbage collector's target (runtime/debug.SetGCPercent and
+// SetMemoryLimit). The environment variables GOGC and GOMEMLIMIT, when set,
+// win over Percent and MemoryLimit respectively.
+type GC struct {
+	// Percent is how much the heap may grow over the live heap before a
+	// collection: an integer of at least 1, or "off" (collect only at
+	// MemoryLimit, which is then required). Empty keeps Go's default, 100.
+	Percent string `yaml:"percent"`
+	// MemoryLimit is a soft limit on the memory the Go runtime uses, in
+	// GOMEMLIMIT's syntax: a number of bytes with an optional unit B, KiB,
+	// MiB, GiB or TiB ("512MiB"), or "off". Empty keeps Go's default, no
+	// limit.
+	MemoryLimit string `yaml:"memoryLimit"`
 }
 
 // RejectionLog bounds the "request rejected" lines: per gateway response

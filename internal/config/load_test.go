@@ -57,6 +57,11 @@ func TestLocatedErrors(t *testing.T) {
 		{"admin on every interface", "admin:\n  listen: \":9090\"\n", []string{"portico.yaml:2: /admin/listen: \":9090\" is not a loopback address"}},
 		{"admin credential", "admin:\n  credentials:\n    - {accessKeyId: AKID}\n    - {accessKeyId: AKID, secretAccessKey: s}\n",
 			[]string{"portico.yaml:3: /admin/credentials/0/secretAccessKey: secretAccessKey is required", "/admin/credentials/1/accessKeyId: duplicate accessKeyId \"AKID\""}},
+		{"profiling without admin listener", "admin:\n  listen: \"off\"\n  profiling: true\n", []string{"portico.yaml:3: /admin/profiling: profiling is served on the admin listener, which is off"}},
+		{"gc values", "server:\n  gc:\n    percent: lots\n    memoryLimit: 12XB\n", []string{"portico.yaml:3: /server/gc/percent: \"lots\" must be an integer of at least 1, or off",
+			"portico.yaml:4: /server/gc/memoryLimit: \"12XB\" must be a size such as \"512MiB\""}},
+		{"gc off without a limit", "server: {gc: {percent: \"off\"}}\n", []string{"portico.yaml:1: /server/gc/percent: off needs a memoryLimit"}},
+		{"gc percent zero", "server:\n  gc: {percent: 0, memoryLimit: 0}\n", []string{"portico.yaml:2: /server/gc/percent: \"0\" must be an integer", "portico.yaml:2: /server/gc/memoryLimit: \"0\" must be a size"}},
 		{"bad duration", "server: {readTimeout: soon}\n", []string{"is not a duration"}},
 		{"not yaml", "listen: [\n", []string{"portico.yaml"}},
 		{"unset env", "listen: ${env:PORTICO_TEST_UNSET}\n", []string{"portico.yaml:1: environment variable PORTICO_TEST_UNSET is not set"}},
@@ -105,6 +110,12 @@ func TestQuick(t *testing.T) {
 	// The stage is left to the import: dev for a REST API, $default for an HTTP API.
 	if f.APIs[0].ID != "pet-store" || len(f.APIs[0].Stages) != 0 || f.APIs[0].DefaultStage != "dev" || f.Listen != "127.0.0.1:7001" || f.Admin.Listen != "off" {
 		t.Errorf("got %+v, admin %q", f.APIs[0], f.Admin.Listen)
+	}
+	if f.Admin.Profiling {
+		t.Error("profiling is on without --pprof")
+	}
+	if f, err = Quick(QuickOptions{API: p, Profiling: true}); err != nil || !f.Admin.Profiling {
+		t.Errorf("--pprof: profiling %v, error %v", f != nil && f.Admin.Profiling, err)
 	}
 }
 
@@ -291,6 +302,35 @@ func TestNoAPIsAndAdminCredentials(t *testing.T) {
 	for _, addr := range []string{"localhost:9090", "[::1]:9090", "127.0.0.2:9090"} {
 		if _, err := Load(write(t, "portico.yaml", "admin: {listen: \""+addr+"\"}\n"), noEnv); err != nil {
 			t.Errorf("%s: %v", addr, err)
+		}
+	}
+}
+
+// TestGCValues reads server.gc as GOGC and GOMEMLIMIT write their values.
+func TestGCValues(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		percent, limit string
+		p              int
+		l              int64
+	}{
+		{"", "", 100, NoMemoryLimit},
+		{"200", "512MiB", 200, 512 << 20},
+		{"off", "1GiB", -1, 1 << 30},
+		{"50", "1048576", 50, 1 << 20},
+		{"", "3B", 100, 3},
+		{"", "2KiB", 100, 2048},
+		{"", "1TiB", 100, 1 << 40},
+		{"", "off", 100, NoMemoryLimit},
+	} {
+		g := GC{Percent: c.percent, MemoryLimit: c.limit}
+		if p, l := g.PercentValue(), g.MemoryLimitBytes(); p != c.p || l != c.l {
+			t.Errorf("%+v: got %d, %d; want %d, %d", g, p, l, c.p, c.l)
+		}
+	}
+	for _, bad := range []string{"-1", "1.5GiB", "GiB", "8388608TiB", "512M", "512 MiB"} {
+		if _, err := parseByteSize(bad); err == nil {
+			t.Errorf("memoryLimit %q accepted", bad)
 		}
 	}
 }

@@ -20,6 +20,9 @@ type QuickOptions struct {
 	// (defaults 127.0.0.1:8080 and 127.0.0.1:9090; AdminListen "off"
 	// disables the admin listener).
 	Listen, AdminListen string
+	// Profiling serves Go's runtime profiles on the admin listener
+	// (--pprof, admin.profiling).
+	Profiling bool
 	// Functions are NAME=PATH pairs (--function): PATH is a Go main package
 	// directory (built), a directory holding an executable bootstrap, or an
 	// executable file.
@@ -49,6 +52,7 @@ func Quick(o QuickOptions) (*File, error) {
 	if o.AdminListen != "" {
 		f.Admin.Listen = o.AdminListen
 	}
+	f.Admin.Profiling = o.Profiling
 	abs, err := filepath.Abs(o.API)
 	if err != nil {
 		return nil, err

@@ -109,6 +109,7 @@ func quickTemplate(o QuickOptions) (*File, error) {
 	if o.AdminListen != "" {
 		f.Admin.Listen = o.AdminListen
 	}
+	f.Admin.Profiling = o.Profiling
 	abs, err := filepath.Abs(o.Template)
 	if err != nil {
 		return nil, err

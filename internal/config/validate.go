@@ -35,6 +35,7 @@ func (f *File) Validate(ix *source.Index) error {
 	v.check("/server/maxBodyBytes", f.Server.MaxBodyBytes >= 1, "must be positive")
 	v.check("/server/rejectionLog/burst", f.Server.RejectionLog.Burst >= 1, "must be at least 1")
 	v.check("/server/rejectionLog/interval", f.Server.RejectionLog.Interval > 0, "must be a positive duration")
+	v.gc(f.Server.GC)
 	for _, d := range []struct {
 		field string
 		val   Duration
@@ -149,9 +150,22 @@ func (v *validator) stages(p string, a API) {
 	}
 }
 
+// gc checks the garbage collector's target.
+func (v *validator) gc(g GC) {
+	if _, err := parseGCPercent(g.Percent); err != nil {
+		v.check("/server/gc/percent", false, "%q %v", g.Percent, err)
+	}
+	if _, err := parseByteSize(g.MemoryLimit); err != nil {
+		v.check("/server/gc/memoryLimit", false, "%q %v", g.MemoryLimit, err)
+	}
+	v.check("/server/gc/percent", g.Percent != "off" || (g.MemoryLimit != "" && g.MemoryLimit != "off"),
+		"off needs a memoryLimit: without one the heap grows without bound")
+}
+
 // admin checks the management API's credentials: without any, every
 // well-formed signature is accepted, so the listener must be on loopback.
 func (v *validator) admin(a *Admin) {
+	v.check("/admin/profiling", !a.Profiling || a.Listen != "off", "profiling is served on the admin listener, which is off")
 	seen := map[string]bool{}
 	for i, c := range a.Credentials {
 		p := "/admin/credentials/" + strconv.Itoa(i)

@@ -11,14 +11,14 @@ import (
 	"testing"
 )
 
-func scrape(t *testing.T, g *Gateway) string {
+func scrape(t testing.TB, g *Gateway) string {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	g.App.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	return rec.Body.String()
 }
 
-func hit(t *testing.T, g *Gateway, method, path string, n int) {
+func hit(t testing.TB, g *Gateway, method, path string, n int) {
 	t.Helper()
 	for range n {
 		req, _ := http.NewRequest(method, g.URL+path, nil)

@@ -1,6 +1,7 @@
 package telemetry
 
 import (
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -49,36 +50,80 @@ type RequestObservation struct {
 	Cache CacheStatus
 }
 
-// MethodMetrics is the handle for one deployed method: its series are
-// resolved once, when the stage is deployed, so observing a request costs
-// only the metric updates themselves.
+// MethodMetrics is the handle for one deployed method. Its series are
+// created on the method's first request, not at deploy, so a deployment of
+// many methods adds no series until they are used: the request counters and
+// the latency histogram on the first request, the integration latency
+// histogram on the first integration call, the cache hit and miss counters
+// on the first request with caching on. Once created, each group is found
+// through one atomic load: observing costs no lock or map lookup.
 type MethodMetrics struct {
-	m          *Metrics
-	api, stage string
+	m                            *Metrics
+	api, stage, method, resource string
+	core                         atomic.Pointer[coreSeries]
+	integration                  atomic.Pointer[prometheus.Observer]
+	cache                        atomic.Pointer[cacheSeries]
+}
 
-	requests           prometheus.Counter
-	errors4xx          prometheus.Counter
-	errors5xx          prometheus.Counter
-	latency            prometheus.Observer
-	integrationLatency prometheus.Observer
-	cacheHits          prometheus.Counter
-	cacheMisses        prometheus.Counter
+// coreSeries are the series every request of a method updates.
+type coreSeries struct {
+	requests, errors4xx, errors5xx prometheus.Counter
+	latency                        prometheus.Observer
+}
+
+// cacheSeries are a method's stage-cache counters.
+type cacheSeries struct {
+	hits, misses prometheus.Counter
 }
 
 // Method returns the handle for one deployed method, identified by API id,
-// stage name, HTTP verb and resource template. Its series appear at zero
-// from now on, so rates exist before the first error.
+// stage name, HTTP verb and resource template. It creates no series: they
+// appear on the method's first request.
 func (m *Metrics) Method(api, stage, method, resource string) *MethodMetrics {
-	return &MethodMetrics{
-		m: m, api: api, stage: stage,
-		requests:           m.requests.WithLabelValues(api, stage, method, resource),
-		errors4xx:          m.errors4xx.WithLabelValues(api, stage, method, resource),
-		errors5xx:          m.errors5xx.WithLabelValues(api, stage, method, resource),
-		latency:            m.latency.WithLabelValues(api, stage, method, resource),
-		integrationLatency: m.integrationLatency.WithLabelValues(api, stage, method, resource),
-		cacheHits:          m.cacheHits.WithLabelValues(api, stage, method, resource),
-		cacheMisses:        m.cacheMisses.WithLabelValues(api, stage, method, resource),
+	return &MethodMetrics{m: m, api: api, stage: stage, method: method, resource: resource}
+}
+
+// coreSeries returns the request counters and latency histogram, creating
+// them on first use. Two first requests racing resolve the same series
+// (WithLabelValues returns the existing child), so either result is kept.
+func (h *MethodMetrics) coreSeries() *coreSeries {
+	if c := h.core.Load(); c != nil {
+		return c
 	}
+	m := h.m
+	c := &coreSeries{
+		requests:  m.requests.WithLabelValues(h.api, h.stage, h.method, h.resource),
+		errors4xx: m.errors4xx.WithLabelValues(h.api, h.stage, h.method, h.resource),
+		errors5xx: m.errors5xx.WithLabelValues(h.api, h.stage, h.method, h.resource),
+		latency:   m.latency.WithLabelValues(h.api, h.stage, h.method, h.resource),
+	}
+	h.core.Store(c)
+	return c
+}
+
+// integrationSeries returns the integration latency histogram, creating it
+// on first use.
+func (h *MethodMetrics) integrationSeries() prometheus.Observer {
+	if o := h.integration.Load(); o != nil {
+		return *o
+	}
+	o := h.m.integrationLatency.WithLabelValues(h.api, h.stage, h.method, h.resource)
+	h.integration.Store(&o)
+	return o
+}
+
+// cacheSeries returns the cache hit and miss counters, both created on the
+// first request with caching on (so a hit ratio has both terms).
+func (h *MethodMetrics) cacheSeries() *cacheSeries {
+	if c := h.cache.Load(); c != nil {
+		return c
+	}
+	c := &cacheSeries{
+		hits:   h.m.cacheHits.WithLabelValues(h.api, h.stage, h.method, h.resource),
+		misses: h.m.cacheMisses.WithLabelValues(h.api, h.stage, h.method, h.resource),
+	}
+	h.cache.Store(c)
+	return c
 }
 
 // Observe records one finished request whose labels come from o. It
@@ -109,22 +154,23 @@ func (m *Metrics) Observe(o RequestObservation) {
 // Observe records one finished request of this method. The label fields of
 // o (API, Stage, Method, Resource) are ignored: the handle has its own.
 func (h *MethodMetrics) Observe(o RequestObservation) {
-	h.requests.Inc()
+	c := h.coreSeries()
+	c.requests.Inc()
 	switch {
 	case o.Status >= 500 && o.Status <= 599:
-		h.errors5xx.Inc()
+		c.errors5xx.Inc()
 	case o.Status >= 400 && o.Status <= 499:
-		h.errors4xx.Inc()
+		c.errors4xx.Inc()
 	}
-	h.latency.Observe(o.Latency.Seconds())
+	c.latency.Observe(o.Latency.Seconds())
 	if o.IntegrationLatency > 0 {
-		h.integrationLatency.Observe(o.IntegrationLatency.Seconds())
+		h.integrationSeries().Observe(o.IntegrationLatency.Seconds())
 	}
 	switch o.Cache {
 	case CacheHit:
-		h.cacheHits.Inc()
+		h.cacheSeries().hits.Inc()
 	case CacheMiss:
-		h.cacheMisses.Inc()
+		h.cacheSeries().misses.Inc()
 	}
 	h.m.observeRejection(h.api, h.stage, o.ResponseType, o.UsagePlan)
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -59,11 +60,9 @@ portico_5xx_errors_total{api="petstore",method="POST",resource="/pets",stage="pr
 # HELP portico_cache_hits_total Requests served from the stage cache (API Gateway CacheHitCount).
 # TYPE portico_cache_hits_total counter
 portico_cache_hits_total{api="petstore",method="GET",resource="/pets/{petId}",stage="prod"} 1
-portico_cache_hits_total{api="petstore",method="POST",resource="/pets",stage="prod"} 0
 # HELP portico_cache_misses_total Requests served from the integration while caching is on (API Gateway CacheMissCount).
 # TYPE portico_cache_misses_total counter
 portico_cache_misses_total{api="petstore",method="GET",resource="/pets/{petId}",stage="prod"} 1
-portico_cache_misses_total{api="petstore",method="POST",resource="/pets",stage="prod"} 0
 # HELP portico_rejections_total Requests rejected with a gateway response, by response type.
 # TYPE portico_rejections_total counter
 portico_rejections_total{api="petstore",response_type="MISSING_AUTHENTICATION_TOKEN",stage="prod"} 1
@@ -158,16 +157,80 @@ func TestMetricsHandlerScrape(t *testing.T) {
 func TestMetricsForgetAndDuplicateRegistry(t *testing.T) {
 	m, reg := newTestMetrics(t)
 	scriptRequests(m)
-	m.Method("other", "dev", "GET", "/")
+	other := m.Method("other", "dev", "GET", "/")
+	other.Observe(RequestObservation{Status: 200, Latency: time.Millisecond, IntegrationLatency: time.Millisecond, Cache: CacheHit})
+	unused := m.Method("petstore", "prod", "DELETE", "/pets/{petId}")
 	m.Forget("petstore", "prod")
-	if got := testutil.CollectAndCount(m.requests); got != 1 {
-		t.Errorf("requests series after Forget: got %d, want 1 (other/dev)", got)
+	for name, c := range map[string]prometheus.Collector{"requests": m.requests, "latency": m.latency,
+		"integration latency": m.integrationLatency, "cache hits": m.cacheHits, "cache misses": m.cacheMisses} {
+		if got := testutil.CollectAndCount(c); got != 1 {
+			t.Errorf("%s series after Forget: got %d, want 1 (other/dev)", name, got)
+		}
 	}
 	if got := testutil.CollectAndCount(m.rejections); got != 0 {
 		t.Errorf("rejection series after Forget: got %d, want 0", got)
 	}
+	// A handle never observed had no series to forget; its first request
+	// creates them, as for any method.
+	unused.Observe(RequestObservation{Status: 204, Latency: time.Millisecond})
+	if got := testutil.ToFloat64(m.requests.WithLabelValues("petstore", "prod", "DELETE", "/pets/{petId}")); got != 1 {
+		t.Errorf("requests of a method first observed after Forget: got %v, want 1", got)
+	}
 	if _, err := NewMetrics(reg); err == nil {
 		t.Error("a second NewMetrics on the same registry succeeded")
+	}
+}
+
+// TestMethodSeriesOnFirstRequest: handles create no series; a method's
+// first request creates its request counters and latency histogram, its
+// first integration call the integration latency histogram, its first
+// request with caching on both cache counters, and nothing of any other
+// method.
+func TestMethodSeriesOnFirstRequest(t *testing.T) {
+	m, reg := newTestMetrics(t)
+	handles := make([]*MethodMetrics, 50)
+	for i := range handles {
+		handles[i] = m.Method("petstore", "prod", "GET", "/r"+strconv.Itoa(i))
+	}
+	method := []string{"portico_requests_total", "portico_4xx_errors_total", "portico_5xx_errors_total",
+		"portico_latency_seconds", "portico_integration_latency_seconds", "portico_cache_hits_total", "portico_cache_misses_total"}
+	count := func() map[string]int {
+		got := map[string]int{}
+		mfs, err := reg.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, mf := range mfs {
+			got[mf.GetName()] = len(mf.GetMetric())
+		}
+		return got
+	}
+	for _, name := range method {
+		if n := count()[name]; n != 0 {
+			t.Errorf("%s: %d series before any request, want 0", name, n)
+		}
+	}
+	handles[7].Observe(RequestObservation{Status: 200, Latency: time.Millisecond})
+	want := map[string]int{"portico_requests_total": 1, "portico_4xx_errors_total": 1, "portico_5xx_errors_total": 1, "portico_latency_seconds": 1}
+	got := count()
+	for _, name := range method {
+		if got[name] != want[name] {
+			t.Errorf("after one MOCK request: %s has %d series, want %d", name, got[name], want[name])
+		}
+	}
+	if v := testutil.ToFloat64(m.errors4xx.WithLabelValues("petstore", "prod", "GET", "/r7")); v != 0 {
+		t.Errorf("4xx of /r7: %v, want 0", v)
+	}
+	handles[7].Observe(RequestObservation{Status: 200, Latency: time.Millisecond, IntegrationLatency: time.Millisecond, Cache: CacheMiss})
+	want["portico_integration_latency_seconds"], want["portico_cache_hits_total"], want["portico_cache_misses_total"] = 1, 1, 1
+	got = count()
+	for _, name := range method {
+		if got[name] != want[name] {
+			t.Errorf("after an integration call with caching on: %s has %d series, want %d", name, got[name], want[name])
+		}
+	}
+	if v := testutil.ToFloat64(m.requests.WithLabelValues("petstore", "prod", "GET", "/r7")); v != 2 {
+		t.Errorf("requests of /r7: %v, want 2", v)
 	}
 }
 
