@@ -282,13 +282,17 @@ func (e *env) runScenario(sc *scenario) ([]*runResult, error) {
 		return nil, errors.New("no target started")
 	}
 	for _, t := range live {
-		if _, err := e.wrk(t, sc.maxConns(e.opt.Connections[0]), e.opt.Warmup); err != nil {
+		if _, err := e.wrk(t, sc.maxConns(e.opt.Connections[0]), max(e.opt.Warmup, sc.minWarmup)); err != nil {
 			loud("%s/%s warm-up: %v", sc.name, t.name, err)
 		}
 	}
 	var runs []*runResult
+	done := map[int]bool{}
 	for _, c := range e.opt.Connections {
-		c = sc.maxConns(c)
+		if c = sc.maxConns(c); done[c] {
+			continue
+		}
+		done[c] = true
 		r := &runResult{Scenario: sc.name, Connections: c, Skipped: skipped, Roles: sc.roles}
 		rows := map[string]*row{}
 		for _, t := range live {

@@ -24,7 +24,9 @@ type scenario struct {
 	roles []string // ratio columns: the baselines every target is divided by
 	// connCap caps the connection count (0: none).
 	connCap int
-	targets func(e *env) ([]*target, error)
+	// minWarmup is the least warm-up, in seconds, whatever WARMUP says.
+	minWarmup int
+	targets   func(e *env) ([]*target, error)
 }
 
 func (s *scenario) maxConns(c int) int {
@@ -133,8 +135,8 @@ var scenarios = []*scenario{
 		roles: []string{"bare", "pooled"}, targets: func(e *env) ([]*target, error) {
 			return append(e.baselines(getPet), e.portico("portico", "cache.yaml", getPet, nil)), nil
 		}},
-	{name: "lambda", about: "GET answered by the Node.js handler bench/lambda/handler.js: Portico AWS_PROXY (warm processes reused), Portico MOCK answering the same, and peers running the handler; at most 32 connections (Lambda runs one request per process)",
-		connCap: 32, targets: func(e *env) ([]*target, error) {
+	{name: "lambda", about: "GET answered by the Node.js handler bench/lambda/handler.js: Portico AWS_PROXY (warm processes reused), Portico MOCK answering the same, and peers running the handler; at most 16 connections (Lambda runs one request per process, so each connection is a Node.js process) and at least 5 s of warm-up (the processes' cold starts)",
+		connCap: 16, minWarmup: 5, targets: func(e *env) ([]*target, error) {
 			ts := []*target{e.portico("portico-lambda", "lambda.yaml", getHi, nil), e.portico("portico-mock", "mock.yaml", getHi, nil)}
 			for _, t := range ts {
 				t.refs = nil
