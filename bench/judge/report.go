@@ -417,8 +417,9 @@ nginx and Caddy are measured in the proxy scenario when installed.
   then each round runs every target once for ` + "`DURATION`" + ` seconds, in the opposite order of the
   round before (A B C, C B A, ...), so drift on the machine spreads over all targets.
 - **Same conditions.** Every server (Portico, the baselines, the peers, the upstream) is pinned
-  to core 0 and wrk to core 1 when there are two or more cores; wrk runs with ` + "`--latency`" + `
-  and the same connections and threads for every target.
+  to core 0 and wrk to core 1 when there are two or more cores; wrk runs with ` + "`--latency`" + `,
+  a 10 s request timeout and the same connections and threads for every target. Redis (the
+  ` + "`redis`" + ` scenario) is not started by the judge: it is neither pinned nor counted in CPU time.
 - **Statistics.** For each target: the median of the rounds with the minimum and maximum in
   brackets, for requests/s, p50 and p99 latency (wrk's latency distribution) and CPU time per
   request (utime + stime of the server and its child processes from ` + "`/proc/PID/stat`" + `, over

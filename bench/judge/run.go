@@ -13,10 +13,12 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"net"
 	"net/http"
@@ -755,21 +757,20 @@ func (r request) script(dir string) (string, error) {
 
 // hash names a request's script files.
 func hash(r request) uint64 {
-	h := uint64(14695981039346656037)
-	add := func(s string) {
-		for i := 0; i < len(s); i++ {
-			h = (h ^ uint64(s[i])) * 1099511628211
-		}
-		h = (h ^ 0xff) * 1099511628211
+	h := fnv.New64a()
+	for _, part := range append([]string{r.Method, r.Path, string(r.Body)}, flatten(r.Header)...) {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
 	}
-	add(r.Method)
-	add(r.Path)
-	for _, kv := range r.Header {
-		add(kv[0])
-		add(kv[1])
+	return h.Sum64()
+}
+
+func flatten(kvs [][2]string) []string {
+	var out []string
+	for _, kv := range kvs {
+		out = append(out, kv[0], kv[1])
 	}
-	add(string(r.Body))
-	return h
+	return out
 }
 
 // luaString quotes s as a Lua string literal.
@@ -798,7 +799,7 @@ func (r request) send(ctx context.Context, addr string) (int, error) {
 	defer cancel()
 	var body io.Reader
 	if len(r.Body) > 0 {
-		body = strings.NewReader(string(r.Body))
+		body = bytes.NewReader(r.Body)
 	}
 	req, err := http.NewRequestWithContext(ctx, r.Method, "http://"+addr+r.Path, body)
 	if err != nil {
