@@ -192,7 +192,7 @@ func testReport() *report {
 	for _, r := range runs {
 		r.summarize()
 	}
-	return &report{Machine: machineInfo{CPU: "Test CPU", Cores: 2, Kernel: "6.1", Go: "go1.26.8 linux/amd64"},
+	return &report{Machine: machineInfo{CPU: "Test CPU", Cores: 2, Kernel: "6.1", Go: "go1.26.8 linux/amd64", LoadStart: "1.00 0.50 0.20", LoadEnd: "2.00 1.00 0.40"},
 		Command: "SCENARIO=all bench/run", Date: "2026-12-03 16:00 UTC", Rounds: 2, Duration: 1, Runs: runs, Goals: goals(runs)}
 }
 
@@ -226,12 +226,13 @@ func TestMarkdown(t *testing.T) {
 		"- Machine: Test CPU, 2 cores, Linux 6.1, go1.26.8 linux/amd64",
 		"- Command: `SCENARIO=all bench/run`",
 		"- Date: 2026-12-03 16:00 UTC",
+		"- Load average (1, 5, 15 min): 1.00 0.50 0.20 before, 2.00 1.00 0.40 after",
 		"![Requests/s relative to the bare proxy",
 		"(benchmarks.svg)",
 		"### proxy, 64 connections",
 		"| target | req/s | req/s ×bare | p99 ×bare | req/s ×pooled | p99 ×pooled | p99 ms | CPU µs/request | peak RSS MB | first request ms |",
 		"| portico (!) | 155 [150–160] | 1.55× [1.50–1.60] | 0.90× [0.90–0.90] | 1.29× [1.25–1.33] |",
-		"| HTTP_PROXY req/s ≥ 1.5× bare | 1.55× [1.50–1.60] | met |",
+		"| HTTP_PROXY req/s ≥ 1.5× bare | 1.550× [1.500–1.600] | met |",
 		"- (!) portico round 2: 1 non-2xx/3xx answers of 99",
 		`- skipped: tyk: not available for this scenario: proxy \| keys only`,
 	} {

@@ -186,6 +186,9 @@ type machineInfo struct {
 	Cores  int
 	Kernel string
 	Go     string
+	// LoadStart and LoadEnd are /proc/loadavg's 1, 5 and 15 minute load
+	// averages before and after the run: other work on the machine.
+	LoadStart, LoadEnd string `json:",omitempty"`
 }
 
 // fmtStat prints "median [min–max]" with the given precision.
@@ -203,9 +206,9 @@ func (r *runResult) title(rounds, duration int) string {
 }
 
 // text is the run's plain-text table.
-func (r *runResult) text(o options) string {
+func (r *runResult) text(rounds, duration int) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "\nscenario %s\n", r.title(o.Rounds, o.Duration))
+	fmt.Fprintf(&b, "\nscenario %s\n", r.title(rounds, duration))
 	tw := tabwriter.NewWriter(&b, 2, 8, 2, ' ', 0)
 	fmt.Fprint(tw, "target\treq/s\tp50 ms\tp99 ms\tCPU µs/req\tpeak RSS MB\tfirst ms")
 	for _, role := range r.Roles {
@@ -259,7 +262,9 @@ const (
 func goals(runs []*runResult) []goal {
 	var conns []int
 	for _, r := range runs {
-		if !slices.Contains(conns, r.Connections) {
+		// Scenarios without the bare baseline (lambda, at its own
+		// connection count) have no goal.
+		if slices.Contains(r.Roles, "bare") && !slices.Contains(conns, r.Connections) {
 			conns = append(conns, r.Connections)
 		}
 	}
@@ -302,7 +307,7 @@ func goals(runs []*runResult) []goal {
 			if !ok || s.N == 0 {
 				return g
 			}
-			g.Measured = fmtStat(s, 2, "×")
+			g.Measured = fmtStat(s, 3, "×")
 			if (atLeast && s.Med >= want) || (!atLeast && s.Med <= want) {
 				g.State = "met"
 			} else {
@@ -400,6 +405,8 @@ bench/run                                   # SCENARIO=proxy, 5 rounds of 5 s, 6
 SCENARIO=all DURATION=5 ROUNDS=5 bench/run  # every scenario
 SCENARIO=keys CONNECTIONS=64,512 bench/run  # each connection count in turn
 bench/run --json raw.json --write-docs      # raw numbers; rewrite this page and its chart
+bench/run --render raw.json --write-docs    # measure nothing: rewrite this page from saved numbers
+bench/run -h                                # every flag
 ` + "```" + `
 
 ` + "`bench/run`" + ` builds and runs ` + "`bench/judge`" + `. Every setting is a flag or an environment
@@ -409,7 +416,8 @@ per run, 5), ` + "`WARMUP`" + ` (seconds, 2), ` + "`CONNECTIONS`" + ` (64; a com
 ` + "`DATA_DIR`" + ` (stores and access logs; default a temporary directory removed at the end),
 ` + "`PEERS_DIR`" + ` (default ` + "`bench/peers`" + `), ` + "`PEER_BIN`" + ` (default ` + "`bench/.peers`" + `), ` + "`REDIS_ADDR`" + `
 (127.0.0.1:6379), ` + "`JSON`" + ` (a file for the raw numbers) and ` + "`WRITE_DOCS=1`" + `. It needs wrk;
-nginx and Caddy are measured in the proxy scenario when installed.
+nginx and Caddy are measured in the proxy scenario when installed. A port another program
+holds is passed over (the upstream's is not: choose another ` + "`BASE_PORT`" + `).
 
 ## How the numbers are made
 
@@ -420,6 +428,8 @@ nginx and Caddy are measured in the proxy scenario when installed.
   to core 0 and wrk to core 1 when there are two or more cores; wrk runs with ` + "`--latency`" + `,
   a 10 s request timeout and the same connections and threads for every target. Redis (the
   ` + "`redis`" + ` scenario) is not started by the judge: it is neither pinned nor counted in CPU time.
+  Portico runs with ` + "`--log-level warn`" + `; its default access log (stdout) is discarded, except
+  in ` + "`full`" + ` and ` + "`redis`" + `, whose stage writes a ` + "`$context`" + ` access log to a file.
 - **Statistics.** For each target: the median of the rounds with the minimum and maximum in
   brackets, for requests/s, p50 and p99 latency (wrk's latency distribution) and CPU time per
   request (utime + stime of the server and its child processes from ` + "`/proc/PID/stat`" + `, over
@@ -466,11 +476,17 @@ func markdown(rep *report) string {
 	if rep.Pinned {
 		b.WriteString("- Servers pinned to core 0, wrk to core 1\n")
 	}
+	if m.LoadStart != "" {
+		fmt.Fprintf(&b, "- Load average (1, 5, 15 min): %s before, %s after (other work on the machine)\n", m.LoadStart, m.LoadEnd)
+	}
 	for _, s := range rep.Skipped {
 		fmt.Fprintf(&b, "- Skipped: %s\n", s)
 	}
 	b.WriteString("\n![Requests/s relative to the bare proxy, median and range of the rounds](benchmarks.svg)\n")
-	b.WriteString("\n### Targets\n\nJudged on the medians of the per-round ratios.\n\n| target | measured | |\n|---|---|---|\n")
+	fmt.Fprintf(&b, "\n### Targets\n\nJudged on the medians of the per-round ratios. The Redis goal compares with the\n"+
+		"keys-scenario ratio of a peer named tyk when one ran, else with the ratio recorded for Tyk on the\n"+
+		"2-core machine (%.2f× bare). Peak RSS counts function processes (the full pipeline's authorizer).\n\n"+
+		"| target | measured | |\n|---|---|---|\n", tykKeysRecorded)
 	for _, g := range rep.Goals {
 		fmt.Fprintf(&b, "| %s | %s | %s |\n", g.Name, g.Measured, g.State)
 	}
@@ -533,7 +549,7 @@ func chartBars(rep *report) []chartBar {
 				continue
 			}
 			label := r.Scenario + ": " + w.Target
-			if len(rep.Runs) > 0 && hasManyConns(rep) {
+			if hasManyConns(rep) {
 				label += fmt.Sprintf(" (%d)", r.Connections)
 			}
 			out = append(out, chartBar{label, rt.RPS, w.Subject})
@@ -542,11 +558,18 @@ func chartBars(rep *report) []chartBar {
 	return out
 }
 
+// hasManyConns reports whether the runs with a bare baseline (the bars)
+// were made at more than one connection count.
 func hasManyConns(rep *report) bool {
+	seen := -1
 	for _, r := range rep.Runs {
-		if r.Connections != rep.Runs[0].Connections {
+		if !slices.Contains(r.Roles, "bare") {
+			continue
+		}
+		if seen >= 0 && r.Connections != seen {
 			return true
 		}
+		seen = r.Connections
 	}
 	return false
 }
@@ -587,6 +610,11 @@ func writeChart(path string, rep *report) error {
 		maxX = max(maxX, bar.s.Max)
 	}
 	p.X.Max = maxX * 1.1
+	var ticks []plot.Tick
+	for x := 0.0; x <= p.X.Max; x += 0.5 {
+		ticks = append(ticks, plot.Tick{Value: x, Label: fmt.Sprintf("%.1f×", x)})
+	}
+	p.X.Tick.Marker = plot.ConstantTicks(ticks)
 	for _, c := range []struct {
 		vals  plotter.Values
 		color color.Color

@@ -15,6 +15,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -49,6 +50,7 @@ type options struct {
 	RedisAddr   string
 	JSON        string
 	WriteDocs   bool
+	Render      string // a JSON file of an earlier run to report again
 }
 
 func parseOptions(args []string, getenv func(string) string) (options, error) {
@@ -73,6 +75,7 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	fs.StringVar(&o.PeerBin, "peer-bin", env("PEER_BIN", ""), "where peers keep their installed binaries (PEER_BIN; default bench/.peers)")
 	fs.StringVar(&o.RedisAddr, "redis", env("REDIS_ADDR", "127.0.0.1:6379"), "Redis for the redis scenario (REDIS_ADDR)")
 	fs.StringVar(&o.JSON, "json", env("JSON", ""), "also write the raw numbers to this file (JSON)")
+	fs.StringVar(&o.Render, "render", "", "measure nothing: report the run saved with --json in this file again (with --write-docs, rewrite the docs from it)")
 	fs.BoolVar(&o.WriteDocs, "write-docs", env("WRITE_DOCS", "") == "1", "write docs/benchmarks.md and docs/benchmarks.svg (WRITE_DOCS=1)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -121,7 +124,11 @@ func main() {
 		os.Exit(1)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err = run(ctx, o)
+	if o.Render != "" {
+		err = render(o)
+	} else {
+		err = run(ctx, o)
+	}
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "judge:", err)
@@ -234,11 +241,20 @@ func run(ctx context.Context, o options) error {
 		}
 		for _, r := range runs {
 			r.summarize()
-			fmt.Print(r.text(o))
+			fmt.Print(r.text(rep.Rounds, rep.Duration))
 			rep.Runs = append(rep.Runs, r)
 		}
 	}
 	e.cleanRedis()
+	rep.Machine.LoadEnd = loadAvg()
+	if err := finish(o, repo, rep); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+// finish judges the goals and writes the JSON file and the docs asked for.
+func finish(o options, repo string, rep *report) error {
 	rep.Goals = goals(rep.Runs)
 	fmt.Print(goalsText(rep.Goals))
 	if o.JSON != "" {
@@ -252,7 +268,30 @@ func run(ctx context.Context, o options) error {
 		}
 		fmt.Println("wrote docs/benchmarks.md and docs/benchmarks.svg")
 	}
-	return ctx.Err()
+	return nil
+}
+
+// render reports a run saved with --json again, with today's statistics
+// and goals.
+func render(o options) error {
+	repo, err := repoRoot()
+	if err != nil {
+		return err
+	}
+	b, err := os.ReadFile(o.Render)
+	if err != nil {
+		return err
+	}
+	var rep report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		return fmt.Errorf("%s: %w", o.Render, err)
+	}
+	for _, r := range rep.Runs {
+		r.summarize()
+		fmt.Print(r.text(rep.Rounds, rep.Duration))
+	}
+	o.JSON = ""
+	return finish(o, repo, &rep)
 }
 
 // runScenario starts the scenario's targets, warms each up once, runs the
@@ -849,7 +888,7 @@ func repoRoot() (string, error) {
 
 // machine describes where the numbers were measured.
 func machine() machineInfo {
-	m := machineInfo{Cores: runtime.NumCPU(), Go: runtime.Version()}
+	m := machineInfo{Cores: runtime.NumCPU(), Go: runtime.Version(), LoadStart: loadAvg()}
 	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
 		for _, l := range strings.Split(string(b), "\n") {
 			if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == "model name" {
@@ -865,6 +904,15 @@ func machine() machineInfo {
 		m.Go = strings.TrimPrefix(strings.TrimSpace(string(out)), "go version ")
 	}
 	return m
+}
+
+// loadAvg is /proc/loadavg's three load averages.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return ""
 }
 
 // command is the command line that reproduces the run.
