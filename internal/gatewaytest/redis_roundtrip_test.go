@@ -19,7 +19,8 @@ import (
 // fullPipelineDef is a method with every step that counts in Redis: the
 // stage's methodSettings and the account bucket (throttle), a cached
 // REQUEST authorizer, an API key whose plan has a per-method throttle and
-// a quota, a parameter validator, then HTTP_PROXY.
+// a quota, a parameter validator, then HTTP_PROXY; and /open, with the
+// throttle step only.
 const fullPipelineDef = `openapi: "3.0.1"
 info: {title: roundtrips, version: "1"}
 x-amazon-apigateway-request-validators:
@@ -48,6 +49,13 @@ paths:
         type: http_proxy
         httpMethod: GET
         uri: http://${stageVariables.backend}/echo/pets
+  /open:
+    get:
+      responses: {"200": {description: x}}
+      x-amazon-apigateway-integration:
+        type: http_proxy
+        httpMethod: GET
+        uri: http://${stageVariables.backend}/echo/open
 `
 
 const fullPipelineKey = "roundtrip-0123456789abcdefgh"
@@ -161,9 +169,10 @@ func redisCounts(before, after map[string]int64) (roundTrips, commands int64) {
 	return roundTrips, commands
 }
 
-// TestRedisRoundTripsPerRequest pins what an admitted request through
-// the full pipeline costs in Redis: one round trip, a single script
-// deciding the stage, account and plan buckets and the quota in order.
+// TestRedisRoundTripsPerRequest pins what an admitted request costs in
+// Redis: one round trip, a single script deciding the stage, account and
+// plan buckets and the quota in order through the full pipeline, and the
+// stage and account buckets of a method without a key.
 func TestRedisRoundTripsPerRequest(t *testing.T) {
 	rs := redistest.Start(t)
 	g, url := fullPipelineGateway(t, rs)
@@ -175,17 +184,19 @@ func TestRedisRoundTripsPerRequest(t *testing.T) {
 		}
 	}
 	const n = 20
-	before := redisCalls(t, rs.Addr())
-	for range n {
-		if s := fullPipelineRequest(t, client, url); s != 200 {
-			t.Fatalf("status %d, want 200", s)
+	for _, u := range []string{url, g.URL + "/dev/open"} {
+		before := redisCalls(t, rs.Addr())
+		for range n {
+			if s := fullPipelineRequest(t, client, u); s != 200 {
+				t.Fatalf("%s: status %d, want 200", u, s)
+			}
 		}
-	}
-	after := redisCalls(t, rs.Addr())
-	rt, cmds := redisCounts(before, after)
-	t.Logf("per request: %.2f round trips, %.2f commands executed (scripts' included); calls %v", float64(rt)/n, float64(cmds)/n, after)
-	if rt != n {
-		t.Errorf("%d round trips for %d requests, want one per request", rt, n)
+		after := redisCalls(t, rs.Addr())
+		rt, cmds := redisCounts(before, after)
+		t.Logf("%s per request: %.2f round trips, %.2f commands executed (scripts' included)", u, float64(rt)/n, float64(cmds)/n)
+		if rt != n {
+			t.Errorf("%s: %d round trips for %d requests, want one per request", u, rt, n)
+		}
 	}
 }
 

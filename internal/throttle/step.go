@@ -57,6 +57,7 @@ type Step struct {
 	account  *Limit
 	errs     StoreErrors
 	now      func() time.Time
+	admitter Admitter // nil: the store takes one token per call
 	deferred bool
 }
 
@@ -87,16 +88,17 @@ func NewStep(cfg StepConfig) *Step {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	_, admits := AdmitterOf(cfg.Buckets)
+	a, admits := AdmitterOf(cfg.Buckets)
 	return &Step{buckets: cfg.Buckets, method: cfg.Method, key: cfg.MethodKey, account: cfg.Account, errs: cfg.Errors, now: cfg.Now,
-		deferred: cfg.Defer && admits}
+		admitter: a, deferred: cfg.Defer && admits}
 }
 
 // Name implements pipeline.Named.
 func (s *Step) Name() string { return "throttle" }
 
-// Run takes a token from the method bucket, then the account bucket; or,
-// with Defer, defers both takes at this instant to a later step.
+// Run takes a token from the method bucket, then the account bucket (in
+// one call when the store is an Admitter); or, with Defer, defers both
+// takes at this instant to a later step.
 func (s *Step) Run(ctx context.Context, c *pipeline.Call) error {
 	if s.deferred {
 		c.Defer(&Pending{s: s, now: s.now()})
@@ -105,7 +107,12 @@ func (s *Step) Run(ctx context.Context, c *pipeline.Call) error {
 	return s.run(ctx, s.now())
 }
 
+// run takes the tokens at now: in one call when the store admits
+// several checks at once and there are two buckets.
 func (s *Step) run(ctx context.Context, now time.Time) error {
+	if s.admitter != nil && s.method != nil && s.account != nil {
+		return AdmitParts(ctx, s.admitter, s.parts(now))
+	}
 	if s.method != nil {
 		if err := s.take(ctx, "stage:"+s.key, *s.method, now, s.methodWhy()); err != nil {
 			return err
@@ -139,19 +146,22 @@ func (p *Pending) Run(ctx context.Context) error { return p.s.run(ctx, p.now) }
 func (p *Pending) Buckets() Buckets { return p.s.buckets }
 
 // Parts returns the takes as parts of a combined admission (AdmitParts).
-func (p *Pending) Parts() []Part {
+func (p *Pending) Parts() []Part { return p.s.parts(p.now) }
+
+// parts returns the step's takes at now as parts of a combined admission.
+func (s *Step) parts(now time.Time) []Part {
 	parts := make([]Part, 0, 2)
 	add := func(key string, l Limit, why string) {
 		parts = append(parts, Part{
-			Check:   Check{Key: key, Now: p.now, Rate: l.Rate, Burst: l.Burst},
+			Check:   Check{Key: key, Now: now, Rate: l.Rate, Burst: l.Burst},
 			Refused: func(o Outcome) error { return refused(o.Decision, l, why) },
-			Alone:   func(ctx context.Context) error { return p.s.take(ctx, key, l, p.now, why) },
+			Alone:   func(ctx context.Context) error { return s.take(ctx, key, l, now, why) },
 		})
 	}
-	if m := p.s.method; m != nil {
-		add("stage:"+p.s.key, *m, p.s.methodWhy())
+	if m := s.method; m != nil {
+		add("stage:"+s.key, *m, s.methodWhy())
 	}
-	if a := p.s.account; a != nil {
+	if a := s.account; a != nil {
 		add("account", *a, accountWhy)
 	}
 	return parts
