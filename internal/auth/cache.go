@@ -85,6 +85,11 @@ func runCached(ctx context.Context, a authorizer, ch *cache, now time.Time, c *p
 	key := cacheKey(values)
 	out, ok := ch.get(key, now)
 	if !ok {
+		// A deferred check (the throttle's) is made before the function
+		// is invoked, as it would have been before this step.
+		if err := c.Settle(ctx); err != nil {
+			return err
+		}
 		if out, err = a.call(ctx, c, values); err != nil {
 			return err
 		}

@@ -51,6 +51,9 @@ func NewDuplicateIdentity(identitySource string) DuplicateIdentity {
 // Name implements pipeline.Named.
 func (DuplicateIdentity) Name() string { return "identity-headers" }
 
+// DeferSafe implements pipeline.DeferSafe: the step only reads the Call.
+func (DuplicateIdentity) DeferSafe() {}
+
 // Run implements pipeline.Step.
 func (d DuplicateIdentity) Run(_ context.Context, c *pipeline.Call) error {
 	if n := len(c.Header.Values("Authorization")); n > 1 {

@@ -91,6 +91,10 @@ func (l *Lambda) Function() string { return l.function }
 // Name implements pipeline.Named.
 func (l *Lambda) Name() string { return "authorize" }
 
+// DeferSafe implements pipeline.DeferSafe: a cached answer only reads and
+// enriches the Call; the function is invoked after Call.Settle.
+func (*Lambda) DeferSafe() {}
+
 // Run authorizes the call: identity sources, cache, function, policy.
 func (l *Lambda) Run(ctx context.Context, c *pipeline.Call) error {
 	return runCached(ctx, l, l.cache, l.now(), c)

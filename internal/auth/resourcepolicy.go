@@ -36,6 +36,10 @@ func NewResourcePolicy(raw []byte, region, account, apiID string, iamMethod bool
 // Name implements pipeline.Named.
 func (p *ResourcePolicy) Name() string { return "policy" }
 
+// DeferSafe implements pipeline.DeferSafe: evaluating the policy only
+// reads the Call.
+func (*ResourcePolicy) DeferSafe() {}
+
 // Run evaluates the policy for this call.
 func (p *ResourcePolicy) Run(_ context.Context, c *pipeline.Call) error {
 	arn := MethodARN(c)

@@ -28,7 +28,10 @@ func methodSteps(spec APISpec, ss StageSpec, sa *stageAuth, m *apidef.Method, op
 	var steps []pipeline.Step
 	l := opts.Limits
 	if st := throttle.NewStep(throttle.StepConfig{Buckets: l.Buckets, MethodKey: spec.ID + "/" + ss.Name + usage.MethodKey(m.Path, m.HTTPMethod),
-		Method: stageLimit(ss.MethodSettings, m), Account: l.Account, Errors: l.Errors, Now: l.Now}); st != nil {
+		Method: stageLimit(ss.MethodSettings, m), Account: l.Account, Errors: l.Errors, Now: l.Now,
+		// The key step takes the throttle's tokens with its own in one
+		// call when the store combines them (a Redis round trip, not two).
+		Defer: m.APIKeyRequired}); st != nil {
 		steps = append(steps, st)
 	}
 	as, err := authSteps(spec, sa, m, opts)

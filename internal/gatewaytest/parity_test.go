@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/portico-gw/portico/internal/store/redistest"
 )
 
 // suite is one testdata/parity/<feature>/<name>.json file: a definition,
@@ -104,6 +106,36 @@ const (
 	seedEnv     = "PORTICO_PARITY_SEED"
 )
 
+// memoryStore is the store setting of the suites TestParityRedis runs.
+const memoryStore = "store: {type: memory}"
+
+// TestParityRedis runs the suites whose answers depend on the counters
+// and on the order of the throttle, authorization and key steps with the
+// Redis store, which combines the throttle's and the key step's checks in
+// one call: every answer must be the same as with the memory store.
+func TestParityRedis(t *testing.T) {
+	rs := redistest.Start(t)
+	seed, err := paritySeed(os.Getenv(seedEnv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	for _, dir := range []string{"apikey", "authorizers", "resource-policy"} {
+		fs, err := filepath.Glob("../../testdata/parity/" + dir + "/*.json")
+		if err != nil || len(fs) == 0 {
+			t.Fatalf("no parity suites in %s: %v", dir, err)
+		}
+		files = append(files, fs...)
+	}
+	for i, f := range files {
+		t.Run(strings.TrimSuffix(strings.TrimPrefix(f, "../../testdata/parity/"), ".json"), func(t *testing.T) {
+			t.Parallel()
+			// A prefix per suite: the suites share the server.
+			runSuite(t, f, false, seed, fmt.Sprintf("store: {type: redis, url: %q, keyPrefix: parity%d}", rs.URL(), i))
+		})
+	}
+}
+
 func TestParity(t *testing.T) {
 	files, err := filepath.Glob("../../testdata/parity/*/*.json")
 	if err != nil || len(files) == 0 {
@@ -117,7 +149,7 @@ func TestParity(t *testing.T) {
 	for _, f := range files {
 		t.Run(strings.TrimSuffix(strings.TrimPrefix(f, "../../testdata/parity/"), ".json"), func(t *testing.T) {
 			t.Parallel()
-			runSuite(t, f, isolated, seed)
+			runSuite(t, f, isolated, seed, "")
 		})
 	}
 }
@@ -145,7 +177,9 @@ func shuffled(n int, seed uint64) []int {
 	return order
 }
 
-func runSuite(t *testing.T, file string, isolated bool, seed uint64) {
+// runSuite runs the suite in file; store, unless empty, replaces the
+// suite's "store: {type: memory}" setting.
+func runSuite(t *testing.T, file string, isolated bool, seed uint64, store string) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
@@ -161,6 +195,12 @@ func runSuite(t *testing.T, file string, isolated bool, seed uint64) {
 		t.Fatal(err)
 	}
 	settings := strings.ReplaceAll(s.Settings, "{{functions}}", fns)
+	if store != "" {
+		if !strings.Contains(settings, memoryStore) {
+			t.Fatalf("%s: settings without %q to replace", file, memoryStore)
+		}
+		settings = strings.Replace(settings, memoryStore, store, 1)
+	}
 	opts := Options{Definition: filepath.Join(filepath.Dir(file), s.Definition), Stages: s.Stages, Extra: settings, StageExtra: s.StageSettings}
 	var shared *Gateway
 	if !isolated {

@@ -92,6 +92,9 @@ type Call struct {
 	// Cache is how the stage cache took part (set by the cache wrapper of
 	// a method that caches; CacheNone otherwise).
 	Cache CacheOutcome
+
+	// deferred is a check a step postponed (Defer); nil when none is.
+	deferred Deferred
 }
 
 // CacheOutcome is the stage cache's part in a call (CacheHitCount and

@@ -22,6 +22,65 @@ type Integration interface {
 	Invoke(ctx context.Context, c *Call) (*Result, error)
 }
 
+// Deferred is a check a step postponed (Call.Defer) so that a later step
+// can make it together with its own: the throttle step's buckets, taken by
+// the key step in the same round trip to a shared store as the plan's.
+type Deferred interface {
+	Run(ctx context.Context) error
+}
+
+// DeferSafe is implemented by steps that may run while a check is
+// deferred: until they call Call.Settle they only read and enrich the
+// Call, with no effect outside it (no function invoked, no body read, no
+// counter touched). Before any other step, before the integration, and
+// before a step's rejection is answered, the runner settles the deferred
+// check, and its rejection wins: the answer and the counters are those of
+// making the check in its place.
+type DeferSafe interface {
+	DeferSafe()
+}
+
+// Defer postpones d until a later step takes it (TakeDeferred) or the
+// runner settles it. It is for steps placed where d belongs.
+func (c *Call) Defer(d Deferred) { c.deferred = d }
+
+// TakeDeferred returns the deferred check, if any, and clears it: the
+// caller makes it now, before its own checks.
+func (c *Call) TakeDeferred() Deferred {
+	d := c.deferred
+	c.deferred = nil
+	return d
+}
+
+// Settle makes the deferred check, if any, and returns its rejection. A
+// DeferSafe step calls it before doing anything with an effect outside
+// the Call.
+func (c *Call) Settle(ctx context.Context) error {
+	if d := c.TakeDeferred(); d != nil {
+		return d.Run(ctx)
+	}
+	return nil
+}
+
+// run runs step s, settling a deferred check first unless s is DeferSafe,
+// and before answering with s's rejection.
+func run(ctx context.Context, s Step, c *Call) error {
+	if c.deferred != nil {
+		if _, ok := s.(DeferSafe); !ok {
+			if err := c.Settle(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	err := s.Run(ctx, c)
+	if err != nil && c.deferred != nil {
+		if serr := c.Settle(ctx); serr != nil {
+			return serr
+		}
+	}
+	return err
+}
+
 // Named is an optional interface steps and integrations implement to name
 // themselves in logs, traces and the order tests.
 type Named interface {
@@ -61,16 +120,19 @@ func (p *Pipeline) Serve(ctx context.Context, c *Call) (*Result, error) {
 	parent := trace.SpanFromContext(ctx)
 	if !parent.IsRecording() {
 		for _, s := range p.steps {
-			if err := s.Run(ctx, c); err != nil {
+			if err := run(ctx, s, c); err != nil {
 				return nil, err
 			}
+		}
+		if err := c.Settle(ctx); err != nil {
+			return nil, err
 		}
 		return p.integration.Invoke(ctx, c)
 	}
 	tr := parent.TracerProvider().Tracer("portico")
 	for _, s := range p.steps {
 		sctx, span := tr.Start(ctx, nameOf(s))
-		err := s.Run(sctx, c)
+		err := run(sctx, s, c)
 		if err != nil {
 			span.SetStatus(codes.Error, err.Error())
 		}
@@ -78,6 +140,9 @@ func (p *Pipeline) Serve(ctx context.Context, c *Call) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
+	}
+	if err := c.Settle(ctx); err != nil {
+		return nil, err
 	}
 	ictx, span := tr.Start(ctx, nameOf(p.integration))
 	defer span.End()

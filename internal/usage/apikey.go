@@ -3,6 +3,7 @@ package usage
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/portico-gw/portico/internal/fault"
@@ -24,6 +25,9 @@ type Step struct {
 	quotas                       throttle.Quotas
 	errs                         throttle.StoreErrors
 	now                          func() time.Time
+	// admitter combines the checks in one call (nil: separate calls);
+	// it is buckets and quotas both.
+	admitter throttle.Admitter
 	// limits is each plan's effective throttle for this method, and
 	// whether it is a per-method override.
 	limits map[string]methodLimit
@@ -58,6 +62,9 @@ func NewStep(cfg StepConfig) *Step {
 	s := &Step{api: cfg.APIID, stage: cfg.Stage, resource: cfg.Resource, method: cfg.HTTPMethod,
 		fromAuthorizer: cfg.KeySource == "AUTHORIZER", reg: cfg.Registry, buckets: cfg.Buckets, quotas: cfg.Quotas,
 		errs: cfg.Errors, now: cfg.Now, limits: map[string]methodLimit{}}
+	if a, ok := throttle.AdmitterOf(cfg.Buckets); ok && sameStore(cfg.Buckets, cfg.Quotas) {
+		s.admitter = a
+	}
 	mk := MethodKey(cfg.Resource, cfg.HTTPMethod)
 	s.stageKeys = cfg.Registry.Stage(cfg.APIID, cfg.Stage)
 	s.methodSuffix = ":method:" + cfg.APIID + "/" + cfg.Stage + mk
@@ -75,6 +82,11 @@ func NewStep(cfg StepConfig) *Step {
 	}
 	return s
 }
+
+// DeferSafe implements pipeline.DeferSafe: the step checks the key
+// (reading the Call), then makes a deferred throttle take first among its
+// counter checks.
+func (*Step) DeferSafe() {}
 
 // Name implements pipeline.Named.
 func (s *Step) Name() string { return "apikey" }
@@ -100,11 +112,71 @@ func (s *Step) Run(ctx context.Context, c *pipeline.Call) error {
 		return fault.Reject(fault.InvalidAPIKey, fmt.Errorf("API key %s (%s) not in a usage plan for %s/%s", pipeline.MaskKey(value), k.Name, s.api, s.stage))
 	}
 	c.Identity.APIKey, c.Identity.APIKeyID, c.Identity.UsagePlanID = value, k.ID, a.Plan.ID
+	var pending *throttle.Pending
+	if d := c.TakeDeferred(); d != nil {
+		p, ok := d.(*throttle.Pending)
+		if !ok || s.admitter == nil || !sameStore(p.Buckets(), s.buckets) {
+			if err := d.Run(ctx); err != nil {
+				return err
+			}
+		} else {
+			pending = p
+		}
+	}
 	now := s.now()
+	if s.admitter != nil {
+		return s.admit(ctx, pending, a, value, now)
+	}
 	if err := s.throttle(ctx, a, value, now); err != nil {
 		return err
 	}
 	return s.quota(ctx, a, value, now)
+}
+
+// admit makes the deferred throttle takes (pending, if any), the plan's
+// throttle and its quota in one call to the store, answering as the
+// separate checks would.
+func (s *Step) admit(ctx context.Context, pending *throttle.Pending, a *Admission, value string, now time.Time) error {
+	var parts []throttle.Part
+	if pending != nil {
+		parts = pending.Parts()
+	}
+	if key, ml, ok := s.planBucket(a); ok {
+		parts = append(parts, throttle.Part{
+			Check:   throttle.Check{Key: key, Now: now, Rate: ml.limit.Rate, Burst: ml.limit.Burst},
+			Refused: func(o throttle.Outcome) error { return s.throttled(o.Decision, a, value, ml) },
+			Alone:   func(ctx context.Context) error { return s.throttle(ctx, a, value, now) },
+		})
+	}
+	quotaLater := false
+	if q := a.Plan.Quota; q != nil {
+		w, limit, err := q.At(now)
+		if err != nil {
+			quotaLater = true // s.quota answers the error, after the throttles
+		} else {
+			limit = max(limit+a.Grant.In(w), 0)
+			parts = append(parts, throttle.Part{
+				Check:   throttle.Check{Key: a.QuotaKey, Now: now, Quota: true, Window: w, Limit: limit},
+				Refused: func(throttle.Outcome) error { return s.quotaExceeded(a, value, w, now) },
+				Alone:   func(ctx context.Context) error { return s.quota(ctx, a, value, now) },
+			})
+		}
+	}
+	if len(parts) > 0 {
+		if err := throttle.AdmitParts(ctx, s.admitter, parts); err != nil {
+			return err
+		}
+	}
+	if quotaLater {
+		return s.quota(ctx, a, value, now)
+	}
+	return nil
+}
+
+// sameStore reports whether a and b are the same store.
+func sameStore(a, b any) bool {
+	ta := reflect.TypeOf(a)
+	return ta != nil && ta == reflect.TypeOf(b) && ta.Comparable() && a == b
 }
 
 func (s *Step) source() string {
@@ -114,25 +186,38 @@ func (s *Step) source() string {
 	return "HEADER x-api-key"
 }
 
-func (s *Step) throttle(ctx context.Context, a *Admission, value string, now time.Time) error {
-	p := a.Plan
-	ml, ok := s.limits[p.ID]
+// planBucket is the plan's bucket for this method: its key and limit;
+// false when the plan does not throttle.
+func (s *Step) planBucket(a *Admission) (string, methodLimit, bool) {
+	ml, ok := s.limits[a.Plan.ID]
 	if !ok {
-		return nil
+		return "", ml, false
 	}
 	key := a.BucketKey
 	if ml.perMethod {
 		key += s.methodSuffix
+	}
+	return key, ml, true
+}
+
+func (s *Step) throttle(ctx context.Context, a *Admission, value string, now time.Time) error {
+	key, ml, ok := s.planBucket(a)
+	if !ok {
+		return nil
 	}
 	d, err := s.buckets.Take(ctx, key, ml.limit.Rate, ml.limit.Burst, now)
 	if err != nil {
 		return s.errs.Handle(fmt.Errorf("Usage Plan check failed due to an internal error: %w", err))
 	}
 	if !d.Allowed {
-		return throttle.Throttled(d, fmt.Errorf("API Key %s exceeded throttle limit for API Stage %s/%s: Key throttle limit exceeded for Usage Plan ID %s, RestApi %s, Stage %s, Resource %s, HttpMethod %s. Limit: %.2f Burst: %d",
-			pipeline.MaskKey(value), s.api, s.stage, p.ID, s.api, s.stage, s.resource, s.method, ml.limit.Rate, ml.limit.Burst))
+		return s.throttled(d, a, value, ml)
 	}
 	return nil
+}
+
+func (s *Step) throttled(d throttle.Decision, a *Admission, value string, ml methodLimit) error {
+	return throttle.Throttled(d, fmt.Errorf("API Key %s exceeded throttle limit for API Stage %s/%s: Key throttle limit exceeded for Usage Plan ID %s, RestApi %s, Stage %s, Resource %s, HttpMethod %s. Limit: %.2f Burst: %d",
+		pipeline.MaskKey(value), s.api, s.stage, a.Plan.ID, s.api, s.stage, s.resource, s.method, ml.limit.Rate, ml.limit.Burst))
 }
 
 func (s *Step) quota(ctx context.Context, a *Admission, value string, now time.Time) error {
@@ -150,11 +235,16 @@ func (s *Step) quota(ctx context.Context, a *Admission, value string, now time.T
 		return s.errs.Handle(fmt.Errorf("Usage Plan check failed due to an internal error: %w", err))
 	}
 	if !allowed {
-		return fault.LimitExceeded(retryAt(w.End, now),
-			fmt.Errorf("API Key %s exceeded quota limit for API Stage %s/%s: Key quota exhausted for Usage Plan ID %s. Quota Limit: %d Period: %s",
-				pipeline.MaskKey(value), s.api, s.stage, p.ID, p.Quota.Limit, p.Quota.Period))
+		return s.quotaExceeded(a, value, w, now)
 	}
 	return nil
+}
+
+func (s *Step) quotaExceeded(a *Admission, value string, w throttle.Window, now time.Time) error {
+	p := a.Plan
+	return fault.LimitExceeded(retryAt(w.End, now),
+		fmt.Errorf("API Key %s exceeded quota limit for API Stage %s/%s: Key quota exhausted for Usage Plan ID %s. Quota Limit: %d Period: %s",
+			pipeline.MaskKey(value), s.api, s.stage, p.ID, p.Quota.Limit, p.Quota.Period))
 }
 
 // QuotaKey names a key's quota counter in a plan; usage reports read it.

@@ -20,5 +20,7 @@
 // replicas, each one decides alone during the failure and may admit the
 // remaining quota once; a key not seen since start is admitted up to its
 // full limit. Token buckets (throttling) are not kept locally: their errors
-// reach the caller, which applies store.onError.
+// reach the caller, which applies store.onError. Admit (the checks of one
+// request in one call) fails as a whole while the store fails; the caller
+// then makes the checks separately, with the outcomes above.
 package fallback

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -73,8 +74,9 @@ type quota struct {
 
 // Interface guards.
 var (
-	_ throttle.Buckets = (*Store)(nil)
-	_ throttle.Quotas  = (*Store)(nil)
+	_ throttle.Buckets  = (*Store)(nil)
+	_ throttle.Quotas   = (*Store)(nil)
+	_ throttle.Admitter = (*Store)(nil)
 )
 
 // New wraps p.
@@ -100,6 +102,62 @@ func (s *Store) Take(ctx context.Context, key string, rate float64, burst int, n
 	d, err := s.p.Take(ctx, key, rate, burst, now)
 	s.observe(err)
 	return d, err
+}
+
+// Admits reports whether Admit combines checks: whether the primary is a
+// throttle.Admitter.
+func (s *Store) Admits() bool {
+	_, ok := s.p.(throttle.Admitter)
+	return ok
+}
+
+// Admit implements throttle.Admitter with the primary's Admit, its
+// failures recorded for Health and returned: the caller then makes the
+// checks separately, which decides a quota locally as Consume does. A
+// quota with requests admitted locally and not yet added to the primary
+// is consumed through Consume, which adds them first.
+func (s *Store) Admit(ctx context.Context, checks []throttle.Check) ([]throttle.Outcome, error) {
+	a, ok := s.p.(throttle.Admitter)
+	if !ok {
+		return nil, errors.New("the store does not combine checks")
+	}
+	if err := s.skip(); err != nil {
+		return nil, err
+	}
+	if i := slices.IndexFunc(checks, func(c throttle.Check) bool { return c.Quota && s.pending(c.Key, c.Window) }); i >= 0 {
+		var out []throttle.Outcome
+		if i > 0 {
+			var err error
+			if out, err = s.Admit(ctx, checks[:i]); err != nil || len(out) < i {
+				return out, err
+			}
+		}
+		rest, err := throttle.AdmitEach(ctx, s, s, checks[i:])
+		return append(out, rest...), err
+	}
+	out, err := a.Admit(ctx, checks)
+	s.observe(err)
+	if err != nil {
+		return out, err
+	}
+	for i, o := range out {
+		if c := checks[i]; c.Quota {
+			s.mu.Lock()
+			q := s.quota(c.Key, c.Window)
+			q.seen = max(q.seen, o.Used)
+			s.mu.Unlock()
+		}
+	}
+	return out, nil
+}
+
+// pending reports whether key has requests admitted locally in window w
+// that the primary has not counted yet.
+func (s *Store) pending(key string, w throttle.Window) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q := s.quotas[key]
+	return q != nil && q.window.Equal(w.Start) && q.local > 0
 }
 
 // Usage implements throttle.Quotas: the primary's answer.

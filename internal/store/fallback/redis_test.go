@@ -1,6 +1,7 @@
 package fallback_test
 
 import (
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/portico-gw/portico/internal/store/fallback"
 	"github.com/portico-gw/portico/internal/store/redis"
 	"github.com/portico-gw/portico/internal/store/redistest"
+	"github.com/portico-gw/portico/internal/store/storetest"
 	"github.com/portico-gw/portico/internal/throttle"
 )
 
@@ -123,5 +125,69 @@ func TestStartWhileRedisDown(t *testing.T) {
 	u, err := rs.Usage(t.Context(), "k", now, now)
 	if err != nil || len(u) != 1 || u[0].Used != 3 {
 		t.Errorf("Redis usage %+v (%v), want 3", u, err)
+	}
+}
+
+// TestConformanceOverRedis runs the conformance suite through the wrapper,
+// whose Admit combines checks as Redis's does.
+func TestConformanceOverRedis(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	var seq atomic.Int64
+	storetest.Run(t, func(t *testing.T) storetest.Store {
+		rs, err := redis.New(redis.Options{URL: srv.URL(), Prefix: fmt.Sprintf("conf:%d:", seq.Add(1))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := fallback.New(rs, fallback.Options{Local: true})
+		t.Cleanup(func() { _ = s.Close() })
+		return s
+	})
+}
+
+// TestAdmitWhileRedisFrozen: while Redis is frozen Admit fails, so the caller
+// makes the checks separately and the quota is decided locally; once Redis
+// is back, Admit adds the local admissions to the shared counter before
+// deciding the quota.
+func TestAdmitWhileRedisFrozen(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	rs, err := redis.New(redis.Options{URL: srv.URL(), Prefix: "admit:", Timeout: 100 * time.Millisecond, ConnectLater: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := fallback.New(rs, fallback.Options{Local: true, ProbeEvery: time.Millisecond})
+	t.Cleanup(func() { _ = s.Close() })
+	if _, ok := throttle.AdmitterOf(s); !ok {
+		t.Fatal("a fallback store over Redis does not admit in one call")
+	}
+	now := time.Now()
+	w, _ := throttle.Day.Window(now)
+	checks := []throttle.Check{
+		{Key: "b", Now: now, Rate: 100, Burst: 100},
+		{Key: "q", Now: now, Quota: true, Window: w, Limit: 3},
+	}
+	out, err := s.Admit(t.Context(), checks)
+	if err != nil || len(out) != 2 || !out[1].Decision.Allowed || out[1].Used != 1 {
+		t.Fatalf("Redis up: Admit = %+v, %v; want both allowed, used 1", out, err)
+	}
+	srv.Pause()
+	if out, err := s.Admit(t.Context(), checks); err == nil {
+		t.Fatalf("Redis frozen: Admit = %+v, want an error", out)
+	}
+	if got := consumeN(t, s, "q", 5, 3, now); got != 2 {
+		t.Errorf("Redis frozen: admitted %d locally, want the 2 left", got)
+	}
+	srv.Resume()
+	waitFor(t, "recovery", func() bool { return !s.Health(t.Context()).Failing })
+	// The frozen Admit's script may run once Redis resumes, counting that
+	// request a second time (the strict side, see the package doc).
+	out, err = s.Admit(t.Context(), checks)
+	if err != nil || len(out) != 2 || out[1].Decision.Allowed || (out[1].Used != 3 && out[1].Used != 4) {
+		t.Errorf("Redis back: Admit = %+v, %v; want the quota refused at 3 (1 before, 2 added) or 4", out, err)
+	}
+	u, err := rs.Usage(t.Context(), "q", now, now)
+	if err != nil || len(u) != 1 || len(out) != 2 || u[0].Used != out[1].Used {
+		t.Errorf("Redis usage %+v (%v), want the count Admit saw", u, err)
 	}
 }

@@ -1,8 +1,11 @@
 // Package redis is the store that several Portico replicas share: token
 // buckets, quota window counters and per-day usage counts kept in Redis 7
-// through rueidis. Every Take and every Consume is one atomic Lua script
-// round trip (EVALSHA, falling back to EVAL), so limits and quotas are
-// exact across replicas.
+// through rueidis. Every Take, every Consume and every Admit (the checks of
+// one request: stage, account and plan buckets, then the quota, stopping at
+// the first refusal) is one atomic Lua script round trip (EVALSHA, falling
+// back to EVAL), so limits and quotas are exact across replicas. On Redis
+// Cluster, whose slots split one request's keys, Admit makes the separate
+// calls instead.
 //
 // Time comes from the caller's now, not from Redis TIME: every store then
 // makes identical decisions for identical inputs, the conformance suite can

@@ -75,12 +75,14 @@ type Store struct {
 	take      *rueidis.Lua
 	consume   *rueidis.Lua
 	add       *rueidis.Lua
+	admit     *rueidis.Lua
 }
 
 // Interface guards.
 var (
-	_ throttle.Buckets = (*Store)(nil)
-	_ throttle.Quotas  = (*Store)(nil)
+	_ throttle.Buckets  = (*Store)(nil)
+	_ throttle.Quotas   = (*Store)(nil)
+	_ throttle.Admitter = (*Store)(nil)
 )
 
 // New connects to Redis. It fails if the server cannot be reached within
@@ -117,6 +119,7 @@ func New(opts Options) (*Store, error) {
 		take:      rueidis.NewLuaScript(takeScript),
 		consume:   rueidis.NewLuaScript(consumeScript),
 		add:       rueidis.NewLuaScript(addScript),
+		admit:     rueidis.NewLuaScript(admitScript),
 	}
 	client, err := rueidis.NewClient(copt)
 	if err != nil {
@@ -220,6 +223,67 @@ func (s *Store) Take(ctx context.Context, key string, rate float64, burst int, n
 	default:
 		return throttle.Decision{RetryAfter: time.Duration(res[1]) * time.Microsecond}, nil
 	}
+}
+
+// Admit implements throttle.Admitter with one script, one round trip. On
+// Redis Cluster, where the checks' keys are in different slots, it makes
+// the separate calls instead.
+func (s *Store) Admit(ctx context.Context, checks []throttle.Check) ([]throttle.Outcome, error) {
+	c, err := s.conn()
+	if err != nil {
+		return nil, fmt.Errorf("redis admit: %w", err)
+	}
+	if c.Mode() == rueidis.ClientModeCluster {
+		return throttle.AdmitEach(ctx, s, s, checks)
+	}
+	keys := make([]string, 0, len(checks)+1)
+	args := make([]string, 1, 1+4*len(checks))
+	args[0] = s.maxIdle
+	for _, ch := range checks {
+		if ch.Quota {
+			windowTTL, dayTTL := s.ttls(ch.Window, ch.Now)
+			keys = append(keys, s.key(ch.Key, "w:"+strconv.FormatInt(ch.Window.Start.Unix(), 10)), s.dayKey(ch.Key, dayStart(ch.Now)))
+			args = append(args, "q", strconv.FormatInt(ch.Limit, 10),
+				strconv.FormatInt(windowTTL.Milliseconds(), 10), strconv.FormatInt(dayTTL.Milliseconds(), 10))
+			continue
+		}
+		keys = append(keys, s.key(ch.Key, "b"))
+		args = append(args, "b", strconv.FormatFloat(throttle.SaneRate(ch.Rate), 'g', -1, 64),
+			strconv.Itoa(ch.Burst), strconv.FormatInt(ch.Now.UnixMicro(), 10))
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	res, err := s.admit.Exec(ctx, c, keys, args).AsIntSlice()
+	if err == nil && (len(res)%2 != 0 || len(res) > 2*len(checks)) {
+		err = errors.New("unexpected script reply")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("redis admit: %w", err)
+	}
+	out := make([]throttle.Outcome, len(res)/2)
+	for i := range out {
+		allowed, v := res[2*i] == 1, res[2*i+1]
+		switch {
+		case checks[i].Quota:
+			out[i] = throttle.Outcome{Decision: throttle.Decision{Allowed: allowed}, Used: v}
+		case allowed:
+			out[i].Decision.Allowed = true
+		case v < 0:
+			out[i].Decision.RetryAfter = throttle.Never
+		default:
+			out[i].Decision.RetryAfter = time.Duration(v) * time.Microsecond
+		}
+	}
+	if len(out) < len(checks) && (len(out) == 0 || out[len(out)-1].Decision.Allowed) {
+		return nil, errors.New("redis admit: unexpected script reply: stopped without a refusal")
+	}
+	return out, nil
+}
+
+// ttls are the expiries of a quota window's counter and of now's day
+// count.
+func (s *Store) ttls(w throttle.Window, now time.Time) (window, day time.Duration) {
+	return max(w.End.Sub(now), 0) + windowGrace, max(dayStart(now).Add(s.retention).Sub(now), time.Millisecond)
 }
 
 // Consume implements throttle.Quotas.

@@ -11,8 +11,9 @@ import (
 	"github.com/portico-gw/portico/internal/throttle"
 )
 
-// Benchmark measures a store's hot paths: one Take and one Consume on a
-// key that already exists, from one goroutine (with b.Loop) and from
+// Benchmark measures a store's hot paths: one Take, one Consume, and a
+// request's four checks (three buckets and a quota) in one Admit call
+// (Admit4) and as separate calls (Separate4), on keys that already exist, from one goroutine (with b.Loop) and from
 // GOMAXPROCS goroutines; and the latency of both under 64 concurrent
 // clients, reported as p50 and p99 in microseconds.
 func Benchmark(b *testing.B, s Store) {
@@ -31,10 +32,33 @@ func Benchmark(b *testing.B, s Store) {
 		_, _, err := s.Consume(b.Context(), key, w, limit, now)
 		return err
 	}
+	// A request's checks: stage, account and plan buckets, then the quota;
+	// in one Admit call when the store has one, and as separate calls.
+	checks := func(key string) []throttle.Check {
+		return []throttle.Check{
+			{Key: key + ":stage", Now: now, Rate: rate, Burst: burst},
+			{Key: key + ":account", Now: now, Rate: rate, Burst: burst},
+			{Key: key + ":plan", Now: now, Rate: rate, Burst: burst},
+			{Key: key + ":quota", Now: now, Quota: true, Window: w, Limit: limit},
+		}
+	}
+	admit := func(key string) error {
+		a, ok := throttle.AdmitterOf(s)
+		if !ok {
+			_, err := throttle.AdmitEach(b.Context(), s, s, checks(key))
+			return err
+		}
+		_, err := a.Admit(b.Context(), checks(key))
+		return err
+	}
+	each := func(key string) error {
+		_, err := throttle.AdmitEach(b.Context(), s, s, checks(key))
+		return err
+	}
 	for _, op := range []struct {
 		name string
 		fn   func(key string) error
-	}{{"Take", take}, {"Consume", consume}} {
+	}{{"Take", take}, {"Consume", consume}, {"Admit4", admit}, {"Separate4", each}} {
 		b.Run(op.name, func(b *testing.B) {
 			if err := op.fn("bench"); err != nil {
 				b.Fatal(err)

@@ -13,7 +13,9 @@ type Store interface {
 	throttle.Quotas
 }
 
-// Run runs the conformance suite. newStore must return an empty store that
+// Run runs the conformance suite. A store that is a throttle.Admitter (in
+// use: throttle.AdmitterOf) must decide as the separate calls do; the
+// others are checked through throttle.AdmitEach. newStore must return an empty store that
 // no other test uses, and arrange (with t.Cleanup) to close it. Subtests run
 // in parallel, each with its own store.
 func Run(t *testing.T, newStore func(t *testing.T) Store) {
@@ -42,6 +44,9 @@ func Run(t *testing.T, newStore func(t *testing.T) Store) {
 		{"Usage", testUsage},
 		{"UsageReport", testUsageReport},
 		{"UsageBadRange", testUsageBadRange},
+		{"AdmitInOrder", testAdmitInOrder},
+		{"AdmitMatchesSeparate", testAdmitMatchesSeparate},
+		{"AdmitConcurrent", testAdmitConcurrent},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
