@@ -52,13 +52,17 @@ const (
 
 // h1conn is one keep-alive connection to a back end.
 type h1conn struct {
-	t      *Transport
-	key    string
-	conn   net.Conn
-	lim    limitedConn
-	br     *bufio.Reader
-	bw     *bufio.Writer
-	idleAt time.Time
+	t       *Transport
+	key     string
+	conn    net.Conn
+	lim     limitedConn
+	br      *bufio.Reader
+	bw      *bufio.Writer
+	idleAt  time.Time
+	raw     syscall.RawConn    // for alive, made on its first use
+	peekFn  func(uintptr) bool // c.peek, bound once
+	open    bool               // peek's finding
+	peekBuf [1]byte
 }
 
 // limitedConn bounds what the reader may take from the connection while
@@ -254,24 +258,29 @@ func (t *Transport) get(ctx context.Context, key string, check bool) (*h1conn, b
 
 // alive tells whether an idle connection is still open: a peek that
 // does not wait finds nothing to read (EOF or stray bytes mean it cannot
-// carry a request).
+// carry a request). The raw connection and the peek function are made
+// once per connection, so a check allocates nothing.
 func (c *h1conn) alive() bool {
-	sc, ok := c.conn.(syscall.Conn)
-	if !ok {
-		return true
+	if c.raw == nil {
+		sc, ok := c.conn.(syscall.Conn)
+		if !ok {
+			return true
+		}
+		rc, err := sc.SyscallConn()
+		if err != nil {
+			return false
+		}
+		c.raw, c.peekFn = rc, c.peek
 	}
-	rc, err := sc.SyscallConn()
-	if err != nil {
-		return false
-	}
-	open := false
-	var b [1]byte
-	err = rc.Read(func(fd uintptr) bool {
-		_, _, rerr := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
-		open = rerr == syscall.EAGAIN || rerr == syscall.EWOULDBLOCK
-		return true
-	})
-	return err == nil && open
+	c.open = false
+	return c.raw.Read(c.peekFn) == nil && c.open
+}
+
+// peek is alive's non-blocking look at the socket.
+func (c *h1conn) peek(fd uintptr) bool {
+	_, _, err := syscall.Recvfrom(int(fd), c.peekBuf[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+	c.open = err == syscall.EAGAIN || err == syscall.EWOULDBLOCK
+	return true
 }
 
 // put returns c to the idle pool, or closes it when the pool is full.
