@@ -31,27 +31,33 @@ func benchRequests(b *testing.B, client *http.Client, method, url, body string) 
 func benchRequestsHeader(b *testing.B, client *http.Client, method, url, body string, header http.Header) {
 	b.ReportAllocs()
 	for b.Loop() {
-		var rd io.Reader
-		if body != "" {
-			rd = strings.NewReader(body)
-		}
-		req, err := http.NewRequest(method, url, rd)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for k, v := range header {
-			req.Header[k] = v
-		}
-		resp, err := client.Do(req)
-		if err != nil {
-			b.Fatal(err)
-		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 200 {
-			b.Fatalf("status %d", resp.StatusCode)
+		if status := benchRequest(b, client, method, url, body, header); status != 200 {
+			b.Fatalf("status %d", status)
 		}
 	}
+}
+
+// benchRequest sends one request, reads the answer whole and returns its
+// status.
+func benchRequest(b *testing.B, client *http.Client, method, url, body string, header http.Header) int {
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, url, rd)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
 }
 
 // benchSink starts the scenario benchmarks' back end: it reads every

@@ -219,20 +219,8 @@ func benchOrder() string {
 // authorizer call) and fails unless it answers 200.
 func warm(b *testing.B, client *http.Client, method, url, body string, header http.Header) {
 	b.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
-	if err != nil {
-		b.Fatal(err)
-	}
-	for k, v := range header {
-		req.Header[k] = v
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		b.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		b.Fatalf("warm-up: status %d", resp.StatusCode)
+	if status := benchRequest(b, client, method, url, body, header); status != http.StatusOK {
+		b.Fatalf("warm-up: status %d", status)
 	}
 }
 
