@@ -30,8 +30,9 @@ type Transport struct {
 	fallback *http.Transport
 	dialer   *net.Dialer
 
-	mu   sync.Mutex
-	idle map[string][]*h1conn // by host:port, most recently used last
+	mu     sync.Mutex
+	idle   map[string][]*h1conn // by host:port, most recently used last
+	pruned time.Time            // when pruneLocked last ran
 }
 
 // Pool limits, as the wrapped transport's.
@@ -300,7 +301,43 @@ func (t *Transport) put(c *h1conn) {
 		return
 	}
 	t.idle[c.key] = append(t.idle[c.key], c)
+	var stale []*h1conn
+	if c.idleAt.Sub(t.pruned) >= h1PruneEvery {
+		t.pruned = c.idleAt
+		stale = t.pruneLocked(c.idleAt)
+	}
 	t.mu.Unlock()
+	for _, s := range stale {
+		s.conn.Close()
+	}
+}
+
+// h1PruneEvery is how often returning a connection also drops the idle
+// connections older than h1IdleTimeout, of every back end: a back end no
+// longer called does not keep its connections open for ever.
+const h1PruneEvery = 10 * time.Second
+
+// pruneLocked removes the connections idle for h1IdleTimeout or more and
+// returns them to be closed; t.mu is held.
+func (t *Transport) pruneLocked(now time.Time) []*h1conn {
+	var stale []*h1conn
+	for key, conns := range t.idle {
+		// Connections are appended as they return: the oldest come first.
+		n := 0
+		for n < len(conns) && now.Sub(conns[n].idleAt) >= h1IdleTimeout {
+			n++
+		}
+		if n == 0 {
+			continue
+		}
+		stale = append(stale, conns[:n]...)
+		if n == len(conns) {
+			delete(t.idle, key)
+			continue
+		}
+		t.idle[key] = append(conns[:0], conns[n:]...)
+	}
+	return stale
 }
 
 // CloseIdleConnections closes every idle connection of both paths.

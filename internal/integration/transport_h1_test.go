@@ -396,3 +396,34 @@ func TestTransportEnforcedDeadline(t *testing.T) {
 		}
 	}
 }
+
+// TestTransportDropsStaleIdleConnections: connections idle for the idle
+// timeout are closed when another connection returns, for every back end.
+func TestTransportDropsStaleIdleConnections(t *testing.T) {
+	a, aConns := countingServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("a")) }))
+	b, _ := countingServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("b")) }))
+	tr := NewTransport(false)
+	defer tr.CloseIdleConnections()
+	doGet(t, tr, context.Background(), a.URL)
+	// Age a's connection past the idle timeout and let the next return prune.
+	tr.mu.Lock()
+	for _, cs := range tr.idle {
+		for _, c := range cs {
+			c.idleAt = c.idleAt.Add(-h1IdleTimeout)
+		}
+	}
+	tr.pruned = time.Time{}
+	tr.mu.Unlock()
+	doGet(t, tr, context.Background(), b.URL)
+	tr.mu.Lock()
+	_, kept := tr.idle[h1HostPort(strings.TrimPrefix(a.URL, "http://"))]
+	n := len(tr.idle)
+	tr.mu.Unlock()
+	if kept || n != 1 {
+		t.Errorf("after pruning: a's connection kept %v, %d back ends idle (want only b's)", kept, n)
+	}
+	doGet(t, tr, context.Background(), a.URL)
+	if got := aConns.Load(); got != 2 {
+		t.Errorf("connections to a: %d, want 2 (the stale one was closed)", got)
+	}
+}
