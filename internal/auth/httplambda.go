@@ -189,30 +189,18 @@ func (l *HTTPLambda) call(ctx context.Context, c *pipeline.Call, values []string
 	if err != nil {
 		return nil, configFault(l.def.Name, err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, l.timeout)
-	defer cancel()
-	res, err := l.invoker.InvokeFunction(ctx, l.function, ev, c.RequestID, c.TraceID)
+	payload, err := invokeAuthorizer(ctx, l.invoker, l.function, l.def.Name, l.timeout, ev, c)
 	if err != nil {
-		return nil, configFault(l.def.Name, fmt.Errorf("Authorizer error: %w", err))
-	}
-	if res.FunctionError != "" {
-		var e struct {
-			ErrorMessage string `json:"errorMessage"`
-		}
-		_ = json.Unmarshal(res.Payload, &e)
-		if e.ErrorMessage == "Unauthorized" {
-			return nil, fault.Reject(fault.Unauthorized, fmt.Errorf("authorizer %s answered Unauthorized", l.def.Name))
-		}
-		return nil, configFault(l.def.Name, fmt.Errorf("Authorizer error: function error: %s", e.ErrorMessage))
+		return nil, err
 	}
 	var out *output
 	switch {
 	case l.simple:
-		out, err = parseSimpleOutput(res.Payload)
+		out, err = parseSimpleOutput(payload)
 	case l.v2:
-		out, err = parsePolicyOutputV2(res.Payload)
+		out, err = parsePolicyOutputV2(payload)
 	default:
-		out, err = parseOutput(res.Payload)
+		out, err = parseOutput(payload)
 		if err == nil {
 			out.lambdaContext = make(map[string]any, len(out.context))
 			for k, v := range out.context {

@@ -130,23 +130,11 @@ func (l *Lambda) call(ctx context.Context, c *pipeline.Call, values []string) (*
 	if err != nil {
 		return nil, configFault(l.def.Name, err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, authorizerTimeout)
-	defer cancel()
-	res, err := l.invoker.InvokeFunction(ctx, l.function, ev, c.RequestID, c.TraceID)
+	payload, err := invokeAuthorizer(ctx, l.invoker, l.function, l.def.Name, authorizerTimeout, ev, c)
 	if err != nil {
-		return nil, configFault(l.def.Name, fmt.Errorf("Authorizer error: %w", err))
+		return nil, err
 	}
-	if res.FunctionError != "" {
-		var e struct {
-			ErrorMessage string `json:"errorMessage"`
-		}
-		_ = json.Unmarshal(res.Payload, &e)
-		if e.ErrorMessage == "Unauthorized" {
-			return nil, fault.Reject(fault.Unauthorized, fmt.Errorf("authorizer %s answered Unauthorized", l.def.Name))
-		}
-		return nil, configFault(l.def.Name, fmt.Errorf("Authorizer error: function error: %s", e.ErrorMessage))
-	}
-	out, err := parseOutput(res.Payload)
+	out, err := parseOutput(payload)
 	if err != nil {
 		return nil, configFault(l.def.Name, err)
 	}
@@ -176,6 +164,30 @@ func (l *Lambda) decide(c *pipeline.Call, out *output) error {
 }
 
 // configFault is 500 AUTHORIZER_CONFIGURATION_ERROR {"message": null}.
+// invokeAuthorizer runs an authorizer function under timeout and returns
+// its answer: a function failing with exactly "Unauthorized" is a 401
+// (UNAUTHORIZED), any other failure an AUTHORIZER_CONFIGURATION_ERROR.
+func invokeAuthorizer(ctx context.Context, invoker lambdaevent.FunctionInvoker, function, name string, timeout time.Duration,
+	ev []byte, c *pipeline.Call) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	res, err := invoker.InvokeFunction(ctx, function, ev, c.RequestID, c.TraceID)
+	if err != nil {
+		return nil, configFault(name, fmt.Errorf("Authorizer error: %w", err))
+	}
+	if res.FunctionError != "" {
+		var e struct {
+			ErrorMessage string `json:"errorMessage"`
+		}
+		_ = json.Unmarshal(res.Payload, &e)
+		if e.ErrorMessage == "Unauthorized" {
+			return nil, fault.Reject(fault.Unauthorized, fmt.Errorf("authorizer %s answered Unauthorized", name))
+		}
+		return nil, configFault(name, fmt.Errorf("Authorizer error: function error: %s", e.ErrorMessage))
+	}
+	return res.Payload, nil
+}
+
 func configFault(name string, err error) error {
 	if f, ok := errors.AsType[*fault.Error](err); ok && f.Type == fault.AuthorizerConfigurationError {
 		return f
