@@ -87,23 +87,30 @@ func newBackendRequest(ctx context.Context, method string, target *url.URL, body
 	return req, nil
 }
 
-// proxyRequest receives the call's whole body (bounded by the payload
-// limit, so a body over it, a malformed chunked body or a client too slow
-// to send never reaches the back end) and builds the back-end request
-// under the integration's timeout, with the integration's method or, for
-// ANY, the client's. cancel releases the timeout; the request carries its
-// context.
+// proxyRequest builds the back-end request under the integration's
+// timeout, with the integration's method or, for ANY, the client's.
+// cancel releases the timeout; the request carries its context.
+//
+// The call's body is received whole first (bounded by the payload limit,
+// so a body over it, a malformed chunked body or a client too slow to send
+// never reaches the back end), unless nothing has read it yet and its
+// declared length is over streamAbove: such a body (already checked
+// against the limit at the edge) is streamed as it arrives, and a client
+// that fails to deliver it fails the exchange with the client's error
+// (pipeline.ErrClientBody).
 func proxyRequest(ctx context.Context, transport http.RoundTripper, c *pipeline.Call, method string, target *url.URL,
 	timeout time.Duration) (*http.Request, context.CancelFunc, error) {
 	if method == "ANY" || method == "" {
 		method = c.HTTPMethod
 	}
-	if n, ok := c.Body.Unread(); ok && n > streamAbove {
-		return streamRequest(ctx, transport, c, method, target, timeout, n)
-	}
-	body, err := c.Body.Bytes()
-	if err != nil {
-		return nil, nil, classify(ctx, err, target.Host)
+	var body []byte
+	streamed, ok := c.Body.Unread()
+	if !ok || streamed <= streamAbove {
+		var err error
+		if body, err = c.Body.Bytes(); err != nil {
+			return nil, nil, classify(ctx, err, target.Host)
+		}
+		streamed = -1
 	}
 	var cancel context.CancelFunc
 	if _, ours := transport.(*Transport); ours {
@@ -116,7 +123,11 @@ func proxyRequest(ctx context.Context, transport http.RoundTripper, c *pipeline.
 		cancel()
 		return nil, nil, configError("Invalid endpoint address")
 	}
-	req.ContentLength = int64(len(body))
+	if streamed >= 0 {
+		req.Body, req.ContentLength = io.NopCloser(c.Body.Reader()), streamed
+	} else {
+		req.ContentLength = int64(len(body))
+	}
 	return req, cancel, nil
 }
 
@@ -124,29 +135,6 @@ func proxyRequest(ctx context.Context, transport http.RoundTripper, c *pipeline.
 // is streamed to the back end rather than received whole first, so that
 // memory stays flat however large the bodies are (docs/architecture.md#pipeline-order).
 const streamAbove = 64 << 10
-
-// streamRequest is proxyRequest for a body of declared length n streamed
-// from the client: the payload limit was checked on the declared length
-// at the edge, and a client that fails to deliver it fails the exchange
-// with the client's error (pipeline.ErrClientBody).
-func streamRequest(ctx context.Context, transport http.RoundTripper, c *pipeline.Call, method string, target *url.URL,
-	timeout time.Duration, n int64) (*http.Request, context.CancelFunc, error) {
-	var cancel context.CancelFunc
-	if _, ours := transport.(*Transport); ours {
-		ctx, cancel = withEnforcedDeadline(ctx, time.Now().Add(timeout))
-	} else {
-		ctx, cancel = context.WithTimeout(ctx, timeout)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, "", http.NoBody)
-	if err != nil {
-		cancel()
-		return nil, nil, configError("Invalid endpoint address")
-	}
-	target.Host = strings.TrimSuffix(target.Host, ":")
-	req.URL, req.Host = target, target.Host
-	req.Body, req.ContentLength = io.NopCloser(c.Body.Reader()), n
-	return req, cancel, nil
-}
 
 // proxyExchange sends req and streams the answer back with the headers
 // answerHeader keeps; a failure or an informational status is classified
