@@ -67,6 +67,11 @@ var layerRules = []layerRule{
 		Only: []string{"internal/cfn", "internal/config", "internal/source"},
 	},
 	{
+		Rule: "1. h1 imports only wirenames",
+		From: []string{"internal/h1"},
+		Only: []string{"internal/wirenames"},
+	},
+	{
 		Rule: "1. tlsedge imports only pipeline",
 		From: []string{"internal/tlsedge"},
 		Only: []string{"internal/pipeline"},

@@ -11,6 +11,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/portico-gw/portico/internal/h1"
 	"github.com/portico-gw/portico/internal/httpserver"
 	"github.com/portico-gw/portico/internal/tlsedge"
 	"github.com/portico-gw/portico/internal/wirenames"
@@ -32,13 +33,13 @@ type RunOptions struct {
 // reload loop and the file watcher; all stop before Run returns.
 func (g *Gateway) Run(ctx context.Context, opts RunOptions) error {
 	s := g.cfg.Server
-	data := g.HTTPServer()
+	data, dataL := g.DataServer()
 	dl, err := net.Listen("tcp", g.cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", g.cfg.Listen, err)
 	}
-	servers := []*http.Server{data}
-	listeners := []net.Listener{g.dataListener(dl)}
+	servers := []Server{data}
+	listeners := []net.Listener{dataL(dl)}
 	adminAddr := ""
 	if g.cfg.Admin.Listen != "off" {
 		al, err := net.Listen("tcp", g.cfg.Admin.Listen)
@@ -85,10 +86,45 @@ func (g *Gateway) Run(ctx context.Context, opts RunOptions) error {
 	return runErr
 }
 
-// HTTPServer returns the data-plane server with the configured limits and
-// timeouts (header block size, slow headers and bodies, idle connections).
-// Serve it on dataListener's listener (TLS under a wirenames recorder) so
-// header names reach functions as the client spelled them.
+// Server is what serves a listener: *http.Server or *h1.Server.
+type Server interface {
+	Serve(net.Listener) error
+	Shutdown(context.Context) error
+	Close() error
+}
+
+// DataServer returns the data-plane server and what to wrap its listener
+// in. Plain HTTP/1.1 is served by internal/h1, which reads each header
+// block itself (so it knows the names' spelling); TLS and HTTP/2 are
+// served by net/http under the wirenames recorder
+// (docs/architecture.md#the-http1-server).
+func (g *Gateway) DataServer() (Server, func(net.Listener) net.Listener) {
+	if g.certs != nil || g.cfg.Serve.HTTP2.H2C || g.cfg.Server.HTTP1 == "net/http" {
+		return g.NetHTTPServer()
+	}
+	s := g.cfg.Server
+	return &h1.Server{
+		Handler: g.edge,
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+			return tlsedge.ConnContext(ctx, c)
+		},
+		ReadHeaderTimeout: s.ReadHeaderTimeout.D(),
+		ReadTimeout:       s.ReadTimeout.D(),
+		IdleTimeout:       s.IdleTimeout.D(),
+		MaxHeaderBytes:    httpserver.ServerMaxHeaderBytes(s.MaxHeaderBytes),
+		ErrorLog:          log.New(io.Discard, "", 0),
+	}, func(l net.Listener) net.Listener { return l }
+}
+
+// NetHTTPServer is DataServer on net/http whatever server.http1 says.
+func (g *Gateway) NetHTTPServer() (Server, func(net.Listener) net.Listener) {
+	return g.HTTPServer(), g.dataListener
+}
+
+// HTTPServer returns the data-plane server on net/http with the configured
+// limits and timeouts (header block size, slow headers and bodies, idle
+// connections). Serve it on dataListener's listener (TLS under a wirenames
+// recorder) so header names reach functions as the client spelled them.
 func (g *Gateway) HTTPServer() *http.Server {
 	s := g.cfg.Server
 	return &http.Server{

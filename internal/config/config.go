@@ -105,6 +105,10 @@ type Server struct {
 	// GC is the Go garbage collector's target, applied at start and on
 	// every reload.
 	GC GC `yaml:"gc"`
+	// HTTP1 picks the server of plain HTTP/1.1 on the data plane: "portico"
+	// (the default, internal/h1) or "net/http" (Go's own; TLS and h2c
+	// always use it). See docs/architecture.md#the-http1-server.
+	HTTP1 string `yaml:"http1"`
 }
 
 // GC sets the Go garbage collector's target (runtime/debug.SetGCPercent and

@@ -64,3 +64,19 @@ func TestFunctionRuntimeSettingsErrors(t *testing.T) {
 		}
 	}
 }
+
+// server.http1 names one of the two HTTP/1.1 servers; anything else is a
+// located error.
+func TestHTTP1Setting(t *testing.T) {
+	t.Parallel()
+	for _, v := range []string{"portico", "net/http"} {
+		f, err := Load(write(t, "portico.yaml", runtimeAPIs+"server: {http1: "+v+"}\n"), noEnv)
+		if err != nil || f.Server.HTTP1 != v {
+			t.Errorf("http1 %s: %v, %+v", v, err, f)
+		}
+	}
+	_, err := Load(write(t, "portico.yaml", runtimeAPIs+"server:\n  http1: nethttp\n"), noEnv)
+	if want := `portico.yaml:6: /server/http1: must be portico or net/http, not "nethttp"`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v does not contain %q", err, want)
+	}
+}

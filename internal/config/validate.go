@@ -36,6 +36,7 @@ func (f *File) Validate(ix *source.Index) error {
 	v.check("/server/rejectionLog/burst", f.Server.RejectionLog.Burst >= 1, "must be at least 1")
 	v.check("/server/rejectionLog/interval", f.Server.RejectionLog.Interval > 0, "must be a positive duration")
 	v.gc(f.Server.GC)
+	v.check("/server/http1", f.Server.HTTP1 == "" || f.Server.HTTP1 == "portico" || f.Server.HTTP1 == "net/http", "must be portico or net/http, not %q", f.Server.HTTP1)
 	for _, d := range []struct {
 		field string
 		val   Duration

@@ -14,7 +14,6 @@ import (
 	"testing"
 
 	"github.com/portico-gw/portico/internal/app"
-	"github.com/portico-gw/portico/internal/wirenames"
 )
 
 // Options describes the gateway to boot.
@@ -127,12 +126,19 @@ func Start(t testing.TB, o Options) *Gateway {
 	if err != nil {
 		t.Fatalf("start gateway: %v", err)
 	}
-	srv := httptest.NewUnstartedServer(g.App.Handler())
-	srv.Config = g.App.HTTPServer()
-	srv.Listener = wirenames.Listener(srv.Listener)
-	srv.Start()
-	t.Cleanup(func() { srv.Close(); _ = g.App.Close() })
-	g.URL = srv.URL
+	// The data plane's own server, as `portico serve` picks it
+	// (PORTICO_TEST_HTTP1=net/http runs the suite on net/http's).
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, wrap := g.App.DataServer()
+	if os.Getenv("PORTICO_TEST_HTTP1") == "net/http" {
+		srv, wrap = g.App.NetHTTPServer()
+	}
+	go func() { _ = srv.Serve(wrap(l)) }()
+	t.Cleanup(func() { _ = srv.Close(); _ = g.App.Close() })
+	g.URL = "http://" + l.Addr().String()
 	return g
 }
 

@@ -243,3 +243,9 @@ func canonical(name []byte) bool {
 	}
 	return true
 }
+
+// NewContext returns ctx carrying names, for a server that reads the
+// header block itself (internal/h1).
+func NewContext(ctx context.Context, names Names) context.Context {
+	return context.WithValue(ctx, ctxKey{}, names)
+}

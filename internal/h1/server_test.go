@@ -1,0 +1,283 @@
+package h1
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/portico-gw/portico/internal/wirenames"
+)
+
+// serve starts s on a loopback listener and returns its address and a
+// channel with Serve's result.
+func serve(t *testing.T, s *Server) (string, <-chan error) {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.ErrorLog == nil {
+		s.ErrorLog = log.New(io.Discard, "", 0)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(l) }()
+	t.Cleanup(func() { s.Close() })
+	return l.Addr().String(), done
+}
+
+func dial(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.SetDeadline(time.Now().Add(10 * time.Second)) // hang guard only
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// TestWireNames: the handler sees each request's header names as that
+// request spelled them, pipelined requests included.
+func TestWireNames(t *testing.T) {
+	addr, _ := serve(t, &Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		names := wirenames.FromContext(r.Context())
+		var kv []string
+		for k, v := range names {
+			kv = append(kv, k+"="+v)
+		}
+		sort.Strings(kv)
+		io.WriteString(w, strings.Join(kv, ","))
+	})})
+	c := dial(t, addr)
+	io.WriteString(c, "GET /a HTTP/1.1\r\nhost: x\r\nx-lower: 1\r\nContent-Type: t\r\n\r\n"+
+		"GET /a HTTP/1.1\r\nHost: x\r\nX-UPPER: 2\r\nx-lower: 3\r\n\r\n"+
+		"GET /a HTTP/1.1\r\nHost: x\r\n\r\n")
+	br := bufio.NewReader(c)
+	for i, want := range []string{"X-Lower=x-lower", "X-Lower=x-lower,X-Upper=X-UPPER", ""} {
+		res, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		if string(b) != want {
+			t.Errorf("request %d: names %q, want %q", i, b, want)
+		}
+	}
+}
+
+// TestShutdown: idle connections are closed at once, an active request
+// finishes and is answered, then Shutdown and Serve return.
+func TestShutdown(t *testing.T) {
+	entered, release := make(chan struct{}), make(chan struct{})
+	s := &Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			close(entered)
+			<-release
+		}
+		io.WriteString(w, "done "+r.URL.Path)
+	})}
+	addr, served := serve(t, s)
+
+	idle := dial(t, addr)
+	io.WriteString(idle, "GET /fast HTTP/1.1\r\nHost: x\r\n\r\n")
+	ibr := bufio.NewReader(idle)
+	if res, err := http.ReadResponse(ibr, nil); err != nil || res.StatusCode != 200 {
+		t.Fatalf("first answer: %v %v", res, err)
+	} else {
+		io.ReadAll(res.Body)
+	}
+	active := dial(t, addr)
+	io.WriteString(active, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+	<-entered
+
+	shut := make(chan error, 1)
+	go func() { shut <- s.Shutdown(context.Background()) }()
+	// The idle connection is closed (EOF, no answer).
+	if _, err := ibr.ReadByte(); err != io.EOF {
+		t.Fatalf("idle connection: %v, want EOF", err)
+	}
+	select {
+	case err := <-shut:
+		t.Fatalf("Shutdown returned %v with a request in flight", err)
+	default:
+	}
+	close(release)
+	res, err := http.ReadResponse(bufio.NewReader(active), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	if string(b) != "done /slow" {
+		t.Errorf("in-flight answer %q", b)
+	}
+	if err := <-shut; err != nil {
+		t.Errorf("Shutdown: %v", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		t.Errorf("Serve: %v, want ErrServerClosed", err)
+	}
+	if _, err := net.Dial("tcp", addr); err == nil {
+		t.Error("the listener still accepts")
+	}
+}
+
+// TestShutdownDeadline: Shutdown gives up when its context ends.
+func TestShutdownDeadline(t *testing.T) {
+	entered, release := make(chan struct{}), make(chan struct{})
+	defer close(release)
+	s := &Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(entered)
+		<-release
+	})}
+	addr, _ := serve(t, s)
+	c := dial(t, addr)
+	io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	<-entered
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := s.Shutdown(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("Shutdown: %v, want context.Canceled", err)
+	}
+}
+
+// TestSlowHeaderClosed: a client that does not finish its header block
+// within ReadHeaderTimeout is disconnected without an answer.
+func TestSlowHeaderClosed(t *testing.T) {
+	addr, _ := serve(t, &Server{ReadHeaderTimeout: 50 * time.Millisecond, Handler: http.NotFoundHandler()})
+	c := dial(t, addr)
+	io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n")
+	b, err := io.ReadAll(c)
+	if err != nil || len(b) != 0 {
+		t.Errorf("read %q, %v; want EOF with nothing", b, err)
+	}
+}
+
+// TestIdleClosed: a kept-alive connection that sends nothing within
+// IdleTimeout is closed after its answer.
+func TestIdleClosed(t *testing.T) {
+	addr, _ := serve(t, &Server{IdleTimeout: 50 * time.Millisecond, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})})
+	c := dial(t, addr)
+	io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	br := bufio.NewReader(c)
+	if res, err := http.ReadResponse(br, nil); err != nil {
+		t.Fatal(err)
+	} else {
+		io.ReadAll(res.Body)
+	}
+	if _, err := br.ReadByte(); err != io.EOF {
+		t.Errorf("after the idle timeout: %v, want EOF", err)
+	}
+}
+
+// TestSlowBodyTimesOut: ReadTimeout bounds the whole request; the handler
+// sees the body read fail.
+func TestSlowBodyTimesOut(t *testing.T) {
+	got := make(chan error, 1)
+	addr, _ := serve(t, &Server{ReadTimeout: 100 * time.Millisecond, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, err := io.ReadAll(r.Body)
+		got <- err
+	})})
+	c := dial(t, addr)
+	io.WriteString(c, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
+	var ne net.Error
+	if err := <-got; !errors.As(err, &ne) || !ne.Timeout() {
+		t.Errorf("body read: %v, want a timeout", err)
+	}
+}
+
+// TestRequestContext: the context carries the local address, is the
+// ConnContext's child and is cancelled once the handler returns.
+func TestRequestContext(t *testing.T) {
+	type key struct{}
+	ctxs := make(chan context.Context, 1)
+	addr, _ := serve(t, &Server{
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context { return context.WithValue(ctx, key{}, "conn") },
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Context().Err() != nil || r.Context().Value(key{}) != "conn" || r.Context().Value(http.LocalAddrContextKey) == nil || r.RemoteAddr == "" {
+				w.WriteHeader(500)
+			}
+			ctxs <- r.Context()
+		}),
+	})
+	c := dial(t, addr)
+	io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	res, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("answer %v, %v", res, err)
+	}
+	<-(<-ctxs).Done() // blocks for ever if the context is never cancelled
+}
+
+// TestPanicLogged: a handler's panic is logged and closes the connection;
+// http.ErrAbortHandler is not logged.
+func TestPanicLogged(t *testing.T) {
+	var mu sync.Mutex
+	var logs bytes.Buffer
+	s := &Server{ErrorLog: log.New(lockedWriter{&mu, &logs}, "", 0), Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/abort" {
+			panic(http.ErrAbortHandler)
+		}
+		panic("boom")
+	})}
+	addr, _ := serve(t, s)
+	for _, p := range []string{"/abort", "/boom"} {
+		c := dial(t, addr)
+		io.WriteString(c, "GET "+p+" HTTP/1.1\r\nHost: x\r\n\r\n")
+		if b, _ := io.ReadAll(c); len(b) != 0 {
+			t.Errorf("%s: answered %q", p, b)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if n := strings.Count(logs.String(), "http: panic serving"); n != 1 || !strings.Contains(logs.String(), "boom") {
+		t.Errorf("log %q: want one panic line, for boom", logs.String())
+	}
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// FuzzSameAsNetHTTP sends arbitrary bytes to both servers and requires
+// the same answer (Date aside).
+func FuzzSameAsNetHTTP(f *testing.F) {
+	for _, c := range diffCases() {
+		if len(c.raw) < 4096 {
+			f.Add(c.raw)
+		}
+	}
+	var std, own string
+	var once sync.Once
+	f.Fuzz(func(t *testing.T, raw string) {
+		once.Do(func() {
+			// One pair of servers for the whole run, outliving this
+			// iteration's cleanups.
+			quiet := log.New(io.Discard, "", 0)
+			ls, _ := net.Listen("tcp", "127.0.0.1:0")
+			lo, _ := net.Listen("tcp", "127.0.0.1:0")
+			go (&http.Server{Handler: handlers(), MaxHeaderBytes: 1024, ErrorLog: quiet}).Serve(ls)
+			go (&Server{Handler: handlers(), MaxHeaderBytes: 1024, ErrorLog: quiet}).Serve(lo)
+			std, own = ls.Addr().String(), lo.Addr().String()
+		})
+		if want, got := exchange(t, std, raw), exchange(t, own, raw); got != want {
+			t.Errorf("request %q\nnet/http answered:\n%s\nh1 answered:\n%s", clip(raw), clip(want), clip(got))
+		}
+	})
+}
