@@ -428,7 +428,7 @@ func (c *conn) readRequest() (*response, error) {
 	}
 
 	ctx, cancel := context.WithCancel(c.ctx)
-	if names := wirenames.Parse(head, req); names != nil {
+	if names := wirenames.Block(head, req); names != nil {
 		ctx = wirenames.NewContext(ctx, names)
 	}
 	req = req.WithContext(ctx)

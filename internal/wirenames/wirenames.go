@@ -170,7 +170,6 @@ func Handler(h http.Handler) http.Handler {
 // request's body, whose text must never pass for this request's headers.
 func Parse(rec []byte, r *http.Request) Names {
 	line := []byte(" " + r.RequestURI + " " + r.Proto)
-	var names Names
 	found := false
 	for end := len(rec); ; {
 		i := bytes.LastIndex(rec[:end], line)
@@ -187,6 +186,17 @@ func Parse(rec []byte, r *http.Request) Names {
 	if !found {
 		return nil
 	}
+	return names(rec, r)
+}
+
+// Block returns the names of r's headers spelled differently from their
+// canonical form, from block: r's own request line and header lines, as
+// a server that reads them itself has them (internal/h1).
+func Block(block []byte, r *http.Request) Names { return names(block, r) }
+
+// names reads the header lines that follow the request line in rec.
+func names(rec []byte, r *http.Request) Names {
+	var names Names
 	_, rec, _ = bytes.Cut(rec, []byte("\n"))
 	for len(rec) > 0 {
 		var l []byte
