@@ -30,13 +30,16 @@ type Transport struct {
 	fallback *http.Transport
 	dialer   *net.Dialer
 
-	mu     sync.Mutex
-	idle   map[string][]*h1conn // by host:port, most recently used last
-	pruned time.Time            // when pruneLocked last ran
+	mu      sync.Mutex
+	idle    map[string][]*h1conn // by host:port, most recently used last
+	nIdle   int                  // connections in idle
+	maxIdle int                  // cap on nIdle; 0 means h1MaxIdle
+	pruned  time.Time            // when pruneLocked last ran
 }
 
 // Pool limits, as the wrapped transport's.
 const (
+	h1MaxIdle            = 4096
 	h1MaxIdlePerHost     = 512
 	h1IdleTimeout        = 90 * time.Second
 	h1MaxHeaderBytes     = 64 << 10
@@ -236,6 +239,7 @@ func (t *Transport) get(ctx context.Context, key string, check bool) (*h1conn, b
 		c := conns[len(conns)-1]
 		conns[len(conns)-1] = nil
 		t.idle[key] = conns[:len(conns)-1]
+		t.nIdle--
 		if age := now.Sub(c.idleAt); age < h1IdleTimeout && (age < h1CheckAfter && !check || c.alive()) {
 			t.mu.Unlock()
 			return c, true, nil
@@ -300,8 +304,18 @@ func (t *Transport) put(c *h1conn) {
 		c.conn.Close()
 		return
 	}
-	t.idle[c.key] = append(t.idle[c.key], c)
 	var stale []*h1conn
+	limit := t.maxIdle
+	if limit == 0 {
+		limit = h1MaxIdle
+	}
+	if t.nIdle >= limit {
+		// Full: the connection idle the longest, whatever its back end,
+		// makes room (as net/http's MaxIdleConns).
+		stale = append(stale, t.evictOldestLocked())
+	}
+	t.idle[c.key] = append(t.idle[c.key], c)
+	t.nIdle++
 	if c.idleAt.Sub(t.pruned) >= h1PruneEvery {
 		t.pruned = c.idleAt
 		stale = t.pruneLocked(c.idleAt)
@@ -331,6 +345,7 @@ func (t *Transport) pruneLocked(now time.Time) []*h1conn {
 			continue
 		}
 		stale = append(stale, conns[:n]...)
+		t.nIdle -= n
 		if n == len(conns) {
 			delete(t.idle, key)
 			continue
@@ -340,11 +355,31 @@ func (t *Transport) pruneLocked(now time.Time) []*h1conn {
 	return stale
 }
 
+// evictOldestLocked removes the connection idle the longest and returns
+// it to be closed; t.mu is held and the pool is not empty.
+func (t *Transport) evictOldestLocked() *h1conn {
+	var oldest string
+	for key, conns := range t.idle {
+		if len(conns) > 0 && (oldest == "" || conns[0].idleAt.Before(t.idle[oldest][0].idleAt)) {
+			oldest = key
+		}
+	}
+	conns := t.idle[oldest]
+	c := conns[0]
+	if len(conns) == 1 {
+		delete(t.idle, oldest)
+	} else {
+		t.idle[oldest] = append(conns[:0], conns[1:]...)
+	}
+	t.nIdle--
+	return c
+}
+
 // CloseIdleConnections closes every idle connection of both paths.
 func (t *Transport) CloseIdleConnections() {
 	t.mu.Lock()
 	idle := t.idle
-	t.idle = nil
+	t.idle, t.nIdle = nil, 0
 	t.mu.Unlock()
 	for _, conns := range idle {
 		for _, c := range conns {

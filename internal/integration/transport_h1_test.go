@@ -427,3 +427,34 @@ func TestTransportDropsStaleIdleConnections(t *testing.T) {
 		t.Errorf("connections to a: %d, want 2 (the stale one was closed)", got)
 	}
 }
+
+// TestTransportCapsIdleInTotal: beyond the total idle cap, returning a
+// connection closes the one idle the longest, whatever its back end.
+func TestTransportCapsIdleInTotal(t *testing.T) {
+	var srvs []*httptest.Server
+	var conns []*atomic.Int64
+	for range 3 {
+		s, n := countingServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("x")) }))
+		srvs, conns = append(srvs, s), append(conns, n)
+	}
+	tr := NewTransport(false)
+	defer tr.CloseIdleConnections()
+	tr.maxIdle = 2
+	for _, s := range srvs {
+		doGet(t, tr, context.Background(), s.URL)
+	}
+	tr.mu.Lock()
+	n, firstKept := tr.nIdle, len(tr.idle[h1HostPort(strings.TrimPrefix(srvs[0].URL, "http://"))]) > 0
+	tr.mu.Unlock()
+	if n != 2 || firstKept {
+		t.Errorf("idle %d (want 2), the oldest back end's connection kept: %v", n, firstKept)
+	}
+	// The two kept connections are reused, the evicted one is dialed again.
+	for _, s := range srvs[1:] {
+		doGet(t, tr, context.Background(), s.URL)
+	}
+	doGet(t, tr, context.Background(), srvs[0].URL)
+	if a, b, c := conns[0].Load(), conns[1].Load(), conns[2].Load(); a != 2 || b != 1 || c != 1 {
+		t.Errorf("connections per back end %d %d %d, want 2 1 1", a, b, c)
+	}
+}
