@@ -28,7 +28,9 @@ func exact(lit number) (*big.Rat, bool) {
 			return nil, false
 		}
 	}
-	return new(big.Rat).SetString(s)
+	// A copy, so that lit does not escape: the streaming check (stream.go)
+	// passes literals that are views of the request body.
+	return new(big.Rat).SetString(strings.Clone(s))
 }
 
 // compare orders a literal against a bound: -1, 0 or +1.

@@ -52,6 +52,12 @@ type node struct {
 	// number keywords
 	minimum, maximum *bound
 	multipleOf       *bound
+
+	// streams marks a node the streaming check can apply (stream.go): no
+	// keyword that looks at one value through several schemas (allOf,
+	// anyOf, oneOf, not, schema dependencies) or compares several values
+	// (uniqueItems, property dependencies).
+	streams bool
 }
 
 type patternNode struct {
@@ -146,6 +152,7 @@ func (cv *converter) convert(s *jsonschema.Schema) *node {
 	if s.MultipleOf != nil {
 		n.multipleOf = newBound(s.MultipleOf, false)
 	}
+	n.streams = n.allOf == nil && n.anyOf == nil && n.oneOf == nil && n.not == nil && n.deps == nil && !n.unique
 	return n
 }
 
