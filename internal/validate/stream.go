@@ -170,7 +170,17 @@ func (s *streamer) object(n *node) bool {
 // named name, nil for none; false for a name that fails
 // additionalProperties, or that several schemas apply to.
 func (s *streamer) memberSchema(n *node, name []byte) (*node, bool) {
-	m := n.props[string(name)]
+	var m *node
+	if n.propList != nil {
+		for _, p := range n.propList {
+			if p.name == string(name) {
+				m = p.n
+				break
+			}
+		}
+	} else if n.props != nil {
+		m = n.props[string(name)]
+	}
 	if len(n.patternProps) > 0 {
 		k := string(name)
 		for _, pp := range n.patternProps {
