@@ -1,6 +1,8 @@
 package validate
 
 import (
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -240,4 +242,18 @@ func TestStreamOrder(t *testing.T) {
 	if !streamValid(streamNodes(t)["Order"], []byte(orderBody)) {
 		t.Fatal("the order body is left to the parse-and-check path")
 	}
+}
+
+// FuzzFloatOf: the direct conversion of short integers gives what
+// strconv.ParseFloat gives, to the bit.
+func FuzzFloatOf(f *testing.F) {
+	for _, s := range []string{"0", "-0", "1", "-42", "999999999999999", "-999999999999999", "9999999999999999", "1.5", "1e3", "-"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, _ := strconv.ParseFloat(s, 64)
+		if got := floatOf(number(s)); math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
+			t.Fatalf("floatOf(%q) = %v, ParseFloat says %v", s, got, want)
+		}
+	})
 }
