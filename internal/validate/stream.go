@@ -38,17 +38,27 @@ var streamers = sync.Pool{New: func() any { return new(streamer) }}
 // streamValid reports whether data is one JSON text valid against n, as
 // validateBody would find it; false means "invalid, or not known here".
 func streamValid(n *node, data []byte) bool {
+	ok, _ := streamCheck(n, data)
+	return ok
+}
+
+// streamCheck is streamValid that also returns the syntax error that
+// stopped it, if one did: parseJSON stops at that same error, since it reads
+// the same tokens and the streaming check refuses every container nested
+// deeper than maxDepth before reading on.
+func streamCheck(n *node, data []byte) (bool, error) {
 	s := streamers.Get().(*streamer)
 	s.tok.Reset(data, jsontok.Options{})
 	s.left = stepBudget(len(data))
 	ok := s.value(n, s.tok.Next()) && s.tok.Next() == jsontok.End
+	err := s.tok.Err()
 	// Keep no reference to the body in the pool.
 	s.tok.Reset(nil, jsontok.Options{})
 	clear(s.names[:cap(s.names)])
 	clear(s.sorted[:cap(s.sorted)])
 	s.names, s.sorted = s.names[:0], s.sorted[:0]
 	streamers.Put(s)
-	return ok
+	return ok, err
 }
 
 // value checks the value that starts with token k against n; a nil n

@@ -1,12 +1,15 @@
 package validate
 
 import (
+	"errors"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/portico-gw/portico/internal/apidef"
+	"github.com/portico-gw/portico/internal/fault"
 )
 
 // streamable uses every keyword the streaming check applies itself, and a
@@ -211,8 +214,10 @@ func TestStreamAllocations(t *testing.T) {
 	}
 }
 
-// FuzzStream: the streaming check never accepts a body that the
-// parse-and-check path rejects, on models that use every keyword.
+// FuzzStream: validateBody, with the streaming check, answers every body as
+// the parse-and-check path alone does (the same fault, message, variables
+// and cause), on models that use every keyword; in particular the streaming
+// check never accepts a body that path rejects.
 func FuzzStream(f *testing.F) {
 	nodes := streamNodes(f)
 	for _, seed := range []string{
@@ -231,6 +236,9 @@ func FuzzStream(f *testing.F) {
 				if err := checkBody(n, body); err != nil {
 					t.Fatalf("%s: the streaming check accepted %q; checkBody: %v", name, body, err)
 				}
+			}
+			if got, want := answer(validateBody(n, body)), answer(checkBody(n, body)); got != want {
+				t.Fatalf("%s: %q:\nvalidateBody: %s\ncheckBody:    %s", name, body, got, want)
 			}
 		}
 	})
@@ -256,4 +264,35 @@ func FuzzFloatOf(f *testing.F) {
 			t.Fatalf("floatOf(%q) = %v, ParseFloat says %v", s, got, want)
 		}
 	})
+}
+
+// answer prints everything of a validation result that reaches the client
+// or the logs.
+func answer(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	f, ok := errors.AsType[*fault.Error](err)
+	if !ok {
+		return "not a fault: " + err.Error()
+	}
+	return fmt.Sprintf("%s %q %v cause=%v", f.Type, f.MessageText(), f.Vars, errors.Unwrap(f))
+}
+
+// TestStreamSyntaxErrors: a body that is not JSON is answered from the
+// streaming check's syntax error exactly as from parseJSON's.
+func TestStreamSyntaxErrors(t *testing.T) {
+	nodes := streamNodes(t)
+	for _, body := range []string{
+		`{"email":"e",}`, `{"email":"e"} x`, `{"email":"e","unknown":[1,2}`, `{"email":"e","age":01}`,
+		`{"email":"e","name":"` + "\xff" + `"}`, `{"email":"e","unknown":{"a":"\u12"}}`, `[`, `"`, `nul`,
+		`{"email":"e","unknown":` + strings.Repeat("[", 600) + `x`, `{"email":"e","list":` + strings.Repeat(`{"v":1,"next":`, 600) + `x`,
+		`{"email":"e","combo":{"a":[1,}}`, `{"email":1,"x":[}`, ` `, ``,
+	} {
+		for name, n := range nodes {
+			if got, want := answer(validateBody(n, []byte(body))), answer(checkBody(n, []byte(body))); got != want {
+				t.Errorf("%s: %.60q:\nvalidateBody: %s\ncheckBody:    %s", name, body, got, want)
+			}
+		}
+	}
 }
