@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
 	"sync"
 	"time"
 
@@ -17,7 +18,7 @@ const maxCacheEntries = 10000
 type cache struct {
 	mu      sync.Mutex
 	ttl     time.Duration
-	entries map[string]cacheEntry
+	entries map[[sha256.Size]byte]cacheEntry
 }
 
 type cacheEntry struct {
@@ -29,10 +30,10 @@ func newCache(ttl time.Duration) *cache {
 	if ttl <= 0 {
 		return nil
 	}
-	return &cache{ttl: ttl, entries: map[string]cacheEntry{}}
+	return &cache{ttl: ttl, entries: map[[sha256.Size]byte]cacheEntry{}}
 }
 
-func (c *cache) get(key string, now time.Time) (*output, bool) {
+func (c *cache) get(key [sha256.Size]byte, now time.Time) (*output, bool) {
 	if c == nil {
 		return nil, false
 	}
@@ -45,7 +46,7 @@ func (c *cache) get(key string, now time.Time) (*output, bool) {
 	return e.out, true
 }
 
-func (c *cache) put(key string, out *output, now time.Time) {
+func (c *cache) put(key [sha256.Size]byte, out *output, now time.Time) {
 	if c == nil {
 		return
 	}

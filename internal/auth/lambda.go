@@ -151,12 +151,7 @@ func (l *Lambda) decide(c *pipeline.Call, out *output) error {
 	case policy.ImplicitDeny:
 		return fault.Denied("User is not authorized to access this resource", fmt.Errorf("authorizer %s: no Allow for %s", l.def.Name, arn))
 	}
-	a := make(map[string]any, len(out.context)+1)
-	for k, v := range out.context {
-		a[k] = v
-	}
-	a["principalId"] = out.principalID
-	c.Authorizer = a
+	c.Authorizer = out.authorizer
 	if out.usageIdentifierKey != "" {
 		c.Identity.APIKey = out.usageIdentifierKey
 	}
@@ -198,13 +193,12 @@ func configFault(name string, err error) error {
 // cacheKey is the SHA-256 of the length-prefixed identity values: entries
 // stay small whatever the tokens' size, and no two different value lists
 // share a key.
-func cacheKey(values []string) string {
-	h := sha256.New()
-	var n [8]byte
+func cacheKey(values []string) [sha256.Size]byte {
+	var buf [512]byte
+	b := buf[:0]
 	for _, v := range values {
-		binary.BigEndian.PutUint64(n[:], uint64(len(v)))
-		h.Write(n[:])
-		h.Write([]byte(v))
+		b = binary.BigEndian.AppendUint64(b, uint64(len(v)))
+		b = append(b, v...)
 	}
-	return string(h.Sum(nil))
+	return sha256.Sum256(b)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -104,7 +106,7 @@ func TestIdentityFailuresDoNotInvoke(t *testing.T) {
 func TestMethodARN(t *testing.T) {
 	t.Parallel()
 	// Every spelling the router treats as /pets/42 must give one ARN.
-	for _, p := range []string{"/pets/42", "/pets/42/", "//pets//42", "/%70ets/4%32", "pets/42"} {
+	for _, p := range []string{"/pets/42", "/pets/42/", "//pets//42", "/%70ets/4%32", "pets/42", "//pets/42", "/pets/42//", "/pets//42"} {
 		c := call("")
 		c.Path = p
 		if got := MethodARN(c); got != "arn:aws:execute-api:us-east-1:123456789012:a/dev/GET/pets/42" {
@@ -124,4 +126,30 @@ func BenchmarkCachedDecision(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// FuzzCanonicalPath: the shortcut for a path that is already canonical
+// gives what decoding and joining the segments gives.
+func FuzzCanonicalPath(f *testing.F) {
+	for _, p := range []string{"/pets/42", "/", "", "//a", "a//", "/a%2Fb", "/a/b/"} {
+		f.Add(p)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		var b strings.Builder
+		for _, seg := range strings.Split(p, "/") {
+			if seg == "" {
+				continue
+			}
+			if dec, err := url.PathUnescape(seg); err == nil && strings.ContainsRune(seg, '%') {
+				seg = dec
+			}
+			if b.Len() > 0 {
+				b.WriteByte('/')
+			}
+			b.WriteString(seg)
+		}
+		if got := canonicalPath(p); got != b.String() {
+			t.Fatalf("canonicalPath(%q) = %q, want %q", p, got, b.String())
+		}
+	})
 }

@@ -33,6 +33,11 @@ func MethodARN(c *pipeline.Call) string {
 // canonicalPath decodes each segment of an escaped request path and joins
 // the non-empty ones with single slashes, without a leading slash.
 func canonicalPath(escaped string) string {
+	// The usual path, /a/b, is its own canonical form after the slash.
+	if p := strings.TrimPrefix(escaped, "/"); !strings.HasPrefix(p, "/") && !strings.HasSuffix(p, "/") &&
+		!strings.Contains(p, "//") && !strings.ContainsRune(p, '%') {
+		return p
+	}
 	var b strings.Builder
 	for _, seg := range strings.Split(escaped, "/") {
 		if seg == "" {

@@ -24,6 +24,11 @@ type output struct {
 	simple        bool
 	authorized    bool
 	lambdaContext map[string]any
+
+	// authorizer is $context.authorizer of a REST API: the context values
+	// and principalId. An answer served from the cache gives every call
+	// this one map; the steps after the authorizer only read it.
+	authorizer map[string]any
 }
 
 // parseOutput validates {"principalId","policyDocument","context",
@@ -66,6 +71,11 @@ func parseOutput(payload []byte) (*output, error) {
 		}
 		out.context[k] = s
 	}
+	out.authorizer = make(map[string]any, len(out.context)+1)
+	for k, v := range out.context {
+		out.authorizer[k] = v
+	}
+	out.authorizer["principalId"] = out.principalID
 	return out, nil
 }
 

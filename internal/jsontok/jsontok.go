@@ -95,6 +95,12 @@ func (t *Tokenizer) Bytes() []byte {
 	return t.data[t.tokA:t.tokB]
 }
 
+// Scratch reports whether Bytes of the current String or Key token is the
+// tokenizer's scratch space (a string with escapes or replaced bytes),
+// which the next such string overwrites. Otherwise Bytes is a slice of the
+// input and stays valid as long as the input does.
+func (t *Tokenizer) Scratch() bool { return t.tokA < 0 }
+
 // Name is the current Key token as a string. A name equal to a recent one
 // is that same string, so the names an array of objects repeats cost no
 // allocation.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -295,5 +296,33 @@ func BenchmarkTokenize(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestScratch: Bytes of a string without escapes is a slice of the input;
+// of one with escapes, the scratch space.
+func TestScratch(t *testing.T) {
+	data := []byte(`{"plain":"a\nb","\u0061":"é"}`)
+	var tok Tokenizer
+	tok.Reset(data, Options{})
+	want := []bool{false, true, true, false} // plain, "a\nb", "\u0061", "é"
+	var got []bool
+	for k := tok.Next(); k != End; k = tok.Next() {
+		if k == Error {
+			t.Fatal(tok.Err())
+		}
+		if k != Key && k != String {
+			continue
+		}
+		got = append(got, tok.Scratch())
+		if !tok.Scratch() {
+			b := tok.Bytes()
+			if &b[0] != &data[tok.Start()+1] {
+				t.Errorf("%q is not a slice of the input", b)
+			}
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("got %v, want %v", got, want)
 	}
 }

@@ -78,7 +78,8 @@ type Call struct {
 	// Authorizer is $context.authorizer.*: principalId, claims and context
 	// values. On an HTTP API it is the requestContext.authorizer object of
 	// payload 2.0 as is: {"jwt": {"claims": {...}, "scopes": [...]}},
-	// {"lambda": {...}} or {"iam": {...}}.
+	// {"lambda": {...}} or {"iam": {...}}. An authorizer's cached answer
+	// gives every call it serves the same map: read it, never write it.
 	Authorizer map[string]any
 
 	// TraceID is the X-Amzn-Trace-Id of the call (the client's, continued,

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -102,6 +103,41 @@ func BenchmarkPhases(b *testing.B) {
 		for b.Loop() {
 			if msgs := validateValue(n, v, stepBudget(len(body))); msgs != nil {
 				b.Fatal(msgs)
+			}
+		}
+	})
+}
+
+// BenchmarkPipelineOrder validates the body of the gateway's pipeline
+// benchmark (internal/gatewaytest, BenchmarkPipeline) against its model:
+// stream is the streaming check alone, check the parse-and-check path it
+// spares a valid body.
+func BenchmarkPipelineOrder(b *testing.B) {
+	api := testAPI(map[string]string{"Order": `{"type":"object","required":["id","customer","items"],"properties":{"id":{"type":"string"},
+"customer":{"type":"object","required":["name","email"],"properties":{"name":{"type":"string","minLength":1},"email":{"type":"string"},
+"address":{"type":"object","properties":{"street":{"type":"string"},"city":{"type":"string"},"zip":{"type":"string","pattern":"^[0-9]{5}$"}}}}},
+"items":{"type":"array","items":{"type":"object","required":["sku","quantity"],"properties":{"sku":{"type":"string"},"quantity":{"type":"integer","minimum":1},"price":{"type":"number"}}}}}}`})
+	n := mustStep(b, api, &apidef.Method{RequestModels: map[string]string{"application/json": "Order"}}).models["application/json"]
+	items := make([]string, 0, 12)
+	for i := 1; i <= 12; i++ {
+		items = append(items, fmt.Sprintf(`{"sku":"SKU-%04d","quantity":%d,"price":%d.99}`, i, i, i*3))
+	}
+	body := []byte(`{"id":"order-000123","customer":{"name":"Alice Example","email":"alice@example.com",` +
+		`"address":{"street":"1 Main Street","city":"Springfield","zip":"12345"}},"items":[` +
+		strings.Join(items, ",") + `],"note":"` + strings.Repeat("x", 200) + `"}`)
+	b.Run("stream", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if !streamValid(n, body) {
+				b.Fatal("no")
+			}
+		}
+	})
+	b.Run("check", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if checkBody(n, body) != nil {
+				b.Fatal("no")
 			}
 		}
 	})

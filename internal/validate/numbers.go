@@ -28,12 +28,14 @@ func exact(lit number) (*big.Rat, bool) {
 			return nil, false
 		}
 	}
-	return new(big.Rat).SetString(s)
+	// A copy, so that lit does not escape: the streaming check (stream.go)
+	// passes literals that are views of the request body.
+	return new(big.Rat).SetString(strings.Clone(s))
 }
 
 // compare orders a literal against a bound: -1, 0 or +1.
 func compare(lit number, b *bound) int {
-	f, _ := strconv.ParseFloat(string(lit), 64) // out of range gives ±Inf or 0
+	f := floatOf(lit)
 	switch {
 	case f < b.f:
 		return -1
@@ -48,6 +50,35 @@ func compare(lit number, b *bound) int {
 		return r.Cmp(b.rat)
 	}
 	return 0
+}
+
+// floatOf is strconv.ParseFloat of a literal (out of range gives ±Inf or
+// 0). An integer of at most 15 digits is converted directly: below 2^53
+// every integer is exactly a float64, which is what ParseFloat returns.
+func floatOf(lit number) float64 {
+	s := string(lit)
+	digits := s
+	if len(digits) > 0 && digits[0] == '-' {
+		digits = digits[1:]
+	}
+	if len(digits) == 0 || len(digits) > 15 {
+		f, _ := strconv.ParseFloat(s, 64)
+		return f
+	}
+	var n int64
+	for i := 0; i < len(digits); i++ {
+		c := digits[i]
+		if c < '0' || c > '9' {
+			f, _ := strconv.ParseFloat(s, 64)
+			return f
+		}
+		n = n*10 + int64(c-'0')
+	}
+	f := float64(n)
+	if len(digits) < len(s) {
+		f = -f
+	}
+	return f
 }
 
 // decimal is a number literal in canonical form: ±0.digits × 10^exp with no

@@ -52,7 +52,26 @@ type node struct {
 	// number keywords
 	minimum, maximum *bound
 	multipleOf       *bound
+
+	// propList is props as a list, for nodes with a few properties: the
+	// streaming check finds a member's schema by comparing names, which
+	// costs less than hashing them.
+	propList []namedNode
+
+	// streams marks a node the streaming check can apply (stream.go): no
+	// keyword that looks at one value through several schemas (allOf,
+	// anyOf, oneOf, not, schema dependencies) or compares several values
+	// (uniqueItems, property dependencies).
+	streams bool
 }
+
+type namedNode struct {
+	name string
+	n    *node
+}
+
+// maxPropList bounds propList: beyond it, the map is faster.
+const maxPropList = 8
 
 type patternNode struct {
 	re jsonschema.Regexp
@@ -146,6 +165,7 @@ func (cv *converter) convert(s *jsonschema.Schema) *node {
 	if s.MultipleOf != nil {
 		n.multipleOf = newBound(s.MultipleOf, false)
 	}
+	n.streams = n.allOf == nil && n.anyOf == nil && n.oneOf == nil && n.not == nil && n.deps == nil && !n.unique
 	return n
 }
 
@@ -169,6 +189,11 @@ func (cv *converter) object(n *node, s *jsonschema.Schema) {
 		n.props = make(map[string]*node, len(s.Properties))
 		for k, p := range s.Properties {
 			n.props[k] = cv.convert(p)
+		}
+		if len(n.props) <= maxPropList {
+			for k, p := range n.props {
+				n.propList = append(n.propList, namedNode{k, p})
+			}
 		}
 	}
 	for re, p := range s.PatternProperties {

@@ -182,15 +182,33 @@ func mediaType(ct string) string {
 	return strings.ToLower(strings.TrimSpace(mt))
 }
 
-// validateBody parses data and validates it against n. An empty body is
-// validated as {}. It returns nil or a BAD_REQUEST_BODY fault whose
-// validationErrorString is the fge-style bracketed message list.
+// validateBody validates data against n. A valid body is usually known as
+// it is tokenized, and so is one that is not JSON (streamCheck); any other
+// is parsed and checked. An empty body is validated as {}. It returns nil or
+// a BAD_REQUEST_BODY fault whose validationErrorString is the fge-style
+// bracketed message list.
 func validateBody(n *node, data []byte) error {
+	empty := len(bytes.TrimSpace(data)) == 0
+	if !empty {
+		ok, err := streamCheck(n, data)
+		if ok {
+			return nil
+		}
+		if err != nil {
+			return syntaxFault(err)
+		}
+	}
+	return checkBody(n, data)
+}
+
+// checkBody is validateBody without the streaming check: it parses data
+// into values and validates them, and gives every message.
+func checkBody(n *node, data []byte) error {
 	var v any = &object{}
 	if len(bytes.TrimSpace(data)) > 0 {
 		var err error
 		if v, err = parseJSON(data); err != nil {
-			return fault.Reject(fault.BadRequestBody, err).WithVar(VarValidationError, "["+err.Error()+"]")
+			return syntaxFault(err)
 		}
 	}
 	msgs := validateValue(n, v, stepBudget(len(data)))
@@ -198,6 +216,11 @@ func validateBody(n *node, data []byte) error {
 		return nil
 	}
 	return fault.Reject(fault.BadRequestBody, nil).WithVar(VarValidationError, "["+strings.Join(msgs, ", ")+"]")
+}
+
+// syntaxFault answers a body that is not JSON (or nests too deep).
+func syntaxFault(err error) error {
+	return fault.Reject(fault.BadRequestBody, err).WithVar(VarValidationError, "["+err.Error()+"]")
 }
 
 // stepBudget allows a fixed base plus four steps per body byte: a body has

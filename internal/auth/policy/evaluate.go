@@ -88,15 +88,67 @@ func inAny(ps []netip.Prefix, r Request) bool {
 
 func anyMatch(patterns []string, s string, fold bool) bool {
 	for _, p := range patterns {
-		if fold {
+		switch {
+		case !fold:
+			if Match(p, s) {
+				return true
+			}
+		case isASCII(p) && isASCII(s):
+			if matchFoldASCII(p, s) {
+				return true
+			}
+		default:
 			if Match(strings.ToLower(p), strings.ToLower(s)) {
 				return true
 			}
-		} else if Match(p, s) {
-			return true
 		}
 	}
 	return false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// matchFoldASCII is Match(strings.ToLower(pattern), strings.ToLower(s))
+// for ASCII pattern and s, without making the lower-case copies: each byte
+// is one rune, and lowering changes A-Z alone.
+func matchFoldASCII(pattern, s string) bool {
+	p, i := 0, 0
+	star, mark := -1, 0
+	for i < len(s) {
+		switch {
+		case p < len(pattern) && pattern[p] == '*':
+			star, mark = p, i
+			p++
+			continue
+		case p < len(pattern) && (pattern[p] == '?' || lowerASCII(pattern[p]) == lowerASCII(s[i])):
+			p++
+			i++
+			continue
+		}
+		if star < 0 {
+			return false
+		}
+		p, mark = star+1, mark+1
+		i = mark
+	}
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // Match reports whether s matches pattern, where * matches any run of

@@ -134,3 +134,18 @@ func FuzzMatch(f *testing.F) {
 		}
 	})
 }
+
+// FuzzMatchFold: the case-insensitive match of ASCII actions gives what
+// matching the lower-case copies gives.
+func FuzzMatchFold(f *testing.F) {
+	f.Add("execute-api:Invoke", "execute-api:invoke")
+	f.Add("Execute-API:*", "execute-api:Invoke")
+	f.Add("e?ecute-*:INV*", "execute-api:Invoke")
+	f.Add("[A-Z]", "[a-z]")
+	f.Fuzz(func(t *testing.T, p, s string) {
+		want := Match(strings.ToLower(p), strings.ToLower(s))
+		if got := anyMatch([]string{p}, s, true); got != want {
+			t.Fatalf("anyMatch(%q, %q, fold) = %v, matching the lower-case copies says %v", p, s, got, want)
+		}
+	})
+}
