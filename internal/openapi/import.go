@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi2"
@@ -178,11 +179,11 @@ func splitMulti(err error) []string {
 }
 
 // kinPath finds the path and operation kin-openapi names in its messages.
-var kinPath = regexp.MustCompile(`invalid path (\S+): invalid operation (\w+)`)
+var kinPath = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`invalid path (\S+): invalid operation (\w+)`) })
 
 // kinPointer locates a kin-openapi validation message in the document.
 func kinPointer(msg string) string {
-	m := kinPath.FindStringSubmatch(msg)
+	m := kinPath().FindStringSubmatch(msg)
 	if m == nil {
 		return ""
 	}
