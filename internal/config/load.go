@@ -38,7 +38,7 @@ func Parse(path string, data []byte, getenv func(string) string) (*File, error) 
 		return nil, &source.Error{File: path, Message: fmt.Sprintf("settings expand to %d nodes through YAML aliases; the limit is 100000", n)}
 	}
 	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
+	if err := source.UnmarshalYAML(data, &root); err != nil {
 		return nil, yamlError(path, err)
 	}
 	if err := expandEnv(path, &root, getenv, 0); err != nil {

@@ -15,7 +15,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
 	"github.com/getkin/kin-openapi/openapi3"
-	"go.yaml.in/yaml/v4"
 
 	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/awslimits"
@@ -67,7 +66,7 @@ func ImportWith(file string, data []byte, o Options) (*apidef.RestAPI, error) {
 		return nil, &source.Error{File: file, Message: fmt.Sprintf("document expands to %d nodes through YAML aliases; the limit is %d", n, MaxExpandedNodes)}
 	}
 	var raw any
-	if err := yaml.Unmarshal(data, &raw); err != nil {
+	if err := source.UnmarshalYAML(data, &raw); err != nil {
 		return nil, &source.Error{File: file, Message: "not valid YAML or JSON: " + err.Error()}
 	}
 	root, ok := normalize(raw).(map[string]any)
