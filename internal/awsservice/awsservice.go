@@ -93,7 +93,7 @@ func New(cfg *Config, s Spec) (pipeline.Integration, error) {
 	region := cfg.Region
 	if region == "" {
 		region = t.Region
-		if !regionRe.MatchString(region) {
+		if !regionRe().MatchString(region) {
 			region = cfg.DefaultRegion
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Target is a parsed AWS service integration URI.
@@ -27,7 +28,8 @@ type Target struct {
 // placeholders.
 type Param struct{ Name, Value string }
 
-var regionRe = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
+// regionRe is a region name, compiled on first use, like every pattern of this package (docs/architecture.md#memory).
+var regionRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`) })
 
 // ParseURI parses arn:{partition}:apigateway:{region}:{service}:action/...
 // or :path/...; the region may be an unresolved ${AWS::Region}.

@@ -68,7 +68,7 @@ func (p *parser) errorf(file string, n *yaml.Node, ptr, format string, args ...a
 // document parses data as one YAML or JSON document.
 func (p *parser) document(file string, data []byte, ptr string) (any, bool) {
 	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
+	if err := source.UnmarshalYAML(data, &root); err != nil {
 		p.errs = append(p.errs, &source.Error{File: file, Line: yamlErrorLine(err), Message: "not valid YAML or JSON: " + err.Error()})
 		return nil, false
 	}

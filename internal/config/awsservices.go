@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/portico-gw/portico/internal/source"
 )
@@ -38,7 +39,7 @@ type AWSCredentials struct {
 	SessionToken    string `yaml:"sessionToken"`
 }
 
-var awsServiceNameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{0,62}$`)
+var awsServiceNameRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{0,62}$`) })
 
 // awsServices checks the awsServices section.
 func (v *validator) awsServices(a AWSServices) {
@@ -53,11 +54,11 @@ func (v *validator) awsServices(a AWSServices) {
 	sort.Strings(names)
 	for _, k := range names {
 		kp := p + "/endpoints/" + source.Escape(k)
-		v.check(kp, awsServiceNameRe.MatchString(k), "%q is not an AWS service name as in integration ARNs (dynamodb, sqs, states, ...)", k)
+		v.check(kp, awsServiceNameRe().MatchString(k), "%q is not an AWS service name as in integration ARNs (dynamodb, sqs, states, ...)", k)
 		v.check(kp, validServiceEndpoint(a.Endpoints[k]), "%q is not an endpoint URL: want http:// or https:// with a host and no query ({service} and {region} may appear)", a.Endpoints[k])
 	}
 	if a.Region != "" {
-		v.check(p+"/region", regionRe.MatchString(a.Region), "%q is not a region name such as us-east-1", a.Region)
+		v.check(p+"/region", regionRe().MatchString(a.Region), "%q is not a region name such as us-east-1", a.Region)
 	}
 	if c := a.Credentials; c != nil {
 		v.check(p+"/credentials/accessKeyId", c.AccessKeyID != "", "accessKeyId is required with credentials")

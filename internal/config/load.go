@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v4"
 
@@ -37,7 +38,7 @@ func Parse(path string, data []byte, getenv func(string) string) (*File, error) 
 		return nil, &source.Error{File: path, Message: fmt.Sprintf("settings expand to %d nodes through YAML aliases; the limit is 100000", n)}
 	}
 	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
+	if err := source.UnmarshalYAML(data, &root); err != nil {
 		return nil, yamlError(path, err)
 	}
 	if err := expandEnv(path, &root, getenv, 0); err != nil {
@@ -74,7 +75,7 @@ func Parse(path string, data []byte, getenv func(string) string) (*File, error) 
 }
 
 // envRef matches ${env:NAME}.
-var envRef = regexp.MustCompile(`\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}`)
+var envRef = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}`) })
 
 // expandEnv replaces ${env:NAME} inside scalar values (never in comments or
 // keys) with the variable's value; an unset variable is an error located at
@@ -85,8 +86,8 @@ func expandEnv(file string, n *yaml.Node, getenv func(string) string, depth int)
 	}
 	if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "${env:") {
 		var errs []error
-		n.Value = envRef.ReplaceAllStringFunc(n.Value, func(m string) string {
-			name := envRef.FindStringSubmatch(m)[1]
+		n.Value = envRef().ReplaceAllStringFunc(n.Value, func(m string) string {
+			name := envRef().FindStringSubmatch(m)[1]
 			v := getenv(name)
 			if v == "" {
 				errs = append(errs, &source.Error{File: file, Line: n.Line, Message: fmt.Sprintf("environment variable %s is not set", name)})

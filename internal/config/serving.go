@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v4"
 )
@@ -108,18 +109,20 @@ func (m Mapping) Path() string {
 }
 
 var (
-	domainNameRe = regexp.MustCompile(`^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
-	basePathRe   = regexp.MustCompile(`^[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*$`)
+	domainNameRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+	})
+	basePathRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*$`) })
 )
 
 // ValidDomainName reports whether name is a lower-case domain name (a
 // leading "*." is allowed), as the settings' domains need.
-func ValidDomainName(name string) bool { return domainNameRe.MatchString(name) }
+func ValidDomainName(name string) bool { return domainNameRe().MatchString(name) }
 
 // ValidBasePath reports whether p (without "(none)" and surrounding
 // slashes) is a base path the settings accept: "" or segments of letters,
 // digits, '.', '_', '~' and '-'.
-func ValidBasePath(p string) bool { return p == "" || basePathRe.MatchString(p) }
+func ValidBasePath(p string) bool { return p == "" || basePathRe().MatchString(p) }
 
 // servingPaths resolves the certificate files against the settings' directory.
 func (f *File) servingPaths(abs func(string) string) {
@@ -164,7 +167,7 @@ func (v *validator) serving(f *File) {
 	names := map[string]bool{}
 	for i, d := range f.Domains {
 		p := "/domains/" + strconv.Itoa(i)
-		v.check(p+"/name", domainNameRe.MatchString(d.Name), "%q is not a lower-case domain name (a leading \"*.\" is allowed)", d.Name)
+		v.check(p+"/name", domainNameRe().MatchString(d.Name), "%q is not a lower-case domain name (a leading \"*.\" is allowed)", d.Name)
 		v.check(p+"/name", !names[d.Name], "duplicate domain %q", d.Name)
 		names[d.Name] = true
 		if c := d.Certificate; c != nil {
@@ -178,7 +181,7 @@ func (v *validator) serving(f *File) {
 		for j, m := range d.Mappings {
 			mp := p + "/mappings/" + strconv.Itoa(j)
 			bp := m.Path()
-			v.check(mp+"/basePath", bp == "" || basePathRe.MatchString(bp), "%q is not a base path (segments of letters, digits, '.', '_', '~' and '-', or \"(none)\")", m.BasePath)
+			v.check(mp+"/basePath", bp == "" || basePathRe().MatchString(bp), "%q is not a base path (segments of letters, digits, '.', '_', '~' and '-', or \"(none)\")", m.BasePath)
 			v.check(mp+"/basePath", !paths[bp], "duplicate base path %q", m.BasePath)
 			paths[bp] = true
 			v.check(mp+"/api", m.API != "", "api is required")

@@ -9,18 +9,20 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/portico-gw/portico/internal/source"
 )
 
-// Patterns from the AWS API reference (docs/aws-behaviour.md#stage-variables, docs/aws-behaviour.md#limits).
+// Patterns from the AWS API reference (docs/aws-behaviour.md#stage-variables, docs/aws-behaviour.md#limits),
+// compiled on first use, like every pattern of this package (docs/architecture.md#memory).
 var (
-	stageNameRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
-	apiIDRe     = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-	varNameRe   = regexp.MustCompile(`^[A-Za-z0-9_]{1,64}$`)
-	varValueRe  = regexp.MustCompile(`^[A-Za-z0-9\-._~:/?#&=,]{1,512}$`)
-	regionRe    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
-	accountRe   = regexp.MustCompile(`^\d{12}$`)
+	stageNameRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`) })
+	apiIDRe     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`) })
+	varNameRe   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_]{1,64}$`) })
+	varValueRe  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9\-._~:/?#&=,]{1,512}$`) })
+	regionRe    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`) })
+	accountRe   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d{12}$`) })
 )
 
 // Validate reports every problem in f, located through ix (which may be nil
@@ -29,8 +31,8 @@ func (f *File) Validate(ix *source.Index) error {
 	v := &validator{ix: ix, file: f.path}
 	v.addr("/listen", f.Listen, false)
 	v.addr("/admin/listen", f.Admin.Listen, true)
-	v.check("/region", regionRe.MatchString(f.Region), "%q is not a region name such as us-east-1", f.Region)
-	v.check("/accountId", accountRe.MatchString(f.AccountID), "%q is not a 12-digit account id", f.AccountID)
+	v.check("/region", regionRe().MatchString(f.Region), "%q is not a region name such as us-east-1", f.Region)
+	v.check("/accountId", accountRe().MatchString(f.AccountID), "%q is not a 12-digit account id", f.AccountID)
 	v.check("/server/maxHeaderBytes", f.Server.MaxHeaderBytes >= 1024, "must be at least 1024")
 	v.check("/server/maxBodyBytes", f.Server.MaxBodyBytes >= 1, "must be positive")
 	v.check("/server/rejectionLog/burst", f.Server.RejectionLog.Burst >= 1, "must be at least 1")
@@ -49,7 +51,7 @@ func (f *File) Validate(ix *source.Index) error {
 	ids := map[string]bool{}
 	for i, a := range f.APIs {
 		p := "/apis/" + strconv.Itoa(i)
-		v.check(p+"/id", apiIDRe.MatchString(a.ID), "%q is not a valid API id (letters, digits, - and _)", a.ID)
+		v.check(p+"/id", apiIDRe().MatchString(a.ID), "%q is not a valid API id (letters, digits, - and _)", a.ID)
 		v.check(p+"/id", !ids[a.ID], "duplicate API id %q", a.ID)
 		ids[a.ID] = true
 		if a.Body == nil && v.check(p+"/definition", a.Definition != "", "a definition file is required") {
@@ -70,7 +72,9 @@ type validator struct {
 }
 
 // routeKeyRe matches an HTTP API route key.
-var routeKeyRe = regexp.MustCompile(`^(\$default|(ANY|GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) /\S*)$`)
+var routeKeyRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(\$default|(ANY|GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) /\S*)$`)
+})
 
 // routeSetting checks an HTTP API throttle entry.
 func (v *validator) routeSetting(p string, rs *RouteSetting) {
@@ -117,7 +121,7 @@ func (v *validator) stages(p string, a API) {
 		if s.Name == "$default" {
 			v.check(sp+"/name", a.Type != APITypeREST, "$default is a stage of HTTP APIs only")
 		} else {
-			v.check(sp+"/name", stageNameRe.MatchString(s.Name), "%q is not a valid stage name (letters, digits, - and _, at most 128)", s.Name)
+			v.check(sp+"/name", stageNameRe().MatchString(s.Name), "%q is not a valid stage name (letters, digits, - and _, at most 128)", s.Name)
 		}
 		if a.Type == APITypeHTTP {
 			v.check(sp+"/methodSettings", len(s.MethodSettings) == 0, "HTTP APIs take defaultRouteSettings and routeSettings, not methodSettings")
@@ -129,7 +133,7 @@ func (v *validator) stages(p string, a API) {
 		v.routeSetting(sp+"/defaultRouteSettings", s.DefaultRouteSettings)
 		for k, rs := range s.RouteSettings {
 			rp := sp + "/routeSettings/" + source.Escape(k)
-			v.check(rp, routeKeyRe.MatchString(k), "%q is not a route key (\"GET /pets/{id}\", \"ANY /{proxy+}\" or \"$default\")", k)
+			v.check(rp, routeKeyRe().MatchString(k), "%q is not a route key (\"GET /pets/{id}\", \"ANY /{proxy+}\" or \"$default\")", k)
 			v.routeSetting(rp, &rs)
 		}
 		v.check(sp+"/name", !names[s.Name], "duplicate stage %q", s.Name)
@@ -145,8 +149,8 @@ func (v *validator) stages(p string, a API) {
 		}
 		for k, val := range s.Variables {
 			vp := sp + "/variables/" + source.Escape(k)
-			v.check(vp, varNameRe.MatchString(k), "stage variable name %q must be letters, digits and _ (at most 64)", k)
-			v.check(vp, varValueRe.MatchString(val), "stage variable %s: value must match [A-Za-z0-9-._~:/?#&=,]+ (at most 512)", k)
+			v.check(vp, varNameRe().MatchString(k), "stage variable name %q must be letters, digits and _ (at most 64)", k)
+			v.check(vp, varValueRe().MatchString(val), "stage variable %s: value must match [A-Za-z0-9-._~:/?#&=,]+ (at most 512)", k)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/portico-gw/portico/internal/awslimits"
@@ -16,9 +17,9 @@ import (
 )
 
 var (
-	functionNameRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-	planMethodRe   = regexp.MustCompile(`^/.*/(GET|PUT|POST|DELETE|PATCH|OPTIONS|HEAD|ANY)$`)
-	httpMethodRe   = regexp.MustCompile(`^(GET|PUT|POST|DELETE|PATCH|OPTIONS|HEAD|ANY|\*)$`)
+	functionNameRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`) })
+	planMethodRe   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^/.*/(GET|PUT|POST|DELETE|PATCH|OPTIONS|HEAD|ANY)$`) })
+	httpMethodRe   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(GET|PUT|POST|DELETE|PATCH|OPTIONS|HEAD|ANY|\*)$`) })
 )
 
 // applyDefaults fills defaults inside list items and resolves relative paths
@@ -80,7 +81,7 @@ func (v *validator) validateMore(f *File) {
 	names := map[string]bool{}
 	for i, fn := range f.Functions {
 		p := "/functions/" + strconv.Itoa(i)
-		v.check(p+"/name", functionNameRe.MatchString(fn.Name), "%q is not a valid function name (letters, digits, - and _, at most 64)", fn.Name)
+		v.check(p+"/name", functionNameRe().MatchString(fn.Name), "%q is not a valid function name (letters, digits, - and _, at most 64)", fn.Name)
 		v.check(p+"/name", !names[fn.Name], "duplicate function %q", fn.Name)
 		names[fn.Name] = true
 		sources := 0
@@ -106,7 +107,7 @@ func (v *validator) validateMore(f *File) {
 			for k, ms := range s.MethodSettings {
 				p := fmt.Sprintf("/apis/%d/stages/%d/methodSettings/%d", i, j, k)
 				v.check(p+"/resourcePath", ms.ResourcePath == "/*" || strings.HasPrefix(ms.ResourcePath, "/"), "resourcePath must be \"/*\" or a resource path")
-				v.check(p+"/httpMethod", httpMethodRe.MatchString(ms.HTTPMethod), "httpMethod must be \"*\" or an HTTP method, not %q", ms.HTTPMethod)
+				v.check(p+"/httpMethod", httpMethodRe().MatchString(ms.HTTPMethod), "httpMethod must be \"*\" or an HTTP method, not %q", ms.HTTPMethod)
 				if ms.ThrottlingRateLimit != nil {
 					v.check(p+"/throttlingRateLimit", *ms.ThrottlingRateLimit >= 0 && !math.IsNaN(*ms.ThrottlingRateLimit), "must not be negative")
 				}
@@ -123,7 +124,9 @@ func (v *validator) validateMore(f *File) {
 }
 
 // runtimeRe matches the runtime identifiers Portico runs.
-var runtimeRe = regexp.MustCompile(`^(nodejs(18|20|22)\.x|python3\.(9|1[0-3])|provided\.al2|provided\.al2023|go1\.x)$`)
+var runtimeRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(nodejs(18|20|22)\.x|python3\.(9|1[0-3])|provided\.al2|provided\.al2023|go1\.x)$`)
+})
 
 // functionRuntime checks a function's runtime, handler and layers.
 func (v *validator) functionRuntime(p string, fn *Function) {
@@ -137,7 +140,7 @@ func (v *validator) functionRuntime(p string, fn *Function) {
 	if v.ix != nil {
 		fn.runtimeLine = v.ix.Line(p + "/runtime")
 	}
-	if !v.check(p+"/runtime", runtimeRe.MatchString(fn.Runtime),
+	if !v.check(p+"/runtime", runtimeRe().MatchString(fn.Runtime),
 		"unknown runtime %q: use nodejs18.x, nodejs20.x, nodejs22.x, python3.9 to python3.13, provided.al2, provided.al2023 or go1.x", fn.Runtime) {
 		return
 	}
@@ -251,7 +254,7 @@ func (v *validator) keysAndPlans(f *File) {
 			v.check(sp, stages[st.API+"/"+st.Stage] || len(f.Templates) > 0 && !apiIDs[st.API], "Invalid API Stage {api: %s, stage: %s} specified for usageplan %s", st.API, st.Stage, pl.Name)
 			for m, t := range st.Throttle {
 				mp := sp + "/throttle/" + source.Escape(m)
-				v.check(mp, planMethodRe.MatchString(m), "per-method throttle keys are \"/{resourcePath}/{METHOD}\", e.g. \"/pets/GET\", not %q", m)
+				v.check(mp, planMethodRe().MatchString(m), "per-method throttle keys are \"/{resourcePath}/{METHOD}\", e.g. \"/pets/GET\", not %q", m)
 				v.throttle(mp, t)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/portico-gw/portico/internal/apidef"
@@ -19,7 +20,8 @@ import (
 // DefaultTimeout is API Gateway's default integration timeout (29 s).
 const DefaultTimeout = awslimits.IntegrationTimeout
 
-var stageVarRef = regexp.MustCompile(`\$\{stageVariables\.([A-Za-z0-9_]+)\}`)
+// stageVarRef is a ${stageVariables.x} reference, compiled on first use, like every pattern of this package (docs/architecture.md#memory).
+var stageVarRef = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{stageVariables\.([A-Za-z0-9_]+)\}`) })
 
 // StaticOnly compiles templates that contain no Velocity references or
 // directives; anything else needs the VTL engine.
@@ -122,8 +124,8 @@ func illegalMapping(in *apidef.Integration) pipeline.Integration {
 // substituteStageVars replaces ${stageVariables.x}; missing names the first
 // variable the stage does not define.
 func substituteStageVars(uri string, vars map[string]string) (out, missing string) {
-	out = stageVarRef.ReplaceAllStringFunc(uri, func(m string) string {
-		name := stageVarRef.FindStringSubmatch(m)[1]
+	out = stageVarRef().ReplaceAllStringFunc(uri, func(m string) string {
+		name := stageVarRef().FindStringSubmatch(m)[1]
 		v, ok := vars[name]
 		if !ok && missing == "" {
 			missing = name

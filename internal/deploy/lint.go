@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/lambdaevent"
@@ -103,14 +104,16 @@ type LintEnv struct {
 }
 
 // methodSource matches the method-request sources a mapping may name.
-var methodSource = regexp.MustCompile(`^method\.request\.(path|querystring|header|multivaluequerystring|multivalueheader)\.(.+)$`)
+var methodSource = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^method\.request\.(path|querystring|header|multivaluequerystring|multivalueheader)\.(.+)$`)
+})
 
 // undeclaredSource reports whether the mapping value v reads a method
 // request parameter m does not declare, and how it should be declared.
 // Path parameters of the resource path count as declared; header names
 // are compared without regard to case.
 func undeclaredSource(m *apidef.Method, v string) (string, bool) {
-	sm := methodSource.FindStringSubmatch(v)
+	sm := methodSource().FindStringSubmatch(v)
 	if sm == nil {
 		return "", false
 	}
@@ -136,12 +139,12 @@ func undeclaredSource(m *apidef.Method, v string) (string, bool) {
 
 // uriPlaceholder matches {name} and {name+} in an endpoint URI; stage
 // variables (${stageVariables.x}) are substituted before and not matched.
-var uriPlaceholder = regexp.MustCompile(`(^|[^$])\{([^{}$]+?)\+?\}`)
+var uriPlaceholder = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(^|[^$])\{([^{}$]+?)\+?\}`) })
 
 // unfilledPlaceholders lists the URI placeholders nothing fills.
 func unfilledPlaceholders(m *apidef.Method, in *apidef.Integration) []string {
 	var out []string
-	for _, sm := range uriPlaceholder.FindAllStringSubmatch(in.URI, -1) {
+	for _, sm := range uriPlaceholder().FindAllStringSubmatch(in.URI, -1) {
 		name := sm[2]
 		if _, ok := in.RequestParameters["integration.request.path."+name]; ok {
 			continue

@@ -58,13 +58,15 @@ func runtimeInfo(runtime string) (in interpreter, want string, ok bool) {
 	return interpreter{}, "", false
 }
 
-// knownRuntime matches the runtime identifiers Portico runs.
-var knownRuntime = regexp.MustCompile(`^(nodejs(18|20|22)\.x|python3\.(9|1[0-3])|provided\.al2|provided\.al2023|go1\.x)$`)
+// knownRuntime matches the runtime identifiers Portico runs; compiled on first use, like every pattern of this package (docs/architecture.md#memory).
+var knownRuntime = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(nodejs(18|20|22)\.x|python3\.(9|1[0-3])|provided\.al2|provided\.al2023|go1\.x)$`)
+})
 
 // checkRuntime reports a Runtime, Handler or CodeURI that cannot work
 // together.
 func checkRuntime(c Config) error {
-	if !knownRuntime.MatchString(c.Runtime) {
+	if !knownRuntime().MatchString(c.Runtime) {
 		return fmt.Errorf("unknown runtime %q", c.Runtime)
 	}
 	if c.CodeURI == "" {

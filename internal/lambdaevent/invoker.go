@@ -3,6 +3,7 @@ package lambdaevent
 import (
 	"context"
 	"regexp"
+	"sync"
 )
 
 // FunctionInvoker runs a local function by name and returns its payload.
@@ -27,19 +28,24 @@ type FunctionResult struct {
 	RequestID     string
 }
 
-// lambdaURI finds the function name (and qualifier) in a Lambda integration URI.
-var lambdaURI = regexp.MustCompile(`:lambda:path/2015-03-31/functions/(?:arn:aws:lambda:[^:]*:[^:]*:function:)?([A-Za-z0-9_-]+)(?::([A-Za-z0-9$_-]+))?/invocations$`)
+// lambdaURI finds the function name (and qualifier) in a Lambda integration URI;
+// compiled on first use, like every pattern of this package (docs/architecture.md#memory).
+var lambdaURI = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`:lambda:path/2015-03-31/functions/(?:arn:aws:lambda:[^:]*:[^:]*:function:)?([A-Za-z0-9_-]+)(?::([A-Za-z0-9$_-]+))?/invocations$`)
+})
 
 // lambdaARN is a plain function ARN, which HTTP API integrations may give
 // as their uri (https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-integrations.html).
-var lambdaARN = regexp.MustCompile(`^arn:aws[a-z-]*:lambda:[^:]*:[^:]*:function:([A-Za-z0-9_-]+)(?::([A-Za-z0-9$_-]+))?$`)
+var lambdaARN = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^arn:aws[a-z-]*:lambda:[^:]*:[^:]*:function:([A-Za-z0-9_-]+)(?::([A-Za-z0-9$_-]+))?$`)
+})
 
 // FunctionName returns the function an integration URI invokes: an
 // apigateway invocations URI, or a plain function ARN.
 func FunctionName(uri string) (string, bool) {
-	m := lambdaURI.FindStringSubmatch(uri)
+	m := lambdaURI().FindStringSubmatch(uri)
 	if m == nil {
-		m = lambdaARN.FindStringSubmatch(uri)
+		m = lambdaARN().FindStringSubmatch(uri)
 	}
 	if m == nil {
 		return "", false

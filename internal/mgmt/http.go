@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/portico-gw/portico/internal/awslimits"
 )
@@ -274,13 +275,13 @@ func paginate[T any](r *http.Request, items []T, key func(T) string) (list[T], e
 	return out, nil
 }
 
-// The patterns of names AWS accepts.
+// The patterns of names AWS accepts, compiled on first use, like every pattern of this package (docs/architecture.md#memory).
 var (
-	pathPartRe  = regexp.MustCompile(`^(\{[A-Za-z0-9._-]+\+?\}|[A-Za-z0-9._-]+)$`)
-	stageNameRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
-	varNameRe   = regexp.MustCompile(`^[A-Za-z0-9_]{1,64}$`)
-	varValueRe  = regexp.MustCompile(`^[A-Za-z0-9\-._~:/?#&=,]{1,512}$`)
-	statusRe    = regexp.MustCompile(`^[1-5]\d\d$`)
+	pathPartRe  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\{[A-Za-z0-9._-]+\+?\}|[A-Za-z0-9._-]+)$`) })
+	stageNameRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`) })
+	varNameRe   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_]{1,64}$`) })
+	varValueRe  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9\-._~:/?#&=,]{1,512}$`) })
+	statusRe    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[1-5]\d\d$`) })
 )
 
 // httpMethods are the method names AWS accepts, in its message's order.
@@ -288,10 +289,10 @@ var httpMethods = []string{"ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "
 
 func checkVariables(vars map[string]string) error {
 	for k, v := range vars {
-		if !varNameRe.MatchString(k) {
+		if !varNameRe().MatchString(k) {
 			return badRequest("Stage variable name %s must be alphanumeric or underscore, and at most 64 characters", k)
 		}
-		if !varValueRe.MatchString(v) {
+		if !varValueRe().MatchString(v) {
 			return badRequest("Stage variable value %s for %s must match [A-Za-z0-9-._~:/?#&=,]+ and be at most 512 characters", v, k)
 		}
 	}

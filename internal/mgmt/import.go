@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"strings"
 
-	"go.yaml.in/yaml/v4"
-
 	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/openapi"
 	"github.com/portico-gw/portico/internal/source"
@@ -50,7 +48,7 @@ func (s *Service) parseDefinition(r *http.Request) (*parsed, error) {
 			Version     any    `yaml:"version"`
 		} `yaml:"info"`
 	}
-	if yaml.Unmarshal(body, &doc) == nil {
+	if source.UnmarshalYAML(body, &doc) == nil {
 		p.description = doc.Info.Description
 		if v, ok := doc.Info.Version.(string); ok {
 			p.version = v

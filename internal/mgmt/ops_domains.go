@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Custom domain names and base path mappings (CreateDomainName,
@@ -56,8 +57,10 @@ type Domain struct {
 const noBasePath = "(none)"
 
 var (
-	domainNameRe = regexp.MustCompile(`^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
-	basePathRe   = regexp.MustCompile(`^[A-Za-z0-9._~-]+$`)
+	domainNameRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+	})
+	basePathRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._~-]+$`) })
 )
 
 // Domains returns the managed custom domains, sorted by name, for the
@@ -107,7 +110,7 @@ func (s *Service) createDomain(r *http.Request) (int, any, error) {
 	if in.DomainName == "" {
 		return 0, nil, badRequest("No Domain Name specified")
 	}
-	if !domainNameRe.MatchString(name) {
+	if !domainNameRe().MatchString(name) {
 		return 0, nil, badRequest("Invalid domain name identifier specified: %s is not a domain name", in.DomainName)
 	}
 	switch in.SecurityPolicy {
@@ -207,7 +210,7 @@ func basePathOf(p string) (string, error) {
 	if strings.Contains(p, "/") {
 		return "", badRequest("API Gateway V1 doesn't support the slash character (/) in base path mappings. To create a multi-level base path mapping, use API Gateway V2.")
 	}
-	if !basePathRe.MatchString(p) {
+	if !basePathRe().MatchString(p) {
 		return "", badRequest("Invalid base path %q: it may hold letters, digits, '.', '_', '~' and '-'", p)
 	}
 	return p, nil

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/fault"
@@ -54,9 +55,13 @@ type authorizerInput struct {
 }
 
 var (
-	authorizerURIRe = regexp.MustCompile(`^arn:aws(-[a-z]+)*:apigateway:[^:]+:lambda:path/2015-03-31/functions/.+/invocations$`)
-	requestSourceRe = regexp.MustCompile(`^(method\.request\.(header|querystring)\.[^,\s]+|stageVariables\.[^,\s]+|context\.[^,\s]+)$`)
-	modelNameRe     = regexp.MustCompile(`^[A-Za-z0-9]+$`)
+	authorizerURIRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^arn:aws(-[a-z]+)*:apigateway:[^:]+:lambda:path/2015-03-31/functions/.+/invocations$`)
+	})
+	requestSourceRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(method\.request\.(header|querystring)\.[^,\s]+|stageVariables\.[^,\s]+|context\.[^,\s]+)$`)
+	})
+	modelNameRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9]+$`) })
 )
 
 func authorizerView(id string, a apidef.Authorizer, info AuthorizerInfo) AuthorizerOut {
@@ -78,7 +83,7 @@ func checkAuthorizer(a *apidef.Authorizer) error {
 	}
 	switch a.Type {
 	case apidef.AuthorizerToken, apidef.AuthorizerRequest:
-		if !authorizerURIRe.MatchString(a.AuthorizerURI) {
+		if !authorizerURIRe().MatchString(a.AuthorizerURI) {
 			return badRequest("Invalid Authorizer URI specified: it must be arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{functionArn}/invocations")
 		}
 	case apidef.AuthorizerCognito:
@@ -99,7 +104,7 @@ func checkAuthorizer(a *apidef.Authorizer) error {
 		}
 		if a.IdentitySource != "" {
 			for src := range strings.SplitSeq(a.IdentitySource, ",") {
-				if !requestSourceRe.MatchString(strings.TrimSpace(src)) {
+				if !requestSourceRe().MatchString(strings.TrimSpace(src)) {
 					return badRequest("Invalid identity source specified: %s", strings.TrimSpace(src))
 				}
 			}
@@ -505,7 +510,7 @@ func (s *Service) createModel(r *http.Request) (int, any, error) {
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	if !modelNameRe.MatchString(in.Name) {
+	if !modelNameRe().MatchString(in.Name) {
 		return 0, nil, badRequest("Model name must be non-empty and alphanumeric")
 	}
 	if in.ContentType == "" {
@@ -689,7 +694,7 @@ func (s *Service) putGatewayResponse(r *http.Request) (int, any, error) {
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	if in.StatusCode != "" && !statusRe.MatchString(in.StatusCode) {
+	if in.StatusCode != "" && !statusRe().MatchString(in.StatusCode) {
 		return 0, nil, badRequest("Invalid status code specified: %s", in.StatusCode)
 	}
 	var out GatewayResponseOut
@@ -759,7 +764,7 @@ func (s *Service) updateGatewayResponse(r *http.Request) (int, any, error) {
 			if p.Path != "/statusCode" || p.Op != "replace" {
 				return invalidPath(p, paths)
 			}
-			if p.value() != "" && !statusRe.MatchString(p.value()) {
+			if p.value() != "" && !statusRe().MatchString(p.value()) {
 				return badRequest("Invalid status code specified: %s", p.value())
 			}
 			gr.StatusCode = p.value()
@@ -794,10 +799,12 @@ type tagTarget struct {
 	api, stage, key, plan string
 }
 
-var tagARNRe = regexp.MustCompile(`^arn:aws(-[a-z]+)*:apigateway:([^:]*)::/(restapis/([a-z0-9]+)(/stages/([A-Za-z0-9_-]+))?|apikeys/([a-z0-9]+)|usageplans/([a-z0-9]+))$`)
+var tagARNRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^arn:aws(-[a-z]+)*:apigateway:([^:]*)::/(restapis/([a-z0-9]+)(/stages/([A-Za-z0-9_-]+))?|apikeys/([a-z0-9]+)|usageplans/([a-z0-9]+))$`)
+})
 
 func parseTagARN(arn string) (tagTarget, error) {
-	m := tagARNRe.FindStringSubmatch(arn)
+	m := tagARNRe().FindStringSubmatch(arn)
 	if m == nil {
 		return tagTarget{}, badRequest("Invalid resource ARN specified: %s (want arn:aws:apigateway:{region}::/restapis/{id}, .../stages/{name}, ::/apikeys/{id} or ::/usageplans/{id})", arn)
 	}

@@ -6,11 +6,14 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/portico-gw/portico/internal/apidef"
 )
 
-var requestParamRe = regexp.MustCompile(`^method\.request\.(path|querystring|header|multivaluequerystring|multivalueheader)\.[^.\s]+$`)
+var requestParamRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^method\.request\.(path|querystring|header|multivaluequerystring|multivalueheader)\.[^.\s]+$`)
+})
 
 // putIntegrationInput is PutIntegration's body.
 type putIntegrationInput struct {

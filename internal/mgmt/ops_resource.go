@@ -73,7 +73,7 @@ func (s *Service) getResource(r *http.Request) (int, any, error) {
 
 // checkPathPart checks a new path part under parent.
 func checkPathPart(d *document, parent *Resource, part, self string) error {
-	if !pathPartRe.MatchString(part) {
+	if !pathPartRe().MatchString(part) {
 		return badRequest("Resource's path part only allow a-zA-Z0-9._- and curly braces at the beginning and the end and an optional plus sign before the closing brace.")
 	}
 	if strings.HasSuffix(parent.PathPart, "+}") {
@@ -240,7 +240,7 @@ func checkMethod(d *document, m *Method) error {
 		}
 	}
 	for p := range m.RequestParameters {
-		if !requestParamRe.MatchString(p) {
+		if !requestParamRe().MatchString(p) {
 			return badRequest("Invalid method request parameter specified: %s", p)
 		}
 	}
@@ -367,7 +367,7 @@ func (s *Service) deleteMethod(r *http.Request) (int, any, error) {
 // statusCode reads and checks the request's status code.
 func statusCode(r *http.Request) (string, error) {
 	c := r.PathValue("code")
-	if !statusRe.MatchString(c) {
+	if !statusRe().MatchString(c) {
 		return "", badRequest("Invalid status code specified: %s", c)
 	}
 	return c, nil

@@ -44,7 +44,7 @@ func (s *Service) createDeployment(r *http.Request) (int, any, error) {
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	if in.StageName != "" && !stageNameRe.MatchString(in.StageName) {
+	if in.StageName != "" && !stageNameRe().MatchString(in.StageName) {
 		return 0, nil, badRequest("Stage name only allows a-zA-Z0-9_ and -, at most 128 characters")
 	}
 	if err := checkVariables(in.Variables); err != nil {
@@ -201,7 +201,7 @@ func (s *Service) createStage(r *http.Request) (int, any, error) {
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	if !stageNameRe.MatchString(in.StageName) {
+	if !stageNameRe().MatchString(in.StageName) {
 		return 0, nil, badRequest("Stage name only allows a-zA-Z0-9_ and -, at most 128 characters")
 	}
 	if err := checkVariables(in.Variables); err != nil {

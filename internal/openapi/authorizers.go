@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/portico-gw/portico/internal/apidef"
@@ -13,7 +14,9 @@ import (
 	"github.com/portico-gw/portico/internal/source"
 )
 
-var identitySourceRe = regexp.MustCompile(`^(method\.request\.(header|querystring)\.[^\s,]+|stageVariables\.[A-Za-z0-9_]+|context\.[A-Za-z0-9_.]+)$`)
+var identitySourceRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(method\.request\.(header|querystring)\.[^\s,]+|stageVariables\.[A-Za-z0-9_]+|context\.[A-Za-z0-9_.]+)$`)
+})
 
 // schemes returns the security schemes and the pointer of their container.
 func (im *importer) schemes() (map[string]any, string) {
@@ -79,7 +82,7 @@ func defaultIdentitySource(a *apidef.Authorizer, scheme map[string]any) {
 func (im *importer) checkAuthorizer(a *apidef.Authorizer, ap string) {
 	switch a.Type {
 	case apidef.AuthorizerToken, apidef.AuthorizerRequest:
-		if !lambdaURIRe.MatchString(a.AuthorizerURI) {
+		if !lambdaURIRe().MatchString(a.AuthorizerURI) {
 			im.errorf(ap+"/authorizerUri", "authorizerUri must be arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{functionArn}/invocations, not %q%s", a.AuthorizerURI, placeholderHint(a.AuthorizerURI))
 		}
 	case apidef.AuthorizerCognito:
@@ -104,7 +107,7 @@ func (im *importer) checkAuthorizer(a *apidef.Authorizer, ap string) {
 	}
 	if a.Type == apidef.AuthorizerRequest && a.IdentitySource != "" {
 		for _, src := range strings.Split(a.IdentitySource, ",") {
-			if src = strings.TrimSpace(src); !identitySourceRe.MatchString(src) {
+			if src = strings.TrimSpace(src); !identitySourceRe().MatchString(src) {
 				im.errorf(ap+"/identitySource", "identity source %q must be method.request.header.X, method.request.querystring.X, stageVariables.X or context.X (path parameters are not allowed)", src)
 			}
 		}
@@ -116,7 +119,9 @@ func (im *importer) checkAuthorizer(a *apidef.Authorizer, ap string) {
 	}
 }
 
-var lambdaURIRe = regexp.MustCompile(`^arn:aws(-[a-z]+)*:apigateway:[^:]+:lambda:path/2015-03-31/functions/.+/invocations$`)
+var lambdaURIRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^arn:aws(-[a-z]+)*:apigateway:[^:]+:lambda:path/2015-03-31/functions/.+/invocations$`)
+})
 
 // resourcePolicy reads x-amazon-apigateway-policy and checks it parses.
 func (im *importer) resourcePolicy(api *apidef.RestAPI) {

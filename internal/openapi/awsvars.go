@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/portico-gw/portico/internal/source"
 )
@@ -50,7 +51,7 @@ func Partition(region string) string {
 	return "aws"
 }
 
-var awsVarRe = regexp.MustCompile(`\$\{AWS::([A-Za-z0-9_]*)\}`)
+var awsVarRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{AWS::([A-Za-z0-9_]*)\}`) })
 
 // resolveAWSVariables replaces the AWS variables API Gateway resolves when
 // it imports a definition (${AWS::AccountId}, ${AWS::Partition},
@@ -66,8 +67,8 @@ func (im *importer) resolveAWSVariables(o Options) {
 			if !strings.Contains(t, "${AWS::") {
 				return t
 			}
-			return awsVarRe.ReplaceAllStringFunc(t, func(ref string) string {
-				name := awsVarRe.FindStringSubmatch(ref)[1]
+			return awsVarRe().ReplaceAllStringFunc(t, func(ref string) string {
+				name := awsVarRe().FindStringSubmatch(ref)[1]
 				if val, ok := vals[name]; ok {
 					return val
 				}

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/fault"
@@ -12,9 +13,13 @@ import (
 )
 
 var (
-	statusRe        = regexp.MustCompile(`^[1-5]\d\d$`)
-	gwParamKeyRe    = regexp.MustCompile(`^gatewayresponse\.(header|path|querystring)\.[^\s]+$`)
-	gwParamSourceRe = regexp.MustCompile(`^(method\.request\.(path|querystring|header|multivaluequerystring|multivalueheader)\.[^\s]+|context\.[A-Za-z0-9_.]+|stageVariables\.[A-Za-z0-9_]+|'[^']*')$`)
+	statusRe     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[1-5]\d\d$`) })
+	gwParamKeyRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^gatewayresponse\.(header|path|querystring)\.[^\s]+$`)
+	})
+	gwParamSourceRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(method\.request\.(path|querystring|header|multivaluequerystring|multivalueheader)\.[^\s]+|context\.[A-Za-z0-9_.]+|stageVariables\.[A-Za-z0-9_]+|'[^']*')$`)
+	})
 )
 
 // implemented lists the x-amazon-apigateway-* keys Portico reads, by where
@@ -120,18 +125,18 @@ func (im *importer) gatewayResponses() map[string]apidef.GatewayResponse {
 			ResponseTemplates:  im.strMap(r, p, "responseTemplates"),
 			Loc:                im.loc(p),
 		}
-		if g.StatusCode != "" && !statusRe.MatchString(g.StatusCode) {
+		if g.StatusCode != "" && !statusRe().MatchString(g.StatusCode) {
 			im.errorf(p+"/statusCode", "statusCode %q must match [1-5]\\d\\d", g.StatusCode)
 		}
 		for _, k := range sortedKeys(g.ResponseParameters) {
 			kp := p + "/responseParameters/" + source.Escape(k)
 			v := g.ResponseParameters[k]
 			switch {
-			case !gwParamKeyRe.MatchString(k):
+			case !gwParamKeyRe().MatchString(k):
 				im.errorf(kp, "invalid parameter %q: keys are gatewayresponse.header.NAME", k)
 			case v == "":
 				im.errorf(kp, "Invalid null or empty value in responseParameters")
-			case !gwParamSourceRe.MatchString(v):
+			case !gwParamSourceRe().MatchString(v):
 				im.errorf(kp, "invalid mapping expression specified: %q", v)
 			}
 		}

@@ -183,7 +183,7 @@ func (im *importer) checkRoutePath(ptr, p string) bool {
 			im.errorf(ptr, "route path %q has an empty part", p)
 			return false
 		}
-		if !segmentRe.MatchString(seg) {
+		if !segmentRe().MatchString(seg) {
 			im.errorf(ptr, "route path %q: part %q must be letters, digits, _ - . , : @ or a whole {variable}", p, seg)
 			return false
 		}

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/portico-gw/portico/internal/apidef"
@@ -22,7 +23,9 @@ const (
 
 // httpIdentitySourceRe is an HTTP API identity source
 // (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html).
-var httpIdentitySourceRe = regexp.MustCompile(`^\$(request\.(header|querystring)\.[^\s,]+|context\.[A-Za-z0-9_.]+|stageVariables\.[A-Za-z0-9_]+)$`)
+var httpIdentitySourceRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\$(request\.(header|querystring)\.[^\s,]+|context\.[A-Za-z0-9_.]+|stageVariables\.[A-Za-z0-9_]+)$`)
+})
 
 // httpAuthorizers reads x-amazon-apigateway-authorizer from every security
 // scheme: request (Lambda) and jwt authorizers
@@ -98,7 +101,7 @@ func (im *importer) identitySources(raw map[string]any, ap string) []string {
 		return nil
 	}
 	for _, s := range list {
-		if httpIdentitySourceRe.MatchString(s) {
+		if httpIdentitySourceRe().MatchString(s) {
 			continue
 		}
 		hint := ""
@@ -140,9 +143,9 @@ func (im *importer) authorizerFields(raw map[string]any, ap string, t apidef.Aut
 // (https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-authorizers.html).
 func (im *importer) lambdaAuthorizer(a *apidef.Authorizer, raw map[string]any, ap string) {
 	a.AuthorizerURI = im.str(raw, ap, "authorizerUri")
-	if !lambdaURIRe.MatchString(a.AuthorizerURI) {
+	if !lambdaURIRe().MatchString(a.AuthorizerURI) {
 		hint := placeholderHint(a.AuthorizerURI)
-		if lambdaFunctionARNRe.MatchString(a.AuthorizerURI) {
+		if lambdaFunctionARNRe().MatchString(a.AuthorizerURI) {
 			hint = " (a plain function ARN: wrap it as arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/FUNCTION_ARN/invocations)"
 		}
 		im.errorf(ap+"/authorizerUri", "authorizerUri must be arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{functionArn}/invocations, not %q%s", a.AuthorizerURI, hint)

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/source"
@@ -23,19 +24,29 @@ const (
 var (
 	// lambdaFunctionARNRe is a plain Lambda function ARN, as HTTP API
 	// definitions may give it (an alias or version may follow the name).
-	lambdaFunctionARNRe = regexp.MustCompile(`^arn:(aws(?:-[a-z]+)*):lambda:([a-z0-9-]+):([^:]+):function:([^:/\s]+)(:[^:/\s]+)?$`)
+	lambdaFunctionARNRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^arn:(aws(?:-[a-z]+)*):lambda:([a-z0-9-]+):([^:]+):function:([^:/\s]+)(:[^:/\s]+)?$`)
+	})
 	// requestMappingKeyRe is an HTTP API request parameter mapping key.
-	requestMappingKeyRe = regexp.MustCompile(`^(append|overwrite|remove):(header|querystring)\.(\S+)$`)
+	requestMappingKeyRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(append|overwrite|remove):(header|querystring)\.(\S+)$`)
+	})
 	// responseMappingKeyRe is an HTTP API response parameter mapping key.
-	responseMappingKeyRe = regexp.MustCompile(`^(append|overwrite|remove):header\.(\S+)$`)
+	responseMappingKeyRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(append|overwrite|remove):header\.(\S+)$`) })
 	// mappingRefRe finds the runtime references in a mapping value.
-	mappingRefRe = regexp.MustCompile(`\$(request|response|context|stageVariables)\b[^\s$]*`)
+	mappingRefRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\$(request|response|context|stageVariables)\b[^\s$]*`)
+	})
 	// requestRefRe and responseRefRe are the valid references
 	// (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-parameter-mapping.html).
-	requestRefRe  = regexp.MustCompile(`^\$(request\.(header|querystring)\.[^\s$.][^\s$]*|request\.path(\.[A-Za-z0-9_\-.]+)?|request\.body(\.[^\s$]+)?|context\.[A-Za-z0-9_.]+|stageVariables\.[A-Za-z0-9_]+)$`)
-	responseRefRe = regexp.MustCompile(`^\$(response\.header\.[^\s$.][^\s$]*|response\.body(\.[^\s$]+)?|context\.[A-Za-z0-9_.]+|stageVariables\.[A-Za-z0-9_]+)$`)
+	requestRefRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^\$(request\.(header|querystring)\.[^\s$.][^\s$]*|request\.path(\.[A-Za-z0-9_\-.]+)?|request\.body(\.[^\s$]+)?|context\.[A-Za-z0-9_.]+|stageVariables\.[A-Za-z0-9_]+)$`)
+	})
+	responseRefRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^\$(response\.header\.[^\s$.][^\s$]*|response\.body(\.[^\s$]+)?|context\.[A-Za-z0-9_.]+|stageVariables\.[A-Za-z0-9_]+)$`)
+	})
 	// responseStatusKeyRe is a responseParameters key: a status code.
-	responseStatusKeyRe = regexp.MustCompile(`^[2-5]\d\d$`)
+	responseStatusKeyRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[2-5]\d\d$`) })
 )
 
 // reservedMappingHeader reports whether parameter mappings may not touch a
@@ -228,10 +239,10 @@ func (im *importer) lambdaIntegration(o map[string]any, ptr string, in *apidef.I
 	switch {
 	case in.URI == "":
 		im.errorf(uriPtr, "a Lambda integration needs a uri: the function ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME)")
-	case lambdaFunctionARNRe.MatchString(in.URI):
-		sm := lambdaFunctionARNRe.FindStringSubmatch(in.URI)
+	case lambdaFunctionARNRe().MatchString(in.URI):
+		sm := lambdaFunctionARNRe().FindStringSubmatch(in.URI)
 		in.URI = "arn:" + sm[1] + ":apigateway:" + sm[2] + ":lambda:path/2015-03-31/functions/" + in.URI + "/invocations"
-	case lambdaURIRe.MatchString(in.URI):
+	case lambdaURIRe().MatchString(in.URI):
 	default:
 		im.errorf(uriPtr, "a Lambda integration's uri is a function ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME) or arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/FUNCTION_ARN/invocations, not %q%s", in.URI, placeholderHint(in.URI))
 	}
@@ -271,8 +282,8 @@ func (im *importer) httpProxyIntegration(o map[string]any, ptr string, in *apide
 
 // checkStageVarRefs checks the ${stageVariables.x} references of a URI.
 func (im *importer) checkStageVarRefs(uri, ptr string) {
-	for _, m := range stageVarRe.FindAllStringSubmatch(uri, -1) {
-		if !stageVarNameRe.MatchString(m[1]) {
+	for _, m := range stageVarRe().FindAllStringSubmatch(uri, -1) {
+		if !stageVarNameRe().MatchString(m[1]) {
 			im.errorf(ptr, "invalid stage variable reference ${stageVariables.%s}", m[1])
 		}
 	}
@@ -337,7 +348,7 @@ func (im *importer) serviceIntegration(o map[string]any, ptr string, in *apidef.
 			im.invalidate(in, kp, "the "+k+" parameter is "+notAString(v))
 			continue
 		}
-		im.checkMappingValue(s, kp, requestRefRe, "$request.header|querystring|body|path..., $context.x, $stageVariables.x or a static value")
+		im.checkMappingValue(s, kp, requestRefRe(), "$request.header|querystring|body|path..., $context.x, $stageVariables.x or a static value")
 		in.RequestParameters[k] = s
 	}
 	for _, req := range params.required {
@@ -350,7 +361,7 @@ func (im *importer) serviceIntegration(o map[string]any, ptr string, in *apidef.
 // checkMappingValue checks the runtime references ($request..., $context...)
 // in a mapping value; other text is static.
 func (im *importer) checkMappingValue(v, ptr string, valid *regexp.Regexp, want string) {
-	for _, ref := range mappingRefRe.FindAllString(v, -1) {
+	for _, ref := range mappingRefRe().FindAllString(v, -1) {
 		if !valid.MatchString(ref) {
 			im.errorf(ptr, "invalid mapping value %q: %s is not %s", v, ref, want)
 		}
@@ -397,7 +408,7 @@ func (im *importer) requestMappings(o map[string]any, ptr string, in *apidef.Int
 	for _, k := range sortedKeys(out) {
 		kp := rp + "/" + source.Escape(k)
 		if k != "overwrite:path" {
-			sm := requestMappingKeyRe.FindStringSubmatch(k)
+			sm := requestMappingKeyRe().FindStringSubmatch(k)
 			if sm == nil {
 				hint := ""
 				if strings.HasPrefix(k, "integration.request.") {
@@ -420,7 +431,7 @@ func (im *importer) requestMappings(o map[string]any, ptr string, in *apidef.Int
 			im.errorf(kp, "parameter mapping %s has an empty value", k)
 			continue
 		}
-		im.checkMappingValue(out[k], kp, requestRefRe, "$request.header.NAME, $request.querystring.NAME, $request.body.PATH, $request.path, $request.path.NAME, $context.NAME or $stageVariables.NAME")
+		im.checkMappingValue(out[k], kp, requestRefRe(), "$request.header.NAME, $request.querystring.NAME, $request.body.PATH, $request.path, $request.path.NAME, $context.NAME or $stageVariables.NAME")
 	}
 	return out
 }
@@ -441,7 +452,7 @@ func (im *importer) responseMappings(o map[string]any, ptr string, in *apidef.In
 	out := map[string]map[string]string{}
 	for _, code := range sortedKeys(byStatus) {
 		cp := rp + "/" + source.Escape(code)
-		if !responseStatusKeyRe.MatchString(code) {
+		if !responseStatusKeyRe().MatchString(code) {
 			im.errorf(cp, "responseParameters are keyed by the integration's status code (200 to 599), not %q", code)
 			continue
 		}
@@ -461,12 +472,12 @@ func (im *importer) responseMappings(o map[string]any, ptr string, in *apidef.In
 					}
 					continue
 				}
-				if !responseRefRe.MatchString(v) {
+				if !responseRefRe().MatchString(v) {
 					im.errorf(kp, "overwrite:statuscode must be a status code or a $response/$context/$stageVariables reference, not %q", v)
 				}
 				continue
 			}
-			sm := responseMappingKeyRe.FindStringSubmatch(k)
+			sm := responseMappingKeyRe().FindStringSubmatch(k)
 			if sm == nil {
 				hint := ""
 				if strings.HasPrefix(k, "method.response.") {
@@ -488,7 +499,7 @@ func (im *importer) responseMappings(o map[string]any, ptr string, in *apidef.In
 				im.errorf(kp, "response mapping %s has an empty value", k)
 				continue
 			}
-			im.checkMappingValue(v, kp, responseRefRe, "$response.header.NAME, $response.body.PATH, $context.NAME or $stageVariables.NAME")
+			im.checkMappingValue(v, kp, responseRefRe(), "$response.header.NAME, $response.body.PATH, $context.NAME or $stageVariables.NAME")
 		}
 		out[code] = mappings
 	}

@@ -9,12 +9,12 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
 	"github.com/getkin/kin-openapi/openapi3"
-	"go.yaml.in/yaml/v4"
 
 	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/awslimits"
@@ -66,7 +66,7 @@ func ImportWith(file string, data []byte, o Options) (*apidef.RestAPI, error) {
 		return nil, &source.Error{File: file, Message: fmt.Sprintf("document expands to %d nodes through YAML aliases; the limit is %d", n, MaxExpandedNodes)}
 	}
 	var raw any
-	if err := yaml.Unmarshal(data, &raw); err != nil {
+	if err := source.UnmarshalYAML(data, &raw); err != nil {
 		return nil, &source.Error{File: file, Message: "not valid YAML or JSON: " + err.Error()}
 	}
 	root, ok := normalize(raw).(map[string]any)
@@ -114,7 +114,8 @@ func (im *importer) checkStructure() error {
 	default:
 		return im.ix.Errorf("", "missing the openapi (3.x) or swagger (2.0) version key")
 	}
-	j, err := json.Marshal(im.forKin())
+	kd := im.forKin()
+	j, err := json.Marshal(kd)
 	if err != nil {
 		im.warnf("", "OpenAPI structure: cannot encode document: %v", err)
 		return nil
@@ -131,10 +132,17 @@ func (im *importer) checkStructure() error {
 			return nil
 		}
 	} else {
-		loader := openapi3.NewLoader()
-		if doc, err = loader.LoadFromData(j); err != nil {
-			im.warnf("", "OpenAPI structure: not checked, the document does not decode as OpenAPI 3: %v", err)
-			return nil
+		// The same document in block style (kinYAML) costs a fraction of
+		// the memory; should it not load, the JSON is loaded as it always
+		// was, so that what is reported stays kin-openapi's answer to it.
+		if y, yerr := kinYAML(kd); yerr == nil {
+			doc, err = openapi3.NewLoader().LoadFromData(y)
+		}
+		if doc == nil {
+			if doc, err = openapi3.NewLoader().LoadFromData(j); err != nil {
+				im.warnf("", "OpenAPI structure: not checked, the document does not decode as OpenAPI 3: %v", err)
+				return nil
+			}
 		}
 	}
 	err = doc.Validate(context.Background(), openapi3.EnableMultiError(), openapi3.DisableExamplesValidation(),
@@ -178,11 +186,11 @@ func splitMulti(err error) []string {
 }
 
 // kinPath finds the path and operation kin-openapi names in its messages.
-var kinPath = regexp.MustCompile(`invalid path (\S+): invalid operation (\w+)`)
+var kinPath = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`invalid path (\S+): invalid operation (\w+)`) })
 
 // kinPointer locates a kin-openapi validation message in the document.
 func kinPointer(msg string) string {
-	m := kinPath.FindStringSubmatch(msg)
+	m := kinPath().FindStringSubmatch(msg)
 	if m == nil {
 		return ""
 	}

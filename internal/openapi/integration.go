@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/portico-gw/portico/internal/apidef"
@@ -12,17 +13,26 @@ import (
 	"github.com/portico-gw/portico/internal/source"
 )
 
+// Patterns of integration settings, compiled on first use, like every pattern of this package (docs/architecture.md#memory).
 var (
-	stageVarRe     = regexp.MustCompile(`\$\{stageVariables\.([^}]*)\}`)
-	stageVarNameRe = regexp.MustCompile(`^[A-Za-z0-9_]{1,64}$`)
-	intParamKeyRe  = regexp.MustCompile(`^integration\.request\.(header|querystring|path)\.[^.\s]+`)
-	methodSourceRe = regexp.MustCompile(`^(method\.request\.(path|querystring|header|multivaluequerystring|multivalueheader)\.[^\s]+|method\.request\.body(\..+)?|context\.[A-Za-z0-9_.]+|stageVariables\.[A-Za-z0-9_]+|'[^']*')$`)
-	respParamKeyRe = regexp.MustCompile(`^method\.response\.header\.[^\s]+$`)
+	stageVarRe     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{stageVariables\.([^}]*)\}`) })
+	stageVarNameRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_]{1,64}$`) })
+	intParamKeyRe  = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^integration\.request\.(header|querystring|path)\.[^.\s]+`)
+	})
+	methodSourceRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(method\.request\.(path|querystring|header|multivaluequerystring|multivalueheader)\.[^\s]+|method\.request\.body(\..+)?|context\.[A-Za-z0-9_.]+|stageVariables\.[A-Za-z0-9_]+|'[^']*')$`)
+	})
+	respParamKeyRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^method\.response\.header\.[^\s]+$`) })
 	// awsARNRe is an AWS integration URI in any partition.
-	awsARNRe = regexp.MustCompile(`^arn:aws(-[a-z]+)*:apigateway:`)
+	awsARNRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^arn:aws(-[a-z]+)*:apigateway:`) })
 	// streamingURIRe is a Lambda response-streaming invocation URI.
-	streamingURIRe = regexp.MustCompile(`^(arn:aws(?:-[a-z]+)*:apigateway:[^:]+):lambda:path/2021-11-15/functions/(.+)/response-streaming-invocations$`)
-	respSourceRe   = regexp.MustCompile(`^(integration\.response\.(header|multivalueheader)\.[^\s]+|integration\.response\.body(\..+)?|context\.[A-Za-z0-9_.]+|stageVariables\.[A-Za-z0-9_]+|'[^']*')$`)
+	streamingURIRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(arn:aws(?:-[a-z]+)*:apigateway:[^:]+):lambda:path/2021-11-15/functions/(.+)/response-streaming-invocations$`)
+	})
+	respSourceRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(integration\.response\.(header|multivalueheader)\.[^\s]+|integration\.response\.body(\..+)?|context\.[A-Za-z0-9_.]+|stageVariables\.[A-Za-z0-9_]+|'[^']*')$`)
+	})
 )
 
 // integration reads x-amazon-apigateway-integration. A field whose value is
@@ -70,10 +80,10 @@ func (im *importer) integration(o map[string]any, ptr string, m *apidef.Method) 
 	}
 	for _, k := range sortedKeys(in.RequestParameters) {
 		kp := ptr + "/requestParameters/" + source.Escape(k)
-		if !intParamKeyRe.MatchString(k) {
+		if !intParamKeyRe().MatchString(k) {
 			im.errorf(kp, "invalid mapping expression %q: keys are integration.request.{header|querystring|path}.NAME", k)
 		}
-		if v := in.RequestParameters[k]; !methodSourceRe.MatchString(v) {
+		if v := in.RequestParameters[k]; !methodSourceRe().MatchString(v) {
 			im.errorf(kp, "invalid mapping expression specified: %q", v)
 		}
 	}
@@ -230,12 +240,12 @@ func (im *importer) checkIntegrationType(in *apidef.Integration, ptr string) {
 		if in.Invalid != "" {
 			break
 		}
-		if sm := streamingURIRe.FindStringSubmatch(in.URI); sm != nil {
+		if sm := streamingURIRe().FindStringSubmatch(in.URI); sm != nil {
 			in.URI = sm[1] + ":lambda:path/2015-03-31/functions/" + sm[2] + "/invocations"
 			in.ResponseStreaming = true
 			im.warnf(ptr+"/uri", "Lambda response streaming is not reproduced: the function is invoked as %s and its answer is sent buffered", in.URI)
 		}
-		if !awsARNRe.MatchString(in.URI) {
+		if !awsARNRe().MatchString(in.URI) {
 			im.errorf(ptr+"/uri", "an %s integration needs an arn:aws:apigateway:{region}:{service}:path|action/... URI, not %q%s", strings.ToLower(string(in.Type)), in.URI, placeholderHint(in.URI))
 		} else if !strings.Contains(in.URI, ":path/") && !strings.Contains(in.URI, ":action/") {
 			im.errorf(ptr+"/uri", "AWS ARN for integration must contain path or action")
@@ -248,8 +258,8 @@ func (im *importer) checkIntegrationType(in *apidef.Integration, ptr string) {
 	default: // !in.Type.Valid()
 		im.errorf(ptr+"/type", "unknown integration type %q (want http, http_proxy, mock, aws or aws_proxy)", strings.ToLower(string(in.Type)))
 	}
-	for _, m := range stageVarRe.FindAllStringSubmatch(in.URI, -1) {
-		if !stageVarNameRe.MatchString(m[1]) {
+	for _, m := range stageVarRe().FindAllStringSubmatch(in.URI, -1) {
+		if !stageVarNameRe().MatchString(m[1]) {
 			im.errorf(ptr+"/uri", "invalid stage variable reference ${stageVariables.%s}", m[1])
 		}
 	}
@@ -258,7 +268,7 @@ func (im *importer) checkIntegrationType(in *apidef.Integration, ptr string) {
 // checkHTTPURI checks an http(s) endpoint URI; stage-variable references are
 // checked with a placeholder value, since they resolve per stage.
 func (im *importer) checkHTTPURI(uri, ptr string) {
-	probe := stageVarRe.ReplaceAllString(uri, "stagevar")
+	probe := stageVarRe().ReplaceAllString(uri, "stagevar")
 	u, err := url.Parse(probe)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		im.errorf(ptr, "invalid HTTP endpoint %q: want an absolute http:// or https:// URL%s", uri, placeholderHint(uri))
@@ -267,11 +277,11 @@ func (im *importer) checkHTTPURI(uri, ptr string) {
 
 // templateVarRe is a placeholder of a templating tool (Terraform's
 // templatefile, envsubst): ${name} with no stageVariables. or AWS:: prefix.
-var templateVarRe = regexp.MustCompile(`\$\{[A-Za-z_][A-Za-z0-9_]*\}`)
+var templateVarRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{[A-Za-z_][A-Za-z0-9_]*\}`) })
 
 // placeholderHint explains a value that still holds a template placeholder.
 func placeholderHint(v string) string {
-	if ph := templateVarRe.FindString(v); ph != "" {
+	if ph := templateVarRe().FindString(v); ph != "" {
 		return fmt.Sprintf(" (%s looks like a placeholder that a tool such as Terraform's templatefile substitutes before the definition reaches API Gateway; substitute it first)", ph)
 	}
 	return ""
@@ -303,15 +313,15 @@ func (im *importer) integrationResponses(o map[string]any, ptr string, in *apide
 		} else if _, err := apidef.CompileSelectionPattern(pattern); err != nil {
 			im.errorf(p, "%v", err)
 		}
-		if !statusRe.MatchString(ir.StatusCode) {
+		if !statusRe().MatchString(ir.StatusCode) {
 			im.errorf(p+"/statusCode", "statusCode %q must be a 3-digit status code", ir.StatusCode)
 		}
 		for _, k := range sortedKeys(ir.ResponseParameters) {
 			kp := p + "/responseParameters/" + source.Escape(k)
-			if !respParamKeyRe.MatchString(k) {
+			if !respParamKeyRe().MatchString(k) {
 				im.errorf(kp, "invalid mapping expression %q: keys are method.response.header.NAME", k)
 			}
-			if !respSourceRe.MatchString(ir.ResponseParameters[k]) {
+			if !respSourceRe().MatchString(ir.ResponseParameters[k]) {
 				im.errorf(kp, "invalid mapping expression specified: %q", ir.ResponseParameters[k])
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/portico-gw/portico/internal/apidef"
 	"github.com/portico-gw/portico/internal/source"
@@ -19,7 +20,7 @@ var httpMethods = map[string]string{
 
 // segmentRe is one resource path part: literal characters AWS allows, or a
 // whole-segment {param} / {param+}.
-var segmentRe = regexp.MustCompile(`^([A-Za-z0-9_\-.,:@]+|\{[A-Za-z0-9_.\-]+\+?\})$`)
+var segmentRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([A-Za-z0-9_\-.,:@]+|\{[A-Za-z0-9_.\-]+\+?\})$`) })
 
 // methods reads every operation of every path, sorted by path then method.
 func (im *importer) methods(api *apidef.RestAPI) []*apidef.Method {
@@ -67,7 +68,7 @@ func (im *importer) checkPath(ptr, p string) bool {
 	}
 	parts := strings.Split(strings.TrimSuffix(p[1:], "/"), "/")
 	for i, seg := range parts {
-		if !segmentRe.MatchString(seg) {
+		if !segmentRe().MatchString(seg) {
 			im.errorf(ptr, "resource path %q: part %q must be letters, digits, _ - . , : or a whole {param}", p, seg)
 			return false
 		}

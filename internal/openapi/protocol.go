@@ -70,7 +70,7 @@ func Detect(file string, data []byte) (apidef.Protocol, error) {
 	// API, whatever its values hold (and their YAML aliases are never
 	// expanded).
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	if err := source.UnmarshalYAML(data, &doc); err != nil {
 		return apidef.ProtocolREST, &source.Error{File: file, Message: "not valid YAML or JSON: " + err.Error()}
 	}
 	if len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
@@ -87,7 +87,7 @@ func Detect(file string, data []byte) (apidef.Protocol, error) {
 	// Marked: an HTTP API unless its integrations are a REST API's. A
 	// document that cannot be decoded is left to the import to report.
 	var raw any
-	if err := yaml.Unmarshal(data, &raw); err != nil {
+	if err := source.UnmarshalYAML(data, &raw); err != nil {
 		return apidef.ProtocolHTTP, nil
 	}
 	root, ok := normalize(raw).(map[string]any)

@@ -21,7 +21,7 @@ type Index struct {
 func NewIndex(file string, data []byte) (*Index, error) {
 	ix := &Index{file: file, lines: map[string]int{}}
 	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
+	if err := UnmarshalYAML(data, &root); err != nil {
 		return ix, err
 	}
 	ix.walk(&root, "", 0)

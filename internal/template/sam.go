@@ -6,10 +6,9 @@ import (
 	"sort"
 	"strings"
 
-	"go.yaml.in/yaml/v4"
-
 	"github.com/portico-gw/portico/internal/cfn"
 	"github.com/portico-gw/portico/internal/config"
+	"github.com/portico-gw/portico/internal/source"
 )
 
 // api is one API being generated: its OpenAPI document (Swagger 2.0 for a
@@ -124,7 +123,7 @@ func (t *translator) definition(props map[string]any, pp string) map[string]any 
 			return nil
 		}
 		var doc map[string]any
-		if err := yaml.Unmarshal(data, &doc); err != nil || doc == nil {
+		if err := source.UnmarshalYAML(data, &doc); err != nil || doc == nil {
 			t.errorf(pp+"/DefinitionUri", "%s is not an OpenAPI document: %v", p, err)
 			return nil
 		}

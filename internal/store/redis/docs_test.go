@@ -1,6 +1,7 @@
 package redis
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"testing"
@@ -54,6 +55,26 @@ func TestDocStore(t *testing.T) {
 	}
 	if v, _ := other.Version(ctx); v != 0 {
 		t.Fatalf("another prefix's version: %d", v)
+	}
+}
+
+// TestDocStoreLargeDocument: a document several times the size of the
+// connection's read and write buffers is written and read back whole.
+func TestDocStoreLargeDocument(t *testing.T) {
+	rs := redistest.Start(t)
+	ctx := context.Background()
+	d, err := NewDocStore(Options{URL: rs.URL(), Prefix: "p:"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = d.Close() })
+	doc := append(append([]byte(`{"x":"`), bytes.Repeat([]byte("0123456789abcdef"), 40_000)...), `"}`...) // 640 KB
+	if err := d.Put(ctx, "big", doc); err != nil {
+		t.Fatal(err)
+	}
+	got, err := d.LoadAll(ctx)
+	if err != nil || !bytes.Equal(got["big"], doc) {
+		t.Fatalf("load: %d bytes, %v; want the %d written", len(got["big"]), err, len(doc))
 	}
 }
 

@@ -110,6 +110,16 @@ func New(opts Options) (*Store, error) {
 	copt.DisableCache = true // no client-side caching: counters are read in scripts
 	copt.Dialer.Timeout = opts.Timeout
 	copt.ConnWriteTimeout = opts.Timeout
+	// rueidis sizes each pipelined connection for heavy use: 0.5 MiB read
+	// and write buffers and a ring of 2^10 pending commands, all allocated
+	// when it connects. Counters and cached answers are small and a few
+	// hundred commands wait at most, so smaller ones keep the heap (and
+	// with it the peak resident memory) down without costing throughput;
+	// 2^8 is the smallest ring rueidis recommends (ClientOption,
+	// https://pkg.go.dev/github.com/redis/rueidis#ClientOption). Bodies
+	// larger than a buffer still pass, in several reads or writes.
+	copt.ReadBufferEachConn, copt.WriteBufferEachConn = 64<<10, 64<<10
+	copt.RingScaleEachConn = 8
 	s := &Store{
 		copt:      copt,
 		prefix:    opts.Prefix,
