@@ -619,7 +619,8 @@ func (c *conn) handle(w *response) (keep bool) {
 	w.finishRequest()
 	c.rwc.SetWriteDeadline(time.Time{})
 	if !w.shouldReuseConnection() {
-		if w.body != nil && w.body.earlyClose {
+		if w.bodyLimitHit || w.body != nil && w.body.earlyClose {
+			// unread request bytes remain: let the answer reach the client first
 			c.closeWriteAndWait()
 		}
 		return false
