@@ -104,10 +104,7 @@ func (g *Gateway) DataServer() (Server, func(net.Listener) net.Listener) {
 	}
 	s := g.cfg.Server
 	return &h1.Server{
-		Handler: g.edge,
-		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
-			return tlsedge.ConnContext(ctx, c)
-		},
+		Handler:           g.edge,
 		ReadHeaderTimeout: s.ReadHeaderTimeout.D(),
 		ReadTimeout:       s.ReadTimeout.D(),
 		IdleTimeout:       s.IdleTimeout.D(),
