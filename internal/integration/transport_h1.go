@@ -21,7 +21,8 @@ import (
 // over its own HTTP/1.1 keep-alive connections: the request is written and
 // the answer read on the caller's goroutine, where net/http's transport
 // hands each exchange to two connection goroutines. The bytes sent are
-// net/http's own (Request.Write), and the answer is parsed by
+// net/http's own (Request.Write, or h1WriteRequest's copy of its rules for
+// the common requests, verified byte for byte against it), and the answer is parsed by
 // http.ReadResponse, so a back end sees and answers exactly what it would
 // through net/http. Everything else (https, 100-continue, upgrades,
 // unknown lengths, header fields net/http would refuse) goes to the
@@ -407,16 +408,18 @@ func (c *h1conn) exchange(ctx context.Context, req *http.Request) (*http.Respons
 		}
 		return nil, err
 	}
-	var rb *h1RequestBody
-	if req.GetBody == nil && req.Body != nil && req.Body != http.NoBody {
-		rb = &h1RequestBody{ReadCloser: req.Body}
-		req = h1WithBody(req, rb)
-	}
-	if err := req.Write(c.bw); err != nil {
-		if rb != nil && rb.err != nil {
-			return fail(rb.err) // the body's own failure (a client that stopped sending), never retried
+	if !h1WriteRequest(c.bw, req) {
+		var rb *h1RequestBody
+		if req.GetBody == nil && req.Body != nil && req.Body != http.NoBody {
+			rb = &h1RequestBody{ReadCloser: req.Body}
+			req = h1WithBody(req, rb)
 		}
-		return fail(&h1RetryableError{err, true})
+		if err := req.Write(c.bw); err != nil {
+			if rb != nil && rb.err != nil {
+				return fail(rb.err) // the body's own failure (a client that stopped sending), never retried
+			}
+			return fail(&h1RetryableError{err, true})
+		}
 	}
 	if err := c.bw.Flush(); err != nil {
 		return fail(&h1RetryableError{err, true})
