@@ -57,17 +57,20 @@ const (
 
 // h1conn is one keep-alive connection to a back end.
 type h1conn struct {
-	t       *Transport
-	key     string
-	conn    net.Conn
-	lim     limitedConn
-	br      *bufio.Reader
-	bw      *bufio.Writer
-	idleAt  time.Time
-	raw     syscall.RawConn    // for alive, made on its first use
-	peekFn  func(uintptr) bool // c.peek, bound once
-	open    bool               // peek's finding
-	peekBuf [1]byte
+	t      *Transport
+	key    string
+	conn   net.Conn
+	lim    limitedConn
+	br     *bufio.Reader
+	bw     *bufio.Writer
+	idleAt time.Time
+	// deadline is the connection's deadline (zero: none), kept across
+	// exchanges (setDeadline).
+	deadline time.Time
+	raw      syscall.RawConn    // for alive, made on its first use
+	peekFn   func(uintptr) bool // c.peek, bound once
+	open     bool               // peek's finding
+	peekBuf  [1]byte
 }
 
 // limitedConn bounds what the reader may take from the connection while
@@ -241,7 +244,7 @@ func (t *Transport) get(ctx context.Context, key string, check bool) (*h1conn, b
 		conns[len(conns)-1] = nil
 		t.idle[key] = conns[:len(conns)-1]
 		t.nIdle--
-		if age := now.Sub(c.idleAt); age < h1IdleTimeout && (age < h1CheckAfter && !check || c.alive()) {
+		if age := now.Sub(c.idleAt); age < h1IdleTimeout && (age < h1CheckAfter && !check || c.alive(now)) {
 			t.mu.Unlock()
 			return c, true, nil
 		}
@@ -266,7 +269,14 @@ func (t *Transport) get(ctx context.Context, key string, check bool) (*h1conn, b
 // does not wait finds nothing to read (EOF or stray bytes mean it cannot
 // carry a request). The raw connection and the peek function are made
 // once per connection, so a check allocates nothing.
-func (c *h1conn) alive() bool {
+func (c *h1conn) alive(now time.Time) bool {
+	if !c.deadline.IsZero() && !now.Before(c.deadline) {
+		// A deadline passed fails any read, the peek's too.
+		c.deadline = time.Time{}
+		if c.conn.SetDeadline(time.Time{}) != nil {
+			return false
+		}
+	}
 	if c.raw == nil {
 		sc, ok := c.conn.(syscall.Conn)
 		if !ok {
@@ -290,11 +300,11 @@ func (c *h1conn) peek(fd uintptr) bool {
 }
 
 // put returns c to the idle pool, or closes it when the pool is full.
+//
+// The connection keeps its deadline (see setDeadline): no read or write
+// happens while it is idle, and get clears a deadline passed before it
+// checks the connection.
 func (t *Transport) put(c *h1conn) {
-	if err := c.conn.SetDeadline(time.Time{}); err != nil {
-		c.conn.Close()
-		return
-	}
 	c.idleAt = time.Now()
 	t.mu.Lock()
 	if t.idle == nil {
@@ -394,13 +404,18 @@ func (t *Transport) CloseIdleConnections() {
 // bounds the whole exchange, body included; its cancellation closes the
 // exchange at once.
 func (c *h1conn) exchange(ctx context.Context, req *http.Request) (*http.Response, error) {
+	// The deadline is set before the cancellation is watched, so that a
+	// cancellation is never overwritten by it.
+	if d, ok := ctx.Deadline(); ok {
+		c.setDeadline(d)
+	} else if !c.deadline.IsZero() {
+		c.deadline = time.Time{}
+		_ = c.conn.SetDeadline(time.Time{})
+	}
 	var stop func() bool
 	if ctx.Done() != nil {
 		conn := c.conn
 		stop = context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
-	}
-	if d, ok := ctx.Deadline(); ok {
-		_ = c.conn.SetDeadline(d)
 	}
 	fail := func(err error) (*http.Response, error) {
 		if stop != nil {
@@ -457,6 +472,31 @@ func (c *h1conn) exchange(ctx context.Context, req *http.Request) (*http.Respons
 	resp.Body = &h1body{rc: resp.Body, c: c, ctx: ctx, stop: stop, reuse: reuse}
 	return resp, nil
 }
+
+// setDeadline bounds the exchange by d. Setting a connection's deadline
+// costs timer updates in the runtime, twice per exchange (it was also
+// cleared when the connection went idle), so a deadline already set is
+// kept when it is not before d and at most h1DeadlineLateness of the time
+// left after it: the exchange never ends early, and ends at most 1/32 of
+// its timeout late (e.g. under 1 s for a 29 s integration timeout), which
+// h1ContextError still reports as the context's deadline. A new deadline
+// is set that much after d, so that the next exchanges, whose deadlines
+// come a little later, keep it.
+func (c *h1conn) setDeadline(d time.Time) {
+	late := time.Until(d) / h1DeadlineLateness
+	if late < 0 {
+		late = 0
+	}
+	if !c.deadline.Before(d) && c.deadline.Sub(d) <= late {
+		return
+	}
+	c.deadline = d.Add(late)
+	_ = c.conn.SetDeadline(c.deadline)
+}
+
+// h1DeadlineLateness is the fraction (1/n) of an exchange's time left by
+// which its connection's deadline may come after the context's.
+const h1DeadlineLateness = 32
 
 // release ends an exchange: the connection goes back to the pool when the
 // answer was read whole and nothing cancelled it, else it is closed.
