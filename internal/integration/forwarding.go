@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/net/http/httpguts"
+
 	"github.com/portico-gw/portico/internal/pipeline"
 )
 
@@ -67,8 +69,23 @@ func (c *cancelOnClose) Close() error {
 // parsed: the URL is not formatted and parsed a second time. A body of
 // length 0 is sent as http.NoBody with Content-Length 0, as
 // NewRequestWithContext sends an empty bytes.Reader; a non-empty one gets
-// GetBody, so the transport can resend it on a fresh connection.
-func newBackendRequest(ctx context.Context, method string, target *url.URL, body []byte) (*http.Request, error) {
+// GetBody, so the transport can resend it on a fresh connection. The
+// request carries header, which every caller builds itself. A request
+// without a body is NewRequestWithContext's made in one allocation (its
+// fields, then WithContext), where NewRequestWithContext also parses an
+// empty URL and makes a header that would be dropped.
+func newBackendRequest(ctx context.Context, method string, target *url.URL, body []byte, header http.Header) (*http.Request, error) {
+	// NewRequestWithContext drops an empty port ("host:") from the URL's
+	// host and takes Host from it.
+	target.Host = strings.TrimSuffix(target.Host, ":")
+	// A method that is a token (httpguts.ValidHeaderFieldName is
+	// net/http's validMethod) and a context: NewRequestWithContext
+	// would not fail.
+	if len(body) == 0 && ctx != nil && httpguts.ValidHeaderFieldName(method) {
+		r := http.Request{Method: method, URL: target, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+			Header: header, Body: http.NoBody, Host: target.Host}
+		return r.WithContext(ctx), nil
+	}
 	var rd io.Reader
 	if len(body) > 0 {
 		rd = bytes.NewReader(body)
@@ -77,10 +94,7 @@ func newBackendRequest(ctx context.Context, method string, target *url.URL, body
 	if err != nil {
 		return nil, err
 	}
-	// NewRequestWithContext drops an empty port ("host:") from the URL's
-	// host and takes Host from it.
-	target.Host = strings.TrimSuffix(target.Host, ":")
-	req.URL, req.Host = target, target.Host
+	req.URL, req.Host, req.Header = target, target.Host, header
 	if rd == nil {
 		req.Body = http.NoBody
 	}
@@ -98,8 +112,10 @@ func newBackendRequest(ctx context.Context, method string, target *url.URL, body
 // against the limit at the edge) is streamed as it arrives, and a client
 // that fails to deliver it fails the exchange with the client's error
 // (pipeline.ErrClientBody).
+//
+// The request carries header.
 func proxyRequest(ctx context.Context, transport http.RoundTripper, c *pipeline.Call, method string, target *url.URL,
-	timeout time.Duration) (*http.Request, context.CancelFunc, error) {
+	header http.Header, timeout time.Duration) (*http.Request, context.CancelFunc, error) {
 	if method == "ANY" || method == "" {
 		method = c.HTTPMethod
 	}
@@ -118,7 +134,7 @@ func proxyRequest(ctx context.Context, transport http.RoundTripper, c *pipeline.
 	} else {
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 	}
-	req, err := newBackendRequest(ctx, method, target, body)
+	req, err := newBackendRequest(ctx, method, target, body, header)
 	if err != nil {
 		cancel()
 		return nil, nil, configError("Invalid endpoint address")

@@ -121,7 +121,7 @@ func (p *HTTPAPIProxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.
 	if editQuery != nil {
 		target.RawQuery = editQuery(target.RawQuery)
 	}
-	req, cancel, err := proxyRequest(ctx, p.transport, c, p.method, target, p.timeout)
+	req, cancel, err := proxyRequest(ctx, p.transport, c, p.method, target, header, p.timeout)
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +141,6 @@ func (p *HTTPAPIProxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.
 		req.Host = h
 	}
 	header.Del("Host")
-	req.Header = header
 	return proxyExchange(p.transport, req, cancel, c, awsheaders.HTTPAPIResponseHeader)
 }
 

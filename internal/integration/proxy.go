@@ -62,11 +62,10 @@ func (p *Proxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Result,
 		return nil, configError("Invalid endpoint address")
 	}
 	target.RawQuery = mergeQuery(target.RawQuery, c.RawQuery, mp.query)
-	req, cancel, err := proxyRequest(ctx, p.transport, c, p.method, target, p.timeout)
+	req, cancel, err := proxyRequest(ctx, p.transport, c, p.method, target, awsheaders.ProxyRequestHeader(c.Header), p.timeout)
 	if err != nil {
 		return nil, err
 	}
-	req.Header = awsheaders.ProxyRequestHeader(c.Header)
 	hv := make(headerValues, 0, 4)
 	hv.set(req.Header, "X-Forwarded-For", awsheaders.ForwardedFor(c.Header.Get("X-Forwarded-For"), c.SourceIP))
 	hv.set(req.Header, "X-Forwarded-Proto", "http")

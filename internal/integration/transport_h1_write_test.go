@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -226,4 +227,68 @@ func FuzzH1WriteRequest(f *testing.F) {
 		}
 		h1CompareWrite(t, s)
 	})
+}
+
+// TestNewBackendRequestMatchesNewRequest: newBackendRequest's request is
+// http.NewRequestWithContext's with the target, its Host, the header and
+// (for no body) http.NoBody, whatever the method and body.
+func TestNewBackendRequestMatchesNewRequest(t *testing.T) {
+	ctx := context.WithValue(context.Background(), struct{}{}, 1)
+	header := http.Header{"A": {"b"}}
+	for _, method := range []string{"GET", "POST", "", "get", "PROPFIND", "BAD METHOD", "Ü", "A\r\n", "CONNECT"} {
+		for _, body := range []string{"", "x", `{"a":1}`} {
+			for _, host := range []string{"backend:80", "backend:", "[::1]:"} {
+				target := func() *url.URL { return &url.URL{Scheme: "http", Host: host, Path: "/p", RawQuery: "q=1"} }
+				got, gerr := newBackendRequest(ctx, method, target(), []byte(body), header)
+				var rd io.Reader
+				if body != "" {
+					rd = bytes.NewReader([]byte(body))
+				}
+				want, werr := http.NewRequestWithContext(ctx, method, "", rd)
+				if (gerr != nil) != (werr != nil) || gerr != nil && gerr.Error() != werr.Error() {
+					t.Fatalf("%q %q: error %v, want %v", method, body, gerr, werr)
+				}
+				if werr != nil {
+					continue
+				}
+				u := target()
+				u.Host = strings.TrimSuffix(u.Host, ":")
+				want.URL, want.Host, want.Header = u, u.Host, header
+				if rd == nil {
+					want.Body = http.NoBody
+				}
+				if got.Context() != want.Context() {
+					t.Errorf("%q %q: another context", method, body)
+				}
+				gb, wb := got.GetBody, want.GetBody
+				got.GetBody, want.GetBody = nil, nil
+				if (gb == nil) != (wb == nil) {
+					t.Errorf("%q %q: GetBody %v, want %v", method, body, gb != nil, wb != nil)
+				}
+				gotBody, _ := io.ReadAll(got.Body)
+				wantBody, _ := io.ReadAll(want.Body)
+				if string(gotBody) != string(wantBody) || (got.Body == http.NoBody) != (want.Body == http.NoBody) {
+					t.Errorf("%q %q: body %q, want %q", method, body, gotBody, wantBody)
+				}
+				got.Body, want.Body = nil, nil
+				if !reflect.DeepEqual(*got.WithContext(context.Background()), *want.WithContext(context.Background())) {
+					t.Errorf("%q %q %q:\n%+v\nwant\n%+v", method, body, host, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestNewBackendRequestAllocs: a request without a body is one allocation.
+func TestNewBackendRequestAllocs(t *testing.T) {
+	ctx := context.Background()
+	target := &url.URL{Scheme: "http", Host: "backend:80", Path: "/p"}
+	h := http.Header{}
+	if n := testing.AllocsPerRun(100, func() {
+		if _, err := newBackendRequest(ctx, http.MethodGet, target, nil, h); err != nil {
+			t.Fatal(err)
+		}
+	}); n != 1 {
+		t.Errorf("%v allocations, want 1", n)
+	}
 }
