@@ -42,15 +42,22 @@ type streamResult struct {
 	body cancelOnClose
 }
 
-// newStreamResult returns the result for a back end's streamed answer; the
-// body's Close releases cancel.
-func newStreamResult(resp *http.Response, header http.Header, cancel func()) *pipeline.Result {
-	sr := &streamResult{
+// newStreamResult returns the result for a back end's streamed answer,
+// made in sr; the body's Close releases cancel.
+func newStreamResult(sr *streamResult, resp *http.Response, header http.Header, cancel func()) *pipeline.Result {
+	*sr = streamResult{
 		res:  pipeline.Result{Status: resp.StatusCode, Header: header, ContentLength: resp.ContentLength},
 		body: cancelOnClose{ReadCloser: resp.Body, cancel: cancel},
 	}
 	sr.res.Stream = &sr.body
 	return &sr.res
+}
+
+// proxyAllocs is what proxyRequest and proxyExchange make for one call,
+// in one allocation: the enforced deadline and the streamed result.
+type proxyAllocs struct {
+	deadline enforcedDeadline
+	result   streamResult
 }
 
 // cancelOnClose releases the request's context once the body is consumed.
@@ -112,10 +119,8 @@ func newBackendRequest(ctx context.Context, method string, target *url.URL, body
 // against the limit at the edge) is streamed as it arrives, and a client
 // that fails to deliver it fails the exchange with the client's error
 // (pipeline.ErrClientBody).
-//
-// The request carries header.
 func proxyRequest(ctx context.Context, transport http.RoundTripper, c *pipeline.Call, method string, target *url.URL,
-	header http.Header, timeout time.Duration) (*http.Request, context.CancelFunc, error) {
+	header http.Header, timeout time.Duration, pa *proxyAllocs) (*http.Request, context.CancelFunc, error) {
 	if method == "ANY" || method == "" {
 		method = c.HTTPMethod
 	}
@@ -130,7 +135,7 @@ func proxyRequest(ctx context.Context, transport http.RoundTripper, c *pipeline.
 	}
 	var cancel context.CancelFunc
 	if _, ours := transport.(*Transport); ours {
-		ctx, cancel = withEnforcedDeadline(ctx, time.Now().Add(timeout))
+		ctx, cancel = pa.deadline.init(ctx, time.Now().Add(timeout))
 	} else {
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 	}
@@ -157,7 +162,7 @@ const streamAbove = 64 << 10
 // under the request's timeout. cancel is released with the stream, or at
 // once on failure.
 func proxyExchange(transport http.RoundTripper, req *http.Request, cancel context.CancelFunc, c *pipeline.Call,
-	answerHeader func(http.Header) http.Header) (*pipeline.Result, error) {
+	answerHeader func(http.Header) http.Header, pa *proxyAllocs) (*pipeline.Result, error) {
 	ctx := req.Context()
 	start := time.Now()
 	resp, err := transport.RoundTrip(req)
@@ -172,5 +177,5 @@ func proxyExchange(transport http.RoundTripper, req *http.Request, cancel contex
 		cancel()
 		return nil, classify(ctx, fmt.Errorf("back end answered informational status %d", resp.StatusCode), req.URL.Host)
 	}
-	return newStreamResult(resp, answerHeader(resp.Header), cancel), nil
+	return newStreamResult(&pa.result, resp, answerHeader(resp.Header), cancel), nil
 }

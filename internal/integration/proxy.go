@@ -55,11 +55,12 @@ func NewProxy(cfg ProxyConfig) *Proxy {
 }
 
 // proxyCall is what Invoke allocates per call, in one allocation: the
-// target URL (a copy of the parsed endpoint) and the gateway's header
-// values.
+// target URL (a copy of the parsed endpoint), the gateway's header values
+// and proxyAllocs.
 type proxyCall struct {
 	target url.URL
 	hv     [4]string
+	allocs proxyAllocs
 }
 
 // Name implements pipeline.Named.
@@ -87,7 +88,7 @@ func (p *Proxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Result,
 		}
 	}
 	target.RawQuery = mergeQuery(target.RawQuery, c.RawQuery, mp.query)
-	req, cancel, err := proxyRequest(ctx, p.transport, c, p.method, target, awsheaders.ProxyRequestHeader(c.Header), p.timeout)
+	req, cancel, err := proxyRequest(ctx, p.transport, c, p.method, target, awsheaders.ProxyRequestHeader(c.Header), p.timeout, &pc.allocs)
 	if err != nil {
 		return nil, err
 	}
@@ -96,5 +97,5 @@ func (p *Proxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Result,
 	hv.set(req.Header, "X-Forwarded-Proto", "http")
 	addGatewayHeaders(req.Header, c, &hv)
 	awsheaders.SetMappedHeaders(req, mp.header)
-	return proxyExchange(p.transport, req, cancel, c, awsheaders.ProxyResponseHeader)
+	return proxyExchange(p.transport, req, cancel, c, awsheaders.ProxyResponseHeader, &pc.allocs)
 }

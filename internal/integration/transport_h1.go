@@ -566,10 +566,16 @@ type enforcedDeadline struct {
 // withEnforcedDeadline returns ctx bounded by d for a request sent by
 // Transport; the cancel function has nothing to release.
 func withEnforcedDeadline(ctx context.Context, d time.Time) (context.Context, context.CancelFunc) {
+	return new(enforcedDeadline).init(ctx, d)
+}
+
+// init is withEnforcedDeadline made in c.
+func (c *enforcedDeadline) init(ctx context.Context, d time.Time) (context.Context, context.CancelFunc) {
 	if pd, ok := ctx.Deadline(); ok && pd.Before(d) {
 		d = pd
 	}
-	return &enforcedDeadline{Context: ctx, deadline: d}, func() {}
+	*c = enforcedDeadline{Context: ctx, deadline: d}
+	return c, func() {}
 }
 
 func (c *enforcedDeadline) Deadline() (time.Time, bool) { return c.deadline, true }
