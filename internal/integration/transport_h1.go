@@ -22,9 +22,10 @@ import (
 // the answer read on the caller's goroutine, where net/http's transport
 // hands each exchange to two connection goroutines. The bytes sent are
 // net/http's own (Request.Write, or h1WriteRequest's copy of its rules for
-// the common requests, verified byte for byte against it), and the answer is parsed by
-// http.ReadResponse, so a back end sees and answers exactly what it would
-// through net/http. Everything else (https, 100-continue, upgrades,
+// the common requests, verified byte for byte against it), and the answer
+// is parsed by http.ReadResponse (or h1ReadResponse's copy of its rules
+// for plain answers, verified against it), so a back end sees and answers
+// exactly what it would through net/http. Everything else (https, 100-continue, upgrades,
 // unknown lengths, header fields net/http would refuse) goes to the
 // wrapped *http.Transport, which also answers CloseIdleConnections.
 type Transport struct {
@@ -451,11 +452,15 @@ func (c *h1conn) exchange(ctx context.Context, req *http.Request) (*http.Respons
 				return fail(&h1RetryableError{err, false})
 			}
 		}
-		r, err := http.ReadResponse(c.br, req)
-		c.lim.left = -1
-		if err != nil {
-			return fail(err)
+		r, ok := h1ReadResponse(c.br, req)
+		if !ok {
+			var err error
+			if r, err = http.ReadResponse(c.br, req); err != nil {
+				c.lim.left = -1
+				return fail(err)
+			}
 		}
+		c.lim.left = -1
 		if r.StatusCode >= 200 || r.StatusCode == http.StatusSwitchingProtocols || r.StatusCode < 100 {
 			resp = r
 			break
