@@ -70,6 +70,7 @@ type h1conn struct {
 	deadline time.Time
 	raw      syscall.RawConn    // for alive, made on its first use
 	peekFn   func(uintptr) bool // c.peek, bound once
+	poisonFn func()             // c.poison, bound once
 	open     bool               // peek's finding
 	peekBuf  [1]byte
 }
@@ -415,8 +416,10 @@ func (c *h1conn) exchange(ctx context.Context, req *http.Request) (*http.Respons
 	}
 	var stop func() bool
 	if ctx.Done() != nil {
-		conn := c.conn
-		stop = context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
+		if c.poisonFn == nil {
+			c.poisonFn = c.poison
+		}
+		stop = context.AfterFunc(ctx, c.poisonFn)
 	}
 	fail := func(err error) (*http.Response, error) {
 		if stop != nil {
@@ -474,6 +477,12 @@ func (c *h1conn) exchange(ctx context.Context, req *http.Request) (*http.Respons
 		c.release(stop, reuse)
 		return resp, nil
 	}
+	if lb, ok := resp.Body.(*h1LengthBody); ok {
+		// h1ReadResponse's body holds its wrapper: one allocation.
+		lb.wrap = h1body{rc: lb, c: c, ctx: ctx, stop: stop, reuse: reuse}
+		resp.Body = &lb.wrap
+		return resp, nil
+	}
 	resp.Body = &h1body{rc: resp.Body, c: c, ctx: ctx, stop: stop, reuse: reuse}
 	return resp, nil
 }
@@ -502,6 +511,9 @@ func (c *h1conn) setDeadline(d time.Time) {
 // h1DeadlineLateness is the fraction (1/n) of an exchange's time left by
 // which its connection's deadline may come after the context's.
 const h1DeadlineLateness = 32
+
+// poison ends the exchange under way at once: a cancellation.
+func (c *h1conn) poison() { _ = c.conn.SetDeadline(time.Unix(1, 0)) }
 
 // release ends an exchange: the connection goes back to the pool when the
 // answer was read whole and nothing cancelled it, else it is closed.

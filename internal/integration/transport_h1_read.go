@@ -75,8 +75,12 @@ func h1ReadResponse(br *bufio.Reader, req *http.Request) (*http.Response, bool) 
 	s := string(head[9:])
 	status := s[:len(line)-9]
 	s = s[len(status)+2:]
+	a := new(h1Answer)
 	h := make(http.Header, n)
-	values := make([]string, n)
+	values := a.values[:]
+	if n > len(a.values) {
+		values = make([]string, n)
+	}
 	length := int64(-1)
 	for len(s) > 0 {
 		i := indexByteString(s, '\n')
@@ -112,16 +116,26 @@ func h1ReadResponse(br *bufio.Reader, req *http.Request) (*http.Response, bool) 
 	if length < 0 {
 		return nil, false // read to the close: ReadResponse's
 	}
-	resp := &http.Response{Status: status, StatusCode: code, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+	resp := &a.resp
+	*resp = http.Response{Status: status, StatusCode: code, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
 		Header: h, ContentLength: length, Request: req, Body: http.NoBody}
 	if length > 0 {
-		resp.Body = &h1LengthBody{lr: io.LimitedReader{R: br, N: length}}
+		a.body.lr = io.LimitedReader{R: br, N: length}
+		resp.Body = &a.body
 	}
 	br.Discard(len(head) + 2)
 	return resp, true
 }
 
 var h1HeadEnd = []byte("\r\n\r\n")
+
+// h1Answer is what h1ReadResponse allocates, in one allocation: the
+// answer, its body and the values of its first header fields.
+type h1Answer struct {
+	resp   http.Response
+	body   h1LengthBody
+	values [8]string
+}
 
 // h1ValidFieldLine tells whether a field line (no CRLF) is one
 // readMIMEHeader takes as it is: a name of token characters (no space
@@ -165,11 +179,14 @@ func indexByteString(s string, c byte) int {
 // Content-Length (transfer.go, body over an io.LimitedReader): an early
 // end of the connection is io.ErrUnexpectedEOF, and the read that takes
 // the last byte returns io.EOF with it.
+//
+// wrap is the h1body exchange wraps it in, made with it.
 type h1LengthBody struct {
 	mu     sync.Mutex
 	lr     io.LimitedReader
 	sawEOF bool
 	closed bool
+	wrap   h1body
 }
 
 func (b *h1LengthBody) Read(p []byte) (n int, err error) {
