@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"reflect"
 	"strings"
@@ -188,4 +189,58 @@ func FuzzH1ReadResponse(f *testing.F) {
 		}
 		h1CompareRead(t, in, method, split, chunk)
 	})
+}
+
+// TestH1ReadResponseGenerated compares both readers on many generated
+// answers the fast path mostly takes: random statuses, field names in
+// random case, values with random white space and bytes, repeated
+// fields, bodies shorter or longer than their Content-Length.
+func TestH1ReadResponseGenerated(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	names := []string{"Content-Type", "Date", "Server", "Set-Cookie", "X-Request-Id", "Vary", "Connection",
+		"Keep-Alive", "Cache-Control", "ETag", "X-Amzn-Trace-Id", "Access-Control-Allow-Origin", "X-Ünicode", "X_Under"}
+	pick := func(s string) string { return string(s[rng.IntN(len(s))]) }
+	fast := 0
+	const n = 20000
+	for range n {
+		var b strings.Builder
+		fmt.Fprintf(&b, "HTTP/1.1 %d", 200+rng.IntN(400))
+		if rng.IntN(4) > 0 {
+			b.WriteString(" " + []string{"OK", "Not Found", "", "Weird  reason\x01"}[rng.IntN(4)])
+		}
+		b.WriteString("\r\n")
+		body := strings.Repeat("b", rng.IntN(40))
+		length := len(body) + rng.IntN(5) - 2
+		if length < 0 {
+			length = 0
+		}
+		fields := rng.IntN(12)
+		clAt := rng.IntN(fields + 1)
+		for f := 0; f <= fields; f++ {
+			if f == clAt {
+				fmt.Fprintf(&b, "%s:%s%d%s\r\n", []string{"Content-Length", "content-length", "CONTENT-LENGTH"}[rng.IntN(3)],
+					[]string{"", " ", "  \t"}[rng.IntN(3)], length, []string{"", " ", "\t"}[rng.IntN(3)])
+				continue
+			}
+			name := []byte(names[rng.IntN(len(names))])
+			for j := range name {
+				if c := name[j] | 0x20; rng.IntN(3) == 0 && 'a' <= c && c <= 'z' {
+					name[j] ^= 0x20 // the other case
+				}
+			}
+			value := ""
+			for range rng.IntN(8) {
+				value += pick("abc xyz\t;=,\"é\x80")
+			}
+			fmt.Fprintf(&b, "%s:%s%s\r\n", name, pick(" \t"), value)
+		}
+		b.WriteString("\r\n" + body)
+		if h1CompareRead(t, []byte(b.String()), http.MethodGet, 0, 1+rng.IntN(16)) {
+			fast++
+		}
+	}
+	t.Logf("the fast path took %d of %d answers", fast, n)
+	if fast < n/4 {
+		t.Errorf("the fast path took %d of %d answers", fast, n)
+	}
 }

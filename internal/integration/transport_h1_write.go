@@ -67,11 +67,13 @@ func h1WriteRequest(bw *bufio.Writer, req *http.Request) bool {
 	if method == "" {
 		method = http.MethodGet
 	}
+	// net/http sends none when the value is empty, and trims it after
+	// that test: a value of white space sends an empty field.
 	userAgent := h1DefaultUserAgent
 	if vs, ok := req.Header["User-Agent"]; ok {
 		userAgent = ""
 		if len(vs) > 0 {
-			userAgent = h1TrimValue(vs[0])
+			userAgent = vs[0]
 		}
 	}
 	sendLength := n > 0 || method == http.MethodPost || method == http.MethodPut || method == http.MethodPatch
@@ -109,7 +111,7 @@ func h1WriteRequest(bw *bufio.Writer, req *http.Request) bool {
 	bw.WriteString("\r\n")
 	if userAgent != "" {
 		bw.WriteString("User-Agent: ")
-		bw.WriteString(userAgent)
+		bw.WriteString(h1TrimValue(userAgent))
 		bw.WriteString("\r\n")
 	}
 	if sendLength {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
@@ -166,6 +167,7 @@ func TestH1WriteRequestMatchesRequestWrite(t *testing.T) {
 			s.header = http.Header{"host": {"h"}, "content-length": {"9"}, "user-agent": {"lower"}, "x-lower": {"l"}}
 		}), true},
 		{"user agent", with(func(s *h1WriteSpec) { s.header = http.Header{"User-Agent": {" agent/1 ", "second"}} }), true},
+		{"white space user agent", with(func(s *h1WriteSpec) { s.header = http.Header{"User-Agent": {" \t "}} }), true},
 		{"empty user agent", with(func(s *h1WriteSpec) { s.header = http.Header{"User-Agent": {""}} }), true},
 		{"user agent without values", with(func(s *h1WriteSpec) { s.header = http.Header{"User-Agent": {}} }), true},
 		{"field without values", with(func(s *h1WriteSpec) { s.header = http.Header{"X-Empty": {}, "X-A": {"a"}} }), true},
@@ -290,5 +292,40 @@ func TestNewBackendRequestAllocs(t *testing.T) {
 		}
 	}); n != 1 {
 		t.Errorf("%v allocations, want 1", n)
+	}
+}
+
+// TestH1WriteRequestGenerated compares h1WriteRequest with req.Write on
+// many generated requests the fast path mostly takes.
+func TestH1WriteRequestGenerated(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	methods := []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "", "get", "post"}
+	names := []string{"Accept", "Content-Type", "User-Agent", "user-agent", "X-Forwarded-For", "X-Forwarded-Proto",
+		"Host", "host", "Content-Length", "Trailer", "Authorization", "X-Amzn-Trace-Id", "x-lower", "A", "Zz"}
+	pick := func(s string) string { return string(s[rng.IntN(len(s))]) }
+	fast := 0
+	const n = 5000
+	for range n {
+		s := h1WriteSpec{method: methods[rng.IntN(len(methods))], urlHost: []string{"backend:8080", "10.0.0.1", "[::1]:80"}[rng.IntN(3)],
+			path: []string{"", "/", "/a/b", "/a b/é", "/status/200"}[rng.IntN(5)], rawQuery: []string{"", "a=1&b=2", "q=%20"}[rng.IntN(3)],
+			host: []string{"", "", "virtual:81", "bad host"}[rng.IntN(4)], header: http.Header{}}
+		for range rng.IntN(10) {
+			name := names[rng.IntN(len(names))]
+			value := ""
+			for range rng.IntN(8) {
+				value += pick("ab /;=\t é")
+			}
+			s.header[name] = append(s.header[name], value)
+		}
+		if k := rng.IntN(4); k > 0 && s.method != "HEAD" {
+			s.bodyKind, s.body, s.lengthFromBody = []int{1, 2, 3}[k-1], strings.Repeat("x", 1+rng.IntN(30)), true
+		}
+		if h1CompareWrite(t, s) {
+			fast++
+		}
+	}
+	t.Logf("the fast path took %d of %d requests", fast, n)
+	if fast < n/2 {
+		t.Errorf("the fast path took %d of %d requests", fast, n)
 	}
 }
