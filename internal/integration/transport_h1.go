@@ -25,9 +25,10 @@ import (
 // the common requests, verified byte for byte against it), and the answer
 // is parsed by http.ReadResponse (or h1ReadResponse's copy of its rules
 // for plain answers, verified against it), so a back end sees and answers
-// exactly what it would through net/http. Everything else (https, 100-continue, upgrades,
-// unknown lengths, header fields net/http would refuse) goes to the
-// wrapped *http.Transport, which also answers CloseIdleConnections.
+// exactly what it would through net/http. Everything else (https,
+// 100-continue, upgrades, unknown lengths, header fields net/http would
+// refuse) goes to the wrapped *http.Transport, which also answers
+// CloseIdleConnections.
 type Transport struct {
 	fallback *http.Transport
 	dialer   *net.Dialer
