@@ -491,17 +491,15 @@ func (c *h1conn) exchange(ctx context.Context, req *http.Request) (*http.Respons
 // setDeadline bounds the exchange by d. Setting a connection's deadline
 // costs timer updates in the runtime, twice per exchange (it was also
 // cleared when the connection went idle), so a deadline already set is
-// kept when it is not before d and at most h1DeadlineLateness of the time
-// left after it: the exchange never ends early, and ends at most 1/32 of
-// its timeout late (e.g. under 1 s for a 29 s integration timeout), which
+// kept when it is not before d and at most 1/h1DeadlineLateness of the
+// time left, and never more than h1DeadlineMaxLate, after it: the exchange
+// never ends early, and ends at most 25 ms late (1.5 ms for a 50 ms
+// timeout), well inside the precision of API Gateway's own timeout, which
 // h1ContextError still reports as the context's deadline. A new deadline
 // is set that much after d, so that the next exchanges, whose deadlines
 // come a little later, keep it.
 func (c *h1conn) setDeadline(d time.Time) {
-	late := time.Until(d) / h1DeadlineLateness
-	if late < 0 {
-		late = 0
-	}
+	late := min(max(time.Until(d)/h1DeadlineLateness, 0), h1DeadlineMaxLate)
 	if !c.deadline.Before(d) && c.deadline.Sub(d) <= late {
 		return
 	}
@@ -512,6 +510,10 @@ func (c *h1conn) setDeadline(d time.Time) {
 // h1DeadlineLateness is the fraction (1/n) of an exchange's time left by
 // which its connection's deadline may come after the context's.
 const h1DeadlineLateness = 32
+
+// h1DeadlineMaxLate caps how long after the context's deadline the
+// connection's may come.
+const h1DeadlineMaxLate = 25 * time.Millisecond
 
 // poison ends the exchange under way at once: a cancellation.
 func (c *h1conn) poison() { _ = c.conn.SetDeadline(time.Unix(1, 0)) }

@@ -478,8 +478,8 @@ func (c *deadlineCountingConn) SetDeadline(t time.Time) error {
 
 // TestTransportKeepsCloseDeadline: an exchange keeps the deadline its
 // connection already has when it is not before the context's and at most
-// 1/h1DeadlineLateness of the time left after it; otherwise it sets one,
-// never before the context's.
+// h1DeadlineMaxLate after it; otherwise it sets one, never before the
+// context's.
 func TestTransportKeepsCloseDeadline(t *testing.T) {
 	srv, _ := countingServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok")) }))
 	tr := NewTransport(false)
@@ -513,8 +513,8 @@ func TestTransportKeepsCloseDeadline(t *testing.T) {
 		if c.deadline.Before(d) {
 			t.Errorf("the connection's deadline %v is before the context's %v", c.deadline, d)
 		}
-		if late := c.deadline.Sub(d); late > time.Minute/h1DeadlineLateness {
-			t.Errorf("the connection's deadline is %v after the context's, over 1/%d of a minute", late, h1DeadlineLateness)
+		if late := c.deadline.Sub(d); late > h1DeadlineMaxLate {
+			t.Errorf("the connection's deadline is %v after the context's, over %v", late, h1DeadlineMaxLate)
 		}
 		if got := c.conn.(*deadlineCountingConn).sets.Load(); got != sets {
 			t.Errorf("deadlines set: %d, want %d", got, sets)
