@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/net/http/httpguts"
+
 	"github.com/portico-gw/portico/internal/pipeline"
 )
 
@@ -40,15 +42,22 @@ type streamResult struct {
 	body cancelOnClose
 }
 
-// newStreamResult returns the result for a back end's streamed answer; the
-// body's Close releases cancel.
-func newStreamResult(resp *http.Response, header http.Header, cancel func()) *pipeline.Result {
-	sr := &streamResult{
+// newStreamResult returns the result for a back end's streamed answer,
+// made in sr; the body's Close releases cancel.
+func newStreamResult(sr *streamResult, resp *http.Response, header http.Header, cancel func()) *pipeline.Result {
+	*sr = streamResult{
 		res:  pipeline.Result{Status: resp.StatusCode, Header: header, ContentLength: resp.ContentLength},
 		body: cancelOnClose{ReadCloser: resp.Body, cancel: cancel},
 	}
 	sr.res.Stream = &sr.body
 	return &sr.res
+}
+
+// proxyAllocs is what proxyRequest and proxyExchange make for one call,
+// in one allocation: the enforced deadline and the streamed result.
+type proxyAllocs struct {
+	deadline enforcedDeadline
+	result   streamResult
 }
 
 // cancelOnClose releases the request's context once the body is consumed.
@@ -67,8 +76,23 @@ func (c *cancelOnClose) Close() error {
 // parsed: the URL is not formatted and parsed a second time. A body of
 // length 0 is sent as http.NoBody with Content-Length 0, as
 // NewRequestWithContext sends an empty bytes.Reader; a non-empty one gets
-// GetBody, so the transport can resend it on a fresh connection.
-func newBackendRequest(ctx context.Context, method string, target *url.URL, body []byte) (*http.Request, error) {
+// GetBody, so the transport can resend it on a fresh connection. The
+// request carries header, which every caller builds itself. A request
+// without a body is NewRequestWithContext's made in one allocation (its
+// fields, then WithContext), where NewRequestWithContext also parses an
+// empty URL and makes a header that would be dropped.
+func newBackendRequest(ctx context.Context, method string, target *url.URL, body []byte, header http.Header) (*http.Request, error) {
+	// NewRequestWithContext drops an empty port ("host:") from the URL's
+	// host and takes Host from it.
+	target.Host = strings.TrimSuffix(target.Host, ":")
+	// A method that is a token (httpguts.ValidHeaderFieldName is
+	// net/http's validMethod) and a context: NewRequestWithContext
+	// would not fail.
+	if len(body) == 0 && ctx != nil && httpguts.ValidHeaderFieldName(method) {
+		r := http.Request{Method: method, URL: target, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+			Header: header, Body: http.NoBody, Host: target.Host}
+		return r.WithContext(ctx), nil
+	}
 	var rd io.Reader
 	if len(body) > 0 {
 		rd = bytes.NewReader(body)
@@ -77,10 +101,7 @@ func newBackendRequest(ctx context.Context, method string, target *url.URL, body
 	if err != nil {
 		return nil, err
 	}
-	// NewRequestWithContext drops an empty port ("host:") from the URL's
-	// host and takes Host from it.
-	target.Host = strings.TrimSuffix(target.Host, ":")
-	req.URL, req.Host = target, target.Host
+	req.URL, req.Host, req.Header = target, target.Host, header
 	if rd == nil {
 		req.Body = http.NoBody
 	}
@@ -99,7 +120,7 @@ func newBackendRequest(ctx context.Context, method string, target *url.URL, body
 // that fails to deliver it fails the exchange with the client's error
 // (pipeline.ErrClientBody).
 func proxyRequest(ctx context.Context, transport http.RoundTripper, c *pipeline.Call, method string, target *url.URL,
-	timeout time.Duration) (*http.Request, context.CancelFunc, error) {
+	header http.Header, timeout time.Duration, pa *proxyAllocs) (*http.Request, context.CancelFunc, error) {
 	if method == "ANY" || method == "" {
 		method = c.HTTPMethod
 	}
@@ -114,11 +135,11 @@ func proxyRequest(ctx context.Context, transport http.RoundTripper, c *pipeline.
 	}
 	var cancel context.CancelFunc
 	if _, ours := transport.(*Transport); ours {
-		ctx, cancel = withEnforcedDeadline(ctx, time.Now().Add(timeout))
+		ctx, cancel = pa.deadline.init(ctx, time.Now().Add(timeout))
 	} else {
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 	}
-	req, err := newBackendRequest(ctx, method, target, body)
+	req, err := newBackendRequest(ctx, method, target, body, header)
 	if err != nil {
 		cancel()
 		return nil, nil, configError("Invalid endpoint address")
@@ -141,7 +162,7 @@ const streamAbove = 64 << 10
 // under the request's timeout. cancel is released with the stream, or at
 // once on failure.
 func proxyExchange(transport http.RoundTripper, req *http.Request, cancel context.CancelFunc, c *pipeline.Call,
-	answerHeader func(http.Header) http.Header) (*pipeline.Result, error) {
+	answerHeader func(http.Header) http.Header, pa *proxyAllocs) (*pipeline.Result, error) {
 	ctx := req.Context()
 	start := time.Now()
 	resp, err := transport.RoundTrip(req)
@@ -156,5 +177,5 @@ func proxyExchange(transport http.RoundTripper, req *http.Request, cancel contex
 		cancel()
 		return nil, classify(ctx, fmt.Errorf("back end answered informational status %d", resp.StatusCode), req.URL.Host)
 	}
-	return newStreamResult(resp, answerHeader(resp.Header), cancel), nil
+	return newStreamResult(&pa.result, resp, answerHeader(resp.Header), cancel), nil
 }

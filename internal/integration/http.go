@@ -128,11 +128,11 @@ func (h *HTTP) call(ctx context.Context, c *pipeline.Call, mp mapped, body []byt
 	if method == "ANY" || method == "" {
 		method = c.HTTPMethod
 	}
-	req, err := newBackendRequest(ctx, method, target, body)
+	req, err := newBackendRequest(ctx, method, target, body,
+		http.Header{"Accept": {"application/json"}, "User-Agent": {"AmazonAPIGateway_" + h.apiID}})
 	if err != nil {
 		return upstream{}, 0, configError("Invalid endpoint address")
 	}
-	req.Header = http.Header{"Accept": {"application/json"}, "User-Agent": {"AmazonAPIGateway_" + h.apiID}}
 	if len(body) > 0 {
 		req.Header.Set("Content-Type", c.Header.Get("Content-Type"))
 	}

@@ -121,7 +121,8 @@ func (p *HTTPAPIProxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.
 	if editQuery != nil {
 		target.RawQuery = editQuery(target.RawQuery)
 	}
-	req, cancel, err := proxyRequest(ctx, p.transport, c, p.method, target, p.timeout)
+	pa := new(proxyAllocs)
+	req, cancel, err := proxyRequest(ctx, p.transport, c, p.method, target, header, p.timeout, pa)
 	if err != nil {
 		return nil, err
 	}
@@ -141,8 +142,7 @@ func (p *HTTPAPIProxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.
 		req.Host = h
 	}
 	header.Del("Host")
-	req.Header = header
-	return proxyExchange(p.transport, req, cancel, c, awsheaders.HTTPAPIResponseHeader)
+	return proxyExchange(p.transport, req, cancel, c, awsheaders.HTTPAPIResponseHeader, pa)
 }
 
 // overwritePath replaces the endpoint's path with a mapped one

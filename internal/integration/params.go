@@ -25,7 +25,23 @@ type mapping struct {
 type mapped struct {
 	header http.Header
 	query  url.Values
-	path   map[string]string
+	path   pathValues
+}
+
+// pathValues are the mapped path parameters, by name; a method maps a
+// few, so a slice costs one allocation where a map costs two.
+type pathValues []pathValue
+
+type pathValue struct{ name, value string }
+
+// get returns the value mapped to name.
+func (p pathValues) get(name string) (string, bool) {
+	for _, v := range p {
+		if v.name == name {
+			return v.value, true
+		}
+	}
+	return "", false
 }
 
 // compileMappings turns integration requestParameters into mappings, sorted
@@ -128,11 +144,12 @@ func jsonField(v any, path string) (string, bool) {
 // could leave the endpoint's path once a back end decodes it (a "." or ".."
 // segment, a backslash or a NUL, also percent-encoded) is refused with 400
 // BAD_REQUEST_PARAMETERS before anything is sent.
-func expandURI(uri string, path map[string]string, c *pipeline.Call) (string, error) {
+func expandURI(uri string, path pathValues, c *pipeline.Call) (string, error) {
 	if !strings.Contains(uri, "{") {
 		return uri, nil
 	}
 	var b strings.Builder
+	b.Grow(len(uri) + 32) // room for the values, most often: one allocation
 	for {
 		i := strings.IndexByte(uri, '{')
 		if i < 0 {
@@ -146,7 +163,7 @@ func expandURI(uri string, path map[string]string, c *pipeline.Call) (string, er
 		}
 		b.WriteString(uri[:i])
 		name := strings.TrimSuffix(uri[i+1:i+1+j], "+")
-		v, ok := path[name]
+		v, ok := path.get(name)
 		if !ok {
 			v, ok = c.PathParams[name]
 		}
@@ -291,10 +308,13 @@ func (m *mapped) setQuery(k, v string) {
 }
 
 func (m *mapped) setPath(k, v string) {
-	if m.path == nil {
-		m.path = map[string]string{}
+	for i := range m.path {
+		if m.path[i].name == k {
+			m.path[i].value = v
+			return
+		}
 	}
-	m.path[k] = v
+	m.path = append(m.path, pathValue{k, v})
 }
 
 // escapePathValue escapes one path parameter value for an endpoint URI;

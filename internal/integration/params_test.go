@@ -214,7 +214,11 @@ func TestExpandURI(t *testing.T) {
 			if tt.own != nil {
 				c.PathParams = tt.own
 			}
-			got, err := expandURI(tt.uri, tt.mapped, c)
+			var mapped pathValues
+			for k, v := range tt.mapped {
+				mapped = append(mapped, pathValue{k, v})
+			}
+			got, err := expandURI(tt.uri, mapped, c)
 			if err != nil {
 				t.Fatalf("expandURI: %v", err)
 			}

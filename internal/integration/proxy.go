@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/portico-gw/portico/internal/awsheaders"
@@ -20,6 +21,9 @@ type Proxy struct {
 	timeout   time.Duration
 	mappings  []mapping
 	transport http.RoundTripper
+	// parsed is uri parsed once, when it has no placeholder (expandURI
+	// returns it unchanged) and is a valid endpoint; nil otherwise.
+	parsed *url.URL
 }
 
 var _ pipeline.Integration = (*Proxy)(nil)
@@ -40,8 +44,23 @@ type ProxyConfig struct {
 
 // NewProxy returns an HTTP_PROXY integration.
 func NewProxy(cfg ProxyConfig) *Proxy {
-	return &Proxy{uri: cfg.URI, method: cfg.HTTPMethod, timeout: cfg.Timeout,
+	p := &Proxy{uri: cfg.URI, method: cfg.HTTPMethod, timeout: cfg.Timeout,
 		mappings: compileMappings(cfg.RequestParameters), transport: cfg.Transport}
+	if !strings.Contains(p.uri, "{") {
+		if u, err := url.Parse(p.uri); err == nil && u.Host != "" {
+			p.parsed = u
+		}
+	}
+	return p
+}
+
+// proxyCall is what Invoke allocates per call, in one allocation: the
+// target URL (a copy of the parsed endpoint), the gateway's header values
+// and proxyAllocs.
+type proxyCall struct {
+	target url.URL
+	hv     [4]string
+	allocs proxyAllocs
 }
 
 // Name implements pipeline.Named.
@@ -53,24 +72,30 @@ func (p *Proxy) Invoke(ctx context.Context, c *pipeline.Call) (*pipeline.Result,
 	if err != nil {
 		return nil, classify(ctx, err, p.uri)
 	}
-	expanded, err := expandURI(p.uri, mp.path, c)
-	if err != nil {
-		return nil, err
-	}
-	target, err := url.Parse(expanded)
-	if err != nil || target.Host == "" {
-		return nil, configError("Invalid endpoint address")
+	pc := new(proxyCall)
+	var target *url.URL
+	if p.parsed != nil {
+		pc.target = *p.parsed
+		target = &pc.target
+	} else {
+		expanded, err := expandURI(p.uri, mp.path, c)
+		if err != nil {
+			return nil, err
+		}
+		target, err = url.Parse(expanded)
+		if err != nil || target.Host == "" {
+			return nil, configError("Invalid endpoint address")
+		}
 	}
 	target.RawQuery = mergeQuery(target.RawQuery, c.RawQuery, mp.query)
-	req, cancel, err := proxyRequest(ctx, p.transport, c, p.method, target, p.timeout)
+	req, cancel, err := proxyRequest(ctx, p.transport, c, p.method, target, awsheaders.ProxyRequestHeader(c.Header), p.timeout, &pc.allocs)
 	if err != nil {
 		return nil, err
 	}
-	req.Header = awsheaders.ProxyRequestHeader(c.Header)
-	hv := make(headerValues, 0, 4)
+	hv := headerValues(pc.hv[:0])
 	hv.set(req.Header, "X-Forwarded-For", awsheaders.ForwardedFor(c.Header.Get("X-Forwarded-For"), c.SourceIP))
 	hv.set(req.Header, "X-Forwarded-Proto", "http")
 	addGatewayHeaders(req.Header, c, &hv)
 	awsheaders.SetMappedHeaders(req, mp.header)
-	return proxyExchange(p.transport, req, cancel, c, awsheaders.ProxyResponseHeader)
+	return proxyExchange(p.transport, req, cancel, c, awsheaders.ProxyResponseHeader, &pc.allocs)
 }

@@ -348,19 +348,25 @@ func BenchmarkTransport(b *testing.B) {
 	defer srv.Close()
 	u, _ := url.Parse(srv.URL + "/x")
 	for _, tc := range []struct {
-		name string
-		tr   http.RoundTripper
-	}{{"NetHTTP", NewTransport(false).fallback}, {"H1", NewTransport(false)}} {
+		name    string
+		tr      http.RoundTripper
+		timeout bool // each request under a 29 s enforced deadline, as an integration's
+	}{{"NetHTTP", NewTransport(false).fallback, false}, {"H1", NewTransport(false), false}, {"H1Timeout", NewTransport(false), true}} {
 		b.Run(tc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
+				ctx, cancel := context.Background(), context.CancelFunc(func() {})
+				if tc.timeout {
+					ctx, cancel = withEnforcedDeadline(ctx, time.Now().Add(29*time.Second))
+				}
 				req := &http.Request{Method: http.MethodGet, URL: u, Host: u.Host, Header: http.Header{}, Body: http.NoBody}
-				resp, err := tc.tr.RoundTrip(req.WithContext(context.Background()))
+				resp, err := tc.tr.RoundTrip(req.WithContext(ctx))
 				if err != nil {
 					b.Fatal(err)
 				}
 				io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
+				cancel()
 			}
 		})
 	}
@@ -456,5 +462,117 @@ func TestTransportCapsIdleInTotal(t *testing.T) {
 	doGet(t, tr, context.Background(), srvs[0].URL)
 	if a, b, c := conns[0].Load(), conns[1].Load(), conns[2].Load(); a != 2 || b != 1 || c != 1 {
 		t.Errorf("connections per back end %d %d %d, want 2 1 1", a, b, c)
+	}
+}
+
+// deadlineCountingConn counts the deadlines set on a connection.
+type deadlineCountingConn struct {
+	net.Conn
+	sets atomic.Int64
+}
+
+func (c *deadlineCountingConn) SetDeadline(t time.Time) error {
+	c.sets.Add(1)
+	return c.Conn.SetDeadline(t)
+}
+
+// TestTransportKeepsCloseDeadline: an exchange keeps the deadline its
+// connection already has when it is not before the context's and at most
+// h1DeadlineMaxLate after it; otherwise it sets one, never before the
+// context's.
+func TestTransportKeepsCloseDeadline(t *testing.T) {
+	srv, _ := countingServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok")) }))
+	tr := NewTransport(false)
+	defer tr.CloseIdleConnections()
+	idle := func() *h1conn {
+		t.Helper()
+		tr.mu.Lock()
+		defer tr.mu.Unlock()
+		for _, cs := range tr.idle {
+			if len(cs) == 1 {
+				return cs[0]
+			}
+		}
+		t.Fatalf("not one idle connection: %v", tr.idle)
+		return nil
+	}
+	get := func(d time.Time) {
+		t.Helper()
+		ctx := context.Background()
+		if !d.IsZero() {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithDeadline(ctx, d)
+			defer cancel()
+		}
+		if _, body := doGet(t, tr, ctx, srv.URL); body != "ok" {
+			t.Fatalf("body %q", body)
+		}
+	}
+	check := func(c *h1conn, d time.Time, sets int64) {
+		t.Helper()
+		if c.deadline.Before(d) {
+			t.Errorf("the connection's deadline %v is before the context's %v", c.deadline, d)
+		}
+		if late := c.deadline.Sub(d); late > h1DeadlineMaxLate {
+			t.Errorf("the connection's deadline is %v after the context's, over %v", late, h1DeadlineMaxLate)
+		}
+		if got := c.conn.(*deadlineCountingConn).sets.Load(); got != sets {
+			t.Errorf("deadlines set: %d, want %d", got, sets)
+		}
+	}
+	get(time.Time{})
+	c := idle()
+	cc := &deadlineCountingConn{Conn: c.conn}
+	c.conn = cc
+	d := time.Now().Add(time.Minute)
+	get(d)
+	check(c, d, 1)
+	// A deadline a little later keeps the one set.
+	get(d.Add(time.Millisecond))
+	check(c, d.Add(time.Millisecond), 1)
+	// An earlier one is set: the exchange must not end late.
+	early := d.Add(-30 * time.Second)
+	get(early)
+	check(c, early, 2)
+	// A much later one is set: the exchange must not end early.
+	get(d)
+	check(c, d, 3)
+	// No deadline clears it.
+	get(time.Time{})
+	if !c.deadline.IsZero() {
+		t.Errorf("a request without a deadline left %v", c.deadline)
+	}
+	check(c, time.Time{}, 4)
+	get(time.Time{})
+	check(c, time.Time{}, 4)
+}
+
+// TestTransportChecksIdleWithPassedDeadline: an idle connection whose
+// deadline has passed is still found open when it is checked, and reused.
+func TestTransportChecksIdleWithPassedDeadline(t *testing.T) {
+	srv, conns := countingServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok")) }))
+	tr := NewTransport(false)
+	defer tr.CloseIdleConnections()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	doGet(t, tr, ctx, srv.URL)
+	cancel()
+	tr.mu.Lock()
+	for _, cs := range tr.idle {
+		for _, c := range cs {
+			c.deadline = time.Now().Add(-time.Millisecond)
+			_ = c.conn.SetDeadline(c.deadline)
+		}
+	}
+	tr.mu.Unlock()
+	// A POST checks the connection whatever its age.
+	req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader("x"))
+	resp, err := tr.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if n := conns.Load(); n != 1 {
+		t.Errorf("connections: %d, want 1 (the idle one reused)", n)
 	}
 }
