@@ -14,10 +14,11 @@
 //
 // What it does not do: TLS, HTTP/2 (prior knowledge or upgrade), trailers
 // and hijacking; the data plane serves those cases with net/http
-// (docs/architecture.md#the-http1-server). A request's context is cancelled
-// when its handler returns or the connection closes, not when the client
-// goes away while the handler runs (API Gateway does not stop an
-// integration for that either).
+// (docs/architecture.md#the-http1-server). A request's context is never
+// cancelled (its Done is nil): not when the client goes away while the
+// handler runs (API Gateway does not stop an integration for that either),
+// nor when the handler returns, so a request costs no cancellation context
+// and nothing downstream arms a watch on it.
 //
 // Because it reads the header block itself, it also knows how the client
 // spelled each header name (wirenames), exactly and for pipelined requests
@@ -215,6 +216,9 @@ type conn struct {
 
 	lastMethod string
 	werr       error // the first write error: the connection is done
+
+	wdl    time.Time // the write deadline set on rwc (zero: none)
+	wdlSet bool      // the current request's handler set a write deadline
 }
 
 // source is what the buffered reader reads from: the connection, with the
@@ -272,8 +276,6 @@ func (c *conn) serve() {
 	if c.srv.ConnContext != nil {
 		ctx = c.srv.ConnContext(ctx, c.rwc)
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	c.ctx = ctx
 	c.src.c = c.rwc
 	c.src.remain = -1
@@ -376,6 +378,7 @@ func (s *Server) initialReadLimit() int64 {
 
 // readRequest reads the next request and its header block.
 func (c *conn) readRequest() (*response, error) {
+	c.wdlSet = false
 	var wholeReqDeadline time.Time
 	if d := c.srv.ReadTimeout; d > 0 {
 		wholeReqDeadline = time.Now().Add(d)
@@ -427,7 +430,7 @@ func (c *conn) readRequest() (*response, error) {
 		}
 	}
 
-	ctx, cancel := context.WithCancel(c.ctx)
+	ctx := c.ctx
 	if names := wirenames.Block(head, req); names != nil {
 		ctx = wirenames.NewContext(ctx, names)
 	}
@@ -435,7 +438,7 @@ func (c *conn) readRequest() (*response, error) {
 	req.RemoteAddr = c.remote
 	c.rwc.SetReadDeadline(wholeReqDeadline)
 
-	w := &response{c: c, req: req, cancel: cancel, contentLength: -1, header: make(http.Header, 8)}
+	w := &response{c: c, req: req, contentLength: -1, header: make(http.Header, 8)}
 	w.wants10KeepAlive = req.ProtoMajor == 1 && req.ProtoMinor == 0 && hasToken(req.Header.Get("Connection"), "keep-alive")
 	w.wantsClose = req.Close || hasToken(req.Header.Get("Connection"), "close")
 	if isH2Upgrade {
@@ -604,20 +607,12 @@ func (c *conn) handle(w *response) (keep bool) {
 			return false
 		}
 	}
-	defer func() {
-		if err := recover(); err != nil {
-			w.cancel()
-			panic(err) // conn.finish logs it and closes the connection
-		}
-	}()
 	if req.RequestURI == "*" && req.Method == "OPTIONS" {
 		globalOptions(w, req)
 	} else {
 		c.srv.Handler.ServeHTTP(w, w.req)
 	}
-	w.cancel()
 	w.finishRequest()
-	c.rwc.SetWriteDeadline(time.Time{})
 	if !w.shouldReuseConnection() {
 		if w.bodyLimitHit || w.body != nil && w.body.earlyClose {
 			// unread request bytes remain: let the answer reach the client first

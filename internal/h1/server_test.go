@@ -195,8 +195,9 @@ func TestSlowBodyTimesOut(t *testing.T) {
 	}
 }
 
-// TestRequestContext: the context carries the local address, is the
-// ConnContext's child and is cancelled once the handler returns.
+// TestRequestContext: the context carries the local address and is the
+// ConnContext's child; it is never cancelled (Done is nil), so nothing
+// downstream pays for watching it.
 func TestRequestContext(t *testing.T) {
 	type key struct{}
 	ctxs := make(chan context.Context, 1)
@@ -215,7 +216,10 @@ func TestRequestContext(t *testing.T) {
 	if err != nil || res.StatusCode != 200 {
 		t.Fatalf("answer %v, %v", res, err)
 	}
-	<-(<-ctxs).Done() // blocks for ever if the context is never cancelled
+	ctx := <-ctxs
+	if ctx.Done() != nil || ctx.Err() != nil {
+		t.Fatalf("after the handler returned: Done %v, Err %v; want nil, nil", ctx.Done(), ctx.Err())
+	}
 }
 
 // TestPanicLogged: a handler's panic is logged and closes the connection;
@@ -280,4 +284,88 @@ func FuzzSameAsNetHTTP(f *testing.F) {
 			t.Errorf("request %q\nnet/http answered:\n%s\nh1 answered:\n%s", clip(raw), clip(want), clip(got))
 		}
 	})
+}
+
+// recordingConn notes the write deadlines set on a connection and its
+// writes, in order.
+type recordingConn struct {
+	net.Conn
+	mu     sync.Mutex
+	events []string
+}
+
+func (c *recordingConn) note(e string) {
+	c.mu.Lock()
+	c.events = append(c.events, e)
+	c.mu.Unlock()
+}
+
+func (c *recordingConn) SetWriteDeadline(t time.Time) error {
+	if t.IsZero() {
+		c.note("clear")
+	} else {
+		c.note("deadline")
+	}
+	return c.Conn.SetWriteDeadline(t)
+}
+
+func (c *recordingConn) Write(p []byte) (int, error) {
+	c.note("write")
+	return c.Conn.Write(p)
+}
+
+type recordingListener struct {
+	net.Listener
+	conns chan *recordingConn
+}
+
+func (l recordingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	rc := &recordingConn{Conn: c}
+	l.conns <- rc
+	return rc, nil
+}
+
+// TestWriteDeadlines: a write timeout a handler sets on every answer moves
+// the socket's deadline once, not per answer; a deadline binds only the
+// answer of the handler that set it, so an answer whose handler sets none
+// is written with it cleared.
+func TestWriteDeadlines(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rl := recordingListener{Listener: l, conns: make(chan *recordingConn, 1)}
+	s := &Server{ErrorLog: log.New(io.Discard, "", 0), Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/timed" {
+			if err := http.NewResponseController(w).SetWriteDeadline(time.Now().Add(30 * time.Second)); err != nil {
+				t.Errorf("SetWriteDeadline: %v", err)
+			}
+		}
+		io.WriteString(w, "ok")
+	})}
+	go s.Serve(rl)
+	t.Cleanup(func() { s.Close() })
+	c := dial(t, l.Addr().String())
+	br := bufio.NewReader(c)
+	for _, path := range []string{"/timed", "/timed", "/timed", "/plain", "/plain", "/timed"} {
+		io.WriteString(c, "GET "+path+" HTTP/1.1\r\nHost: x\r\n\r\n")
+		res, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+	}
+	rc := <-rl.conns
+	rc.mu.Lock()
+	got := strings.Join(rc.events, " ")
+	rc.mu.Unlock()
+	want := "deadline write write write clear write write deadline write"
+	if got != want {
+		t.Fatalf("events on the connection:\n got %s\nwant %s", got, want)
+	}
 }
