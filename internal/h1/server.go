@@ -34,6 +34,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -228,6 +229,38 @@ type source struct {
 	remain int64 // bytes still allowed; < 0 means no limit
 	rec    bool
 	head   []byte
+
+	// The read deadline in force (zero: none), and the one set on the
+	// connection, which is never later than it (setDeadline).
+	deadline, onConn time.Time
+}
+
+// setDeadline puts the read deadline at t. The connection's own deadline
+// moves only when it would fire late, that is when t is earlier than it
+// (or it has none); one that fires early is moved by Read when it fires.
+// A connection's successive deadlines (header, whole request, idle, the
+// next header...) each fall later than the one the connection was given
+// first, so on a busy connection the socket's deadline moves about once
+// per header timeout, when it fires, instead of three times per request.
+func (s *source) setDeadline(t time.Time) {
+	s.deadline = t
+	if !t.IsZero() && (s.onConn.IsZero() || t.Before(s.onConn)) {
+		s.onConn = t
+		s.c.SetReadDeadline(t)
+	}
+}
+
+// early tells whether err is the connection's deadline firing before the
+// deadline in force, and if so moves it there.
+func (s *source) early(err error) bool {
+	if s.onConn.IsZero() || !errors.Is(err, os.ErrDeadlineExceeded) {
+		return false
+	}
+	if !s.deadline.IsZero() && !time.Now().Before(s.deadline) {
+		return false
+	}
+	s.onConn = s.deadline
+	return s.c.SetReadDeadline(s.deadline) == nil
 }
 
 func (s *source) Read(p []byte) (int, error) {
@@ -238,6 +271,9 @@ func (s *source) Read(p []byte) (int, error) {
 		p = p[:s.remain]
 	}
 	n, err := s.c.Read(p)
+	for n == 0 && err != nil && s.early(err) {
+		n, err = s.c.Read(p)
+	}
 	if s.remain > 0 {
 		s.remain -= int64(n)
 	}
@@ -287,7 +323,7 @@ func (c *conn) serve() {
 	}
 	c.out = (*bufs.Get().(*[]byte))[:0]
 	if d := c.srv.ReadHeaderTimeout; d > 0 {
-		c.rwc.SetReadDeadline(time.Now().Add(d))
+		c.src.setDeadline(time.Now().Add(d))
 	}
 	for {
 		w, err := c.readRequest()
@@ -307,21 +343,21 @@ func (c *conn) serve() {
 			return
 		}
 		if d := c.srv.IdleTimeout; d > 0 {
-			c.rwc.SetReadDeadline(time.Now().Add(d))
+			c.src.setDeadline(time.Now().Add(d))
 		} else if d := c.srv.ReadTimeout; d > 0 {
-			c.rwc.SetReadDeadline(time.Now().Add(d)) // net/http: the idle timeout defaults to the read timeout
+			c.src.setDeadline(time.Now().Add(d)) // net/http: the idle timeout defaults to the read timeout
 		} else {
-			c.rwc.SetReadDeadline(time.Time{})
+			c.src.setDeadline(time.Time{})
 		}
 		if _, err := c.br.Peek(4); err != nil {
 			return
 		}
 		if d := c.srv.ReadHeaderTimeout; d > 0 {
-			c.rwc.SetReadDeadline(time.Now().Add(d))
+			c.src.setDeadline(time.Now().Add(d))
 		} else if d := c.srv.ReadTimeout; d > 0 {
-			c.rwc.SetReadDeadline(time.Now().Add(d))
+			c.src.setDeadline(time.Now().Add(d))
 		} else {
-			c.rwc.SetReadDeadline(time.Time{})
+			c.src.setDeadline(time.Time{})
 		}
 	}
 }
@@ -436,7 +472,7 @@ func (c *conn) readRequest() (*response, error) {
 	}
 	req = req.WithContext(ctx)
 	req.RemoteAddr = c.remote
-	c.rwc.SetReadDeadline(wholeReqDeadline)
+	c.src.setDeadline(wholeReqDeadline)
 
 	w := &response{c: c, req: req, contentLength: -1, header: make(http.Header, 8)}
 	w.wants10KeepAlive = req.ProtoMajor == 1 && req.ProtoMinor == 0 && hasToken(req.Header.Get("Connection"), "keep-alive")

@@ -309,6 +309,15 @@ func (c *recordingConn) SetWriteDeadline(t time.Time) error {
 	return c.Conn.SetWriteDeadline(t)
 }
 
+func (c *recordingConn) SetReadDeadline(t time.Time) error {
+	if t.IsZero() {
+		c.note("read-clear")
+	} else {
+		c.note("read-deadline")
+	}
+	return c.Conn.SetReadDeadline(t)
+}
+
 func (c *recordingConn) Write(p []byte) (int, error) {
 	c.note("write")
 	return c.Conn.Write(p)
@@ -362,10 +371,68 @@ func TestWriteDeadlines(t *testing.T) {
 	}
 	rc := <-rl.conns
 	rc.mu.Lock()
-	got := strings.Join(rc.events, " ")
+	var events []string
+	for _, e := range rc.events {
+		if !strings.HasPrefix(e, "read-") {
+			events = append(events, e)
+		}
+	}
+	got := strings.Join(events, " ")
 	rc.mu.Unlock()
 	want := "deadline write write write clear write write deadline write"
 	if got != want {
 		t.Fatalf("events on the connection:\n got %s\nwant %s", got, want)
 	}
+}
+
+// TestReadDeadlines: on a busy connection the socket's read deadline is
+// set once, for the first request's headers: every later deadline (the
+// whole request's, the idle one, the next headers') falls after it, and
+// takes over when the one on the socket fires, so an idle wait longer than
+// the header timeout keeps the connection. Every timeout still holds
+// (TestHeaderTimeout, TestIdleTimeout, TestSlowBodyTimesOut).
+func TestReadDeadlines(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rl := recordingListener{Listener: l, conns: make(chan *recordingConn, 1)}
+	s := &Server{ErrorLog: log.New(io.Discard, "", 0), ReadHeaderTimeout: 20 * time.Millisecond, ReadTimeout: 10 * time.Second,
+		IdleTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })}
+	go s.Serve(rl)
+	t.Cleanup(func() { s.Close() })
+	c := dial(t, l.Addr().String())
+	br := bufio.NewReader(c)
+	get := func() {
+		t.Helper()
+		io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+		res, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+	}
+	for range 5 {
+		get()
+	}
+	rc := <-rl.conns
+	count := func() int {
+		rc.mu.Lock()
+		defer rc.mu.Unlock()
+		n := 0
+		for _, e := range rc.events {
+			if strings.HasPrefix(e, "read-") {
+				n++
+			}
+		}
+		return n
+	}
+	if n := count(); n != 1 {
+		t.Errorf("%d read deadlines set for 5 requests, want 1 (the first header deadline)", n)
+	}
+	// Idle for five times the header timeout: the header deadline left on
+	// the socket fires, and the idle deadline (10 s) keeps the connection.
+	time.Sleep(5 * s.ReadHeaderTimeout)
+	get()
 }
