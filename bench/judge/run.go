@@ -363,7 +363,8 @@ func (e *env) runScenario(sc *scenario) ([]*runResult, error) {
 			}
 		}
 		for _, t := range live {
-			rows[t.name].RSSMB = treeHWM(t.proc.pid()) / 1024
+			hwm, file := treeMemory(t.proc.pid())
+			rows[t.name].RSSMB, rows[t.name].FileMB = hwm/1024, file/1024
 		}
 		runs = append(runs, r)
 	}
@@ -672,24 +673,25 @@ func treeTicks(root int) int64 {
 	return n
 }
 
-// treeHWM sums VmHWM (peak RSS, KiB) over the server and its descendants:
-// a gateway running function processes pays for them too.
-func treeHWM(root int) float64 {
-	var kb float64
+// treeMemory sums VmHWM (peak RSS, KiB) and RssFile (the file-backed part
+// of the RSS now, KiB) over the server and its descendants: a gateway
+// running function processes pays for them too.
+func treeMemory(root int) (hwm, file float64) {
 	for pid := range tree(root) {
 		b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
 		if err == nil {
-			kb += parseHWM(string(b))
+			hwm += statusKB(string(b), "VmHWM:")
+			file += statusKB(string(b), "RssFile:")
 		}
 	}
-	return kb
+	return hwm, file
 }
 
-// parseHWM reads the VmHWM line of /proc/PID/status, in KiB.
-func parseHWM(status string) float64 {
+// statusKB reads the line of /proc/PID/status named by field, in KiB.
+func statusKB(status, field string) float64 {
 	sc := bufio.NewScanner(strings.NewReader(status))
 	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+		if rest, ok := strings.CutPrefix(sc.Text(), field); ok {
 			f := strings.Fields(rest)
 			if len(f) > 0 {
 				v, _ := strconv.ParseFloat(f[0], 64)

@@ -24,7 +24,6 @@ const bufferBeforeChunking = 2048
 type response struct {
 	c      *conn
 	req    *http.Request
-	cancel func()
 	body   *body
 	header http.Header
 
@@ -477,8 +476,49 @@ func (w *response) FlushError() error {
 }
 
 // SetReadDeadline and SetWriteDeadline serve http.ResponseController.
-func (w *response) SetReadDeadline(t time.Time) error  { return w.c.rwc.SetReadDeadline(t) }
-func (w *response) SetWriteDeadline(t time.Time) error { return w.c.rwc.SetWriteDeadline(t) }
+func (w *response) SetReadDeadline(t time.Time) error {
+	w.c.src.setDeadline(t)
+	return nil
+}
+func (w *response) SetWriteDeadline(t time.Time) error { return w.c.setWriteDeadline(t) }
+
+// setWriteDeadline applies a handler's write deadline t with a little
+// slack: a deadline already set that falls no earlier than t and at most
+// 1/32 of t's distance after it is kept, and a new one is set that much
+// later than t. A handler that sets the same write timeout on every answer
+// (Portico's sets 30 s) then moves the socket's timer about once a second
+// on a busy connection rather than twice per answer. The deadline binds
+// only the answer of the request whose handler set it: the next answer
+// clears it before its first write unless its handler sets one too
+// (clearStaleWriteDeadline).
+func (c *conn) setWriteDeadline(t time.Time) error {
+	c.wdlSet = true
+	if t.IsZero() {
+		if c.wdl.IsZero() {
+			return nil
+		}
+		c.wdl = time.Time{}
+		return c.rwc.SetWriteDeadline(t)
+	}
+	slack := max(time.Until(t)/32, 0)
+	if !c.wdl.IsZero() && !c.wdl.Before(t) && c.wdl.Sub(t) <= slack {
+		return nil
+	}
+	if err := c.rwc.SetWriteDeadline(t.Add(slack)); err != nil {
+		return err
+	}
+	c.wdl = t.Add(slack)
+	return nil
+}
+
+// clearStaleWriteDeadline lifts a write deadline an earlier request's
+// handler set, before the first write of an answer whose handler set none.
+func (c *conn) clearStaleWriteDeadline() {
+	if !c.wdlSet && !c.wdl.IsZero() {
+		c.wdl = time.Time{}
+		c.rwc.SetWriteDeadline(time.Time{})
+	}
+}
 
 // finishRequest completes the answer after the handler returned.
 func (w *response) finishRequest() {
@@ -519,6 +559,7 @@ func (c *conn) writeBytes(p []byte) {
 		c.out = append(c.out, p...)
 		return
 	}
+	c.clearStaleWriteDeadline()
 	var err error
 	if len(c.out) == 0 {
 		_, err = c.rwc.Write(p)
@@ -539,6 +580,7 @@ func (c *conn) flush() {
 		c.out = c.out[:0]
 		return
 	}
+	c.clearStaleWriteDeadline()
 	_, err := c.rwc.Write(c.out)
 	c.out = c.out[:0]
 	if err != nil {

@@ -14,10 +14,11 @@
 //
 // What it does not do: TLS, HTTP/2 (prior knowledge or upgrade), trailers
 // and hijacking; the data plane serves those cases with net/http
-// (docs/architecture.md#the-http1-server). A request's context is cancelled
-// when its handler returns or the connection closes, not when the client
-// goes away while the handler runs (API Gateway does not stop an
-// integration for that either).
+// (docs/architecture.md#the-http1-server). A request's context is never
+// cancelled (its Done is nil): not when the client goes away while the
+// handler runs (API Gateway does not stop an integration for that either),
+// nor when the handler returns, so a request costs no cancellation context
+// and nothing downstream arms a watch on it.
 //
 // Because it reads the header block itself, it also knows how the client
 // spelled each header name (wirenames), exactly and for pipelined requests
@@ -33,6 +34,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -215,6 +217,9 @@ type conn struct {
 
 	lastMethod string
 	werr       error // the first write error: the connection is done
+
+	wdl    time.Time // the write deadline set on rwc (zero: none)
+	wdlSet bool      // the current request's handler set a write deadline
 }
 
 // source is what the buffered reader reads from: the connection, with the
@@ -224,6 +229,38 @@ type source struct {
 	remain int64 // bytes still allowed; < 0 means no limit
 	rec    bool
 	head   []byte
+
+	// The read deadline in force (zero: none), and the one set on the
+	// connection, which is never later than it (setDeadline).
+	deadline, onConn time.Time
+}
+
+// setDeadline puts the read deadline at t. The connection's own deadline
+// moves only when it would fire late, that is when t is earlier than it
+// (or it has none); one that fires early is moved by Read when it fires.
+// A connection's successive deadlines (header, whole request, idle, the
+// next header...) each fall later than the one the connection was given
+// first, so on a busy connection the socket's deadline moves about once
+// per header timeout, when it fires, instead of three times per request.
+func (s *source) setDeadline(t time.Time) {
+	s.deadline = t
+	if !t.IsZero() && (s.onConn.IsZero() || t.Before(s.onConn)) {
+		s.onConn = t
+		s.c.SetReadDeadline(t)
+	}
+}
+
+// early tells whether err is the connection's deadline firing before the
+// deadline in force, and if so moves it there.
+func (s *source) early(err error) bool {
+	if s.onConn.IsZero() || !errors.Is(err, os.ErrDeadlineExceeded) {
+		return false
+	}
+	if !s.deadline.IsZero() && !time.Now().Before(s.deadline) {
+		return false
+	}
+	s.onConn = s.deadline
+	return s.c.SetReadDeadline(s.deadline) == nil
 }
 
 func (s *source) Read(p []byte) (int, error) {
@@ -234,6 +271,9 @@ func (s *source) Read(p []byte) (int, error) {
 		p = p[:s.remain]
 	}
 	n, err := s.c.Read(p)
+	for n == 0 && err != nil && s.early(err) {
+		n, err = s.c.Read(p)
+	}
 	if s.remain > 0 {
 		s.remain -= int64(n)
 	}
@@ -272,8 +312,6 @@ func (c *conn) serve() {
 	if c.srv.ConnContext != nil {
 		ctx = c.srv.ConnContext(ctx, c.rwc)
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	c.ctx = ctx
 	c.src.c = c.rwc
 	c.src.remain = -1
@@ -285,7 +323,7 @@ func (c *conn) serve() {
 	}
 	c.out = (*bufs.Get().(*[]byte))[:0]
 	if d := c.srv.ReadHeaderTimeout; d > 0 {
-		c.rwc.SetReadDeadline(time.Now().Add(d))
+		c.src.setDeadline(time.Now().Add(d))
 	}
 	for {
 		w, err := c.readRequest()
@@ -305,21 +343,21 @@ func (c *conn) serve() {
 			return
 		}
 		if d := c.srv.IdleTimeout; d > 0 {
-			c.rwc.SetReadDeadline(time.Now().Add(d))
+			c.src.setDeadline(time.Now().Add(d))
 		} else if d := c.srv.ReadTimeout; d > 0 {
-			c.rwc.SetReadDeadline(time.Now().Add(d)) // net/http: the idle timeout defaults to the read timeout
+			c.src.setDeadline(time.Now().Add(d)) // net/http: the idle timeout defaults to the read timeout
 		} else {
-			c.rwc.SetReadDeadline(time.Time{})
+			c.src.setDeadline(time.Time{})
 		}
 		if _, err := c.br.Peek(4); err != nil {
 			return
 		}
 		if d := c.srv.ReadHeaderTimeout; d > 0 {
-			c.rwc.SetReadDeadline(time.Now().Add(d))
+			c.src.setDeadline(time.Now().Add(d))
 		} else if d := c.srv.ReadTimeout; d > 0 {
-			c.rwc.SetReadDeadline(time.Now().Add(d))
+			c.src.setDeadline(time.Now().Add(d))
 		} else {
-			c.rwc.SetReadDeadline(time.Time{})
+			c.src.setDeadline(time.Time{})
 		}
 	}
 }
@@ -376,6 +414,7 @@ func (s *Server) initialReadLimit() int64 {
 
 // readRequest reads the next request and its header block.
 func (c *conn) readRequest() (*response, error) {
+	c.wdlSet = false
 	var wholeReqDeadline time.Time
 	if d := c.srv.ReadTimeout; d > 0 {
 		wholeReqDeadline = time.Now().Add(d)
@@ -427,15 +466,15 @@ func (c *conn) readRequest() (*response, error) {
 		}
 	}
 
-	ctx, cancel := context.WithCancel(c.ctx)
+	ctx := c.ctx
 	if names := wirenames.Block(head, req); names != nil {
 		ctx = wirenames.NewContext(ctx, names)
 	}
 	req = req.WithContext(ctx)
 	req.RemoteAddr = c.remote
-	c.rwc.SetReadDeadline(wholeReqDeadline)
+	c.src.setDeadline(wholeReqDeadline)
 
-	w := &response{c: c, req: req, cancel: cancel, contentLength: -1, header: make(http.Header, 8)}
+	w := &response{c: c, req: req, contentLength: -1, header: make(http.Header, 8)}
 	w.wants10KeepAlive = req.ProtoMajor == 1 && req.ProtoMinor == 0 && hasToken(req.Header.Get("Connection"), "keep-alive")
 	w.wantsClose = req.Close || hasToken(req.Header.Get("Connection"), "close")
 	if isH2Upgrade {
@@ -604,20 +643,12 @@ func (c *conn) handle(w *response) (keep bool) {
 			return false
 		}
 	}
-	defer func() {
-		if err := recover(); err != nil {
-			w.cancel()
-			panic(err) // conn.finish logs it and closes the connection
-		}
-	}()
 	if req.RequestURI == "*" && req.Method == "OPTIONS" {
 		globalOptions(w, req)
 	} else {
 		c.srv.Handler.ServeHTTP(w, w.req)
 	}
-	w.cancel()
 	w.finishRequest()
-	c.rwc.SetWriteDeadline(time.Time{})
 	if !w.shouldReuseConnection() {
 		if w.bodyLimitHit || w.body != nil && w.body.earlyClose {
 			// unread request bytes remain: let the answer reach the client first

@@ -195,8 +195,9 @@ func TestSlowBodyTimesOut(t *testing.T) {
 	}
 }
 
-// TestRequestContext: the context carries the local address, is the
-// ConnContext's child and is cancelled once the handler returns.
+// TestRequestContext: the context carries the local address and is the
+// ConnContext's child; it is never cancelled (Done is nil), so nothing
+// downstream pays for watching it.
 func TestRequestContext(t *testing.T) {
 	type key struct{}
 	ctxs := make(chan context.Context, 1)
@@ -215,7 +216,10 @@ func TestRequestContext(t *testing.T) {
 	if err != nil || res.StatusCode != 200 {
 		t.Fatalf("answer %v, %v", res, err)
 	}
-	<-(<-ctxs).Done() // blocks for ever if the context is never cancelled
+	ctx := <-ctxs
+	if ctx.Done() != nil || ctx.Err() != nil {
+		t.Fatalf("after the handler returned: Done %v, Err %v; want nil, nil", ctx.Done(), ctx.Err())
+	}
 }
 
 // TestPanicLogged: a handler's panic is logged and closes the connection;
@@ -280,4 +284,155 @@ func FuzzSameAsNetHTTP(f *testing.F) {
 			t.Errorf("request %q\nnet/http answered:\n%s\nh1 answered:\n%s", clip(raw), clip(want), clip(got))
 		}
 	})
+}
+
+// recordingConn notes the write deadlines set on a connection and its
+// writes, in order.
+type recordingConn struct {
+	net.Conn
+	mu     sync.Mutex
+	events []string
+}
+
+func (c *recordingConn) note(e string) {
+	c.mu.Lock()
+	c.events = append(c.events, e)
+	c.mu.Unlock()
+}
+
+func (c *recordingConn) SetWriteDeadline(t time.Time) error {
+	if t.IsZero() {
+		c.note("clear")
+	} else {
+		c.note("deadline")
+	}
+	return c.Conn.SetWriteDeadline(t)
+}
+
+func (c *recordingConn) SetReadDeadline(t time.Time) error {
+	if t.IsZero() {
+		c.note("read-clear")
+	} else {
+		c.note("read-deadline")
+	}
+	return c.Conn.SetReadDeadline(t)
+}
+
+func (c *recordingConn) Write(p []byte) (int, error) {
+	c.note("write")
+	return c.Conn.Write(p)
+}
+
+type recordingListener struct {
+	net.Listener
+	conns chan *recordingConn
+}
+
+func (l recordingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	rc := &recordingConn{Conn: c}
+	l.conns <- rc
+	return rc, nil
+}
+
+// TestWriteDeadlines: a write timeout a handler sets on every answer moves
+// the socket's deadline once, not per answer; a deadline binds only the
+// answer of the handler that set it, so an answer whose handler sets none
+// is written with it cleared.
+func TestWriteDeadlines(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rl := recordingListener{Listener: l, conns: make(chan *recordingConn, 1)}
+	s := &Server{ErrorLog: log.New(io.Discard, "", 0), Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/timed" {
+			if err := http.NewResponseController(w).SetWriteDeadline(time.Now().Add(30 * time.Second)); err != nil {
+				t.Errorf("SetWriteDeadline: %v", err)
+			}
+		}
+		io.WriteString(w, "ok")
+	})}
+	go s.Serve(rl)
+	t.Cleanup(func() { s.Close() })
+	c := dial(t, l.Addr().String())
+	br := bufio.NewReader(c)
+	for _, path := range []string{"/timed", "/timed", "/timed", "/plain", "/plain", "/timed"} {
+		io.WriteString(c, "GET "+path+" HTTP/1.1\r\nHost: x\r\n\r\n")
+		res, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+	}
+	rc := <-rl.conns
+	rc.mu.Lock()
+	var events []string
+	for _, e := range rc.events {
+		if !strings.HasPrefix(e, "read-") {
+			events = append(events, e)
+		}
+	}
+	got := strings.Join(events, " ")
+	rc.mu.Unlock()
+	want := "deadline write write write clear write write deadline write"
+	if got != want {
+		t.Fatalf("events on the connection:\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestReadDeadlines: on a busy connection the socket's read deadline is
+// set once, for the first request's headers: every later deadline (the
+// whole request's, the idle one, the next headers') falls after it, and
+// takes over when the one on the socket fires, so an idle wait longer than
+// the header timeout keeps the connection. Every timeout still holds
+// (TestHeaderTimeout, TestIdleTimeout, TestSlowBodyTimesOut).
+func TestReadDeadlines(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rl := recordingListener{Listener: l, conns: make(chan *recordingConn, 1)}
+	s := &Server{ErrorLog: log.New(io.Discard, "", 0), ReadHeaderTimeout: 20 * time.Millisecond, ReadTimeout: 10 * time.Second,
+		IdleTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })}
+	go s.Serve(rl)
+	t.Cleanup(func() { s.Close() })
+	c := dial(t, l.Addr().String())
+	br := bufio.NewReader(c)
+	get := func() {
+		t.Helper()
+		io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+		res, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+	}
+	for range 5 {
+		get()
+	}
+	rc := <-rl.conns
+	count := func() int {
+		rc.mu.Lock()
+		defer rc.mu.Unlock()
+		n := 0
+		for _, e := range rc.events {
+			if strings.HasPrefix(e, "read-") {
+				n++
+			}
+		}
+		return n
+	}
+	if n := count(); n != 1 {
+		t.Errorf("%d read deadlines set for 5 requests, want 1 (the first header deadline)", n)
+	}
+	// Idle for five times the header timeout: the header deadline left on
+	// the socket fires, and the idle deadline (10 s) keeps the connection.
+	time.Sleep(5 * s.ReadHeaderTimeout)
+	get()
 }

@@ -283,8 +283,11 @@ func (e *Edge) newCall(r *http.Request) *pipeline.Call {
 		c.RequestID = newRequestID()
 	}
 	c.DomainPrefix, _, _ = strings.Cut(c.DomainName, ".")
-	tid := telemetry.ContinueTrace(r.Header.Get("X-Amzn-Trace-Id"), now, true)
-	c.TraceID = tid.String()
+	if v := r.Header.Get("X-Amzn-Trace-Id"); v == "" {
+		c.TraceID = telemetry.NewTrace(now, true)
+	} else {
+		c.TraceID = telemetry.ContinueTrace(v, now, true).String()
+	}
 	return c
 }
 

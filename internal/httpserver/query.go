@@ -9,10 +9,11 @@ import (
 // separated by "&" only, so a ";" stays inside its value (Go's
 // url.ParseQuery drops every pair holding one), "+" is a space, and a name
 // or value whose percent-escapes are invalid is kept exactly as sent instead
-// of being dropped. Order is preserved within each name.
+// of being dropped. Order is preserved within each name. An empty query
+// is a nil map (read-only, as every reader of a call's query treats it).
 func parseQuery(raw string) url.Values {
 	if raw == "" {
-		return url.Values{}
+		return nil
 	}
 	q := make(url.Values, strings.Count(raw, "&")+1)
 	for pair := range strings.SplitSeq(raw, "&") {

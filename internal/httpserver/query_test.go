@@ -9,7 +9,7 @@ import (
 
 func TestParseQuery(t *testing.T) {
 	for raw, want := range map[string]url.Values{
-		"":                         {},
+		"":                         nil,
 		"filter=a;b&keep=1":        {"filter": {"a;b"}, "keep": {"1"}},
 		"a=1&a=2&b":                {"a": {"1", "2"}, "b": {""}},
 		"bad=%zz&ok=%41+b":         {"bad": {"%zz"}, "ok": {"A b"}},

@@ -65,7 +65,7 @@ func (e *Edge) writeFault(w http.ResponseWriter, r *http.Request, c *pipeline.Ca
 	ct, body := faultBody(resp, f, r.Header.Get("Accept"), look)
 	h.Set("Content-Type", ct)
 	h.Set("Content-Length", strconv.Itoa(len(body)))
-	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(writeIdle))
+	_ = writeDeadlines(w).SetWriteDeadline(time.Now().Add(writeIdle))
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(body)
@@ -194,7 +194,7 @@ func (e *Edge) writeHTTPAPIFault(w http.ResponseWriter, r *http.Request, c *pipe
 	if status == http.StatusRequestEntityTooLarge {
 		h.Set("Connection", "close")
 	}
-	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(writeIdle))
+	_ = writeDeadlines(w).SetWriteDeadline(time.Now().Add(writeIdle))
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(body)

@@ -55,7 +55,7 @@ func (e *Edge) writeResult(w http.ResponseWriter, r *http.Request, c *pipeline.C
 	if status < 200 || status > 599 {
 		status = http.StatusBadGateway // never relay an informational or invalid status
 	}
-	rc := http.NewResponseController(w)
+	rc := writeDeadlines(w)
 	if res.Stream == nil {
 		h.Set("Content-Length", strconv.Itoa(len(res.Body)))
 		w.WriteHeader(status)
@@ -102,6 +102,20 @@ func (e *Edge) writeResult(w http.ResponseWriter, r *http.Request, c *pipeline.C
 	return status, n, nil
 }
 
+// writeDeadliner sets a connection's write deadline, as
+// http.ResponseController.SetWriteDeadline.
+type writeDeadliner interface{ SetWriteDeadline(time.Time) error }
+
+// writeDeadlines is w's own SetWriteDeadline when it has one (Portico's
+// HTTP/1 server's writers do), sparing an http.ResponseController per
+// answer; otherwise the controller, which unwraps w.
+func writeDeadlines(w http.ResponseWriter) writeDeadliner {
+	if d, ok := w.(writeDeadliner); ok {
+		return d
+	}
+	return http.NewResponseController(w)
+}
+
 // copyState is what copying a streamed body needs, pooled together: the
 // buffer and the writer.
 type copyState struct {
@@ -115,7 +129,7 @@ type copyState struct {
 // buffer.
 type deadlineWriter struct {
 	w      io.Writer
-	rc     *http.ResponseController
+	rc     writeDeadliner
 	set    time.Time // when the deadline was last moved
 	failed bool      // the client side failed (it stopped reading or went away)
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -190,15 +189,22 @@ func (h TraceHeader) AppendTo(dst []byte) []byte {
 // "1-" + epoch seconds in 8 hex digits + "-" + 96 random bits in hex.
 func NewTraceRoot(now time.Time) string {
 	var b [35]byte
-	copy(b[:], "1-")
-	sec := strconv.FormatUint(uint64(now.Unix())&0xffffffff, 16)
-	copy(b[2:10], "00000000"[len(sec):])
-	copy(b[2+8-len(sec):10], sec)
-	b[10] = '-'
+	putTraceRoot(b[:], now)
+	return string(b[:])
+}
+
+// putTraceRoot writes a new trace id (NewTraceRoot) into b[:35].
+func putTraceRoot(b []byte, now time.Time) {
+	const digits = "0123456789abcdef"
+	b[0], b[1], b[10] = '1', '-', '-'
+	sec := uint32(now.Unix())
+	for i := 9; i >= 2; i-- {
+		b[i] = digits[sec&0xf]
+		sec >>= 4
+	}
 	var r [12]byte
 	_, _ = rand.Read(r[:]) // crypto/rand.Read never fails (Go 1.24+)
-	hex.Encode(b[11:], r[:])
-	return string(b[:])
+	hex.Encode(b[11:35], r[:])
 }
 
 // NewParentID returns a new 16-hex-digit segment id.
@@ -206,6 +212,24 @@ func NewParentID() string {
 	var r [8]byte
 	_, _ = rand.Read(r[:])
 	return hex.EncodeToString(r[:])
+}
+
+// NewTrace is the header of a new trace for a request received at now
+// that sent none, ContinueTrace("", now, sampled).String(), made in one
+// allocation: "Root=" + NewTraceRoot + ";Parent=" + 16 hex digits +
+// ";Sampled=0" or "1".
+func NewTrace(now time.Time, sampled bool) string {
+	const form = "Root=1-00000000-000000000000000000000000;Parent=0000000000000000;Sampled=0"
+	var b [len(form)]byte
+	copy(b[:], form)
+	putTraceRoot(b[5:40], now)
+	var r [8]byte
+	_, _ = rand.Read(r[:])
+	hex.Encode(b[48:64], r[:])
+	if sampled {
+		b[len(form)-1] = '1'
+	}
+	return string(b[:])
 }
 
 // ContinueTrace applies API Gateway's rules to the X-Amzn-Trace-Id a client

@@ -150,3 +150,39 @@ func FuzzParseTraceHeader(f *testing.F) {
 		}
 	})
 }
+
+// TestNewTrace: the header of a new trace is what ContinueTrace makes for a
+// request that sent none: a Root carrying the request time (also with a
+// small epoch, whose hex digits are zero-padded), a new Parent, and the
+// sampling decision; and it is new each time.
+func TestNewTrace(t *testing.T) {
+	for _, tt := range []struct {
+		now      time.Time
+		sampled  bool
+		prefix   string
+		sampling Sampling
+	}{
+		{time.Unix(0x5759e988, 0), true, "1-5759e988-", SampledYes},
+		{time.Unix(0xabc, 0), false, "1-00000abc-", SampledNo},
+	} {
+		got := NewTrace(tt.now, tt.sampled)
+		h, err := ParseTraceHeader(got)
+		if err != nil {
+			t.Fatalf("NewTrace = %q: %v", got, err)
+		}
+		if !rootRE.MatchString(h.Root) || !strings.HasPrefix(h.Root, tt.prefix) || !parentRE.MatchString(h.Parent) ||
+			h.Sampled != tt.sampling || h.Extra != "" || h.String() != got {
+			t.Errorf("NewTrace = %q, parsed %+v; want a Root starting %q, a Parent and Sampled %d", got, h, tt.prefix, tt.sampling)
+		}
+		old := ContinueTrace("", tt.now, tt.sampled)
+		if len(old.String()) != len(got) || old.Root[:11] != h.Root[:11] || old.Sampled != h.Sampled {
+			t.Errorf("NewTrace = %q; ContinueTrace(\"\") = %q: not the same form", got, old.String())
+		}
+		if again := NewTrace(tt.now, tt.sampled); again[11:] == got[11:] {
+			t.Errorf("two new traces are the same: %q", got)
+		}
+		if r := NewTraceRoot(tt.now); !rootRE.MatchString(r) || !strings.HasPrefix(r, tt.prefix) {
+			t.Errorf("NewTraceRoot = %q; want a root starting %q", r, tt.prefix)
+		}
+	}
+}
