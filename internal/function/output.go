@@ -73,6 +73,7 @@ type outCounter struct {
 	f      *os.File
 	read   atomic.Int64
 	logged atomic.Int64
+	wait   time.Duration // how long catchUp may wait; zero means catchUpWait
 }
 
 type countingReader struct {
@@ -108,7 +109,11 @@ func (c *outCounter) catchUp() {
 	if c.logged.Load() >= target {
 		return
 	}
-	deadline := time.Now().Add(catchUpWait)
+	wait := c.wait
+	if wait == 0 {
+		wait = catchUpWait
+	}
+	deadline := time.Now().Add(wait)
 	for c.logged.Load() < target && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Microsecond)
 	}

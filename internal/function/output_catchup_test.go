@@ -6,6 +6,7 @@ import (
 	"os"
 	"sync"
 	"testing"
+	"time"
 )
 
 // slowHandler takes a while per record, like a logger under load.
@@ -36,7 +37,10 @@ func TestCatchUpLogsEarlierOutputFirst(t *testing.T) {
 	}
 	defer r.Close()
 	h := &slowHandler{gate: make(chan struct{})}
-	c := &outCounter{f: r}
+	// The wait is a hang guard here, not catchUpWait's 5 ms: what is
+	// tested is the order, and a loaded machine may take longer than 5 ms
+	// to schedule the logger.
+	c := &outCounter{f: r, wait: time.Minute}
 	done := make(chan struct{})
 	go func() {
 		copyLines(r, slog.New(h), nil, func() string { return "" }, &tail{}, c)
