@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/textproto"
 	"slices"
 	"strconv"
 	"strings"
@@ -151,7 +152,7 @@ func appendHeader(b []byte, h http.Header, noBody bool) (out []byte, cl, te, con
 			if strings.ContainsAny(v, "\r\n") {
 				v = strings.NewReplacer("\n", " ", "\r", " ").Replace(v)
 			}
-			v = trimString(v)
+			v = textproto.TrimString(v)
 			b = append(b, k...)
 			b = append(b, ": "...)
 			b = append(b, v...)
@@ -170,19 +171,6 @@ func appendHeader(b []byte, h http.Header, noBody bool) (out []byte, cl, te, con
 	}
 	return b, cl, te, conn, ctype
 }
-
-// trimString trims ASCII space, tab, CR and LF, as textproto.TrimString.
-func trimString(s string) string {
-	for len(s) > 0 && isASCIISpace(s[0]) {
-		s = s[1:]
-	}
-	for len(s) > 0 && isASCIISpace(s[len(s)-1]) {
-		s = s[:len(s)-1]
-	}
-	return s
-}
-
-func isASCIISpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' }
 
 func bodyAllowedForStatus(status int) bool {
 	switch {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 
 	"golang.org/x/net/http/httpguts"
@@ -83,10 +84,10 @@ func h1ReadResponse(br *bufio.Reader, req *http.Request) (*http.Response, bool) 
 	}
 	length := int64(-1)
 	for len(s) > 0 {
-		i := indexByteString(s, '\n')
+		i := strings.IndexByte(s, '\n')
 		l := s[:i-1]
 		s = s[i+1:]
-		colon := indexByteString(l, ':')
+		colon := strings.IndexByte(l, ':')
 		key := http.CanonicalHeaderKey(l[:colon])
 		v := h1TrimField(l[colon+1:])
 		switch key {
@@ -164,15 +165,6 @@ func h1TrimField(s string) string {
 		s = s[:len(s)-1]
 	}
 	return s
-}
-
-func indexByteString(s string, c byte) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == c {
-			return i
-		}
-	}
-	return -1
 }
 
 // h1LengthBody is the body net/http gives an answer with a

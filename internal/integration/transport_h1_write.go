@@ -6,7 +6,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptrace"
+	"net/textproto"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -97,7 +99,7 @@ func h1WriteRequest(bw *bufio.Writer, req *http.Request) bool {
 	if size+int(n) > bw.Available() || zoned {
 		return false
 	}
-	h1SortStrings(keys)
+	slices.Sort(keys)
 
 	bw.WriteString(method)
 	bw.WriteByte(' ')
@@ -111,7 +113,7 @@ func h1WriteRequest(bw *bufio.Writer, req *http.Request) bool {
 	bw.WriteString("\r\n")
 	if userAgent != "" {
 		bw.WriteString("User-Agent: ")
-		bw.WriteString(h1TrimValue(userAgent))
+		bw.WriteString(textproto.TrimString(userAgent))
 		bw.WriteString("\r\n")
 	}
 	if sendLength {
@@ -123,7 +125,7 @@ func h1WriteRequest(bw *bufio.Writer, req *http.Request) bool {
 		for _, v := range req.Header[k] {
 			bw.WriteString(k)
 			bw.WriteString(": ")
-			bw.WriteString(h1TrimValue(v))
+			bw.WriteString(textproto.TrimString(v))
 			bw.WriteString("\r\n")
 		}
 	}
@@ -196,29 +198,4 @@ func h1HasCTL(s string) bool {
 		}
 	}
 	return false
-}
-
-// h1TrimValue is what net/http sends of a valid header value:
-// textproto.TrimString (a valid value holds no CR or LF for
-// headerNewlineToSpace to replace).
-func h1TrimValue(s string) string {
-	for len(s) > 0 && h1Space(s[0]) {
-		s = s[1:]
-	}
-	for len(s) > 0 && h1Space(s[len(s)-1]) {
-		s = s[:len(s)-1]
-	}
-	return s
-}
-
-func h1Space(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' }
-
-// h1SortStrings sorts a few distinct strings in place (insertion sort:
-// a request has a handful of header fields).
-func h1SortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
 }
